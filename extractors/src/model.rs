@@ -1,0 +1,178 @@
+//! The vocabulary shared by every stage: OCR words in, typed documents out.
+//!
+//! These types serialise to exactly the extraction contract of
+//! `shared/spec/document-types.md`; field names here are that public contract.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A rectangle as fractions of the page's width and height, origin top-left.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(from = "[f32; 4]", into = "[f32; 4]")]
+pub struct BBox {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+impl BBox {
+    pub fn new(x0: f32, y0: f32, x1: f32, y1: f32) -> Self {
+        Self { x0, y0, x1, y1 }
+    }
+
+    pub fn width(&self) -> f32 {
+        self.x1 - self.x0
+    }
+
+    pub fn height(&self) -> f32 {
+        self.y1 - self.y0
+    }
+
+    pub fn center_y(&self) -> f32 {
+        (self.y0 + self.y1) / 2.0
+    }
+
+    /// The smallest box holding both.
+    pub fn union(&self, other: &BBox) -> BBox {
+        BBox {
+            x0: self.x0.min(other.x0),
+            y0: self.y0.min(other.y0),
+            x1: self.x1.max(other.x1),
+            y1: self.y1.max(other.y1),
+        }
+    }
+}
+
+impl From<[f32; 4]> for BBox {
+    fn from(a: [f32; 4]) -> Self {
+        BBox::new(a[0], a[1], a[2], a[3])
+    }
+}
+
+impl From<BBox> for [f32; 4] {
+    fn from(b: BBox) -> Self {
+        // Four decimals is sub-pixel at 300 dpi on A4 and keeps the JSON readable.
+        let r = |v: f32| (v * 10_000.0).round() / 10_000.0;
+        [r(b.x0), r(b.y0), r(b.x1), r(b.y1)]
+    }
+}
+
+/// How a value was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    Qr,
+    Mrz,
+    Ocr,
+    TextLayer,
+    Manual,
+}
+
+impl Method {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Method::Qr => "qr",
+            Method::Mrz => "mrz",
+            Method::Ocr => "ocr",
+            Method::TextLayer => "text_layer",
+            Method::Manual => "manual",
+        }
+    }
+}
+
+/// One recognised word on a page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Word {
+    pub text: String,
+    pub bbox: BBox,
+    /// 0.0 to 1.0.
+    pub confidence: f32,
+    /// Words sharing a `line` were put on one text line by the engine.
+    pub line: u32,
+}
+
+/// A machine-readable code found on a page image (QR today), with its exact payload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Barcode {
+    pub payload: String,
+    pub bbox: BBox,
+}
+
+/// Everything the page engine read from one page of the source file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageText {
+    /// 1-based page number in the source file.
+    pub page: u32,
+    /// How the words were obtained: `Ocr` or `TextLayer`.
+    pub method: Method,
+    pub words: Vec<Word>,
+    #[serde(default)]
+    pub barcodes: Vec<Barcode>,
+}
+
+/// Where a value was read: the page, the region and the text as read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub page: u32,
+    pub bbox: BBox,
+    pub raw: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub value: String,
+    pub confidence: f32,
+    pub method: Method,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentType {
+    CitizenId,
+    BirthCertificate,
+    MarriageCertificate,
+    BusinessRegistration,
+    ResidenceConfirmation,
+    Unknown,
+}
+
+impl DocumentType {
+    pub const ALL: [DocumentType; 6] = [
+        DocumentType::CitizenId,
+        DocumentType::BirthCertificate,
+        DocumentType::MarriageCertificate,
+        DocumentType::BusinessRegistration,
+        DocumentType::ResidenceConfirmation,
+        DocumentType::Unknown,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DocumentType::CitizenId => "citizen_id",
+            DocumentType::BirthCertificate => "birth_certificate",
+            DocumentType::MarriageCertificate => "marriage_certificate",
+            DocumentType::BusinessRegistration => "business_registration",
+            DocumentType::ResidenceConfirmation => "residence_confirmation",
+            DocumentType::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocumentType> {
+        DocumentType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// One document found in a source file, with its fields keyed as in the spec.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExtractedDocument {
+    pub document_type: DocumentType,
+    /// 1-based page numbers of the source file.
+    pub pages: Vec<u32>,
+    pub confidence: f32,
+    pub fields: BTreeMap<String, Field>,
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
