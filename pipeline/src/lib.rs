@@ -1,1 +1,17 @@
+//! The hoso pipeline: the domain model, the stages and the ports the outside world plugs into.
+//!
+//! The stages (`store → rasterise/OCR → classify → extract → register`) are written against
+//! the traits in [`ports`]; `storage` and `workers` implement them, and the `hoso` binary wires
+//! them together. Nothing here knows SQL, HTTP or a file system layout.
 
+pub mod hash;
+pub mod limits;
+pub mod media;
+pub mod ports;
+pub mod result;
+pub mod service;
+
+pub use hash::ContentHash;
+pub use limits::Limits;
+pub use media::MediaType;
+pub use result::{ExtractionResult, SourceInfo};

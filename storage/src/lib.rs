@@ -1,1 +1,26 @@
+//! Storage backends for hoso: object stores and the catalog database with its job queue.
+//!
+//! Every backend implements a port from `hoso-pipeline` and passes that port's shared test
+//! suite (`object_store_suite`, `catalog_suite`).
 
+mod codec;
+pub mod local;
+pub mod sqlite;
+
+#[cfg(test)]
+mod catalog_suite;
+#[cfg(test)]
+mod object_store_suite;
+
+pub use local::LocalObjectStore;
+pub use sqlite::SqliteCatalog;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Milliseconds since the Unix epoch: the one time unit stored in every table.
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

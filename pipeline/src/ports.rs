@@ -1,0 +1,262 @@
+//! The traits the pipeline is written against. `storage` implements the object store and
+//! the catalog; `workers` implements the page engine.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use hoso_extractors::{ExtractedDocument, PageText};
+
+use crate::{ContentHash, ExtractionResult, Limits, MediaType};
+
+/// Where a blob lives in an object store. Keys are derived from content hashes, never from
+/// anything a user typed, so no upload name can reach a path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ObjectKey(String);
+
+impl ObjectKey {
+    pub fn original(hash: &ContentHash) -> Self {
+        let hex = hash.to_hex();
+        Self(format!("originals/{}/{}", &hex[..2], hex))
+    }
+
+    /// A file derived from an original (OCR words, searchable PDF).
+    pub fn derivative(hash: &ContentHash, kind: DerivativeKind) -> Self {
+        Self(format!("derived/{}/{}", hash.to_hex(), kind.file_name()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DerivativeKind {
+    /// Every page's words and boxes as JSON, so extraction can be re-run without OCR.
+    PageText,
+}
+
+impl DerivativeKind {
+    fn file_name(&self) -> &'static str {
+        match self {
+            DerivativeKind::PageText => "pages.json",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("object {0} not found")]
+    NotFound(String),
+    #[error("object {key} is corrupt: {detail}")]
+    Corrupt { key: String, detail: String },
+    #[error("object store failed on {key}: {detail}")]
+    Backend { key: String, detail: String },
+}
+
+/// Content-addressed blob storage. Objects are written once and never modified.
+#[async_trait]
+pub trait ObjectStore: Send + Sync {
+    /// Stores `bytes` under `key`; storing the same key again is a no-op.
+    async fn put(&self, key: &ObjectKey, bytes: &[u8]) -> Result<(), StoreError>;
+    async fn get(&self, key: &ObjectKey) -> Result<Vec<u8>, StoreError>;
+    async fn exists(&self, key: &ObjectKey) -> Result<bool, StoreError>;
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PageError {
+    #[error("the file is not a readable {media}: {detail}")]
+    Unreadable { media: MediaType, detail: String },
+    #[error("the pdf is encrypted and needs a password")]
+    Encrypted,
+    #[error("the file has {pages} pages, over the limit of {limit}")]
+    TooManyPages { pages: u32, limit: u32 },
+    #[error("page {page} is {width}x{height} pixels, over the limit of {limit} pixels")]
+    TooManyPixels {
+        page: u32,
+        width: u64,
+        height: u64,
+        limit: u64,
+    },
+    #[error("the ocr engine failed on page {page}: {detail}")]
+    Engine { page: u32, detail: String },
+}
+
+impl PageError {
+    /// Permanent errors come from the file itself: retrying cannot help.
+    pub fn is_permanent(&self) -> bool {
+        !matches!(self, PageError::Engine { .. })
+    }
+}
+
+/// Turns a file's pages into words with boxes. Implementations hold native engines and are
+/// used from one blocking thread at a time.
+pub trait PageEngine: Send {
+    /// Reads every page in order, handing each to `on_page` as soon as it is done so that no
+    /// implementation needs to hold a whole dossier's rasters. Returns the page count.
+    fn read_pages(
+        &mut self,
+        media: MediaType,
+        bytes: &[u8],
+        limits: &Limits,
+        on_page: &mut dyn FnMut(PageText),
+    ) -> Result<u32, PageError>;
+
+    /// Names and versions of the engines, recorded as provenance of every result.
+    fn describe(&self) -> String;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OriginalStatus {
+    Queued,
+    Processed,
+    Failed,
+}
+
+impl OriginalStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            OriginalStatus::Queued => "queued",
+            OriginalStatus::Processed => "processed",
+            OriginalStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Queued, Self::Processed, Self::Failed]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewOriginal {
+    pub hash: ContentHash,
+    pub file_name: String,
+    pub media_type: MediaType,
+    pub byte_size: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OriginalRecord {
+    pub hash: ContentHash,
+    pub file_name: String,
+    pub media_type: MediaType,
+    pub byte_size: u64,
+    pub pages: Option<u32>,
+    pub status: OriginalStatus,
+    pub error: Option<String>,
+    pub attempts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Registration {
+    /// First time these bytes are seen: a job was queued.
+    New,
+    /// The bytes are already registered; nothing was queued.
+    Known(OriginalRecord),
+}
+
+/// A claimed unit of work. `attempt` fences completions: only the holder of the latest
+/// attempt may complete or fail the job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: i64,
+    pub hash: ContentHash,
+    pub file_name: String,
+    pub media_type: MediaType,
+    pub attempt: u32,
+    pub max_attempts: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobFate {
+    /// Queued again, to run after the backoff.
+    Retrying,
+    /// Out of attempts, or the error is permanent: kept with its last error.
+    Failed,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueCounts {
+    pub queued: u64,
+    pub running: u64,
+    pub done: u64,
+    pub failed: u64,
+}
+
+impl QueueCounts {
+    pub fn unfinished(&self) -> u64 {
+        self.queued + self.running
+    }
+}
+
+/// A registered document with its identity and provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentRecord {
+    /// `<first 12 hex of the original's hash>-<1-based ordinal in the file>`.
+    pub id: String,
+    pub source: ContentHash,
+    pub file_name: String,
+    pub document: ExtractedDocument,
+    /// The engines that produced it.
+    pub producer: String,
+}
+
+pub fn document_id(source: &ContentHash, ordinal: usize) -> String {
+    format!("{}-{}", source.short(), ordinal)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("the job {job} attempt {attempt} lost its lease to a newer attempt")]
+    LostLease { job: i64, attempt: u32 },
+    #[error("database error: {0}")]
+    Backend(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+/// The database: originals, their jobs, and the documents read from them.
+#[async_trait]
+pub trait Catalog: Send + Sync {
+    /// Records an original and queues its processing in one transaction, unless the same
+    /// bytes are already known.
+    async fn register_original(&self, original: &NewOriginal) -> Result<Registration, CatalogError>;
+
+    /// Queues a failed original again with fresh attempts.
+    async fn retry_original(&self, hash: &ContentHash) -> Result<(), CatalogError>;
+
+    /// Claims the oldest due job, or a running one whose lease has expired.
+    async fn claim_job(&self, owner: &str, lease: Duration) -> Result<Option<Job>, CatalogError>;
+
+    /// Extends the lease of a running job; false when the lease was lost.
+    async fn extend_lease(&self, job: &Job, lease: Duration) -> Result<bool, CatalogError>;
+
+    /// Stores the result and completes the job in one transaction.
+    async fn complete_job(
+        &self,
+        job: &Job,
+        result: &ExtractionResult,
+        producer: &str,
+    ) -> Result<(), CatalogError>;
+
+    /// Records a failed attempt: retried after `retry_after`, or failed for good when it is
+    /// `None` or the attempts are used up.
+    async fn fail_job(
+        &self,
+        job: &Job,
+        error: &str,
+        retry_after: Option<Duration>,
+    ) -> Result<JobFate, CatalogError>;
+
+    /// Returns running jobs to the queue. Only for a caller that knows no other worker is
+    /// alive (the embedded default holds a lock on its data directory).
+    async fn release_running_jobs(&self) -> Result<u64, CatalogError>;
+
+    async fn queue_counts(&self) -> Result<QueueCounts, CatalogError>;
+    async fn originals(&self) -> Result<Vec<OriginalRecord>, CatalogError>;
+    async fn original(&self, hash: &ContentHash) -> Result<Option<OriginalRecord>, CatalogError>;
+    async fn documents(&self) -> Result<Vec<DocumentRecord>, CatalogError>;
+    async fn document(&self, id: &str) -> Result<Option<DocumentRecord>, CatalogError>;
+    async fn documents_of(&self, hash: &ContentHash) -> Result<Vec<DocumentRecord>, CatalogError>;
+}

@@ -1,0 +1,173 @@
+//! The service layer: what the CLI, the HTTP API and the clerks' interface all call.
+
+use std::sync::Arc;
+
+use hoso_extractors::{extract_documents, PageText};
+
+use crate::ports::{
+    Catalog, CatalogError, NewOriginal, ObjectKey, ObjectStore, OriginalRecord, OriginalStatus,
+    PageEngine, PageError, Registration, StoreError,
+};
+use crate::{ContentHash, ExtractionResult, Limits, MediaType, SourceInfo};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{file_name}: the file is empty")]
+    Empty { file_name: String },
+    #[error("{file_name}: {size} bytes is over the upload limit of {limit} bytes")]
+    TooLarge {
+        file_name: String,
+        size: u64,
+        limit: u64,
+    },
+    #[error("{file_name}: not a pdf, jpeg, png or tiff file (judged from its content)")]
+    UnsupportedFormat { file_name: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum IngestOutcome {
+    /// New bytes: stored and queued.
+    Queued(ContentHash),
+    /// These bytes were ingested before; nothing is redone.
+    Duplicate(OriginalRecord),
+    /// These bytes had failed before and are queued again.
+    Retried(ContentHash),
+}
+
+/// The entry point for everything that brings files in or reads results out.
+pub struct Service {
+    catalog: Arc<dyn Catalog>,
+    store: Arc<dyn ObjectStore>,
+    limits: Limits,
+}
+
+impl Service {
+    pub fn new(catalog: Arc<dyn Catalog>, store: Arc<dyn ObjectStore>, limits: Limits) -> Self {
+        Self {
+            catalog,
+            store,
+            limits,
+        }
+    }
+
+    pub fn catalog(&self) -> &Arc<dyn Catalog> {
+        &self.catalog
+    }
+
+    pub fn store(&self) -> &Arc<dyn ObjectStore> {
+        &self.store
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Stores an original and queues its processing. The original is written to the object
+    /// store before it is registered, so a registered original always has its bytes.
+    pub async fn ingest(&self, file_name: &str, bytes: &[u8]) -> Result<IngestOutcome, IngestError> {
+        let file_name = display_name(file_name);
+        let media_type = self.check_upload(&file_name, bytes)?;
+        let hash = ContentHash::of(bytes);
+        self.store.put(&ObjectKey::original(&hash), bytes).await?;
+        let registration = self
+            .catalog
+            .register_original(&NewOriginal {
+                hash,
+                file_name,
+                media_type,
+                byte_size: bytes.len() as u64,
+            })
+            .await?;
+        match registration {
+            Registration::New => Ok(IngestOutcome::Queued(hash)),
+            Registration::Known(record) if record.status == OriginalStatus::Failed => {
+                self.catalog.retry_original(&hash).await?;
+                Ok(IngestOutcome::Retried(hash))
+            }
+            Registration::Known(record) => Ok(IngestOutcome::Duplicate(record)),
+        }
+    }
+
+    /// The checks every upload passes before any storage or expensive work.
+    pub fn check_upload(&self, file_name: &str, bytes: &[u8]) -> Result<MediaType, IngestError> {
+        if bytes.is_empty() {
+            return Err(IngestError::Empty {
+                file_name: file_name.to_string(),
+            });
+        }
+        if bytes.len() as u64 > self.limits.max_file_bytes {
+            return Err(IngestError::TooLarge {
+                file_name: file_name.to_string(),
+                size: bytes.len() as u64,
+                limit: self.limits.max_file_bytes,
+            });
+        }
+        MediaType::sniff(bytes).ok_or_else(|| IngestError::UnsupportedFormat {
+            file_name: file_name.to_string(),
+        })
+    }
+}
+
+/// Reduces an uploaded file name to a display label: the last path component, without
+/// control characters. It is metadata only and never becomes a path.
+pub fn display_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
+    let trimmed = cleaned.trim();
+    if trimmed.is_empty() || trimmed == "." || trimmed == ".." {
+        "unnamed".to_string()
+    } else {
+        trimmed.chars().take(255).collect()
+    }
+}
+
+/// The page stages of one original: read every page (rasterise or decode, OCR), then
+/// classify and extract. Blocking: call it from a worker thread, never the async runtime.
+pub fn analyse(
+    engine: &mut dyn PageEngine,
+    hash: &ContentHash,
+    file_name: &str,
+    media_type: MediaType,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(ExtractionResult, Vec<PageText>), PageError> {
+    let mut pages = Vec::new();
+    let page_count = engine.read_pages(media_type, bytes, limits, &mut |page| pages.push(page))?;
+    let documents = extract_documents(&pages);
+    let result = ExtractionResult {
+        source: SourceInfo {
+            sha256: hash.to_hex(),
+            file_name: file_name.to_string(),
+            media_type: media_type.as_mime().to_string(),
+            pages: page_count,
+        },
+        documents,
+    };
+    Ok((result, pages))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_name_never_keeps_a_path() {
+        let cases = [
+            ("scan.pdf", "scan.pdf"),
+            ("../../etc/passwd", "passwd"),
+            ("/abs/path/cccd.jpg", "cccd.jpg"),
+            ("C:\\Users\\a\\giay khai sinh.png", "giay khai sinh.png"),
+            ("bad\0name\n.tif", "badname.tif"),
+            ("..", "unnamed"),
+            ("dir/", "unnamed"),
+            ("", "unnamed"),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(display_name(raw), expected, "{raw:?}");
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! The behaviour every `Catalog` backend must show.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use hoso_extractors::{BBox, DocumentType, Evidence, ExtractedDocument, Field, Method};
+use hoso_pipeline::ports::{
+    Catalog, CatalogError, JobFate, NewOriginal, OriginalStatus, QueueCounts, Registration,
+};
+use hoso_pipeline::{ContentHash, ExtractionResult, MediaType, SourceInfo};
+
+pub fn new_original(hash: &ContentHash) -> NewOriginal {
+    NewOriginal {
+        hash: *hash,
+        file_name: "cccd mặt trước.jpg".to_string(),
+        media_type: MediaType::Jpeg,
+        byte_size: 1234,
+    }
+}
+
+fn result_for(hash: &ContentHash) -> ExtractionResult {
+    let mut fields = BTreeMap::new();
+    fields.insert(
+        "id_number".to_string(),
+        Field {
+            value: "001099012345".to_string(),
+            confidence: 0.93,
+            method: Method::Ocr,
+            evidence: vec![Evidence {
+                page: 1,
+                bbox: BBox::new(0.1, 0.2, 0.3, 0.25),
+                raw: "001099012345".to_string(),
+            }],
+        },
+    );
+    fields.insert(
+        "full_name".to_string(),
+        Field {
+            value: "NGUYỄN VĂN AN".to_string(),
+            confidence: 0.8,
+            method: Method::Ocr,
+            evidence: vec![],
+        },
+    );
+    ExtractionResult {
+        source: SourceInfo {
+            sha256: hash.to_hex(),
+            file_name: "cccd mặt trước.jpg".to_string(),
+            media_type: "image/jpeg".to_string(),
+            pages: 2,
+        },
+        documents: vec![
+            ExtractedDocument {
+                document_type: DocumentType::CitizenId,
+                pages: vec![1],
+                confidence: 0.9,
+                fields,
+                warnings: vec!["a warning".to_string()],
+            },
+            ExtractedDocument {
+                document_type: DocumentType::Unknown,
+                pages: vec![2],
+                confidence: 0.0,
+                fields: BTreeMap::new(),
+                warnings: vec![],
+            },
+        ],
+    }
+}
+
+const LEASE: Duration = Duration::from_secs(60);
+
+pub async fn run(c: &dyn Catalog) {
+    registration_is_idempotent(c).await;
+    completes_with_results_in_one_step(c).await;
+    stale_attempts_are_fenced(c).await;
+    failures_retry_then_stick(c).await;
+    released_jobs_run_again(c).await;
+}
+
+async fn drain_claims(c: &dyn Catalog) {
+    // Leave no claimable job behind for the next scenario.
+    while let Some(job) = c.claim_job("janitor", LEASE).await.unwrap() {
+        c.fail_job(&job, "drained by the test", None).await.unwrap();
+    }
+}
+
+async fn registration_is_idempotent(c: &dyn Catalog) {
+    let hash = ContentHash::of(b"registration");
+    assert_eq!(c.register_original(&new_original(&hash)).await.unwrap(), Registration::New);
+    match c.register_original(&new_original(&hash)).await.unwrap() {
+        Registration::Known(rec) => {
+            assert_eq!(rec.hash, hash);
+            assert_eq!(rec.status, OriginalStatus::Queued);
+            assert_eq!(rec.file_name, "cccd mặt trước.jpg");
+            assert_eq!(rec.media_type, MediaType::Jpeg);
+        }
+        other => panic!("expected known, got {other:?}"),
+    }
+    let counts = c.queue_counts().await.unwrap();
+    assert_eq!(counts.queued, 1, "a second registration must not queue a second job");
+    drain_claims(c).await;
+}
+
+async fn completes_with_results_in_one_step(c: &dyn Catalog) {
+    let hash = ContentHash::of(b"complete");
+    c.register_original(&new_original(&hash)).await.unwrap();
+    let job = c.claim_job("w1", LEASE).await.unwrap().expect("a queued job");
+    assert_eq!(job.hash, hash);
+    assert_eq!(job.attempt, 1);
+    assert_eq!(job.media_type, MediaType::Jpeg);
+    assert!(c.claim_job("w2", LEASE).await.unwrap().is_none(), "claimed jobs are exclusive");
+    assert!(c.extend_lease(&job, LEASE).await.unwrap());
+
+    let result = result_for(&hash);
+    c.complete_job(&job, &result, "test-engine 1.0").await.unwrap();
+
+    let rec = c.original(&hash).await.unwrap().unwrap();
+    assert_eq!(rec.status, OriginalStatus::Processed);
+    assert_eq!(rec.pages, Some(2));
+    let docs = c.documents_of(&hash).await.unwrap();
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[0].id, format!("{}-1", hash.short()));
+    assert_eq!(docs[0].document, result.documents[0]);
+    assert_eq!(docs[0].producer, "test-engine 1.0");
+    assert_eq!(docs[1].document, result.documents[1]);
+    let one = c.document(&docs[0].id).await.unwrap().unwrap();
+    assert_eq!(one.document.fields["full_name"].value, "NGUYỄN VĂN AN");
+    assert!(c.document("nope-1").await.unwrap().is_none());
+    assert!(c.documents().await.unwrap().iter().any(|d| d.id == docs[1].id));
+    assert!(!c.extend_lease(&job, LEASE).await.unwrap(), "a done job has no lease");
+}
+
+async fn stale_attempts_are_fenced(c: &dyn Catalog) {
+    let hash = ContentHash::of(b"fenced");
+    c.register_original(&new_original(&hash)).await.unwrap();
+    let stale = c.claim_job("slow", Duration::from_millis(1)).await.unwrap().unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let fresh = c.claim_job("fast", LEASE).await.unwrap().expect("expired lease is reclaimed");
+    assert_eq!(fresh.id, stale.id);
+    assert_eq!(fresh.attempt, stale.attempt + 1);
+
+    let err = c.complete_job(&stale, &result_for(&hash), "slow").await.unwrap_err();
+    assert!(matches!(err, CatalogError::LostLease { .. }), "{err}");
+    assert!(c.fail_job(&stale, "late", None).await.is_err());
+    assert!(!c.extend_lease(&stale, LEASE).await.unwrap());
+    assert!(c.documents_of(&hash).await.unwrap().is_empty(), "the stale result left no trace");
+
+    c.complete_job(&fresh, &result_for(&hash), "fast").await.unwrap();
+    assert_eq!(c.documents_of(&hash).await.unwrap()[0].producer, "fast");
+}
+
+async fn failures_retry_then_stick(c: &dyn Catalog) {
+    let hash = ContentHash::of(b"failing");
+    c.register_original(&new_original(&hash)).await.unwrap();
+    let mut attempts = 0;
+    loop {
+        let job = c.claim_job("w", LEASE).await.unwrap().expect("job is due");
+        attempts += 1;
+        assert_eq!(job.attempt, attempts);
+        let fate = c.fail_job(&job, "engine hiccup", Some(Duration::ZERO)).await.unwrap();
+        if fate == JobFate::Failed {
+            break;
+        }
+        assert_eq!(fate, JobFate::Retrying);
+    }
+    assert_eq!(attempts, 3, "three attempts, then the job stays failed");
+    let rec = c.original(&hash).await.unwrap().unwrap();
+    assert_eq!(rec.status, OriginalStatus::Failed);
+    assert_eq!(rec.error.as_deref(), Some("engine hiccup"));
+    assert!(c.claim_job("w", LEASE).await.unwrap().is_none());
+
+    // A retry delay keeps the job out of reach until it is due.
+    let later = ContentHash::of(b"backoff");
+    c.register_original(&new_original(&later)).await.unwrap();
+    let job = c.claim_job("w", LEASE).await.unwrap().unwrap();
+    let fate = c.fail_job(&job, "busy", Some(Duration::from_secs(3600))).await.unwrap();
+    assert_eq!(fate, JobFate::Retrying);
+    assert!(c.claim_job("w", LEASE).await.unwrap().is_none());
+
+    // A permanent error fails at once, and a retry of the original starts afresh.
+    c.retry_original(&hash).await.unwrap();
+    assert_eq!(c.original(&hash).await.unwrap().unwrap().status, OriginalStatus::Queued);
+    let job = c.claim_job("w", LEASE).await.unwrap().unwrap();
+    assert_eq!(job.hash, hash);
+    assert_eq!(job.attempt, 1);
+    assert_eq!(c.fail_job(&job, "not a pdf", None).await.unwrap(), JobFate::Failed);
+
+    c.retry_original(&later).await.unwrap();
+    drain_claims(c).await;
+}
+
+async fn released_jobs_run_again(c: &dyn Catalog) {
+    let hash = ContentHash::of(b"released");
+    c.register_original(&new_original(&hash)).await.unwrap();
+    let before: QueueCounts = c.queue_counts().await.unwrap();
+    let job = c.claim_job("dead worker", LEASE).await.unwrap().unwrap();
+    assert_eq!(c.queue_counts().await.unwrap().running, 1);
+    assert_eq!(c.release_running_jobs().await.unwrap(), 1);
+    let again = c.claim_job("new worker", LEASE).await.unwrap().unwrap();
+    assert_eq!(again.id, job.id);
+    assert!(again.attempt > job.attempt);
+    c.complete_job(&again, &result_for(&hash), "new").await.unwrap();
+    let after = c.queue_counts().await.unwrap();
+    assert_eq!(after.done, before.done + 1);
+    assert_eq!(after.unfinished(), 0);
+    assert!(c.originals().await.unwrap().iter().any(|o| o.hash == hash));
+}

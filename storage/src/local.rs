@@ -1,0 +1,130 @@
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+use hoso_pipeline::ports::{ObjectKey, ObjectStore, StoreError};
+
+/// An object store in a local folder: the embedded default.
+///
+/// Writes go to a temporary file that is synced and then renamed into place, so a crash
+/// never leaves a half-written object under its final name.
+#[derive(Debug, Clone)]
+pub struct LocalObjectStore {
+    root: PathBuf,
+}
+
+impl LocalObjectStore {
+    pub fn open(root: impl Into<PathBuf>) -> Result<Self, StoreError> {
+        let root = root.into();
+        std::fs::create_dir_all(&root).map_err(|e| StoreError::Backend {
+            key: root.display().to_string(),
+            detail: e.to_string(),
+        })?;
+        Ok(Self { root })
+    }
+
+    fn path_of(&self, key: &ObjectKey) -> Result<PathBuf, StoreError> {
+        // Keys are built from hashes, but the store still refuses anything that could
+        // climb out of its root.
+        let k = key.as_str();
+        let safe = !k.is_empty()
+            && !k.starts_with('/')
+            && k.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+            && !k.contains(['\\', '\0']);
+        if !safe {
+            return Err(StoreError::Backend {
+                key: k.to_string(),
+                detail: "invalid object key".to_string(),
+            });
+        }
+        Ok(self.root.join(k))
+    }
+}
+
+fn backend(key: &ObjectKey, e: impl ToString) -> StoreError {
+    StoreError::Backend {
+        key: key.as_str().to_string(),
+        detail: e.to_string(),
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile_in(dir)?;
+    tmp.1.write_all(bytes)?;
+    tmp.1.sync_all()?;
+    std::fs::rename(&tmp.0, path)
+}
+
+fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let unique = format!(
+        ".tmp-{}-{:?}-{}",
+        std::process::id(),
+        std::thread::current().id(),
+        crate::now_ms()
+    );
+    let path = dir.join(unique.replace(['(', ')'], ""));
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    Ok((path, file))
+}
+
+#[async_trait]
+impl ObjectStore for LocalObjectStore {
+    async fn put(&self, key: &ObjectKey, bytes: &[u8]) -> Result<(), StoreError> {
+        let path = self.path_of(key)?;
+        if tokio::fs::try_exists(&path).await.map_err(|e| backend(key, e))? {
+            return Ok(());
+        }
+        let bytes = bytes.to_vec();
+        tokio::task::spawn_blocking(move || write_atomically(&path, &bytes))
+            .await
+            .map_err(|e| backend(key, e))?
+            .map_err(|e| backend(key, e))
+    }
+
+    async fn get(&self, key: &ObjectKey) -> Result<Vec<u8>, StoreError> {
+        let path = self.path_of(key)?;
+        match tokio::fs::read(&path).await {
+            Ok(bytes) => Ok(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(StoreError::NotFound(key.as_str().to_string()))
+            }
+            Err(e) => Err(backend(key, e)),
+        }
+    }
+
+    async fn exists(&self, key: &ObjectKey) -> Result<bool, StoreError> {
+        let path = self.path_of(key)?;
+        tokio::fs::try_exists(&path).await.map_err(|e| backend(key, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn passes_the_object_store_suite() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalObjectStore::open(dir.path().join("objects")).unwrap();
+        crate::object_store_suite::run(&store).await;
+    }
+
+    #[tokio::test]
+    async fn leaves_no_temporary_files_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalObjectStore::open(dir.path()).unwrap();
+        let hash = hoso_pipeline::ContentHash::of(b"x");
+        store.put(&ObjectKey::original(&hash), b"x").await.unwrap();
+        let shard = dir.path().join("originals").join(&hash.to_hex()[..2]);
+        let names: Vec<_> = std::fs::read_dir(shard)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, vec![hash.to_hex()]);
+    }
+}

@@ -1,0 +1,523 @@
+//! The catalog on SQLite: the embedded default, one file in the data directory.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use hoso_pipeline::ports::{
+    document_id, Catalog, CatalogError, DocumentRecord, Job, JobFate, NewOriginal,
+    OriginalRecord, QueueCounts, Registration,
+};
+use hoso_pipeline::{ContentHash, ExtractionResult};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+
+use crate::codec::{self, DocumentRow, FieldRow};
+use crate::now_ms;
+
+/// The only stage today: rasterise, OCR, classify and extract one original.
+const STAGE_EXTRACT: &str = "extract";
+const MAX_ATTEMPTS: i64 = 3;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+#[derive(Debug, Clone)]
+pub struct SqliteCatalog {
+    pool: SqlitePool,
+}
+
+fn db(e: impl std::fmt::Display) -> CatalogError {
+    CatalogError::Backend(e.to_string())
+}
+
+fn parse_hash(s: &str) -> Result<ContentHash, CatalogError> {
+    ContentHash::from_str(s).map_err(codec::corrupt)
+}
+
+impl SqliteCatalog {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Self, CatalogError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            // WAL lets readers (`hoso list`) run while workers write.
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|e| CatalogError::Backend(format!("cannot open {}: {e}", path.display())))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| CatalogError::Backend(format!("migrating {}: {e}", path.display())))?;
+        Ok(Self { pool })
+    }
+
+    async fn original_row(
+        &self,
+        hash: &ContentHash,
+    ) -> Result<Option<OriginalRecord>, CatalogError> {
+        let row = sqlx::query(ORIGINAL_SELECT_ONE)
+            .bind(hash.to_hex())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.map(|r| original_from_row(&r)).transpose()
+    }
+
+    async fn load_documents(
+        &self,
+        filter_sql: &str,
+        arg: Option<String>,
+    ) -> Result<Vec<DocumentRecord>, CatalogError> {
+        let sql = format!(
+            "SELECT d.id, d.sha256, o.file_name, d.document_type, d.pages, d.confidence, \
+             d.warnings, d.producer FROM documents d JOIN originals o ON o.sha256 = d.sha256 \
+             {filter_sql} ORDER BY o.created_at, d.sha256, d.ordinal"
+        );
+        let mut q = sqlx::query(&sql);
+        if let Some(a) = &arg {
+            q = q.bind(a);
+        }
+        let rows = q.fetch_all(&self.pool).await.map_err(db)?;
+        let field_sql = format!(
+            "SELECT f.document_id, f.key, f.value, f.confidence, f.method, f.evidence \
+             FROM fields f JOIN documents d ON d.id = f.document_id {filter_sql}"
+        );
+        let mut fq = sqlx::query(&field_sql);
+        if let Some(a) = &arg {
+            fq = fq.bind(a);
+        }
+        let mut fields: HashMap<String, Vec<FieldRow>> = HashMap::new();
+        for r in fq.fetch_all(&self.pool).await.map_err(db)? {
+            let f = FieldRow {
+                document_id: r.get("document_id"),
+                key: r.get("key"),
+                value: r.get("value"),
+                confidence: r.get("confidence"),
+                method: r.get("method"),
+                evidence: r.get("evidence"),
+            };
+            fields.entry(f.document_id.clone()).or_default().push(f);
+        }
+        rows.into_iter()
+            .map(|r| {
+                let id: String = r.get("id");
+                let doc_fields = fields.remove(&id).unwrap_or_default();
+                let source = parse_hash(r.get::<&str, _>("sha256"))?;
+                let document = codec::assemble_document(
+                    DocumentRow {
+                        document_type: r.get("document_type"),
+                        pages: r.get("pages"),
+                        confidence: r.get("confidence"),
+                        warnings: r.get("warnings"),
+                    },
+                    doc_fields,
+                )?;
+                Ok(DocumentRecord {
+                    id,
+                    source,
+                    file_name: r.get("file_name"),
+                    document,
+                    producer: r.get("producer"),
+                })
+            })
+            .collect()
+    }
+}
+
+const ORIGINAL_COLUMNS: &str = "o.sha256, o.file_name, o.media_type, o.byte_size, o.page_count, \
+     o.status, o.error, COALESCE(j.attempts, 0) AS attempts \
+     FROM originals o LEFT JOIN jobs j ON j.sha256 = o.sha256 AND j.stage = 'extract'";
+const ORIGINAL_SELECT_ONE: &str = "SELECT o.sha256, o.file_name, o.media_type, o.byte_size, \
+     o.page_count, o.status, o.error, COALESCE(j.attempts, 0) AS attempts \
+     FROM originals o LEFT JOIN jobs j ON j.sha256 = o.sha256 AND j.stage = 'extract' \
+     WHERE o.sha256 = ?";
+
+fn original_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<OriginalRecord, CatalogError> {
+    Ok(OriginalRecord {
+        hash: parse_hash(r.get::<&str, _>("sha256"))?,
+        file_name: r.get("file_name"),
+        media_type: codec::media_type_from_str(r.get::<&str, _>("media_type"))?,
+        byte_size: r.get::<i64, _>("byte_size") as u64,
+        pages: r.get::<Option<i64>, _>("page_count").map(|p| p as u32),
+        status: codec::status_from_str(r.get::<&str, _>("status"))?,
+        error: r.get("error"),
+        attempts: r.get::<i64, _>("attempts") as u32,
+    })
+}
+
+#[async_trait]
+impl Catalog for SqliteCatalog {
+    async fn register_original(&self, o: &NewOriginal) -> Result<Registration, CatalogError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let inserted = sqlx::query(
+            "INSERT INTO originals (sha256, file_name, media_type, byte_size, status, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(o.hash.to_hex())
+        .bind(&o.file_name)
+        .bind(o.media_type.as_mime())
+        .bind(o.byte_size as i64)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if inserted == 0 {
+            tx.rollback().await.map_err(db)?;
+            let known = self
+                .original_row(&o.hash)
+                .await?
+                .ok_or_else(|| codec::corrupt("original vanished during registration"))?;
+            return Ok(Registration::Known(known));
+        }
+        sqlx::query(
+            "INSERT INTO jobs (sha256, stage, state, max_attempts, run_at, created_at, updated_at) \
+             VALUES (?, ?, 'queued', ?, ?, ?, ?) ON CONFLICT (sha256, stage) DO NOTHING",
+        )
+        .bind(o.hash.to_hex())
+        .bind(STAGE_EXTRACT)
+        .bind(MAX_ATTEMPTS)
+        .bind(now)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(Registration::New)
+    }
+
+    async fn retry_original(&self, hash: &ContentHash) -> Result<(), CatalogError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        sqlx::query(
+            "UPDATE jobs SET state = 'queued', attempts = 0, run_at = ?, last_error = NULL, \
+             lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE sha256 = ?",
+        )
+        .bind(now)
+        .bind(now)
+        .bind(hash.to_hex())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        sqlx::query("UPDATE originals SET status = 'queued', error = NULL, updated_at = ? WHERE sha256 = ?")
+            .bind(now)
+            .bind(hash.to_hex())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn claim_job(&self, owner: &str, lease: Duration) -> Result<Option<Job>, CatalogError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        // A job whose worker died on every attempt is poison: fail it instead of
+        // handing it to the next worker to die on.
+        let poisoned = sqlx::query(
+            "UPDATE jobs SET state = 'failed', lease_owner = NULL, lease_expires_at = NULL, \
+             last_error = 'the worker stopped during every attempt (' || attempts || ')', updated_at = ? \
+             WHERE state = 'running' AND lease_expires_at < ? AND attempts >= max_attempts \
+             RETURNING sha256, last_error",
+        )
+        .bind(now)
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+        for row in poisoned {
+            sqlx::query("UPDATE originals SET status = 'failed', error = ?, updated_at = ? WHERE sha256 = ?")
+                .bind(row.get::<String, _>("last_error"))
+                .bind(now)
+                .bind(row.get::<String, _>("sha256"))
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        let claimed = sqlx::query(
+            "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, \
+             lease_expires_at = ?, updated_at = ? \
+             WHERE id = (SELECT id FROM jobs \
+                 WHERE (state = 'queued' AND run_at <= ?) OR (state = 'running' AND lease_expires_at < ?) \
+                 ORDER BY run_at, id LIMIT 1) \
+             RETURNING id, sha256, attempts, max_attempts",
+        )
+        .bind(owner)
+        .bind(now + lease.as_millis() as i64)
+        .bind(now)
+        .bind(now)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let Some(row) = claimed else {
+            tx.commit().await.map_err(db)?;
+            return Ok(None);
+        };
+        let sha: String = row.get("sha256");
+        let original = sqlx::query("SELECT file_name, media_type FROM originals WHERE sha256 = ?")
+            .bind(&sha)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(Some(Job {
+            id: row.get("id"),
+            hash: parse_hash(&sha)?,
+            file_name: original.get("file_name"),
+            media_type: codec::media_type_from_str(original.get::<&str, _>("media_type"))?,
+            attempt: row.get::<i64, _>("attempts") as u32,
+            max_attempts: row.get::<i64, _>("max_attempts") as u32,
+        }))
+    }
+
+    async fn extend_lease(&self, job: &Job, lease: Duration) -> Result<bool, CatalogError> {
+        let now = now_ms();
+        let n = sqlx::query(
+            "UPDATE jobs SET lease_expires_at = ?, updated_at = ? \
+             WHERE id = ? AND attempts = ? AND state = 'running'",
+        )
+        .bind(now + lease.as_millis() as i64)
+        .bind(now)
+        .bind(job.id)
+        .bind(job.attempt as i64)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn complete_job(
+        &self,
+        job: &Job,
+        result: &ExtractionResult,
+        producer: &str,
+    ) -> Result<(), CatalogError> {
+        let now = now_ms();
+        let sha = job.hash.to_hex();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let fenced = sqlx::query(
+            "UPDATE jobs SET state = 'done', lease_owner = NULL, lease_expires_at = NULL, \
+             last_error = NULL, updated_at = ? WHERE id = ? AND attempts = ? AND state = 'running'",
+        )
+        .bind(now)
+        .bind(job.id)
+        .bind(job.attempt as i64)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if fenced != 1 {
+            tx.rollback().await.map_err(db)?;
+            return Err(CatalogError::LostLease {
+                job: job.id,
+                attempt: job.attempt,
+            });
+        }
+        // Reprocessing replaces the previous reading of the same original.
+        sqlx::query("DELETE FROM documents WHERE sha256 = ?")
+            .bind(&sha)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        for (i, doc) in result.documents.iter().enumerate() {
+            let id = document_id(&job.hash, i + 1);
+            sqlx::query(
+                "INSERT INTO documents (id, sha256, ordinal, document_type, pages, confidence, warnings, producer, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&id)
+            .bind(&sha)
+            .bind((i + 1) as i64)
+            .bind(doc.document_type.as_str())
+            .bind(codec::to_json(&doc.pages)?)
+            .bind(doc.confidence as f64)
+            .bind(codec::to_json(&doc.warnings)?)
+            .bind(producer)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+            for (key, field) in &doc.fields {
+                sqlx::query(
+                    "INSERT INTO fields (document_id, key, value, confidence, method, evidence) \
+                     VALUES (?, ?, ?, ?, ?, ?)",
+                )
+                .bind(&id)
+                .bind(key)
+                .bind(&field.value)
+                .bind(field.confidence as f64)
+                .bind(field.method.as_str())
+                .bind(codec::to_json(&field.evidence)?)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            }
+        }
+        sqlx::query(
+            "UPDATE originals SET status = 'processed', error = NULL, page_count = ?, updated_at = ? WHERE sha256 = ?",
+        )
+        .bind(result.source.pages as i64)
+        .bind(now)
+        .bind(&sha)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn fail_job(
+        &self,
+        job: &Job,
+        error: &str,
+        retry_after: Option<Duration>,
+    ) -> Result<JobFate, CatalogError> {
+        let now = now_ms();
+        let fate = match retry_after {
+            Some(_) if job.attempt < job.max_attempts => JobFate::Retrying,
+            _ => JobFate::Failed,
+        };
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let (state, run_at) = match fate {
+            JobFate::Retrying => (
+                "queued",
+                now + retry_after.map(|d| d.as_millis() as i64).unwrap_or(0),
+            ),
+            JobFate::Failed => ("failed", now),
+        };
+        let fenced = sqlx::query(
+            "UPDATE jobs SET state = ?, run_at = ?, last_error = ?, lease_owner = NULL, \
+             lease_expires_at = NULL, updated_at = ? WHERE id = ? AND attempts = ? AND state = 'running'",
+        )
+        .bind(state)
+        .bind(run_at)
+        .bind(error)
+        .bind(now)
+        .bind(job.id)
+        .bind(job.attempt as i64)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if fenced != 1 {
+            tx.rollback().await.map_err(db)?;
+            return Err(CatalogError::LostLease {
+                job: job.id,
+                attempt: job.attempt,
+            });
+        }
+        if fate == JobFate::Failed {
+            sqlx::query("UPDATE originals SET status = 'failed', error = ?, updated_at = ? WHERE sha256 = ?")
+                .bind(error)
+                .bind(now)
+                .bind(job.hash.to_hex())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(fate)
+    }
+
+    async fn release_running_jobs(&self) -> Result<u64, CatalogError> {
+        let now = now_ms();
+        let n = sqlx::query(
+            "UPDATE jobs SET state = 'queued', run_at = ?, lease_owner = NULL, lease_expires_at = NULL, \
+             updated_at = ? WHERE state = 'running'",
+        )
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        Ok(n)
+    }
+
+    async fn queue_counts(&self) -> Result<QueueCounts, CatalogError> {
+        let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        let mut counts = QueueCounts::default();
+        for r in rows {
+            let n = r.get::<i64, _>("n") as u64;
+            match r.get::<&str, _>("state") {
+                "queued" => counts.queued = n,
+                "running" => counts.running = n,
+                "done" => counts.done = n,
+                "failed" => counts.failed = n,
+                other => return Err(codec::corrupt(format!("unknown job state {other:?}"))),
+            }
+        }
+        Ok(counts)
+    }
+
+    async fn originals(&self) -> Result<Vec<OriginalRecord>, CatalogError> {
+        let sql = format!("SELECT {ORIGINAL_COLUMNS} ORDER BY o.created_at, o.sha256");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await.map_err(db)?;
+        rows.iter().map(original_from_row).collect()
+    }
+
+    async fn original(&self, hash: &ContentHash) -> Result<Option<OriginalRecord>, CatalogError> {
+        self.original_row(hash).await
+    }
+
+    async fn documents(&self) -> Result<Vec<DocumentRecord>, CatalogError> {
+        self.load_documents("", None).await
+    }
+
+    async fn document(&self, id: &str) -> Result<Option<DocumentRecord>, CatalogError> {
+        let mut docs = self
+            .load_documents("WHERE d.id = ?", Some(id.to_string()))
+            .await?;
+        Ok(docs.pop())
+    }
+
+    async fn documents_of(&self, hash: &ContentHash) -> Result<Vec<DocumentRecord>, CatalogError> {
+        self.load_documents("WHERE d.sha256 = ?", Some(hash.to_hex()))
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hoso_pipeline::ports::OriginalStatus;
+
+    #[tokio::test]
+    async fn passes_the_catalog_suite() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = SqliteCatalog::open(&dir.path().join("hoso.db")).await.unwrap();
+        crate::catalog_suite::run(&catalog).await;
+    }
+
+    #[tokio::test]
+    async fn reopening_keeps_data_and_reruns_no_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hoso.db");
+        let hash = ContentHash::of(b"persisted");
+        {
+            let c = SqliteCatalog::open(&path).await.unwrap();
+            let reg = c
+                .register_original(&crate::catalog_suite::new_original(&hash))
+                .await
+                .unwrap();
+            assert_eq!(reg, Registration::New);
+        }
+        let c = SqliteCatalog::open(&path).await.unwrap();
+        let rec = c.original(&hash).await.unwrap().unwrap();
+        assert_eq!(rec.status, OriginalStatus::Queued);
+    }
+}
