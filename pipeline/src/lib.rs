@@ -4,6 +4,7 @@
 //! the traits in [`ports`]; `storage` and `workers` implement them, and the `hoso` binary wires
 //! them together. Nothing here knows SQL, HTTP or a file system layout.
 
+pub mod eval;
 pub mod hash;
 pub mod limits;
 pub mod media;

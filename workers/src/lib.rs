@@ -1,1 +1,13 @@
+//! The worker side of hoso: page engines over native libraries (PDFium, Tesseract) and the
+//! worker pool that drains the job queue.
+//!
+//! Native engines run only on dedicated worker threads, never on the async runtime.
 
+pub mod engine;
+pub mod ocr;
+pub mod pdf;
+pub mod pool;
+mod raster;
+
+pub use engine::{EngineConfig, EngineError, LocalPageEngine};
+pub use pool::{PoolEvent, PoolOptions, WorkerPool};

@@ -1,0 +1,115 @@
+//! Tesseract through its C API: one engine per worker thread, loaded once, reused per page.
+
+use std::path::{Path, PathBuf};
+
+use hoso_extractors::{BBox, Word};
+use image::GrayImage;
+use tesseract_rs::{TessPageIteratorLevel, TessPageSegMode, TesseractAPI};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    #[error("tesseract could not load languages {languages:?} from {datapath}: is tesseract-ocr-{first} installed?")]
+    Init {
+        languages: String,
+        datapath: String,
+        first: String,
+    },
+    #[error("tesseract failed: {0}")]
+    Recognition(String),
+}
+
+pub struct TesseractOcr {
+    api: TesseractAPI,
+    languages: String,
+}
+
+/// Debian's tessdata folder, unless `TESSDATA_PREFIX` says otherwise.
+pub fn default_tessdata() -> PathBuf {
+    if let Some(p) = std::env::var_os("TESSDATA_PREFIX") {
+        return PathBuf::from(p);
+    }
+    for candidate in [
+        "/usr/share/tesseract-ocr/5/tessdata",
+        "/usr/share/tesseract-ocr/4.00/tessdata",
+        "/usr/share/tessdata",
+    ] {
+        if Path::new(candidate).join("eng.traineddata").exists() {
+            return PathBuf::from(candidate);
+        }
+    }
+    PathBuf::from("/usr/share/tesseract-ocr/5/tessdata")
+}
+
+fn recognition(e: impl std::fmt::Display) -> OcrError {
+    OcrError::Recognition(e.to_string())
+}
+
+impl TesseractOcr {
+    pub fn new(languages: &str) -> Result<Self, OcrError> {
+        let datapath = default_tessdata();
+        let api = TesseractAPI::new();
+        api.init(&datapath, languages).map_err(|_| OcrError::Init {
+            languages: languages.to_string(),
+            datapath: datapath.display().to_string(),
+            first: languages.split('+').next().unwrap_or(languages).to_string(),
+        })?;
+        api.set_page_seg_mode(TessPageSegMode::PSM_AUTO)
+            .map_err(recognition)?;
+        Ok(Self {
+            api,
+            languages: languages.to_string(),
+        })
+    }
+
+    pub fn languages(&self) -> &str {
+        &self.languages
+    }
+
+    pub fn version() -> String {
+        TesseractAPI::version()
+    }
+
+    /// Recognises the words of one page image, with boxes as fractions of the image.
+    pub fn recognize(&mut self, image: &GrayImage, dpi: u32) -> Result<Vec<Word>, OcrError> {
+        let (w, h) = image.dimensions();
+        self.api
+            .set_image(image.as_raw(), w as i32, h as i32, 1, w as i32)
+            .map_err(recognition)?;
+        // Without the true resolution Tesseract mis-sizes diacritics and drops tone marks.
+        self.api
+            .set_source_resolution(dpi.clamp(70, 1200) as i32)
+            .map_err(recognition)?;
+        self.api.recognize().map_err(recognition)?;
+        let iter = self.api.get_iterator().map_err(recognition)?;
+        let (fw, fh) = (w as f32, h as f32);
+        let mut words = Vec::new();
+        let mut line = 0u32;
+        let mut last_line_box = None;
+        loop {
+            if let Ok((text, l, t, r, b, conf)) = iter.get_current_word() {
+                let line_box = iter.get_bounding_box(TessPageIteratorLevel::RIL_TEXTLINE).ok();
+                if last_line_box.is_some() && line_box != last_line_box {
+                    line += 1;
+                }
+                last_line_box = line_box;
+                let text = text.trim().to_string();
+                if !text.is_empty() {
+                    words.push(Word {
+                        text,
+                        bbox: BBox::new(l as f32 / fw, t as f32 / fh, r as f32 / fw, b as f32 / fh),
+                        confidence: (conf / 100.0).clamp(0.0, 1.0),
+                        line,
+                    });
+                }
+            }
+            match iter.next_word() {
+                Ok(true) => continue,
+                _ => break,
+            }
+        }
+        // The iterator points into the recognition results that `clear` frees.
+        drop(iter);
+        self.api.clear().map_err(recognition)?;
+        Ok(words)
+    }
+}

@@ -1,0 +1,352 @@
+//! The worker pool: async loops that claim jobs, each feeding one dedicated engine thread.
+//!
+//! Workers are stateless: everything they know comes from the catalog and the object store,
+//! so any number of them may run in any number of processes.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hoso_extractors::PageText;
+use hoso_pipeline::ports::{
+    Catalog, DerivativeKind, Job, JobFate, ObjectKey, ObjectStore, PageEngine, PageError,
+};
+use hoso_pipeline::service::analyse;
+use hoso_pipeline::{ContentHash, ExtractionResult, Limits};
+use tokio::sync::{mpsc, oneshot};
+
+/// Builds a page engine on the thread that will use it.
+pub type EngineFactory = Arc<dyn Fn() -> Result<Box<dyn PageEngine>, String> + Send + Sync>;
+
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub workers: usize,
+    /// Identifies this process in job leases.
+    pub owner: String,
+    pub lease: Duration,
+    pub heartbeat: Duration,
+    pub idle_poll: Duration,
+    pub limits: Limits,
+    /// Backoff before the second attempt; doubles per attempt, jittered.
+    pub retry_base: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            workers: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            owner: format!("pid-{}", std::process::id()),
+            lease: Duration::from_secs(60),
+            heartbeat: Duration::from_secs(15),
+            idle_poll: Duration::from_millis(250),
+            limits: Limits::default(),
+            retry_base: Duration::from_secs(2),
+        }
+    }
+}
+
+/// What the pool reports as it goes, for progress bars and logs.
+#[derive(Debug, Clone)]
+pub enum PoolEvent {
+    Completed {
+        hash: ContentHash,
+        file_name: String,
+        documents: usize,
+        pages: u32,
+    },
+    Failed {
+        hash: ContentHash,
+        file_name: String,
+        error: String,
+        fate: JobFate,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PoolError {
+    #[error("catalog unavailable: {0}")]
+    Catalog(#[from] hoso_pipeline::ports::CatalogError),
+}
+
+pub struct WorkerPool {
+    catalog: Arc<dyn Catalog>,
+    store: Arc<dyn ObjectStore>,
+    engines: EngineFactory,
+    options: PoolOptions,
+    events: mpsc::UnboundedSender<PoolEvent>,
+}
+
+struct EngineRequest {
+    job: Job,
+    bytes: Vec<u8>,
+    limits: Limits,
+    reply: oneshot::Sender<EngineReply>,
+}
+
+type EngineReply = Result<(ExtractionResult, Vec<PageText>, String), EngineFailure>;
+
+#[derive(Debug)]
+enum EngineFailure {
+    Page(PageError),
+    /// The engine could not start or panicked: not the file's fault, so retry.
+    Internal(String),
+}
+
+impl WorkerPool {
+    pub fn new(
+        catalog: Arc<dyn Catalog>,
+        store: Arc<dyn ObjectStore>,
+        engines: EngineFactory,
+        options: PoolOptions,
+    ) -> (Self, mpsc::UnboundedReceiver<PoolEvent>) {
+        let (events, rx) = mpsc::unbounded_channel();
+        (
+            Self {
+                catalog,
+                store,
+                engines,
+                options,
+                events,
+            },
+            rx,
+        )
+    }
+
+    /// Runs the workers until no job is queued or running.
+    pub async fn drain(self) -> Result<(), PoolError> {
+        let this = Arc::new(self);
+        let mut handles = Vec::new();
+        for index in 0..this.options.workers.max(1) {
+            let worker = Arc::clone(&this);
+            handles.push(tokio::spawn(async move { worker.run_worker(index).await }));
+        }
+        let mut first_error = None;
+        for h in handles {
+            match h.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    first_error.get_or_insert(e);
+                }
+                Err(join) => {
+                    tracing::error!(error = %join, "worker task ended abnormally");
+                }
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    async fn run_worker(self: Arc<Self>, index: usize) -> Result<(), PoolError> {
+        let owner = format!("{}-w{}", self.options.owner, index);
+        let mut engine = spawn_engine_thread(&owner, Arc::clone(&self.engines));
+        loop {
+            let Some(job) = self.catalog.claim_job(&owner, self.options.lease).await? else {
+                if self.catalog.queue_counts().await?.unfinished() == 0 {
+                    return Ok(());
+                }
+                tokio::time::sleep(self.options.idle_poll).await;
+                continue;
+            };
+            tracing::debug!(job = job.id, attempt = job.attempt, file = %job.file_name, "claimed");
+            if let Err(e) = self.process(&job, &mut engine, &owner).await {
+                tracing::warn!(job = job.id, error = %e, "could not record the job's outcome");
+            }
+        }
+    }
+
+    async fn process(
+        &self,
+        job: &Job,
+        engine: &mut mpsc::UnboundedSender<EngineRequest>,
+        owner: &str,
+    ) -> Result<(), PoolError> {
+        let key = ObjectKey::original(&job.hash);
+        let bytes = match self.store.get(&key).await {
+            Ok(b) => b,
+            Err(e) => return self.fail(job, &e.to_string(), false).await,
+        };
+        if ContentHash::of(&bytes) != job.hash {
+            let msg = format!("the stored original {} does not match its hash", key.as_str());
+            return self.fail(job, &msg, true).await;
+        }
+
+        let (reply_tx, reply_rx) = oneshot::channel();
+        let request = EngineRequest {
+            job: job.clone(),
+            bytes,
+            limits: self.options.limits,
+            reply: reply_tx,
+        };
+        if engine.send(request).is_err() {
+            *engine = spawn_engine_thread(owner, Arc::clone(&self.engines));
+            return self.fail(job, "the engine thread had stopped", false).await;
+        }
+        let reply = match self.await_with_heartbeat(job, reply_rx).await? {
+            Some(r) => r,
+            None => {
+                // The engine thread died mid-job (a panic that escaped); start a new one.
+                *engine = spawn_engine_thread(owner, Arc::clone(&self.engines));
+                return self.fail(job, "the engine thread stopped during the job", false).await;
+            }
+        };
+        match reply {
+            Ok((result, pages, producer)) => {
+                let pages_key = ObjectKey::derivative(&job.hash, DerivativeKind::PageText);
+                let pages_json = serde_json_bytes(&pages);
+                if let Err(e) = self.store.put(&pages_key, &pages_json).await {
+                    return self.fail(job, &e.to_string(), false).await;
+                }
+                match self.catalog.complete_job(job, &result, &producer).await {
+                    Ok(()) => {
+                        self.emit(PoolEvent::Completed {
+                            hash: job.hash,
+                            file_name: job.file_name.clone(),
+                            documents: result.documents.len(),
+                            pages: result.source.pages,
+                        });
+                        Ok(())
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            Err(EngineFailure::Page(e)) => {
+                let permanent = e.is_permanent();
+                self.fail(job, &e.to_string(), permanent).await
+            }
+            Err(EngineFailure::Internal(msg)) => self.fail(job, &msg, false).await,
+        }
+    }
+
+    /// Waits for the engine while keeping the job's lease alive. `None` means the engine
+    /// thread dropped the reply without answering.
+    async fn await_with_heartbeat(
+        &self,
+        job: &Job,
+        mut reply: oneshot::Receiver<EngineReply>,
+    ) -> Result<Option<EngineReply>, PoolError> {
+        let mut beat = tokio::time::interval(self.options.heartbeat);
+        beat.tick().await;
+        loop {
+            tokio::select! {
+                r = &mut reply => return Ok(r.ok()),
+                _ = beat.tick() => {
+                    if !self.catalog.extend_lease(job, self.options.lease).await? {
+                        tracing::warn!(job = job.id, "lease lost; the result will be discarded");
+                    }
+                }
+            }
+        }
+    }
+
+    async fn fail(&self, job: &Job, error: &str, permanent: bool) -> Result<(), PoolError> {
+        let retry = (!permanent).then(|| backoff(self.options.retry_base, job));
+        let fate = self.catalog.fail_job(job, error, retry).await?;
+        self.emit(PoolEvent::Failed {
+            hash: job.hash,
+            file_name: job.file_name.clone(),
+            error: error.to_string(),
+            fate,
+        });
+        Ok(())
+    }
+
+    fn emit(&self, event: PoolEvent) {
+        // Nobody listening is fine: events are informational.
+        let _ = self.events.send(event);
+    }
+}
+
+fn serde_json_bytes(pages: &[PageText]) -> Vec<u8> {
+    // Serialising plain structs of strings and numbers cannot fail.
+    serde_json::to_vec(pages).unwrap_or_default()
+}
+
+/// Jittered exponential backoff: base × 2^(attempt-1), ±50%, capped at ten minutes.
+fn backoff(base: Duration, job: &Job) -> Duration {
+    let exp = base.saturating_mul(1u32 << job.attempt.saturating_sub(1).min(16));
+    let capped = exp.min(Duration::from_secs(600));
+    // Cheap deterministic-per-attempt jitter: enough to spread workers that failed together.
+    let seed = (job.id as u64)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(job.attempt as u64 * 0xBF58_476D_1CE4_E5B9)
+        ^ std::process::id() as u64;
+    let unit = (seed >> 11) as f64 / (1u64 << 53) as f64;
+    capped.mul_f64(0.5 + unit)
+}
+
+fn spawn_engine_thread(owner: &str, factory: EngineFactory) -> mpsc::UnboundedSender<EngineRequest> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<EngineRequest>();
+    let name = format!("engine-{owner}");
+    let spawned = std::thread::Builder::new().name(name).spawn(move || {
+        let mut engine: Option<Box<dyn PageEngine>> = None;
+        while let Some(req) = rx.blocking_recv() {
+            if engine.is_none() {
+                match std::panic::catch_unwind(AssertUnwindSafe(|| factory())) {
+                    Ok(Ok(e)) => engine = Some(e),
+                    Ok(Err(msg)) => {
+                        let _ = req.reply.send(Err(EngineFailure::Internal(msg)));
+                        continue;
+                    }
+                    Err(_) => {
+                        let _ = req.reply.send(Err(EngineFailure::Internal(
+                            "the page engine panicked while starting".to_string(),
+                        )));
+                        continue;
+                    }
+                }
+            }
+            let Some(e) = engine.as_mut() else { continue };
+            let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                analyse(
+                    e.as_mut(),
+                    &req.job.hash,
+                    &req.job.file_name,
+                    req.job.media_type,
+                    &req.bytes,
+                    &req.limits,
+                )
+                .map(|(result, pages)| (result, pages, e.describe()))
+            }));
+            let reply = match outcome {
+                Ok(Ok(ok)) => Ok(ok),
+                Ok(Err(page)) => Err(EngineFailure::Page(page)),
+                Err(_) => {
+                    // A panic may leave the native engine in a bad state: rebuild it.
+                    engine = None;
+                    Err(EngineFailure::Internal("the page engine panicked".to_string()))
+                }
+            };
+            let _ = req.reply.send(reply);
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "cannot start an engine thread");
+    }
+    tx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(attempt: u32) -> Job {
+        Job {
+            id: 7,
+            hash: ContentHash::of(b"x"),
+            file_name: "x".into(),
+            media_type: hoso_pipeline::MediaType::Png,
+            attempt,
+            max_attempts: 3,
+        }
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter_and_a_cap() {
+        let base = Duration::from_secs(2);
+        let first = backoff(base, &job(1));
+        assert!(first >= Duration::from_secs(1) && first <= Duration::from_secs(3), "{first:?}");
+        let third = backoff(base, &job(3));
+        assert!(third >= Duration::from_secs(4) && third <= Duration::from_secs(12), "{third:?}");
+        let huge = backoff(base, &job(40));
+        assert!(huge <= Duration::from_secs(900), "{huge:?}");
+    }
+}
