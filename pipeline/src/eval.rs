@@ -39,7 +39,10 @@ pub struct Specimen {
 
 pub fn normalise_for_comparison(s: &str) -> String {
     let nfc: String = s.nfc().collect();
-    nfc.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+    nfc.to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Hits out of a total.
@@ -109,9 +112,8 @@ impl Scoreboard {
                 used[i] = true;
             }
             let predicted = matched.map(|i| &result.documents[i]);
-            self.classification.add(
-                predicted.is_some_and(|d| d.document_type.as_str() == t.document_type),
-            );
+            self.classification
+                .add(predicted.is_some_and(|d| d.document_type.as_str() == t.document_type));
             for (key, tf) in &t.fields {
                 let got = predicted
                     .filter(|d| d.document_type.as_str() == t.document_type)
@@ -124,12 +126,18 @@ impl Scoreboard {
                     .entry(format!("{}.{}", t.document_type, key))
                     .or_default()
                     .add(ok);
-                self.per_type.entry(t.document_type.clone()).or_default().add(ok);
+                self.per_type
+                    .entry(t.document_type.clone())
+                    .or_default()
+                    .add(ok);
                 self.per_quality.entry(quality.clone()).or_default().add(ok);
             }
             if let Some(d) = predicted {
-                self.unexpected_fields +=
-                    d.fields.keys().filter(|k| !t.fields.contains_key(*k)).count() as u64;
+                self.unexpected_fields += d
+                    .fields
+                    .keys()
+                    .filter(|k| !t.fields.contains_key(*k))
+                    .count() as u64;
             }
         }
     }
@@ -185,7 +193,10 @@ mod tests {
             normalise_for_comparison("NGUYỄN  VĂN\tAN "),
             normalise_for_comparison("nguye\u{0302}\u{0303}n văn an")
         );
-        assert_ne!(normalise_for_comparison("Nguyễn"), normalise_for_comparison("Nguyen"));
+        assert_ne!(
+            normalise_for_comparison("Nguyễn"),
+            normalise_for_comparison("Nguyen")
+        );
     }
 
     #[test]
@@ -202,17 +213,51 @@ mod tests {
             (
                 DocumentType::CitizenId,
                 vec![1],
-                vec![("id_number", "001099012345"), ("sex", "female"), ("nationality", "Việt Nam")],
+                vec![
+                    ("id_number", "001099012345"),
+                    ("sex", "female"),
+                    ("nationality", "Việt Nam"),
+                ],
             ),
             (DocumentType::Unknown, vec![2], vec![]),
         ]);
         let mut s = Scoreboard::default();
         s.record(&t, &r);
-        assert_eq!(s.classification, Tally { correct: 1, total: 2 });
-        assert_eq!(s.fields, Tally { correct: 1, total: 3 });
-        assert_eq!(s.per_field["citizen_id.id_number"], Tally { correct: 1, total: 1 });
-        assert_eq!(s.per_field["birth_certificate.full_name"], Tally { correct: 0, total: 1 });
-        assert_eq!(s.per_quality["office"], Tally { correct: 1, total: 3 });
+        assert_eq!(
+            s.classification,
+            Tally {
+                correct: 1,
+                total: 2
+            }
+        );
+        assert_eq!(
+            s.fields,
+            Tally {
+                correct: 1,
+                total: 3
+            }
+        );
+        assert_eq!(
+            s.per_field["citizen_id.id_number"],
+            Tally {
+                correct: 1,
+                total: 1
+            }
+        );
+        assert_eq!(
+            s.per_field["birth_certificate.full_name"],
+            Tally {
+                correct: 0,
+                total: 1
+            }
+        );
+        assert_eq!(
+            s.per_quality["office"],
+            Tally {
+                correct: 1,
+                total: 3
+            }
+        );
         assert_eq!(s.unexpected_fields, 1);
         assert_eq!(s.pages, 2);
     }

@@ -37,9 +37,14 @@ impl MediaType {
     }
 
     pub fn from_mime(mime: &str) -> Option<MediaType> {
-        [MediaType::Pdf, MediaType::Jpeg, MediaType::Png, MediaType::Tiff]
-            .into_iter()
-            .find(|m| m.as_mime() == mime)
+        [
+            MediaType::Pdf,
+            MediaType::Jpeg,
+            MediaType::Png,
+            MediaType::Tiff,
+        ]
+        .into_iter()
+        .find(|m| m.as_mime() == mime)
     }
 }
 
@@ -75,7 +80,12 @@ mod tests {
 
     #[test]
     fn mime_round_trips() {
-        for m in [MediaType::Pdf, MediaType::Jpeg, MediaType::Png, MediaType::Tiff] {
+        for m in [
+            MediaType::Pdf,
+            MediaType::Jpeg,
+            MediaType::Png,
+            MediaType::Tiff,
+        ] {
             assert_eq!(MediaType::from_mime(m.as_mime()), Some(m));
         }
     }

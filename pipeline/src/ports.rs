@@ -221,7 +221,8 @@ pub enum CatalogError {
 pub trait Catalog: Send + Sync {
     /// Records an original and queues its processing in one transaction, unless the same
     /// bytes are already known.
-    async fn register_original(&self, original: &NewOriginal) -> Result<Registration, CatalogError>;
+    async fn register_original(&self, original: &NewOriginal)
+        -> Result<Registration, CatalogError>;
 
     /// Queues a failed original again with fresh attempts.
     async fn retry_original(&self, hash: &ContentHash) -> Result<(), CatalogError>;

@@ -68,7 +68,11 @@ impl Service {
 
     /// Stores an original and queues its processing. The original is written to the object
     /// store before it is registered, so a registered original always has its bytes.
-    pub async fn ingest(&self, file_name: &str, bytes: &[u8]) -> Result<IngestOutcome, IngestError> {
+    pub async fn ingest(
+        &self,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<IngestOutcome, IngestError> {
         let file_name = display_name(file_name);
         let media_type = self.check_upload(&file_name, bytes)?;
         let hash = ContentHash::of(bytes);

@@ -87,7 +87,10 @@ async fn drain_claims(c: &dyn Catalog) {
 
 async fn registration_is_idempotent(c: &dyn Catalog) {
     let hash = ContentHash::of(b"registration");
-    assert_eq!(c.register_original(&new_original(&hash)).await.unwrap(), Registration::New);
+    assert_eq!(
+        c.register_original(&new_original(&hash)).await.unwrap(),
+        Registration::New
+    );
     match c.register_original(&new_original(&hash)).await.unwrap() {
         Registration::Known(rec) => {
             assert_eq!(rec.hash, hash);
@@ -98,22 +101,34 @@ async fn registration_is_idempotent(c: &dyn Catalog) {
         other => panic!("expected known, got {other:?}"),
     }
     let counts = c.queue_counts().await.unwrap();
-    assert_eq!(counts.queued, 1, "a second registration must not queue a second job");
+    assert_eq!(
+        counts.queued, 1,
+        "a second registration must not queue a second job"
+    );
     drain_claims(c).await;
 }
 
 async fn completes_with_results_in_one_step(c: &dyn Catalog) {
     let hash = ContentHash::of(b"complete");
     c.register_original(&new_original(&hash)).await.unwrap();
-    let job = c.claim_job("w1", LEASE).await.unwrap().expect("a queued job");
+    let job = c
+        .claim_job("w1", LEASE)
+        .await
+        .unwrap()
+        .expect("a queued job");
     assert_eq!(job.hash, hash);
     assert_eq!(job.attempt, 1);
     assert_eq!(job.media_type, MediaType::Jpeg);
-    assert!(c.claim_job("w2", LEASE).await.unwrap().is_none(), "claimed jobs are exclusive");
+    assert!(
+        c.claim_job("w2", LEASE).await.unwrap().is_none(),
+        "claimed jobs are exclusive"
+    );
     assert!(c.extend_lease(&job, LEASE).await.unwrap());
 
     let result = result_for(&hash);
-    c.complete_job(&job, &result, "test-engine 1.0").await.unwrap();
+    c.complete_job(&job, &result, "test-engine 1.0")
+        .await
+        .unwrap();
 
     let rec = c.original(&hash).await.unwrap().unwrap();
     assert_eq!(rec.status, OriginalStatus::Processed);
@@ -127,26 +142,50 @@ async fn completes_with_results_in_one_step(c: &dyn Catalog) {
     let one = c.document(&docs[0].id).await.unwrap().unwrap();
     assert_eq!(one.document.fields["full_name"].value, "NGUYỄN VĂN AN");
     assert!(c.document("nope-1").await.unwrap().is_none());
-    assert!(c.documents().await.unwrap().iter().any(|d| d.id == docs[1].id));
-    assert!(!c.extend_lease(&job, LEASE).await.unwrap(), "a done job has no lease");
+    assert!(c
+        .documents()
+        .await
+        .unwrap()
+        .iter()
+        .any(|d| d.id == docs[1].id));
+    assert!(
+        !c.extend_lease(&job, LEASE).await.unwrap(),
+        "a done job has no lease"
+    );
 }
 
 async fn stale_attempts_are_fenced(c: &dyn Catalog) {
     let hash = ContentHash::of(b"fenced");
     c.register_original(&new_original(&hash)).await.unwrap();
-    let stale = c.claim_job("slow", Duration::from_millis(1)).await.unwrap().unwrap();
+    let stale = c
+        .claim_job("slow", Duration::from_millis(1))
+        .await
+        .unwrap()
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(20)).await;
-    let fresh = c.claim_job("fast", LEASE).await.unwrap().expect("expired lease is reclaimed");
+    let fresh = c
+        .claim_job("fast", LEASE)
+        .await
+        .unwrap()
+        .expect("expired lease is reclaimed");
     assert_eq!(fresh.id, stale.id);
     assert_eq!(fresh.attempt, stale.attempt + 1);
 
-    let err = c.complete_job(&stale, &result_for(&hash), "slow").await.unwrap_err();
+    let err = c
+        .complete_job(&stale, &result_for(&hash), "slow")
+        .await
+        .unwrap_err();
     assert!(matches!(err, CatalogError::LostLease { .. }), "{err}");
     assert!(c.fail_job(&stale, "late", None).await.is_err());
     assert!(!c.extend_lease(&stale, LEASE).await.unwrap());
-    assert!(c.documents_of(&hash).await.unwrap().is_empty(), "the stale result left no trace");
+    assert!(
+        c.documents_of(&hash).await.unwrap().is_empty(),
+        "the stale result left no trace"
+    );
 
-    c.complete_job(&fresh, &result_for(&hash), "fast").await.unwrap();
+    c.complete_job(&fresh, &result_for(&hash), "fast")
+        .await
+        .unwrap();
     assert_eq!(c.documents_of(&hash).await.unwrap()[0].producer, "fast");
 }
 
@@ -158,7 +197,10 @@ async fn failures_retry_then_stick(c: &dyn Catalog) {
         let job = c.claim_job("w", LEASE).await.unwrap().expect("job is due");
         attempts += 1;
         assert_eq!(job.attempt, attempts);
-        let fate = c.fail_job(&job, "engine hiccup", Some(Duration::ZERO)).await.unwrap();
+        let fate = c
+            .fail_job(&job, "engine hiccup", Some(Duration::ZERO))
+            .await
+            .unwrap();
         if fate == JobFate::Failed {
             break;
         }
@@ -174,17 +216,26 @@ async fn failures_retry_then_stick(c: &dyn Catalog) {
     let later = ContentHash::of(b"backoff");
     c.register_original(&new_original(&later)).await.unwrap();
     let job = c.claim_job("w", LEASE).await.unwrap().unwrap();
-    let fate = c.fail_job(&job, "busy", Some(Duration::from_secs(3600))).await.unwrap();
+    let fate = c
+        .fail_job(&job, "busy", Some(Duration::from_secs(3600)))
+        .await
+        .unwrap();
     assert_eq!(fate, JobFate::Retrying);
     assert!(c.claim_job("w", LEASE).await.unwrap().is_none());
 
     // A permanent error fails at once, and a retry of the original starts afresh.
     c.retry_original(&hash).await.unwrap();
-    assert_eq!(c.original(&hash).await.unwrap().unwrap().status, OriginalStatus::Queued);
+    assert_eq!(
+        c.original(&hash).await.unwrap().unwrap().status,
+        OriginalStatus::Queued
+    );
     let job = c.claim_job("w", LEASE).await.unwrap().unwrap();
     assert_eq!(job.hash, hash);
     assert_eq!(job.attempt, 1);
-    assert_eq!(c.fail_job(&job, "not a pdf", None).await.unwrap(), JobFate::Failed);
+    assert_eq!(
+        c.fail_job(&job, "not a pdf", None).await.unwrap(),
+        JobFate::Failed
+    );
 
     c.retry_original(&later).await.unwrap();
     drain_claims(c).await;
@@ -200,7 +251,9 @@ async fn released_jobs_run_again(c: &dyn Catalog) {
     let again = c.claim_job("new worker", LEASE).await.unwrap().unwrap();
     assert_eq!(again.id, job.id);
     assert!(again.attempt > job.attempt);
-    c.complete_job(&again, &result_for(&hash), "new").await.unwrap();
+    c.complete_job(&again, &result_for(&hash), "new")
+        .await
+        .unwrap();
     let after = c.queue_counts().await.unwrap();
     assert_eq!(after.done, before.done + 1);
     assert_eq!(after.unfinished(), 0);

@@ -11,10 +11,16 @@ pub fn corrupt(what: impl std::fmt::Display) -> CatalogError {
 }
 
 pub fn method_from_str(s: &str) -> Result<Method, CatalogError> {
-    [Method::Qr, Method::Mrz, Method::Ocr, Method::TextLayer, Method::Manual]
-        .into_iter()
-        .find(|m| m.as_str() == s)
-        .ok_or_else(|| corrupt(format!("unknown method {s:?}")))
+    [
+        Method::Qr,
+        Method::Mrz,
+        Method::Ocr,
+        Method::TextLayer,
+        Method::Manual,
+    ]
+    .into_iter()
+    .find(|m| m.as_str() == s)
+    .ok_or_else(|| corrupt(format!("unknown method {s:?}")))
 }
 
 pub fn document_type_from_str(s: &str) -> Result<DocumentType, CatalogError> {

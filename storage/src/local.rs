@@ -29,7 +29,8 @@ impl LocalObjectStore {
         let k = key.as_str();
         let safe = !k.is_empty()
             && !k.starts_with('/')
-            && k.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+            && k.split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..")
             && !k.contains(['\\', '\0']);
         if !safe {
             return Err(StoreError::Backend {
@@ -76,7 +77,10 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
 impl ObjectStore for LocalObjectStore {
     async fn put(&self, key: &ObjectKey, bytes: &[u8]) -> Result<(), StoreError> {
         let path = self.path_of(key)?;
-        if tokio::fs::try_exists(&path).await.map_err(|e| backend(key, e))? {
+        if tokio::fs::try_exists(&path)
+            .await
+            .map_err(|e| backend(key, e))?
+        {
             return Ok(());
         }
         let bytes = bytes.to_vec();
@@ -99,7 +103,9 @@ impl ObjectStore for LocalObjectStore {
 
     async fn exists(&self, key: &ObjectKey) -> Result<bool, StoreError> {
         let path = self.path_of(key)?;
-        tokio::fs::try_exists(&path).await.map_err(|e| backend(key, e))
+        tokio::fs::try_exists(&path)
+            .await
+            .map_err(|e| backend(key, e))
     }
 }
 

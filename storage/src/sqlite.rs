@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use hoso_pipeline::ports::{
-    document_id, Catalog, CatalogError, DocumentRecord, Job, JobFate, NewOriginal,
-    OriginalRecord, QueueCounts, Registration,
+    document_id, Catalog, CatalogError, DocumentRecord, Job, JobFate, NewOriginal, OriginalRecord,
+    QueueCounts, Registration,
 };
 use hoso_pipeline::{ContentHash, ExtractionResult};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -210,12 +210,14 @@ impl Catalog for SqliteCatalog {
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-        sqlx::query("UPDATE originals SET status = 'queued', error = NULL, updated_at = ? WHERE sha256 = ?")
-            .bind(now)
-            .bind(hash.to_hex())
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        sqlx::query(
+            "UPDATE originals SET status = 'queued', error = NULL, updated_at = ? WHERE sha256 = ?",
+        )
+        .bind(now)
+        .bind(hash.to_hex())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
         tx.commit().await.map_err(db)
     }
 
@@ -499,7 +501,9 @@ mod tests {
     #[tokio::test]
     async fn passes_the_catalog_suite() {
         let dir = tempfile::tempdir().unwrap();
-        let catalog = SqliteCatalog::open(&dir.path().join("hoso.db")).await.unwrap();
+        let catalog = SqliteCatalog::open(&dir.path().join("hoso.db"))
+            .await
+            .unwrap();
         crate::catalog_suite::run(&catalog).await;
     }
 

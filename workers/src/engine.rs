@@ -44,11 +44,19 @@ impl LocalPageEngine {
         })
     }
 
-    fn ocr_page(&mut self, page: u32, gray: &image::GrayImage, dpi: u32) -> Result<PageText, PageError> {
-        let words = self.ocr.recognize(gray, dpi).map_err(|e| PageError::Engine {
-            page,
-            detail: e.to_string(),
-        })?;
+    fn ocr_page(
+        &mut self,
+        page: u32,
+        gray: &image::GrayImage,
+        dpi: u32,
+    ) -> Result<PageText, PageError> {
+        let words = self
+            .ocr
+            .recognize(gray, dpi)
+            .map_err(|e| PageError::Engine {
+                page,
+                detail: e.to_string(),
+            })?;
         Ok(PageText {
             page,
             method: Method::Ocr,
@@ -71,12 +79,14 @@ impl LocalPageEngine {
             page: 0,
             detail: e.to_string(),
         })?;
-        let document = pdfium.load_pdf_from_byte_slice(bytes, None).map_err(|e| match e {
-            PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::PasswordError) => {
-                PageError::Encrypted
-            }
-            other => unreadable(other.to_string()),
-        })?;
+        let document = pdfium
+            .load_pdf_from_byte_slice(bytes, None)
+            .map_err(|e| match e {
+                PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::PasswordError) => {
+                    PageError::Encrypted
+                }
+                other => unreadable(other.to_string()),
+            })?;
         let count = document.pages().len() as u32;
         if count == 0 {
             return Err(unreadable("the pdf has no pages".to_string()));

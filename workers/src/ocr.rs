@@ -87,7 +87,9 @@ impl TesseractOcr {
         let mut last_line_box = None;
         loop {
             if let Ok((text, l, t, r, b, conf)) = iter.get_current_word() {
-                let line_box = iter.get_bounding_box(TessPageIteratorLevel::RIL_TEXTLINE).ok();
+                let line_box = iter
+                    .get_bounding_box(TessPageIteratorLevel::RIL_TEXTLINE)
+                    .ok();
                 if last_line_box.is_some() && line_box != last_line_box {
                     line += 1;
                 }

@@ -24,7 +24,10 @@ pub fn pdfium_library_path() -> PathBuf {
     if in_checkout.exists() {
         return in_checkout;
     }
-    if let Some(dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
         let beside = dir.join("libpdfium.so");
         if beside.exists() {
             return beside;
@@ -67,26 +70,29 @@ pub fn text_layer_words(page: &PdfPage) -> Option<Vec<Word>> {
     let mut line = 0u32;
     let mut last_baseline: Option<f32> = None;
     let mut alnum = 0usize;
-    let flush = |current: &mut String, current_box: &mut Option<BBox>, line: u32, words: &mut Vec<Word>| {
-        if let Some(b) = current_box.take() {
-            if !current.trim().is_empty() {
-                words.push(Word {
-                    text: current.trim().to_string(),
-                    bbox: b,
-                    confidence: 1.0,
-                    line,
-                });
+    let flush =
+        |current: &mut String, current_box: &mut Option<BBox>, line: u32, words: &mut Vec<Word>| {
+            if let Some(b) = current_box.take() {
+                if !current.trim().is_empty() {
+                    words.push(Word {
+                        text: current.trim().to_string(),
+                        bbox: b,
+                        confidence: 1.0,
+                        line,
+                    });
+                }
             }
-        }
-        current.clear();
-    };
+            current.clear();
+        };
     for ch in text.chars().iter() {
         let Some(c) = ch.unicode_char() else { continue };
         if c.is_whitespace() || c == '\u{0}' {
             flush(&mut current, &mut current_box, line, &mut words);
             continue;
         }
-        let Ok(rect) = ch.loose_bounds() else { continue };
+        let Ok(rect) = ch.loose_bounds() else {
+            continue;
+        };
         let b = BBox::new(
             rect.left().value / pw,
             1.0 - rect.top().value / ph,

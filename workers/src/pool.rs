@@ -34,7 +34,9 @@ pub struct PoolOptions {
 impl Default for PoolOptions {
     fn default() -> Self {
         Self {
-            workers: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            workers: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
             owner: format!("pid-{}", std::process::id()),
             lease: Duration::from_secs(60),
             heartbeat: Duration::from_secs(15),
@@ -165,7 +167,10 @@ impl WorkerPool {
             Err(e) => return self.fail(job, &e.to_string(), false).await,
         };
         if ContentHash::of(&bytes) != job.hash {
-            let msg = format!("the stored original {} does not match its hash", key.as_str());
+            let msg = format!(
+                "the stored original {} does not match its hash",
+                key.as_str()
+            );
             return self.fail(job, &msg, true).await;
         }
 
@@ -185,7 +190,9 @@ impl WorkerPool {
             None => {
                 // The engine thread died mid-job (a panic that escaped); start a new one.
                 *engine = spawn_engine_thread(owner, Arc::clone(&self.engines));
-                return self.fail(job, "the engine thread stopped during the job", false).await;
+                return self
+                    .fail(job, "the engine thread stopped during the job", false)
+                    .await;
             }
         };
         match reply {
@@ -267,13 +274,16 @@ fn backoff(base: Duration, job: &Job) -> Duration {
     // Cheap deterministic-per-attempt jitter: enough to spread workers that failed together.
     let seed = (job.id as u64)
         .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        .wrapping_add(job.attempt as u64 * 0xBF58_476D_1CE4_E5B9)
+        .wrapping_add((job.attempt as u64).wrapping_mul(0xBF58_476D_1CE4_E5B9))
         ^ std::process::id() as u64;
     let unit = (seed >> 11) as f64 / (1u64 << 53) as f64;
     capped.mul_f64(0.5 + unit)
 }
 
-fn spawn_engine_thread(owner: &str, factory: EngineFactory) -> mpsc::UnboundedSender<EngineRequest> {
+fn spawn_engine_thread(
+    owner: &str,
+    factory: EngineFactory,
+) -> mpsc::UnboundedSender<EngineRequest> {
     let (tx, mut rx) = mpsc::unbounded_channel::<EngineRequest>();
     let name = format!("engine-{owner}");
     let spawned = std::thread::Builder::new().name(name).spawn(move || {
@@ -312,7 +322,9 @@ fn spawn_engine_thread(owner: &str, factory: EngineFactory) -> mpsc::UnboundedSe
                 Err(_) => {
                     // A panic may leave the native engine in a bad state: rebuild it.
                     engine = None;
-                    Err(EngineFailure::Internal("the page engine panicked".to_string()))
+                    Err(EngineFailure::Internal(
+                        "the page engine panicked".to_string(),
+                    ))
                 }
             };
             let _ = req.reply.send(reply);
@@ -343,9 +355,15 @@ mod tests {
     fn backoff_grows_with_jitter_and_a_cap() {
         let base = Duration::from_secs(2);
         let first = backoff(base, &job(1));
-        assert!(first >= Duration::from_secs(1) && first <= Duration::from_secs(3), "{first:?}");
+        assert!(
+            first >= Duration::from_secs(1) && first <= Duration::from_secs(3),
+            "{first:?}"
+        );
         let third = backoff(base, &job(3));
-        assert!(third >= Duration::from_secs(4) && third <= Duration::from_secs(12), "{third:?}");
+        assert!(
+            third >= Duration::from_secs(4) && third <= Duration::from_secs(12),
+            "{third:?}"
+        );
         let huge = backoff(base, &job(40));
         assert!(huge <= Duration::from_secs(900), "{huge:?}");
     }

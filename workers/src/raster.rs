@@ -23,7 +23,11 @@ pub fn check_pixels(page: u32, width: u64, height: u64, limits: &Limits) -> Resu
 
 /// Decodes an image file, reading its dimensions from the header first so that a
 /// decompression bomb is refused before any pixel is allocated.
-pub fn decode_image(media: MediaType, bytes: &[u8], limits: &Limits) -> Result<DynamicImage, PageError> {
+pub fn decode_image(
+    media: MediaType,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<DynamicImage, PageError> {
     let format = match media {
         MediaType::Jpeg => ImageFormat::Jpeg,
         MediaType::Png => ImageFormat::Png,

@@ -1,0 +1,235 @@
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use hoso_pipeline::eval::{Scoreboard, Tally, Truth};
+use hoso_pipeline::service::analyse;
+use hoso_pipeline::{ContentHash, Limits, MediaType};
+use hoso_workers::{EngineConfig, LocalPageEngine};
+use serde_json::json;
+
+use crate::cli::Cli;
+
+const TRUTH_SUFFIX: &str = ".truth.json";
+
+struct Sample {
+    file: PathBuf,
+    truth: PathBuf,
+}
+
+fn find_samples(dir: &Path, out: &mut Vec<Sample>) -> anyhow::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            find_samples(&p, out)?;
+        } else if let Some(name) = p.to_str().and_then(|s| s.strip_suffix(TRUTH_SUFFIX)) {
+            let file = PathBuf::from(name);
+            if file.is_file() {
+                out.push(Sample { file, truth: p });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs extraction over every sample with ground truth, on parallel engine threads.
+pub async fn run(
+    cli: &Cli,
+    dir: &Path,
+    workers: Option<usize>,
+    as_json: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut samples = Vec::new();
+    find_samples(dir, &mut samples)?;
+    anyhow::ensure!(
+        !samples.is_empty(),
+        "no samples with {TRUTH_SUFFIX} files under {}",
+        dir.display()
+    );
+    let workers = workers
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+        .max(1);
+    let config = EngineConfig {
+        ocr_languages: cli.ocr_languages.clone(),
+    };
+    let total = samples.len();
+    let (board, busy, wall) = tokio::task::spawn_blocking(move || score(samples, workers, &config))
+        .await
+        .context("evaluation stopped")??;
+    report(&board, total, busy, wall, workers, as_json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn score(
+    samples: Vec<Sample>,
+    workers: usize,
+    config: &EngineConfig,
+) -> anyhow::Result<(Scoreboard, Duration, Duration)> {
+    let queue = Mutex::new(samples);
+    let board = Mutex::new(Scoreboard::default());
+    let busy = Mutex::new(Duration::ZERO);
+    let started = Instant::now();
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| -> anyhow::Result<()> {
+                    let mut engine = LocalPageEngine::new(config)?;
+                    loop {
+                        let next = queue.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.pop();
+                        let Some(sample) = next else { return Ok(()) };
+                        let t0 = Instant::now();
+                        let outcome = evaluate_one(&mut engine, &sample);
+                        let spent = t0.elapsed();
+                        *busy.lock().map_err(|_| anyhow::anyhow!("poisoned"))? += spent;
+                        let mut b = board.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
+                        let name = sample.file.display().to_string();
+                        match outcome {
+                            Ok((truth, result)) => b.record(&truth, &result),
+                            Err(e) => b.record_error(&name, &format!("{e:#}")),
+                        }
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join()
+                .map_err(|_| anyhow::anyhow!("an evaluation thread panicked"))??;
+        }
+        Ok(())
+    })?;
+    let wall = started.elapsed();
+    let board = board
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("poisoned"))?;
+    let busy = busy.into_inner().map_err(|_| anyhow::anyhow!("poisoned"))?;
+    Ok((board, busy, wall))
+}
+
+fn evaluate_one(
+    engine: &mut LocalPageEngine,
+    sample: &Sample,
+) -> anyhow::Result<(Truth, hoso_pipeline::ExtractionResult)> {
+    let truth: Truth = serde_json::from_slice(&std::fs::read(&sample.truth)?)
+        .with_context(|| format!("bad truth file {}", sample.truth.display()))?;
+    let bytes = std::fs::read(&sample.file)?;
+    let media = MediaType::sniff(&bytes).context("not a pdf, jpeg, png or tiff")?;
+    let name = sample
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let (result, _) = analyse(
+        engine,
+        &ContentHash::of(&bytes),
+        &name,
+        media,
+        &bytes,
+        &Limits::default(),
+    )?;
+    Ok((truth, result))
+}
+
+fn pct(t: &Tally) -> String {
+    t.rate()
+        .map(|r| format!("{:.1}%", r * 100.0))
+        .unwrap_or_else(|| "-".into())
+}
+
+fn tally_json(t: &Tally) -> serde_json::Value {
+    json!({"correct": t.correct, "total": t.total, "accuracy": t.rate()})
+}
+
+fn report(
+    b: &Scoreboard,
+    files: usize,
+    busy: Duration,
+    wall: Duration,
+    workers: usize,
+    as_json: bool,
+) -> anyhow::Result<()> {
+    let pages = b.pages.max(1) as f64;
+    let secs_per_page = busy.as_secs_f64() / pages;
+    let wall_per_page = wall.as_secs_f64() / pages;
+    if as_json {
+        let map = |m: &std::collections::BTreeMap<String, Tally>| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), tally_json(v)))
+                .collect::<serde_json::Map<_, _>>()
+        };
+        let out = json!({
+            "files": files,
+            "pages": b.pages,
+            "classification": tally_json(&b.classification),
+            "fields": tally_json(&b.fields),
+            "per_type": map(&b.per_type),
+            "per_field": map(&b.per_field),
+            "per_quality": map(&b.per_quality),
+            "unexpected_fields": b.unexpected_fields,
+            "errors": b.errors.iter().map(|(f, e)| json!({"file": f, "error": e})).collect::<Vec<_>>(),
+            "seconds_per_page": secs_per_page,
+            "wall_seconds_per_page": wall_per_page,
+            "workers": workers,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    let mut t = super::table(&["field", "correct", "total", "accuracy"]);
+    for (k, v) in &b.per_field {
+        t.add_row(vec![
+            k.clone(),
+            v.correct.to_string(),
+            v.total.to_string(),
+            pct(v),
+        ]);
+    }
+    println!("{t}");
+    let mut t = super::table(&["document type", "fields correct", "total", "accuracy"]);
+    for (k, v) in &b.per_type {
+        t.add_row(vec![
+            k.clone(),
+            v.correct.to_string(),
+            v.total.to_string(),
+            pct(v),
+        ]);
+    }
+    println!("{t}");
+    let mut t = super::table(&["quality", "fields correct", "total", "accuracy"]);
+    for (k, v) in &b.per_quality {
+        t.add_row(vec![
+            k.clone(),
+            v.correct.to_string(),
+            v.total.to_string(),
+            pct(v),
+        ]);
+    }
+    println!("{t}");
+    for (f, e) in &b.errors {
+        println!("error: {f}: {e}");
+    }
+    println!(
+        "{files} file(s), {} page(s); classification {} ({}/{}); fields {} ({}/{}); {} field(s) emitted that the truth does not have",
+        b.pages,
+        pct(&b.classification),
+        b.classification.correct,
+        b.classification.total,
+        pct(&b.fields),
+        b.fields.correct,
+        b.fields.total,
+        b.unexpected_fields
+    );
+    println!(
+        "{secs_per_page:.2} s per page on one engine thread; {wall_per_page:.2} s per page wall-clock with {workers} worker(s)"
+    );
+    Ok(())
+}

@@ -1,0 +1,65 @@
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use hoso_pipeline::ports::ObjectKey;
+use hoso_pipeline::service::{analyse, display_name};
+use hoso_pipeline::ContentHash;
+use hoso_workers::{EngineConfig, LocalPageEngine};
+
+use crate::cli::Cli;
+use crate::embedded::Embedded;
+
+/// Stores the original, then runs every page stage in this process and prints the result.
+pub async fn run(cli: &Cli, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let embedded = Embedded::open(cli.data_dir.clone()).await?;
+    let service = &embedded.service;
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("cannot read {}", file.display()))?
+        .len();
+    let file_name = display_name(&file.to_string_lossy());
+    if size > service.limits().max_file_bytes {
+        // Checked before reading, so an oversized file is never loaded into memory.
+        anyhow::bail!(
+            "{file_name}: {size} bytes is over the upload limit of {} bytes",
+            service.limits().max_file_bytes
+        );
+    }
+    let bytes = tokio::fs::read(file)
+        .await
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    let media = service.check_upload(&file_name, &bytes)?;
+    let hash = ContentHash::of(&bytes);
+    service
+        .store()
+        .put(&ObjectKey::original(&hash), &bytes)
+        .await?;
+
+    let config = EngineConfig {
+        ocr_languages: cli.ocr_languages.clone(),
+    };
+    let limits = *service.limits();
+    let name = file_name.clone();
+    let (result, _pages) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let mut engine = LocalPageEngine::new(&config)?;
+        Ok(analyse(&mut engine, &hash, &name, media, &bytes, &limits)?)
+    })
+    .await
+    .context("the page engine stopped")??;
+
+    if json {
+        println!("{}", serde_json::to_string_pretty(&result)?);
+    } else {
+        println!(
+            "{} ({}, {} page(s), sha256 {})",
+            result.source.file_name, result.source.media_type, result.source.pages, hash
+        );
+        if result.documents.is_empty() {
+            println!("no documents found");
+        }
+        for (i, doc) in result.documents.iter().enumerate() {
+            super::print_document(&format!("document {}", i + 1), doc);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

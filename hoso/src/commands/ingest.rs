@@ -1,0 +1,244 @@
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use hoso_pipeline::ports::{JobFate, OriginalStatus};
+use hoso_pipeline::service::{display_name, IngestError, IngestOutcome};
+use hoso_pipeline::ContentHash;
+use hoso_workers::{PoolEvent, PoolOptions, WorkerPool};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::Cli;
+use crate::embedded::Embedded;
+use crate::engines;
+
+/// Ground-truth sidecars of generated specimens sit beside the files they describe.
+const TRUTH_SUFFIX: &str = ".truth.json";
+
+enum Admission {
+    Queued(ContentHash),
+    Retried(ContentHash),
+    Duplicate(ContentHash),
+    Rejected(String),
+}
+
+pub async fn run(cli: &Cli, paths: &[PathBuf], workers: Option<usize>) -> anyhow::Result<ExitCode> {
+    let embedded = Embedded::open(cli.data_dir.clone()).await?;
+    let service = &embedded.service;
+    let files = collect_files(paths)?;
+    let _lock = embedded.lock_workers()?;
+    let resumed = service.catalog().release_running_jobs().await?;
+    if resumed > 0 {
+        println!("resuming {resumed} job(s) left unfinished by an earlier run");
+    }
+
+    let mut admissions = Vec::with_capacity(files.len());
+    for path in &files {
+        let admission = admit(service, path).await;
+        admissions.push((path.clone(), admission));
+    }
+
+    let unfinished = service.catalog().queue_counts().await?.unfinished();
+    let options = PoolOptions {
+        workers: workers.unwrap_or(PoolOptions::default().workers),
+        limits: *service.limits(),
+        ..PoolOptions::default()
+    };
+    let (pool, mut events) = WorkerPool::new(
+        Arc::clone(service.catalog()),
+        Arc::clone(service.store()),
+        engines::factory(&cli.ocr_languages),
+        options,
+    );
+    let bar = ProgressBar::new(unfinished);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let progress = bar.clone();
+    let reporter = tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            match event {
+                PoolEvent::Completed { file_name, .. } => {
+                    progress.inc(1);
+                    progress.set_message(file_name);
+                }
+                PoolEvent::Failed {
+                    file_name,
+                    error,
+                    fate: JobFate::Failed,
+                    ..
+                } => {
+                    progress.inc(1);
+                    progress.println(format!("failed: {file_name}: {error}"));
+                }
+                PoolEvent::Failed {
+                    file_name, error, ..
+                } => progress.println(format!("will retry: {file_name}: {error}")),
+            }
+        }
+    });
+    pool.drain().await?;
+    let _ = reporter.await;
+    bar.finish_and_clear();
+
+    summarise(&embedded, &admissions).await
+}
+
+async fn admit(service: &hoso_pipeline::service::Service, path: &Path) -> Admission {
+    let name = display_name(&path.to_string_lossy());
+    let limit = service.limits().max_file_bytes;
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > limit => {
+            return Admission::Rejected(
+                IngestError::TooLarge {
+                    file_name: name,
+                    size: m.len(),
+                    limit,
+                }
+                .to_string(),
+            )
+        }
+        Ok(_) => {}
+        Err(e) => return Admission::Rejected(format!("cannot read: {e}")),
+    }
+    let bytes = match tokio::fs::read(path).await {
+        Ok(b) => b,
+        Err(e) => return Admission::Rejected(format!("cannot read: {e}")),
+    };
+    match service.ingest(&name, &bytes).await {
+        Ok(IngestOutcome::Queued(h)) => Admission::Queued(h),
+        Ok(IngestOutcome::Retried(h)) => Admission::Retried(h),
+        Ok(IngestOutcome::Duplicate(rec)) => Admission::Duplicate(rec.hash),
+        Err(e) => Admission::Rejected(e.to_string()),
+    }
+}
+
+/// Files named on the command line, and every file below the folders named, in order.
+fn collect_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).with_context(|| format!("cannot read {}", p.display()))?;
+        if meta.is_dir() {
+            walk(p, &mut out)?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if name.starts_with('.') || name.ends_with(TRUTH_SUFFIX) {
+            continue;
+        }
+        // Symlinks are not followed, so a folder cannot loop back on itself.
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        if meta.is_dir() {
+            walk(&p, out)?;
+        } else if meta.is_file() {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+async fn summarise(
+    embedded: &Embedded,
+    admissions: &[(PathBuf, Admission)],
+) -> anyhow::Result<ExitCode> {
+    let catalog = embedded.service.catalog();
+    let mut t = super::table(&["file", "id", "status", "pages", "documents", "note"]);
+    let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
+    let (mut processed, mut failed, mut rejected, mut duplicates) = (0, 0, 0, 0);
+    for (path, admission) in admissions {
+        let file = path.display().to_string();
+        let hash = match admission {
+            Admission::Rejected(reason) => {
+                rejected += 1;
+                t.add_row(vec![
+                    file,
+                    "-".into(),
+                    "rejected".into(),
+                    "-".into(),
+                    "-".into(),
+                    reason.clone(),
+                ]);
+                continue;
+            }
+            Admission::Queued(h) | Admission::Retried(h) | Admission::Duplicate(h) => *h,
+        };
+        let Some(rec) = catalog.original(&hash).await? else {
+            continue;
+        };
+        let docs = catalog.documents_of(&hash).await?;
+        let mut note = match admission {
+            Admission::Duplicate(_) => {
+                duplicates += 1;
+                "already ingested: not processed again".to_string()
+            }
+            Admission::Retried(_) => "failed before: retried".to_string(),
+            _ => String::new(),
+        };
+        match rec.status {
+            OriginalStatus::Processed => processed += 1,
+            OriginalStatus::Failed => {
+                failed += 1;
+                note = rec.error.clone().unwrap_or_default();
+            }
+            OriginalStatus::Queued => {}
+        }
+        for d in &docs {
+            *by_type
+                .entry(d.document.document_type.as_str().to_string())
+                .or_default() += 1;
+        }
+        let types = docs
+            .iter()
+            .map(|d| format!("{} {}", d.id, d.document.document_type.as_str()))
+            .collect::<Vec<_>>()
+            .join("\n");
+        t.add_row(vec![
+            file,
+            hash.short(),
+            rec.status.as_str().to_string(),
+            rec.pages
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "-".into()),
+            types,
+            note,
+        ]);
+    }
+    println!("{t}");
+    let types = by_type
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    println!(
+        "{} file(s): {processed} processed ({duplicates} already known), {failed} failed, {rejected} rejected; documents: {}",
+        admissions.len(),
+        if types.is_empty() { "none".to_string() } else { types }
+    );
+    println!("data directory: {}", embedded.path().display());
+    Ok(if failed + rejected > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

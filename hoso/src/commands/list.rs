@@ -1,0 +1,100 @@
+use std::process::ExitCode;
+
+use hoso_pipeline::ports::{DocumentRecord, OriginalStatus};
+use serde_json::json;
+
+use crate::cli::Cli;
+use crate::embedded::Embedded;
+
+/// Fields worth a glance in a listing, in order of preference.
+const HEADLINE_FIELDS: &[&str] = &[
+    "id_number",
+    "personal_id_number",
+    "enterprise_code",
+    "full_name",
+    "enterprise_name",
+    "wife_full_name",
+    "husband_full_name",
+];
+
+fn record_json(d: &DocumentRecord) -> serde_json::Value {
+    json!({
+        "id": d.id,
+        "source": {"sha256": d.source.to_hex(), "file_name": d.file_name},
+        "producer": d.producer,
+        "document": d.document,
+    })
+}
+
+pub async fn list(cli: &Cli, as_json: bool) -> anyhow::Result<ExitCode> {
+    let embedded = Embedded::open(cli.data_dir.clone()).await?;
+    let catalog = embedded.service.catalog();
+    let docs = catalog.documents().await?;
+    let originals = catalog.originals().await?;
+    let failed: Vec<_> = originals
+        .iter()
+        .filter(|o| o.status != OriginalStatus::Processed)
+        .collect();
+    if as_json {
+        let out = json!({
+            "documents": docs.iter().map(record_json).collect::<Vec<_>>(),
+            "unprocessed_files": failed.iter().map(|o| json!({
+                "sha256": o.hash.to_hex(),
+                "file_name": o.file_name,
+                "status": o.status.as_str(),
+                "error": o.error,
+            })).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut t = super::table(&["id", "type", "pages", "file", "fields", "headline"]);
+    for d in &docs {
+        let headline = HEADLINE_FIELDS
+            .iter()
+            .filter_map(|k| d.document.fields.get(*k).map(|f| f.value.clone()))
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" · ");
+        t.add_row(vec![
+            d.id.clone(),
+            d.document.document_type.as_str().to_string(),
+            super::pages_label(&d.document.pages),
+            d.file_name.clone(),
+            d.document.fields.len().to_string(),
+            headline,
+        ]);
+    }
+    println!("{t}");
+    println!(
+        "{} document(s) from {} file(s)",
+        docs.len(),
+        originals.len()
+    );
+    for o in failed {
+        println!(
+            "{} {} {}: {}",
+            o.status.as_str(),
+            o.hash.short(),
+            o.file_name,
+            o.error.as_deref().unwrap_or("waiting for a worker")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn show(cli: &Cli, doc_id: &str, as_json: bool) -> anyhow::Result<ExitCode> {
+    let embedded = Embedded::open(cli.data_dir.clone()).await?;
+    let Some(d) = embedded.service.catalog().document(doc_id).await? else {
+        eprintln!("error: no document {doc_id:?}; `hoso list` shows the ids");
+        return Ok(ExitCode::from(1));
+    };
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(&record_json(&d))?);
+    } else {
+        println!("{} from {} (sha256 {})", d.id, d.file_name, d.source);
+        println!("produced by {}", d.producer);
+        super::print_document("document", &d.document);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what is missing, then runs every
+# test against the real components (Tesseract, PDFium, SQLite, PostgreSQL).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/setup.sh
+bash scripts/ensure-postgres.sh
+cargo test --workspace --locked "$@"

@@ -1,0 +1,220 @@
+//! The page engine against the real Tesseract and PDFium, on files nobody here tuned.
+
+use std::path::PathBuf;
+
+use hoso_extractors::{Method, PageText};
+use hoso_pipeline::ports::{PageEngine, PageError};
+use hoso_pipeline::{Limits, MediaType};
+use hoso_workers::{EngineConfig, LocalPageEngine};
+
+fn corpus(rel: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus")
+        .join(rel);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn engine() -> LocalPageEngine {
+    LocalPageEngine::new(&EngineConfig::default()).expect("tesseract with vie+eng")
+}
+
+fn read(
+    engine: &mut LocalPageEngine,
+    media: MediaType,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<Vec<PageText>, PageError> {
+    let mut pages = Vec::new();
+    let n = engine.read_pages(media, bytes, limits, &mut |p| pages.push(p))?;
+    assert_eq!(n as usize, pages.len(), "every page is handed over");
+    Ok(pages)
+}
+
+#[test]
+fn ocr_reads_tesseracts_own_test_page_with_boxes_and_lines() {
+    let mut e = engine();
+    let pages = read(
+        &mut e,
+        MediaType::Tiff,
+        &corpus("ocr/phototest.tif"),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(pages.len(), 1);
+    let page = &pages[0];
+    assert_eq!(page.method, Method::Ocr);
+    let text: Vec<String> = page.words.iter().map(|w| w.text.to_lowercase()).collect();
+    for expected in ["quick", "brown", "jumped", "lazy"] {
+        assert!(
+            text.iter().any(|w| w.contains(expected)),
+            "{expected} missing from {text:?}"
+        );
+    }
+    for w in &page.words {
+        let b = w.bbox;
+        assert!(0.0 <= b.x0 && b.x0 < b.x1 && b.x1 <= 1.0, "{w:?}");
+        assert!(0.0 <= b.y0 && b.y0 < b.y1 && b.y1 <= 1.0, "{w:?}");
+        assert!((0.0..=1.0).contains(&w.confidence));
+    }
+    let lines = page.words.iter().map(|w| w.line).max().unwrap();
+    assert!(lines >= 4, "the page has several lines, got {lines}");
+    // Words on one line share a baseline band.
+    let first_line: Vec<_> = page.words.iter().filter(|w| w.line == 0).collect();
+    let spread = first_line
+        .iter()
+        .map(|w| w.bbox.center_y())
+        .fold(0f32, f32::max)
+        - first_line
+            .iter()
+            .map(|w| w.bbox.center_y())
+            .fold(1f32, f32::min);
+    assert!(spread < 0.03, "line 0 spans {spread}");
+    assert!(e.describe().contains("tesseract 5"), "{}", e.describe());
+}
+
+#[test]
+fn a_pdf_with_a_real_text_layer_skips_ocr() {
+    let mut e = engine();
+    let pages = read(
+        &mut e,
+        MediaType::Pdf,
+        &corpus("pdf-malformed/pdfjs-issue-files/issue11913.pdf"),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(pages[0].method, Method::TextLayer);
+    assert!(pages[0].words.len() > 50, "{} words", pages[0].words.len());
+    assert!(pages[0].words.iter().all(|w| w.confidence == 1.0));
+}
+
+#[test]
+fn a_pdf_without_text_is_rendered_and_ocrd() {
+    // A scanned-looking page: render a corpus TIFF into a one-page PDF would need a writer;
+    // instead use a corpus PDF whose page is vector art with fewer letters than the
+    // text-layer threshold, which must take the OCR path without failing.
+    let mut e = engine();
+    let pages = read(
+        &mut e,
+        MediaType::Pdf,
+        &corpus("pdf-malformed/qpdf-malformed/annotation-no-resources.pdf"),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(pages.len(), 1);
+    assert_eq!(pages[0].method, Method::Ocr);
+}
+
+#[test]
+fn an_encrypted_pdf_is_refused_with_a_clear_error() {
+    let mut e = engine();
+    let err = read(
+        &mut e,
+        MediaType::Pdf,
+        &corpus("pdf-malformed/qpdf-malformed/enc-long-password.pdf"),
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err, PageError::Encrypted);
+    assert!(err.is_permanent());
+    assert_eq!(err.to_string(), "the pdf is encrypted and needs a password");
+}
+
+#[test]
+fn page_count_limit_is_checked_before_rendering() {
+    let mut e = engine();
+    let limits = Limits {
+        max_pages: 0,
+        ..Limits::default()
+    };
+    let err = read(
+        &mut e,
+        MediaType::Pdf,
+        &corpus("pdf-malformed/pdfjs-issue-files/issue1002.pdf"),
+        &limits,
+    )
+    .unwrap_err();
+    assert_eq!(err, PageError::TooManyPages { pages: 1, limit: 0 });
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let mut body = kind.to_vec();
+    body.extend_from_slice(data);
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&crc32(&body).to_be_bytes());
+}
+
+/// A tiny PNG whose header claims 100,000 x 100,000 pixels.
+fn png_bomb() -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    png_chunk(&mut png, b"IHDR", &ihdr);
+    png_chunk(
+        &mut png,
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    );
+    png_chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_from_its_header() {
+    let bomb = png_bomb();
+    assert!(bomb.len() < 100);
+    let mut e = engine();
+    let err = read(&mut e, MediaType::Png, &bomb, &Limits::default()).unwrap_err();
+    assert_eq!(
+        err,
+        PageError::TooManyPixels {
+            page: 1,
+            width: 100_000,
+            height: 100_000,
+            limit: Limits::default().max_pixels_per_page
+        }
+    );
+}
+
+#[test]
+fn a_truncated_image_is_unreadable_not_a_crash() {
+    let mut e = engine();
+    let jpeg = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00garbage".to_vec();
+    let err = read(&mut e, MediaType::Jpeg, &jpeg, &Limits::default()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            PageError::Unreadable {
+                media: MediaType::Jpeg,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // The same engine still works afterwards.
+    let pages = read(
+        &mut e,
+        MediaType::Tiff,
+        &corpus("ocr/phototest.tif"),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert!(!pages[0].words.is_empty());
+}
