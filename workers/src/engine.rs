@@ -61,7 +61,7 @@ impl LocalPageEngine {
             page,
             method: Method::Ocr,
             words,
-            barcodes: Vec::new(),
+            barcodes: crate::qr::find_qr(gray).into_iter().collect(),
         })
     }
 

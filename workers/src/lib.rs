@@ -7,6 +7,7 @@ pub mod engine;
 pub mod ocr;
 pub mod pdf;
 pub mod pool;
+pub mod qr;
 mod raster;
 
 pub use engine::{EngineConfig, EngineError, LocalPageEngine};
