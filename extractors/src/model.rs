@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// A rectangle as fractions of the page's width and height, origin top-left.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(from = "[f32; 4]", into = "[f32; 4]")]
+#[serde(from = "[f64; 4]", into = "[f64; 4]")]
 pub struct BBox {
     pub x0: f32,
     pub y0: f32,
@@ -45,18 +45,27 @@ impl BBox {
     }
 }
 
-impl From<[f32; 4]> for BBox {
-    fn from(a: [f32; 4]) -> Self {
-        BBox::new(a[0], a[1], a[2], a[3])
+impl From<[f64; 4]> for BBox {
+    fn from(a: [f64; 4]) -> Self {
+        BBox::new(a[0] as f32, a[1] as f32, a[2] as f32, a[3] as f32)
     }
 }
 
-impl From<BBox> for [f32; 4] {
+impl From<BBox> for [f64; 4] {
     fn from(b: BBox) -> Self {
         // Four decimals is sub-pixel at 300 dpi on A4 and keeps the JSON readable.
-        let r = |v: f32| (v * 10_000.0).round() / 10_000.0;
-        [r(b.x0), r(b.y0), r(b.x1), r(b.y1)]
+        [round4(b.x0), round4(b.y0), round4(b.x1), round4(b.y1)]
     }
+}
+
+/// Rounds to four decimals in f64, so a value prints the same whether it is serialised
+/// directly or through `serde_json::Value` (which widens f32 and shows its binary noise).
+fn round4(v: f32) -> f64 {
+    (v as f64 * 10_000.0).round() / 10_000.0
+}
+
+fn serialize_score<S: serde::Serializer>(v: &f32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(round4(*v))
 }
 
 /// How a value was obtained.
@@ -88,6 +97,7 @@ pub struct Word {
     pub text: String,
     pub bbox: BBox,
     /// 0.0 to 1.0.
+    #[serde(serialize_with = "serialize_score")]
     pub confidence: f32,
     /// Words sharing a `line` were put on one text line by the engine.
     pub line: u32,
@@ -123,6 +133,7 @@ pub struct Evidence {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     pub value: String,
+    #[serde(serialize_with = "serialize_score")]
     pub confidence: f32,
     pub method: Method,
     pub evidence: Vec<Evidence>,
@@ -171,6 +182,7 @@ pub struct ExtractedDocument {
     pub document_type: DocumentType,
     /// 1-based page numbers of the source file.
     pub pages: Vec<u32>,
+    #[serde(serialize_with = "serialize_score")]
     pub confidence: f32,
     pub fields: BTreeMap<String, Field>,
     #[serde(default)]

@@ -48,7 +48,7 @@ pub fn fields_table(doc: &ExtractedDocument) -> Table {
             .evidence
             .first()
             .map(|e| {
-                let b: [f32; 4] = e.bbox.into();
+                let b: [f64; 4] = e.bbox.into();
                 format!(
                     "p{} [{:.2} {:.2} {:.2} {:.2}]",
                     e.page, b[0], b[1], b[2], b[3]

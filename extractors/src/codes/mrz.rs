@@ -1,0 +1,377 @@
+//! The ICAO 9303 TD1 machine-readable zone on the back of the card (3 lines of 30).
+
+use crate::layout::Layout;
+use crate::model::BBox;
+use crate::text::{levenshtein, Date, Sex};
+
+/// ICAO 7-3-1 check digit over `s`: digits count as themselves, `A`..`Z` as 10..35,
+/// `<` as 0. `None` for any other character.
+pub fn check_digit(s: &str) -> Option<u32> {
+    const WEIGHTS: [u32; 3] = [7, 3, 1];
+    let mut sum = 0u32;
+    for (i, c) in s.chars().enumerate() {
+        let v = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            'A'..='Z' => c as u32 - 'A' as u32 + 10,
+            '<' => 0,
+            _ => return None,
+        };
+        sum += v * WEIGHTS[i % 3];
+    }
+    Some(sum % 10)
+}
+
+/// One MRZ line as read: `text` is normalised to 30 MRZ characters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MrzLine {
+    pub text: String,
+    pub raw: String,
+    pub page: u32,
+    pub bbox: BBox,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mrz {
+    pub lines: [MrzLine; 3],
+}
+
+/// Keeps MRZ characters only; OCR reads `<<` as a guillemet and splits the line at
+/// filler runs.
+fn mrz_chars(raw: &str) -> String {
+    let mut out = String::new();
+    for c in raw.chars() {
+        match c {
+            '«' => out.push_str("<<"),
+            '‹' | '〈' | '<' => out.push('<'),
+            c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_uppercase()),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn to_30(s: &str) -> String {
+    let mut t: String = s.chars().take(30).collect();
+    while t.chars().count() < 30 {
+        t.push('<');
+    }
+    t
+}
+
+/// Whether a line reads like the first TD1 line of a Vietnamese card.
+pub fn looks_like_line1(raw: &str) -> bool {
+    let s = mrz_chars(raw);
+    s.len() >= 24 && s.len() <= 34 && s.get(..5).is_some_and(|p| levenshtein(p, "IDVNM") <= 1)
+}
+
+/// The three MRZ lines, when the first one is found and two more lines follow it.
+pub fn find_mrz(layout: &Layout) -> Option<Mrz> {
+    for (i, line) in layout.lines.iter().enumerate() {
+        let raw = line.text();
+        if !looks_like_line1(&raw) {
+            continue;
+        }
+        let next: Vec<&crate::layout::Line> = layout.lines[i + 1..]
+            .iter()
+            .take(2)
+            .filter(|l| l.page == line.page && mrz_chars(&l.text()).len() >= 20)
+            .collect();
+        if next.len() < 2 {
+            continue;
+        }
+        let mk = |l: &crate::layout::Line| MrzLine {
+            text: to_30(&mrz_chars(&l.text())),
+            raw: l.text(),
+            page: l.page,
+            bbox: l.bbox,
+        };
+        return Some(Mrz {
+            lines: [mk(line), mk(next[0]), mk(next[1])],
+        });
+    }
+    None
+}
+
+/// Repairs letters OCR reads in a field that must be numeric.
+fn numeric(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'O' | 'Q' | 'D' | 'U' => '0',
+            'I' | 'L' | 'J' => '1',
+            'Z' => '2',
+            'S' => '5',
+            'B' => '8',
+            'G' => '6',
+            'T' => '7',
+            c => c,
+        })
+        .collect()
+}
+
+fn checked(field: &str, check: &str) -> bool {
+    let Some(expected) = check.chars().next().and_then(|c| c.to_digit(10)) else {
+        return false;
+    };
+    check_digit(field) == Some(expected)
+}
+
+/// What the MRZ says, keeping only values whose check digit holds.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MrzData {
+    /// Only when the document number check and the composite check both hold,
+    /// since the first three digits are covered by the composite check alone.
+    pub id_number: Option<String>,
+    pub date_of_birth: Option<Date>,
+    pub sex: Option<Sex>,
+    pub date_of_expiry: Option<Date>,
+    /// `SURNAME GIVEN NAMES` without diacritics; line 3 has no check digit.
+    pub full_name: Option<String>,
+    pub composite_ok: bool,
+    pub warnings: Vec<String>,
+}
+
+fn yymmdd(s: &str) -> Option<(i32, u32, u32)> {
+    if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((
+        s[0..2].parse().ok()?,
+        s[2..4].parse().ok()?,
+        s[4..6].parse().ok()?,
+    ))
+}
+
+/// The century of a birth year from digit 4 of a 12-digit id (0/1 1900s, 2/3 2000s...).
+pub fn century_from_id(id: &str) -> Option<i32> {
+    let d = id.chars().nth(3)?.to_digit(10)?;
+    Some(match d / 2 {
+        0 => 1900,
+        1 => 2000,
+        2 => 2100,
+        3 => 2200,
+        _ => 1800,
+    })
+}
+
+impl Mrz {
+    /// Validates and decodes the three lines.
+    pub fn decode(&self) -> MrzData {
+        let l1 = numeric_positions(&self.lines[0].text, &[5..15, 15..27, 29..30]);
+        let l2 = numeric_positions(&self.lines[1].text, &[0..7, 8..15, 29..30]);
+        let l3 = &self.lines[2].text;
+        let mut out = MrzData::default();
+
+        let composite = format!("{}{}{}{}", &l1[5..30], &l2[0..7], &l2[8..15], &l2[18..29]);
+        out.composite_ok = checked(&composite, &l2[29..30]);
+        if !out.composite_ok {
+            out.warnings
+                .push("mrz composite check digit mismatch".to_string());
+        }
+
+        let doc_ok = checked(&l1[5..14], &l1[14..15]);
+        let id12 = &l1[15..27];
+        if !doc_ok {
+            out.warnings
+                .push("mrz document number check digit mismatch".to_string());
+        } else if id12.bytes().all(|b| b.is_ascii_digit())
+            && id12[3..] == l1[5..14]
+            && out.composite_ok
+        {
+            out.id_number = Some(id12.to_string());
+        }
+
+        let expiry = if checked(&l2[8..14], &l2[14..15]) {
+            yymmdd(&l2[8..14]).and_then(|(y, m, d)| Date::new(2000 + y, m, d))
+        } else {
+            out.warnings
+                .push("mrz expiry date check digit mismatch".to_string());
+            None
+        };
+        out.date_of_expiry = expiry;
+
+        if checked(&l2[0..6], &l2[6..7]) {
+            let century = out.id_number.as_deref().and_then(century_from_id);
+            out.date_of_birth = yymmdd(&l2[0..6]).and_then(|(yy, m, d)| {
+                let year = match (century, expiry) {
+                    (Some(c), _) => c + yy,
+                    // Without the id, the latest such year not after the expiry: a
+                    // card never expires before its holder is born.
+                    (None, Some(e)) => {
+                        let base = e.year - e.year.rem_euclid(100) + yy;
+                        if base <= e.year {
+                            base
+                        } else {
+                            base - 100
+                        }
+                    }
+                    (None, None) => return None,
+                };
+                Date::new(year, m, d)
+            });
+        } else {
+            out.warnings
+                .push("mrz birth date check digit mismatch".to_string());
+        }
+
+        out.sex = match &l2[7..8] {
+            "M" => Some(Sex::Male),
+            "F" => Some(Sex::Female),
+            _ => None,
+        };
+
+        let name = l3.trim_end_matches('<');
+        let name = name.replace("<<", " ").replace('<', " ");
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.chars().any(|c| c.is_ascii_alphabetic())
+            && !name.chars().any(|c| c.is_ascii_digit())
+        {
+            out.full_name = Some(name);
+        }
+        out
+    }
+}
+
+fn numeric_positions(s: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut chars: Vec<char> = s.chars().collect();
+    chars.resize(30, '<');
+    for r in ranges {
+        let fixed = numeric(&chars[r.clone()].iter().collect::<String>());
+        for (i, c) in fixed.chars().enumerate() {
+            chars[r.start + i] = c;
+        }
+    }
+    chars.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str) -> MrzLine {
+        MrzLine {
+            text: to_30(&mrz_chars(text)),
+            raw: text.into(),
+            page: 1,
+            bbox: BBox::new(0.0, 0.0, 1.0, 0.1),
+        }
+    }
+
+    /// Builds a valid TD1 zone for id 001099012345, born 1999-03-05, male, expiring 2039-03-05.
+    fn sample() -> [String; 3] {
+        let doc = "099012345";
+        let l1_head = format!("IDVNM{doc}{}001099012345<<", check_digit(doc).unwrap_or(0));
+        let l1 = format!("{l1_head}2");
+        let dob = "990305";
+        let exp = "390305";
+        let l2_head = format!(
+            "{dob}{}M{exp}{}VNM",
+            check_digit(dob).unwrap_or(0),
+            check_digit(exp).unwrap_or(0)
+        );
+        let l2_body = format!("{l2_head}<<<<<<<<<<<");
+        let composite = format!(
+            "{}{}{}{}",
+            &l1[5..30],
+            &l2_body[0..7],
+            &l2_body[8..15],
+            &l2_body[18..29]
+        );
+        let l2 = format!("{l2_body}{}", check_digit(&composite).unwrap_or(0));
+        [l1, l2, "NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<".to_string()]
+    }
+
+    #[test]
+    fn check_digits_follow_icao_examples() {
+        // ICAO 9303 part 5 specimen values.
+        assert_eq!(check_digit("D23145890"), Some(7));
+        assert_eq!(check_digit("740812"), Some(2));
+        assert_eq!(check_digit("120415"), Some(9));
+        assert_eq!(check_digit("L898902C3"), Some(6));
+        assert_eq!(check_digit("ab"), None);
+    }
+
+    #[test]
+    fn valid_zone_decodes() {
+        let [a, b, c] = sample();
+        assert_eq!(a.len(), 30);
+        assert_eq!(b.len(), 30);
+        let m = Mrz {
+            lines: [line(&a), line(&b), line(&c)],
+        }
+        .decode();
+        assert!(m.composite_ok, "{:?}", m.warnings);
+        assert_eq!(m.id_number.as_deref(), Some("001099012345"));
+        assert_eq!(
+            m.date_of_birth.map(|d| d.iso()).as_deref(),
+            Some("1999-03-05")
+        );
+        assert_eq!(m.sex, Some(Sex::Male));
+        assert_eq!(
+            m.date_of_expiry.map(|d| d.iso()).as_deref(),
+            Some("2039-03-05")
+        );
+        assert_eq!(m.full_name.as_deref(), Some("NGUYEN VAN AN"));
+    }
+
+    #[test]
+    fn ocr_spacing_and_guillemets_are_tolerated() {
+        let [a, b, c] = sample();
+        let a = a.replace("<<", " « ").replacen('0', "O", 1);
+        let m = Mrz {
+            lines: [line(&a), line(&b), line(&c)],
+        }
+        .decode();
+        assert_eq!(m.id_number.as_deref(), Some("001099012345"));
+    }
+
+    #[test]
+    fn failed_checks_drop_values() {
+        let [a, b, c] = sample();
+        // One digit of the birth date misread: its check fails, the composite too.
+        let b = b.replacen("990305", "990306", 1);
+        let m = Mrz {
+            lines: [line(&a), line(&b), line(&c)],
+        }
+        .decode();
+        assert_eq!(m.date_of_birth, None);
+        assert!(!m.composite_ok);
+        assert_eq!(m.id_number, None);
+        assert!(m
+            .warnings
+            .iter()
+            .any(|w| w == "mrz composite check digit mismatch"));
+        assert_eq!(
+            m.date_of_expiry.map(|d| d.iso()).as_deref(),
+            Some("2039-03-05")
+        );
+    }
+
+    #[test]
+    fn century_without_id_comes_from_expiry() {
+        let [a, b, c] = sample();
+        let a = a.replacen("IDVNM099012345", "IDVNM099012346", 1);
+        let m = Mrz {
+            lines: [line(&a), line(&b), line(&c)],
+        }
+        .decode();
+        assert_eq!(m.id_number, None);
+        assert_eq!(
+            m.date_of_birth.map(|d| d.iso()).as_deref(),
+            Some("1999-03-05")
+        );
+    }
+
+    #[test]
+    fn century_digit() {
+        assert_eq!(century_from_id("001099012345"), Some(1900));
+        assert_eq!(century_from_id("079301004567"), Some(2000));
+        assert_eq!(century_from_id("01"), None);
+    }
+
+    #[test]
+    fn line1_detection() {
+        assert!(looks_like_line1("IDVNM0990123454001099012345<<2"));
+        assert!(looks_like_line1("1DVNM099012345 4001099012345 « 2"));
+        assert!(!looks_like_line1("CỤC TRƯỞNG CỤC CẢNH SÁT"));
+    }
+}

@@ -1,0 +1,279 @@
+//! `citizen_id`: the 2021 chip CCCD and the 2024 Căn cước, from printed text, the QR
+//! payload and the MRZ, reconciled.
+
+use std::collections::BTreeMap;
+
+use super::common::{printed_field, read_rule, Kind, Output, Rule};
+use super::crosscheck::check_id_digits;
+use super::merge::{merge, Candidate, Source};
+use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
+use crate::layout::{find_hits, Label, Layout};
+use crate::model::{BBox, Evidence, Field, Method, PageText};
+
+const VOCAB: &[Label] = &[
+    Label::new(
+        "id_number",
+        &["Số", "Số định danh cá nhân"],
+        &[
+            "No.",
+            "Personal identification number",
+            "Personal identification No.",
+        ],
+    ),
+    Label::new(
+        "full_name",
+        &[
+            "Họ và tên",
+            "Họ, chữ đệm và tên khai sinh",
+            "Họ, chữ đệm và tên",
+        ],
+        &[
+            "Full name",
+            "Surname, middle and given name",
+            "Surname, middle and given names",
+        ],
+    ),
+    Label::new(
+        "date_of_birth",
+        &["Ngày sinh", "Ngày, tháng, năm sinh"],
+        &["Date of birth"],
+    ),
+    Label::new("sex", &["Giới tính"], &["Sex"]),
+    Label::new("nationality", &["Quốc tịch"], &["Nationality"]),
+    Label::new("place_of_origin", &["Quê quán"], &["Place of origin"]),
+    Label::new(
+        "place_of_residence",
+        &["Nơi thường trú", "Nơi cư trú"],
+        &["Place of residence"],
+    ),
+    Label::new(
+        "place_of_birth_registration",
+        &["Nơi đăng ký khai sinh"],
+        &["Place of birth registration"],
+    ),
+    Label::new(
+        "date_of_issue",
+        &["Ngày, tháng, năm cấp", "Ngày cấp"],
+        &["Date of issue"],
+    ),
+    Label::new(
+        "date_of_issue_2021",
+        &["Ngày, tháng, năm"],
+        &["Date, month, year"],
+    ),
+    Label::new(
+        "date_of_expiry",
+        &["Có giá trị đến", "Ngày, tháng, năm hết hạn"],
+        &["Date of expiry"],
+    ),
+    Label::new("-", &["Đặc điểm nhân dạng"], &["Personal identification"]),
+    Label::new("-", &["Ngón trỏ trái"], &["Left index finger"]),
+    Label::new("-", &["Ngón trỏ phải"], &["Right index finger"]),
+    Label::new(
+        "-",
+        &["Cộng hòa xã hội chủ nghĩa Việt Nam"],
+        &["Socialist Republic of Viet Nam"],
+    ),
+    Label::new(
+        "-",
+        &["Độc lập - Tự do - Hạnh phúc"],
+        &["Independence - Freedom - Happiness"],
+    ),
+    Label::new(
+        "-",
+        &["Căn cước công dân", "Căn cước"],
+        &["Citizen identity card", "Identity card"],
+    ),
+    Label::new(
+        "-",
+        &["Cục trưởng cục cảnh sát quản lý hành chính về trật tự xã hội"],
+        &[],
+    ),
+    Label::new("-", &["Bộ Công an"], &["Ministry of Public Security"]),
+];
+
+const RULES: &[Rule] = &[
+    Rule::new("id_number", "id_number", Kind::Id(&[12])),
+    Rule::new("full_name", "full_name", Kind::Name),
+    Rule::new("date_of_birth", "date_of_birth", Kind::Date),
+    Rule::new("sex", "sex", Kind::Sex),
+    Rule::new("nationality", "nationality", Kind::Nationality),
+    Rule::new("place_of_origin", "place_of_origin", Kind::Text).multiline(),
+    Rule::new("place_of_residence", "place_of_residence", Kind::Text).multiline(),
+    Rule::new(
+        "place_of_birth_registration",
+        "place_of_birth_registration",
+        Kind::Text,
+    )
+    .multiline(),
+    Rule::new("date_of_issue", "date_of_issue", Kind::Date),
+    Rule::new("date_of_issue", "date_of_issue_2021", Kind::Date),
+    Rule::new("date_of_expiry", "date_of_expiry", Kind::Expiry),
+];
+
+/// Fields in the order they are reconciled and reported.
+const KEYS: &[&str] = &[
+    "id_number",
+    "previous_id_number",
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "place_of_origin",
+    "place_of_residence",
+    "place_of_birth_registration",
+    "date_of_issue",
+    "date_of_expiry",
+];
+
+/// Confidence of a QR value: the payload is exact digital data.
+const QR_CONFIDENCE: f32 = 0.99;
+/// Confidence of an MRZ value whose own check digit holds.
+const MRZ_CONFIDENCE: f32 = 0.95;
+/// An MRZ value with a valid own check but a failed composite check.
+const MRZ_PARTIAL_CONFIDENCE: f32 = 0.85;
+/// The MRZ name has no check digit at all.
+const MRZ_NAME_CONFIDENCE: f32 = 0.75;
+
+type Candidates = BTreeMap<&'static str, Vec<Candidate>>;
+
+fn push(c: &mut Candidates, key: &'static str, source: Source, field: Field) {
+    c.entry(key).or_default().push(Candidate { source, field });
+}
+
+fn qr_candidates(qr: &QrData, page: u32, bbox: BBox, payload: &str, c: &mut Candidates) {
+    let mk = |value: String| Field {
+        value,
+        confidence: QR_CONFIDENCE,
+        method: Method::Qr,
+        evidence: vec![Evidence {
+            page,
+            bbox,
+            raw: payload.to_string(),
+        }],
+    };
+    push(c, "id_number", Source::Qr, mk(qr.id_number.clone()));
+    let values: [(&'static str, Option<String>); 6] = [
+        ("previous_id_number", qr.previous_id_number.clone()),
+        ("full_name", qr.full_name.clone()),
+        ("date_of_birth", qr.date_of_birth.map(|d| d.iso())),
+        ("sex", qr.sex_str().map(str::to_string)),
+        ("place_of_residence", qr.place_of_residence.clone()),
+        ("date_of_issue", qr.date_of_issue.map(|d| d.iso())),
+    ];
+    for (key, v) in values {
+        if let Some(v) = v {
+            push(c, key, Source::Qr, mk(v));
+        }
+    }
+}
+
+fn mrz_candidates(mrz: &Mrz, data: &MrzData, c: &mut Candidates) {
+    let checked = if data.composite_ok {
+        MRZ_CONFIDENCE
+    } else {
+        MRZ_PARTIAL_CONFIDENCE
+    };
+    let mk = |value: String, line: usize, confidence: f32| {
+        let l = &mrz.lines[line];
+        Field {
+            value,
+            confidence,
+            method: Method::Mrz,
+            evidence: vec![Evidence {
+                page: l.page,
+                bbox: l.bbox,
+                raw: l.raw.clone(),
+            }],
+        }
+    };
+    let values: [(&'static str, Option<String>, usize, f32); 5] = [
+        ("id_number", data.id_number.clone(), 0, MRZ_CONFIDENCE),
+        (
+            "date_of_birth",
+            data.date_of_birth.map(|d| d.iso()),
+            1,
+            checked,
+        ),
+        (
+            "sex",
+            data.sex.map(|s| s.as_str().to_string()),
+            1,
+            checked * 0.95,
+        ),
+        (
+            "date_of_expiry",
+            data.date_of_expiry.map(|d| d.iso()),
+            1,
+            checked,
+        ),
+        ("full_name", data.full_name.clone(), 2, MRZ_NAME_CONFIDENCE),
+    ];
+    for (key, v, line, conf) in values {
+        if let Some(v) = v {
+            push(c, key, Source::Mrz, mk(v, line, conf));
+        }
+    }
+}
+
+/// Reads a citizen ID document from its layout and the barcodes of its pages.
+pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
+    let mut out = Output::default();
+    let mut cands: Candidates = BTreeMap::new();
+    let mut printed_warnings: Vec<(&str, String)> = Vec::new();
+
+    let hits = find_hits(layout, VOCAB);
+    for rule in RULES {
+        if cands
+            .get(rule.field)
+            .is_some_and(|v| v.iter().any(|c| c.source == Source::Printed))
+        {
+            continue;
+        }
+        match read_rule(layout, &hits, rule) {
+            (Some((v, value)), _) => push(
+                &mut cands,
+                rule.field,
+                Source::Printed,
+                printed_field(&v, value, rule.kind),
+            ),
+            (None, Some(w)) => printed_warnings.push((rule.field, w)),
+            (None, None) => {}
+        }
+    }
+
+    let mut seen: Vec<&str> = Vec::new();
+    for page in pages {
+        for b in &page.barcodes {
+            // A code photocopied twice is one source, not two agreeing ones.
+            if seen.contains(&b.payload.as_str()) {
+                continue;
+            }
+            seen.push(&b.payload);
+            if let Some(qr) = parse_qr(&b.payload) {
+                qr_candidates(&qr, page.page, b.bbox, &b.payload, &mut cands);
+            }
+        }
+    }
+
+    if let Some(mrz) = find_mrz(layout) {
+        let data = mrz.decode();
+        for w in &data.warnings {
+            out.warn(w.clone());
+        }
+        mrz_candidates(&mrz, &data, &mut cands);
+    }
+
+    for key in KEYS {
+        if let Some(list) = cands.remove(key) {
+            merge(key, list, &mut out);
+        }
+    }
+    for (field, w) in printed_warnings {
+        if !out.fields.contains_key(field) {
+            out.warn(w);
+        }
+    }
+    check_id_digits(&mut out);
+    out
+}

@@ -1,0 +1,304 @@
+//! What every document extractor shares: value kinds, validation, confidence.
+
+use std::collections::BTreeMap;
+
+use crate::layout::{values_for, Hits, Layout, Value, ValueOpts};
+use crate::model::{Evidence, Field, Method};
+use crate::text::{
+    clean, fix_digit_token, fuzzy_score, label_key, parse_date, parse_enterprise_code,
+    parse_expiry, parse_money, parse_sex, parse_year, read_id, IdRead,
+};
+
+/// How a field's text is validated and normalised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A person's name, kept as printed.
+    Name,
+    /// Free text: places, authorities, relations.
+    Text,
+    /// A country, `Việt Nam` normalised when it is recognisably that.
+    Nationality,
+    Date,
+    /// A date or `unlimited`.
+    Expiry,
+    Sex,
+    /// Digits only, of one of these lengths.
+    Id(&'static [usize]),
+    EnterpriseCode,
+    Money,
+    Year,
+    /// A register or book number as printed (`123`, `01/2018`, `05-TP/HT`).
+    Reference,
+}
+
+impl Kind {
+    /// Whether a valid reading was checked against a format, which makes it more
+    /// trustworthy than free text.
+    fn validated(self) -> bool {
+        !matches!(self, Kind::Name | Kind::Text | Kind::Reference)
+    }
+}
+
+/// Why a reading was rejected: `Some` carries a warning worth reporting.
+pub type Rejection = Option<String>;
+
+fn letters(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphabetic()).count()
+}
+
+/// The contract form of `text` read as `kind`.
+pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
+    let t = clean(text);
+    match kind {
+        Kind::Name => {
+            // Digits and lone marks in a name are scanning noise, not part of it.
+            let words: Vec<&str> = t
+                .split(' ')
+                .filter(|w| letters(w) > 0 && !w.chars().any(|c| c.is_ascii_digit()))
+                .collect();
+            let name = words.join(" ");
+            if letters(&name) >= 2 {
+                Ok(name)
+            } else {
+                Err(None)
+            }
+        }
+        Kind::Text => {
+            if letters(&t) >= 2 {
+                Ok(t)
+            } else {
+                Err(None)
+            }
+        }
+        Kind::Nationality => {
+            if letters(&t) < 2 {
+                return Err(None);
+            }
+            let key = label_key(&t);
+            if fuzzy_score(&label_key("Việt Nam"), &key).is_some() {
+                Ok("Việt Nam".to_string())
+            } else {
+                Ok(t)
+            }
+        }
+        Kind::Date => parse_date(&t)
+            .map(|d| d.iso())
+            .ok_or_else(|| Some(format!("could not read a date in '{t}'"))),
+        Kind::Expiry => parse_expiry(&t)
+            .map(|e| e.value())
+            .ok_or_else(|| Some(format!("could not read a date in '{t}'"))),
+        Kind::Sex => parse_sex(&t).map(|s| s.as_str().to_string()).ok_or(None),
+        Kind::Id(lengths) => match read_id(&t, lengths) {
+            Some(IdRead::Valid(d)) => Ok(d),
+            Some(IdRead::WrongLength(d)) => {
+                let want: Vec<String> = lengths.iter().map(|l| l.to_string()).collect();
+                Err(Some(format!(
+                    "read {} digits '{d}', expected {}",
+                    d.len(),
+                    want.join(" or ")
+                )))
+            }
+            None => Err(None),
+        },
+        Kind::EnterpriseCode => parse_enterprise_code(&t)
+            .ok_or_else(|| Some(format!("no 10-digit enterprise code in '{t}'"))),
+        Kind::Money => parse_money(&t)
+            .map(|v| v.to_string())
+            .ok_or_else(|| Some(format!("could not read an amount in '{t}'"))),
+        Kind::Year => parse_year(&t).map(|y| y.to_string()).ok_or(None),
+        Kind::Reference => {
+            let first = t.split(' ').next().unwrap_or("");
+            let r = first.trim_matches(|c: char| !c.is_alphanumeric());
+            let r = fix_digit_token(r).unwrap_or_else(|| r.to_string());
+            if r.chars().any(|c| c.is_ascii_digit()) {
+                Ok(r)
+            } else {
+                Err(None)
+            }
+        }
+    }
+}
+
+/// Rounds to three decimals so confidences read cleanly and compare stably.
+pub fn round3(v: f32) -> f32 {
+    (v.clamp(0.0, 1.0) * 1000.0).round() / 1000.0
+}
+
+/// Confidence of a printed value: the OCR's own confidence, discounted by how loosely
+/// the label matched and by whether a format vouches for the value.
+pub fn printed_confidence(v: &Value, kind: Kind) -> f32 {
+    let label = 0.7 + 0.3 * v.label_score;
+    let format = if kind.validated() { 1.0 } else { 0.95 };
+    round3(v.ocr_confidence * label * format)
+}
+
+/// A field read from printed text.
+pub fn printed_field(v: &Value, value: String, kind: Kind) -> Field {
+    let method = match v.method {
+        Method::TextLayer => Method::TextLayer,
+        _ => Method::Ocr,
+    };
+    Field {
+        value,
+        confidence: printed_confidence(v, kind),
+        method,
+        evidence: vec![Evidence {
+            page: v.page,
+            bbox: v.bbox,
+            raw: v.raw.clone(),
+        }],
+    }
+}
+
+/// One field read by label.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub field: &'static str,
+    pub label: &'static str,
+    pub kind: Kind,
+    pub opts: ValueOpts,
+}
+
+impl Rule {
+    pub const fn new(field: &'static str, label: &'static str, kind: Kind) -> Rule {
+        let opts = match kind {
+            // Forms print "CCCD số" and wrap the number itself onto the next line.
+            Kind::Id(_) => ValueOpts {
+                multiline: true,
+                max_lines: 2,
+            },
+            _ => ValueOpts::SINGLE,
+        };
+        Rule {
+            field,
+            label,
+            kind,
+            opts,
+        }
+    }
+
+    /// The value may wrap onto following lines (addresses).
+    pub const fn multiline(mut self) -> Rule {
+        self.opts = ValueOpts::MULTI;
+        self
+    }
+}
+
+/// Fields and warnings as they accumulate for one document.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    pub fields: BTreeMap<String, Field>,
+    pub warnings: Vec<String>,
+}
+
+impl Output {
+    /// Sets `field` unless it is already set by an earlier, preferred rule.
+    pub fn offer(&mut self, field: &str, f: Field) {
+        self.fields.entry(field.to_string()).or_insert(f);
+    }
+
+    pub fn warn(&mut self, w: String) {
+        if !self.warnings.contains(&w) {
+            self.warnings.push(w);
+        }
+    }
+}
+
+/// Narrows a formatted value to the shortest run of its tokens that still reads the
+/// same, so the evidence shows `05/03/2039` and not the words OCR put beside it.
+pub fn focus(v: Value, kind: Kind, value: &str) -> Value {
+    if !kind.validated() && kind != Kind::Reference {
+        return v;
+    }
+    let same = |c: &Value| normalize(kind, &c.text).is_ok_and(|x| x == value);
+    let n = v.tokens.len();
+    let Some(end) = (1..=n).find(|&e| same(&v.span(0, e))) else {
+        return v;
+    };
+    let start = (0..end).rev().find(|&s| same(&v.span(s, end))).unwrap_or(0);
+    v.span(start, end)
+}
+
+/// The first value of the rule's label that validates, with the warning of the first
+/// rejected reading when none does.
+pub fn read_rule(
+    layout: &Layout,
+    hits: &Hits,
+    rule: &Rule,
+) -> (Option<(Value, String)>, Option<String>) {
+    let mut warning = None;
+    for v in values_for(layout, hits, rule.label, rule.opts) {
+        match normalize(rule.kind, &v.text) {
+            Ok(value) => return (Some((focus(v, rule.kind, &value), value)), None),
+            Err(Some(w)) if warning.is_none() => warning = Some(format!("{}: {w}", rule.field)),
+            Err(_) => {}
+        }
+    }
+    (None, warning)
+}
+
+/// Applies `rules` in order; a field already set is left alone.
+pub fn apply_rules(layout: &Layout, hits: &Hits, rules: &[Rule], out: &mut Output) {
+    for rule in rules {
+        if out.fields.contains_key(rule.field) {
+            continue;
+        }
+        match read_rule(layout, hits, rule) {
+            (Some((v, value)), _) => out.offer(rule.field, printed_field(&v, value, rule.kind)),
+            (None, Some(w)) => out.warn(w),
+            (None, None) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_drop_noise_tokens() {
+        assert_eq!(
+            normalize(Kind::Name, "NGUYỄN VĂN | AN 1").as_deref(),
+            Ok("NGUYỄN VĂN AN")
+        );
+        assert_eq!(normalize(Kind::Name, "1 2"), Err(None));
+    }
+
+    #[test]
+    fn nationality_is_canonical_when_recognisable() {
+        assert_eq!(
+            normalize(Kind::Nationality, "Viêt Nam").as_deref(),
+            Ok("Việt Nam")
+        );
+        assert_eq!(
+            normalize(Kind::Nationality, "Viet Narn").as_deref(),
+            Ok("Việt Nam")
+        );
+        assert_eq!(normalize(Kind::Nationality, "Lào").as_deref(), Ok("Lào"));
+    }
+
+    #[test]
+    fn ids_of_wrong_length_are_rejected_with_a_reason() {
+        assert_eq!(
+            normalize(Kind::Id(&[12]), "001099012345").as_deref(),
+            Ok("001099012345")
+        );
+        assert_eq!(
+            normalize(Kind::Id(&[12]), "00109901234"),
+            Err(Some(
+                "read 11 digits '00109901234', expected 12".to_string()
+            ))
+        );
+    }
+
+    #[test]
+    fn references_keep_their_form() {
+        assert_eq!(
+            normalize(Kind::Reference, "123/2018").as_deref(),
+            Ok("123/2018")
+        );
+        assert_eq!(normalize(Kind::Reference, "01 ").as_deref(), Ok("01"));
+        assert_eq!(normalize(Kind::Reference, "O2").as_deref(), Ok("02"));
+        assert_eq!(normalize(Kind::Reference, "....."), Err(None));
+    }
+}

@@ -1,0 +1,126 @@
+//! The 12-digit id encodes century, sex and birth year: check them against the card.
+
+use super::common::{round3, Output};
+use crate::codes::mrz::century_from_id;
+
+fn method(out: &Output, key: &str) -> &'static str {
+    out.fields
+        .get(key)
+        .map(|f| f.method.as_str())
+        .unwrap_or("?")
+}
+
+fn adjust(out: &mut Output, key: &str, agree: bool) {
+    if let Some(f) = out.fields.get_mut(key) {
+        f.confidence = round3(if agree {
+            f.confidence + (1.0 - f.confidence) * 0.3
+        } else {
+            f.confidence * 0.7
+        });
+    }
+}
+
+/// Compares digit 4 (century and sex) and digits 5-6 (birth year) of `id_number`
+/// with `date_of_birth` and `sex`: agreement raises the confidence of both fields,
+/// a conflict lowers it and is reported. No value is changed.
+pub fn check_id_digits(out: &mut Output) {
+    let Some(id) = out.fields.get("id_number").map(|f| f.value.clone()) else {
+        return;
+    };
+    if id.len() != 12 {
+        return;
+    }
+    let Some(code) = id.chars().nth(3).and_then(|c| c.to_digit(10)) else {
+        return;
+    };
+    if let Some(dob) = out.fields.get("date_of_birth").map(|f| f.value.clone()) {
+        let year: Option<i32> = dob.get(0..4).and_then(|y| y.parse().ok());
+        let id_year = century_from_id(&id)
+            .zip(id.get(4..6).and_then(|y| y.parse::<i32>().ok()))
+            .map(|(c, y)| c + y);
+        if let (Some(year), Some(id_year)) = (year, id_year) {
+            let agree = year == id_year;
+            adjust(out, "id_number", agree);
+            adjust(out, "date_of_birth", agree);
+            if !agree {
+                let w = format!(
+                    "id_number ({}) digits 4-6 give birth year {id_year}, date_of_birth ({}) says {year}",
+                    method(out, "id_number"),
+                    method(out, "date_of_birth")
+                );
+                out.warn(w);
+            }
+        }
+    }
+    if let Some(sex) = out.fields.get("sex").map(|f| f.value.clone()) {
+        let id_sex = if code % 2 == 0 { "male" } else { "female" };
+        let agree = sex == id_sex;
+        adjust(out, "sex", agree);
+        if !agree {
+            adjust(out, "id_number", false);
+            let w = format!(
+                "id_number ({}) digit 4 gives sex {id_sex}, sex ({}) says {sex}",
+                method(out, "id_number"),
+                method(out, "sex")
+            );
+            out.warn(w);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Field, Method};
+
+    fn field(value: &str, method: Method) -> Field {
+        Field {
+            value: value.into(),
+            confidence: 0.8,
+            method,
+            evidence: Vec::new(),
+        }
+    }
+
+    fn output(id: &str, dob: &str, sex: &str) -> Output {
+        let mut out = Output::default();
+        out.fields
+            .insert("id_number".into(), field(id, Method::Ocr));
+        out.fields
+            .insert("date_of_birth".into(), field(dob, Method::Qr));
+        out.fields.insert("sex".into(), field(sex, Method::Ocr));
+        out
+    }
+
+    #[test]
+    fn agreement_raises_confidence() {
+        let mut out = output("001099012345", "1999-03-05", "male");
+        check_id_digits(&mut out);
+        assert!(out.warnings.is_empty());
+        assert!(out.fields["id_number"].confidence > 0.8);
+        assert!(out.fields["sex"].confidence > 0.8);
+    }
+
+    #[test]
+    fn female_born_2001() {
+        let mut out = output("079301004567", "2001-11-21", "female");
+        check_id_digits(&mut out);
+        assert!(out.warnings.is_empty());
+    }
+
+    #[test]
+    fn conflicts_are_named_and_lower_confidence() {
+        let mut out = output("001099012345", "1998-03-05", "female");
+        check_id_digits(&mut out);
+        assert_eq!(
+            out.warnings,
+            [
+                "id_number (ocr) digits 4-6 give birth year 1999, date_of_birth (qr) says 1998",
+                "id_number (ocr) digit 4 gives sex male, sex (ocr) says female"
+            ]
+        );
+        assert!(out.fields["date_of_birth"].confidence < 0.8);
+        assert!(out.fields["id_number"].confidence < 0.5);
+        assert_eq!(out.fields["date_of_birth"].value, "1998-03-05");
+    }
+}

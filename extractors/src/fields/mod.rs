@@ -1,0 +1,28 @@
+//! Field extraction, one module per document type over a shared toolkit.
+
+pub mod birth_certificate;
+pub mod business_registration;
+pub mod citizen_id;
+pub mod common;
+pub mod crosscheck;
+pub mod marriage_certificate;
+pub mod merge;
+pub mod residence_confirmation;
+pub mod sections;
+
+use crate::layout::Layout;
+use crate::model::{DocumentType, PageText};
+pub use common::Output;
+
+/// Reads the fields of one document of type `t` spread over `pages`.
+pub fn extract(t: DocumentType, pages: &[&PageText]) -> Output {
+    let layout = Layout::from_pages(pages);
+    match t {
+        DocumentType::CitizenId => citizen_id::extract(&layout, pages),
+        DocumentType::BirthCertificate => birth_certificate::extract(&layout),
+        DocumentType::MarriageCertificate => marriage_certificate::extract(&layout),
+        DocumentType::BusinessRegistration => business_registration::extract(&layout),
+        DocumentType::ResidenceConfirmation => residence_confirmation::extract(&layout),
+        DocumentType::Unknown => Output::default(),
+    }
+}

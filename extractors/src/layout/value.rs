@@ -1,0 +1,421 @@
+//! The value a label introduces: to its right, or on the line(s) below.
+
+use super::labels::{is_numbering, Hit, Hits};
+use super::lines::{Layout, Line};
+use super::token::Token;
+use crate::model::{BBox, Method};
+use crate::text::clean;
+
+/// How far a value may run.
+#[derive(Debug, Clone, Copy)]
+pub struct ValueOpts {
+    /// Continue onto following lines (addresses, long names).
+    pub multiline: bool,
+    /// Lines in total, the first included.
+    pub max_lines: usize,
+}
+
+impl ValueOpts {
+    pub const SINGLE: ValueOpts = ValueOpts {
+        multiline: false,
+        max_lines: 1,
+    };
+    pub const MULTI: ValueOpts = ValueOpts {
+        multiline: true,
+        max_lines: 3,
+    };
+}
+
+/// A value as read, with where it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    /// NFC, single spaces, without leaders and stray punctuation.
+    pub text: String,
+    /// The words as read, joined by spaces.
+    pub raw: String,
+    pub page: u32,
+    pub method: Method,
+    pub bbox: BBox,
+    /// Mean OCR confidence of the value's characters.
+    pub ocr_confidence: f32,
+    /// How well the label matched.
+    pub label_score: f32,
+    /// The value's tokens as read, noise included, in reading order.
+    pub tokens: Vec<Token>,
+}
+
+impl Value {
+    /// The same value cut to tokens `from..to`, for evidence that covers only what a
+    /// format matched (the date, not the address OCR put after it).
+    pub fn span(&self, from: usize, to: usize) -> Value {
+        let to = to.min(self.tokens.len());
+        let from = from.min(to);
+        from_tokens(
+            &self.tokens[from..to],
+            self.page,
+            self.method,
+            self.label_score,
+        )
+    }
+}
+
+/// Inside a value, a gap wider than this many line heights is a column break.
+const COLUMN_GAP: f32 = 2.5;
+/// A value may sit this many label heights below its label.
+const BELOW_GAP: f32 = 2.5;
+/// A continuation line starts at most this many line heights below the previous one.
+const WRAP_GAP: f32 = 1.2;
+/// Tokens up to this many line heights left of the label still belong to its column.
+const COLUMN_SLACK: f32 = 1.5;
+
+/// Whether a token is only a form's leader dots, an underline or a scanning speck.
+fn is_noise(text: &str) -> bool {
+    text.chars().all(|c| {
+        matches!(
+            c,
+            '.' | '…' | '_' | '|' | '~' | '`' | '\'' | '"' | '*' | '•' | '·' | ':' | ';' | '^'
+        )
+    })
+}
+
+/// Tokens `from..stop` of a line, minus leading punctuation, ending at a column break.
+fn take_run(line: &Line, from: usize, stop: usize) -> Vec<usize> {
+    let mut i = from;
+    while i < stop && line.tokens[i].is_punct() {
+        i += 1;
+    }
+    let mut out: Vec<usize> = Vec::new();
+    while i < stop {
+        if !out.is_empty() && line.gap_before(i) > COLUMN_GAP {
+            break;
+        }
+        out.push(i);
+        i += 1;
+    }
+    while let Some(&last) = out.last() {
+        let t = &line.tokens[last];
+        if t.is_punct() || is_numbering(&t.text) {
+            out.pop();
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+/// The first token of `line` in the column starting at `x0`, and where the run from
+/// it ends; `None` when the line has nothing there or a label starts there.
+fn column_run(layout: &Layout, hits: &Hits, li: usize, x0: f32) -> Option<Result<Vec<usize>, ()>> {
+    let line = &layout.lines[li];
+    let slack = COLUMN_SLACK * line.height;
+    let first = line
+        .tokens
+        .iter()
+        .position(|t| t.bbox.x0 >= x0 - slack && !is_noise(&t.text))?;
+    if hits.at(li, first).is_some() {
+        return Some(Err(()));
+    }
+    let stop = hits.next_start(li, first, line.tokens.len());
+    Some(Ok(take_run(line, first, stop)))
+}
+
+/// Where the label's column starts: item numbering before it (`5. Nơi thường trú`)
+/// belongs to the column, and wrapped lines start under the number.
+fn label_x0(line: &Line, h: &Hit) -> f32 {
+    let mut x0 = h.bbox.x0;
+    for t in line.tokens[..h.start].iter().rev() {
+        if t.is_punct() || is_numbering(&t.text) {
+            x0 = t.bbox.x0;
+        } else {
+            break;
+        }
+    }
+    x0
+}
+
+/// The value of hit `hi`.
+pub fn value_of(layout: &Layout, hits: &Hits, hi: usize, opts: ValueOpts) -> Option<Value> {
+    let h: &Hit = hits.all.get(hi)?;
+    let line = layout.lines.get(h.line)?;
+    let stop = hits.next_start(h.line, h.end, line.tokens.len());
+    let mut parts: Vec<(usize, Vec<usize>)> = Vec::new();
+    let same = take_run(line, h.end, stop);
+    if !same.is_empty() {
+        parts.push((h.line, same));
+    } else if stop == line.tokens.len() {
+        // Nothing to the right: the value is printed under the label.
+        for li in h.line + 1..layout.lines.len() {
+            let below = &layout.lines[li];
+            if below.page != line.page || below.bbox.y0 - h.bbox.y1 > BELOW_GAP * line.height {
+                break;
+            }
+            match column_run(layout, hits, li, label_x0(line, h)) {
+                None => continue,
+                Some(Err(())) => return None,
+                Some(Ok(run)) if run.is_empty() => return None,
+                Some(Ok(run)) => {
+                    parts.push((li, run));
+                    break;
+                }
+            }
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    if opts.multiline {
+        let x0 = label_x0(line, h);
+        while parts.len() < opts.max_lines {
+            let Some(&(last, _)) = parts.last() else {
+                break;
+            };
+            let prev = &layout.lines[last];
+            let mut next = None;
+            for li in last + 1..layout.lines.len() {
+                let l = &layout.lines[li];
+                if l.page != prev.page || l.bbox.y0 - prev.bbox.y1 > WRAP_GAP * prev.height {
+                    break;
+                }
+                match column_run(layout, hits, li, x0) {
+                    None => continue,
+                    Some(Err(())) => break,
+                    Some(Ok(run)) if run.is_empty() => break,
+                    Some(Ok(run)) => {
+                        next = Some((li, run));
+                        break;
+                    }
+                }
+            }
+            match next {
+                Some(p) => parts.push(p),
+                None => break,
+            }
+        }
+    }
+    Some(assemble(layout, &parts, line.page, line.method, h.score))
+}
+
+fn assemble(
+    layout: &Layout,
+    parts: &[(usize, Vec<usize>)],
+    page: u32,
+    method: Method,
+    label_score: f32,
+) -> Value {
+    let tokens: Vec<Token> = parts
+        .iter()
+        .flat_map(|(li, toks)| {
+            toks.iter()
+                .map(move |&ti| layout.lines[*li].tokens[ti].clone())
+        })
+        .collect();
+    from_tokens(&tokens, page, method, label_score)
+}
+
+fn from_tokens(tokens: &[Token], page: u32, method: Method, label_score: f32) -> Value {
+    let mut raw_words: Vec<&str> = Vec::new();
+    let mut text_words: Vec<&str> = Vec::new();
+    let mut bbox: Option<BBox> = None;
+    let mut conf_sum = 0.0f32;
+    let mut chars = 0usize;
+    for t in tokens {
+        raw_words.push(&t.text);
+        if is_noise(&t.text) {
+            continue;
+        }
+        text_words.push(&t.text);
+        bbox = Some(bbox.map_or(t.bbox, |b| b.union(&t.bbox)));
+        let n = t.text.chars().count().max(1);
+        conf_sum += t.confidence * n as f32;
+        chars += n;
+    }
+    let text = trim_punct(&clean(&text_words.join(" ")));
+    Value {
+        text,
+        raw: clean(&raw_words.join(" ")),
+        page,
+        method,
+        bbox: bbox.unwrap_or(BBox::new(0.0, 0.0, 0.0, 0.0)),
+        ocr_confidence: if chars == 0 {
+            0.0
+        } else {
+            conf_sum / chars as f32
+        },
+        label_score,
+        tokens: tokens.to_vec(),
+    }
+}
+
+/// Strips leaders and separators OCR leaves at the ends of a value.
+fn trim_punct(s: &str) -> String {
+    s.trim_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                ':' | ';' | ',' | '.' | '…' | '_' | '|' | '~' | '-' | '/' | '*' | '•'
+            )
+    })
+    .to_string()
+}
+
+/// The value of hit `hi` in a table row, restricted to the column `x0..x1`: the
+/// row's tokens right of the label whose centres fall in the column.
+pub fn column_value(layout: &Layout, hits: &Hits, hi: usize, x0: f32, x1: f32) -> Option<Value> {
+    let h = hits.all.get(hi)?;
+    let line = layout.lines.get(h.line)?;
+    let run: Vec<usize> = (h.end..line.tokens.len())
+        .filter(|&i| {
+            let t = &line.tokens[i];
+            let c = (t.bbox.x0 + t.bbox.x1) / 2.0;
+            c >= x0 && c < x1 && hits.at(h.line, i).is_none() && !t.is_punct()
+        })
+        .collect();
+    if run.is_empty() {
+        return None;
+    }
+    Some(assemble(
+        layout,
+        &[(h.line, run)],
+        line.page,
+        line.method,
+        h.score,
+    ))
+}
+
+/// Values of every hit of label `key`, in reading order.
+pub fn values_for<'a>(
+    layout: &'a Layout,
+    hits: &'a Hits,
+    key: &'a str,
+    opts: ValueOpts,
+) -> impl Iterator<Item = Value> + 'a {
+    hits.of(key)
+        .into_iter()
+        .filter_map(move |hi| value_of(layout, hits, hi, opts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::labels::{find_hits, Label};
+    use crate::model::{PageText, Word};
+
+    /// Lines of `(x0, text)`; each entry is one engine line, 0.04 apart.
+    fn layout(lines: &[(f32, &str)]) -> Layout {
+        let mut words = Vec::new();
+        for (li, (x0, text)) in lines.iter().enumerate() {
+            let mut x = *x0;
+            for t in text.split(' ').filter(|t| !t.is_empty()) {
+                let w = 0.012 * t.chars().count() as f32;
+                let y = 0.1 + 0.04 * li as f32;
+                words.push(Word {
+                    text: t.into(),
+                    bbox: BBox::new(x, y, x + w, y + 0.02),
+                    confidence: 0.9,
+                    line: li as u32,
+                });
+                x += w + 0.01;
+            }
+        }
+        Layout::from_page(&PageText {
+            page: 1,
+            method: Method::Ocr,
+            words,
+            barcodes: Vec::new(),
+        })
+    }
+
+    const VOCAB: &[Label] = &[
+        Label {
+            key: "name",
+            vi: &["Họ và tên"],
+            en: &["Full name"],
+        },
+        Label {
+            key: "origin",
+            vi: &["Quê quán"],
+            en: &["Place of origin"],
+        },
+        Label {
+            key: "residence",
+            vi: &["Nơi thường trú"],
+            en: &["Place of residence"],
+        },
+        Label {
+            key: "sex",
+            vi: &["Giới tính"],
+            en: &["Sex"],
+        },
+        Label {
+            key: "nat",
+            vi: &["Quốc tịch"],
+            en: &["Nationality"],
+        },
+    ];
+
+    fn first(l: &Layout, key: &str, opts: ValueOpts) -> Option<String> {
+        let hits = find_hits(l, VOCAB);
+        let v = values_for(l, &hits, key, opts).next().map(|v| v.text);
+        v
+    }
+
+    #[test]
+    fn value_to_the_right_after_colon() {
+        let l = layout(&[(0.1, "Họ và tên / Full name: NGUYỄN VĂN AN")]);
+        assert_eq!(
+            first(&l, "name", ValueOpts::SINGLE).as_deref(),
+            Some("NGUYỄN VĂN AN")
+        );
+    }
+
+    #[test]
+    fn value_stops_at_next_label_on_the_line() {
+        let l = layout(&[(
+            0.1,
+            "Giới tính / Sex: Nam Quốc tịch / Nationality: Việt Nam",
+        )]);
+        assert_eq!(first(&l, "sex", ValueOpts::SINGLE).as_deref(), Some("Nam"));
+        assert_eq!(
+            first(&l, "nat", ValueOpts::SINGLE).as_deref(),
+            Some("Việt Nam")
+        );
+    }
+
+    #[test]
+    fn value_below_and_wrapped_until_next_label() {
+        let l = layout(&[
+            (0.3, "Quê quán / Place of origin:"),
+            (0.3, "Xã Tân Phong, Huyện Kiến Xương,"),
+            (0.3, "Thái Bình"),
+            (0.3, "Nơi thường trú / Place of residence: Số 12"),
+            (0.3, "Phố Huế, Hai Bà Trưng, Hà Nội"),
+        ]);
+        assert_eq!(
+            first(&l, "origin", ValueOpts::MULTI).as_deref(),
+            Some("Xã Tân Phong, Huyện Kiến Xương, Thái Bình")
+        );
+        assert_eq!(
+            first(&l, "residence", ValueOpts::MULTI).as_deref(),
+            Some("Số 12 Phố Huế, Hai Bà Trưng, Hà Nội")
+        );
+        assert_eq!(
+            first(&l, "origin", ValueOpts::SINGLE).as_deref(),
+            Some("Xã Tân Phong, Huyện Kiến Xương")
+        );
+    }
+
+    #[test]
+    fn label_followed_by_label_has_no_value() {
+        let l = layout(&[(0.1, "Quê quán:"), (0.1, "Nơi thường trú: Hà Nội")]);
+        assert_eq!(first(&l, "origin", ValueOpts::MULTI), None);
+    }
+
+    #[test]
+    fn leaders_and_numbering_are_trimmed() {
+        let l = layout(&[(0.1, "Họ và tên: ....... TRẦN THỊ | BÌNH ..... 3.")]);
+        let hits = find_hits(&l, VOCAB);
+        let v = values_for(&l, &hits, "name", ValueOpts::SINGLE).next();
+        assert_eq!(v.as_ref().map(|v| v.text.as_str()), Some("TRẦN THỊ BÌNH"));
+        assert_eq!(v.map(|v| v.raw).as_deref(), Some("TRẦN THỊ | BÌNH"));
+    }
+}

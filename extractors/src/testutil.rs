@@ -1,0 +1,27 @@
+//! Page builders for unit tests: one engine line per entry, words laid out left to right.
+
+use crate::model::{BBox, Method, PageText, Word};
+
+/// A page of `(y, x, text)` lines, 0.014 high; word confidence 0.9.
+pub fn page(num: u32, lines: &[(f32, f32, &str)]) -> PageText {
+    let mut words = Vec::new();
+    for (li, (y, x0, text)) in lines.iter().enumerate() {
+        let mut x = *x0;
+        for t in text.split(' ').filter(|t| !t.is_empty()) {
+            let w = 0.0105 * t.chars().count() as f32;
+            words.push(Word {
+                text: t.into(),
+                bbox: BBox::new(x, *y, x + w, y + 0.014),
+                confidence: 0.9,
+                line: li as u32,
+            });
+            x += w + 0.008;
+        }
+    }
+    PageText {
+        page: num,
+        method: Method::Ocr,
+        words,
+        barcodes: Vec::new(),
+    }
+}

@@ -1,0 +1,20 @@
+//! Vietnamese text utilities: normalisation, OCR-tolerant folding and value parsers.
+//!
+//! Every function here is total over arbitrary OCR output: bad input yields `None`,
+//! never a panic, because scans routinely produce garbage tokens.
+
+pub mod date;
+pub mod fold;
+pub mod fuzzy;
+pub mod ids;
+pub mod money;
+pub mod sex;
+
+pub use date::{parse_date, parse_ddmmyyyy, parse_expiry, parse_year, Date, Expiry};
+pub use fold::{clean, fold, label_key, nfc};
+pub use fuzzy::{
+    allowed_edits, bounded_levenshtein, fuzzy_score, levenshtein, match_label, substring_match,
+};
+pub use ids::{fix_digit_token, parse_enterprise_code, read_id, IdRead};
+pub use money::parse_money;
+pub use sex::{parse_sex, Sex};
