@@ -1,6 +1,8 @@
 //! The in-process page engine: PDFium for PDFs, the `image` crate for image files,
 //! Tesseract for OCR.
 
+use std::time::Instant;
+
 use hoso_extractors::{Method, PageText};
 use hoso_pipeline::ports::{PageEngine, PageError};
 use hoso_pipeline::{Limits, MediaType};
@@ -50,6 +52,7 @@ impl LocalPageEngine {
         gray: &image::GrayImage,
         dpi: u32,
     ) -> Result<PageText, PageError> {
+        let started = Instant::now();
         let words = self
             .ocr
             .recognize(gray, dpi)
@@ -57,11 +60,22 @@ impl LocalPageEngine {
                 page,
                 detail: e.to_string(),
             })?;
+        let ocr_done = Instant::now();
+        let barcodes: Vec<_> = crate::qr::find_qr(gray).into_iter().collect();
+        tracing::debug!(
+            page,
+            width = gray.width(),
+            height = gray.height(),
+            words = words.len(),
+            ocr_ms = (ocr_done - started).as_millis() as u64,
+            qr_ms = ocr_done.elapsed().as_millis() as u64,
+            "page read"
+        );
         Ok(PageText {
             page,
             method: Method::Ocr,
             words,
-            barcodes: crate::qr::find_qr(gray).into_iter().collect(),
+            barcodes,
         })
     }
 
@@ -112,6 +126,7 @@ impl LocalPageEngine {
             let dpi = limits.render_dpi as f32;
             let (w_px, h_px) = ((w_in * dpi).round().max(1.0), (h_in * dpi).round().max(1.0));
             raster::check_pixels(number, w_px as u64, h_px as u64, limits)?;
+            let render_started = Instant::now();
             let bitmap = page
                 .render_with_config(
                     &PdfRenderConfig::new()
@@ -124,6 +139,11 @@ impl LocalPageEngine {
                 .map_err(|e| unreadable(format!("page {number} does not render: {e}")))?;
             let gray = raster::to_gray(&image);
             drop(image);
+            tracing::debug!(
+                page = number,
+                render_ms = render_started.elapsed().as_millis() as u64,
+                "page rendered"
+            );
             on_page(self.ocr_page(number, &gray, limits.render_dpi)?);
         }
         Ok(count)
@@ -141,9 +161,14 @@ impl PageEngine for LocalPageEngine {
         match media {
             MediaType::Pdf => self.read_pdf(bytes, limits, on_page),
             MediaType::Jpeg | MediaType::Png | MediaType::Tiff => {
+                let decode_started = Instant::now();
                 let image = raster::decode_image(media, bytes, limits)?;
                 let gray = raster::to_gray(&image);
                 drop(image);
+                tracing::debug!(
+                    decode_ms = decode_started.elapsed().as_millis() as u64,
+                    "image decoded"
+                );
                 on_page(self.ocr_page(1, &gray, ASSUMED_IMAGE_DPI)?);
                 Ok(1)
             }

@@ -222,7 +222,13 @@ fn a_truncated_image_is_unreadable_not_a_crash() {
 #[test]
 fn qr_codes_on_a_page_are_decoded_byte_exact() {
     let mut e = engine();
-    let pages = read(&mut e, MediaType::Png, &corpus("qr/zxing-qrcode-1/1.png"), &Limits::default()).unwrap();
+    let pages = read(
+        &mut e,
+        MediaType::Png,
+        &corpus("qr/zxing-qrcode-1/1.png"),
+        &Limits::default(),
+    )
+    .unwrap();
     let expected = String::from_utf8(corpus("qr/zxing-qrcode-1/1.txt")).unwrap();
     assert_eq!(pages[0].barcodes.len(), 1);
     assert_eq!(pages[0].barcodes[0].payload, expected);
@@ -233,6 +239,12 @@ fn qr_codes_on_a_page_are_decoded_byte_exact() {
 #[test]
 fn a_page_without_a_qr_code_reports_none() {
     let mut e = engine();
-    let pages = read(&mut e, MediaType::Tiff, &corpus("ocr/phototest.tif"), &Limits::default()).unwrap();
+    let pages = read(
+        &mut e,
+        MediaType::Tiff,
+        &corpus("ocr/phototest.tif"),
+        &Limits::default(),
+    )
+    .unwrap();
     assert!(pages[0].barcodes.is_empty());
 }
