@@ -160,6 +160,20 @@ impl PageEngine for LocalPageEngine {
     ) -> Result<u32, PageError> {
         match media {
             MediaType::Pdf => self.read_pdf(bytes, limits, on_page),
+            MediaType::Tiff if raster::tiff_page_count(bytes)? > 1 => {
+                let count = raster::tiff_page_count(bytes)?;
+                if count > limits.max_pages {
+                    return Err(PageError::TooManyPages {
+                        pages: count,
+                        limit: limits.max_pages,
+                    });
+                }
+                raster::for_each_tiff_page(bytes, limits, |page, gray| {
+                    on_page(self.ocr_page(page, &gray, ASSUMED_IMAGE_DPI)?);
+                    Ok(())
+                })?;
+                Ok(count)
+            }
             MediaType::Jpeg | MediaType::Png | MediaType::Tiff => {
                 let decode_started = Instant::now();
                 let image = raster::decode_image(media, bytes, limits)?;

@@ -248,3 +248,40 @@ fn a_page_without_a_qr_code_reports_none() {
     .unwrap();
     assert!(pages[0].barcodes.is_empty());
 }
+
+#[test]
+fn every_page_of_a_multi_page_tiff_is_read() {
+    use tiff::encoder::{colortype, TiffEncoder};
+    let page = image::load_from_memory(&corpus("ocr/phototest.tif")).unwrap();
+    let gray = page.to_luma8();
+    let rgb = page.to_rgb8();
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    {
+        let mut enc = TiffEncoder::new(&mut bytes).unwrap();
+        enc.write_image::<colortype::Gray8>(gray.width(), gray.height(), gray.as_raw())
+            .unwrap();
+        enc.write_image::<colortype::RGB8>(rgb.width(), rgb.height(), rgb.as_raw())
+            .unwrap();
+    }
+    let bytes = bytes.into_inner();
+    let mut e = engine();
+    let pages = read(&mut e, MediaType::Tiff, &bytes, &Limits::default()).unwrap();
+    assert_eq!(pages.iter().map(|p| p.page).collect::<Vec<_>>(), vec![1, 2]);
+    for p in &pages {
+        assert!(
+            p.words
+                .iter()
+                .any(|w| w.text.to_lowercase().contains("quick")),
+            "page {}",
+            p.page
+        );
+    }
+    let limits = Limits {
+        max_pages: 1,
+        ..Limits::default()
+    };
+    assert_eq!(
+        read(&mut e, MediaType::Tiff, &bytes, &limits).unwrap_err(),
+        PageError::TooManyPages { pages: 2, limit: 1 }
+    );
+}
