@@ -12,31 +12,19 @@ use serde_json::json;
 
 use crate::cli::Cli;
 
-const TRUTH_SUFFIX: &str = ".truth.json";
-
 struct Sample {
     file: PathBuf,
     truth: PathBuf,
 }
 
-fn find_samples(dir: &Path, out: &mut Vec<Sample>) -> anyhow::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            find_samples(&p, out)?;
-        } else if let Some(name) = p.to_str().and_then(|s| s.strip_suffix(TRUTH_SUFFIX)) {
-            let file = PathBuf::from(name);
-            if file.is_file() {
-                out.push(Sample { file, truth: p });
-            }
-        }
-    }
-    Ok(())
+fn find_samples(dir: &Path) -> anyhow::Result<Vec<Sample>> {
+    Ok(super::files_under(dir)?
+        .into_iter()
+        .filter_map(|truth| {
+            let file = PathBuf::from(truth.to_str()?.strip_suffix(super::TRUTH_SUFFIX)?);
+            file.is_file().then_some(Sample { file, truth })
+        })
+        .collect())
 }
 
 /// Runs extraction over every sample with ground truth, on parallel engine threads.
@@ -46,11 +34,11 @@ pub async fn run(
     workers: Option<usize>,
     as_json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let mut samples = Vec::new();
-    find_samples(dir, &mut samples)?;
+    let samples = find_samples(dir)?;
     anyhow::ensure!(
         !samples.is_empty(),
-        "no samples with {TRUTH_SUFFIX} files under {}",
+        "no samples with {} files under {}",
+        super::TRUTH_SUFFIX,
         dir.display()
     );
     let workers = workers
@@ -184,36 +172,22 @@ fn report(
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
-    let mut t = super::table(&["field", "correct", "total", "accuracy"]);
-    for (k, v) in &b.per_field {
-        t.add_row(vec![
-            k.clone(),
-            v.correct.to_string(),
-            v.total.to_string(),
-            pct(v),
-        ]);
+    for (heading, tallies) in [
+        ("field", &b.per_field),
+        ("document type", &b.per_type),
+        ("quality", &b.per_quality),
+    ] {
+        let mut t = super::table(&[heading, "correct", "total", "accuracy"]);
+        for (k, v) in tallies {
+            t.add_row(vec![
+                k.clone(),
+                v.correct.to_string(),
+                v.total.to_string(),
+                pct(v),
+            ]);
+        }
+        println!("{t}");
     }
-    println!("{t}");
-    let mut t = super::table(&["document type", "fields correct", "total", "accuracy"]);
-    for (k, v) in &b.per_type {
-        t.add_row(vec![
-            k.clone(),
-            v.correct.to_string(),
-            v.total.to_string(),
-            pct(v),
-        ]);
-    }
-    println!("{t}");
-    let mut t = super::table(&["quality", "fields correct", "total", "accuracy"]);
-    for (k, v) in &b.per_quality {
-        t.add_row(vec![
-            k.clone(),
-            v.correct.to_string(),
-            v.total.to_string(),
-            pct(v),
-        ]);
-    }
-    println!("{t}");
     for (f, e) in &b.errors {
         println!("error: {f}: {e}");
     }

@@ -14,9 +14,6 @@ use crate::cli::Cli;
 use crate::embedded::Embedded;
 use crate::engines;
 
-/// Ground-truth sidecars of generated specimens sit beside the files they describe.
-const TRUTH_SUFFIX: &str = ".truth.json";
-
 enum Admission {
     Queued(ContentHash),
     Retried(ContentHash),
@@ -122,40 +119,16 @@ fn collect_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     for p in paths {
         let meta = std::fs::metadata(p).with_context(|| format!("cannot read {}", p.display()))?;
         if meta.is_dir() {
-            walk(p, &mut out)?;
+            out.extend(
+                super::files_under(p)?
+                    .into_iter()
+                    .filter(|f| !f.to_string_lossy().ends_with(super::TRUTH_SUFFIX)),
+            );
         } else {
             out.push(p.clone());
         }
     }
     Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        if name.starts_with('.') || name.ends_with(TRUTH_SUFFIX) {
-            continue;
-        }
-        // Symlinks are not followed, so a folder cannot loop back on itself.
-        let Ok(meta) = std::fs::symlink_metadata(&p) else {
-            continue;
-        };
-        if meta.is_dir() {
-            walk(&p, out)?;
-        } else if meta.is_file() {
-            out.push(p);
-        }
-    }
-    Ok(())
 }
 
 async fn summarise(

@@ -3,7 +3,10 @@ mod extract;
 mod ingest;
 mod list;
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use anyhow::Context;
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use hoso_extractors::ExtractedDocument;
@@ -81,4 +84,41 @@ pub fn print_document(title: &str, doc: &ExtractedDocument) {
     for w in &doc.warnings {
         println!("  warning: {w}");
     }
+}
+
+/// Ground-truth sidecars of generated specimens sit beside the files they describe.
+pub const TRUTH_SUFFIX: &str = ".truth.json";
+
+/// Every regular file below `dir`, sorted, without hidden files. Symlinks are not followed,
+/// so a folder cannot loop back on itself.
+pub fn files_under(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    walk(dir, &mut out)?;
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        let hidden = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        if hidden {
+            continue;
+        }
+        if meta.is_dir() {
+            walk(&p, out)?;
+        } else if meta.is_file() {
+            out.push(p);
+        }
+    }
+    Ok(())
 }
