@@ -55,6 +55,10 @@ impl TesseractOcr {
         })?;
         api.set_page_seg_mode(TessPageSegMode::PSM_AUTO)
             .map_err(recognition)?;
+        // Tesseract prints diagnostics ("Detected 34 diacritics") to stderr, where they
+        // would interleave with the command's own output.
+        api.set_variable("debug_file", "/dev/null")
+            .map_err(recognition)?;
         Ok(Self {
             api,
             languages: languages.to_string(),
