@@ -56,8 +56,12 @@ pub enum StoreError {
 /// Content-addressed blob storage. Objects are written once and never modified.
 #[async_trait]
 pub trait ObjectStore: Send + Sync {
-    /// Stores `bytes` under `key`; storing the same key again is a no-op.
+    /// Stores `bytes` under `key`; storing the same key again is a no-op. For originals,
+    /// whose keys are their content hashes.
     async fn put(&self, key: &ObjectKey, bytes: &[u8]) -> Result<(), StoreError>;
+    /// Stores `bytes` under `key`, replacing what was there. For derivatives, which a
+    /// retry or a newer engine rewrites.
+    async fn replace(&self, key: &ObjectKey, bytes: &[u8]) -> Result<(), StoreError>;
     async fn get(&self, key: &ObjectKey) -> Result<Vec<u8>, StoreError>;
     async fn exists(&self, key: &ObjectKey) -> Result<bool, StoreError>;
 }
@@ -224,7 +228,7 @@ pub trait Catalog: Send + Sync {
     async fn register_original(&self, original: &NewOriginal)
         -> Result<Registration, CatalogError>;
 
-    /// Queues a failed original again with fresh attempts.
+    /// Queues a failed original again with fresh attempts; does nothing unless it failed.
     async fn retry_original(&self, hash: &ContentHash) -> Result<(), CatalogError>;
 
     /// Claims the oldest due job, or a running one whose lease has expired.

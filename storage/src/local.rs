@@ -52,10 +52,15 @@ fn backend(key: &ObjectKey, e: impl ToString) -> StoreError {
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile_in(dir)?;
-    tmp.1.write_all(bytes)?;
-    tmp.1.sync_all()?;
-    std::fs::rename(&tmp.0, path)
+    let (tmp_path, mut file) = tempfile_in(dir)?;
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::rename(&tmp_path, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp_path);
+    }
+    written
 }
 
 fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
@@ -83,6 +88,15 @@ impl ObjectStore for LocalObjectStore {
         {
             return Ok(());
         }
+        let bytes = bytes.to_vec();
+        tokio::task::spawn_blocking(move || write_atomically(&path, &bytes))
+            .await
+            .map_err(|e| backend(key, e))?
+            .map_err(|e| backend(key, e))
+    }
+
+    async fn replace(&self, key: &ObjectKey, bytes: &[u8]) -> Result<(), StoreError> {
+        let path = self.path_of(key)?;
         let bytes = bytes.to_vec();
         tokio::task::spawn_blocking(move || write_atomically(&path, &bytes))
             .await

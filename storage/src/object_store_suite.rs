@@ -23,8 +23,12 @@ pub async fn run(store: &dyn ObjectStore) {
     assert_eq!(store.get(&key).await.unwrap(), bytes);
 
     let derived = ObjectKey::derivative(&hash, DerivativeKind::PageText);
-    store.put(&derived, b"[]").await.unwrap();
+    store.replace(&derived, b"[]").await.unwrap();
     assert_eq!(store.get(&derived).await.unwrap(), b"[]");
+    store.replace(&derived, b"[1]").await.unwrap();
+    assert_eq!(store.get(&derived).await.unwrap(), b"[1]", "replace rewrites");
+    store.put(&derived, b"[2]").await.unwrap();
+    assert_eq!(store.get(&derived).await.unwrap(), b"[1]", "put never rewrites");
     assert_eq!(store.get(&key).await.unwrap(), bytes);
 
     let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();

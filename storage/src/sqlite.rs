@@ -153,6 +153,37 @@ fn original_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<OriginalRecord, Cata
     })
 }
 
+/// Fails the running jobs whose worker died (lease expired before `expired_before`) on
+/// every attempt: such a job is poison, and handing it to the next worker would only kill
+/// that one too.
+async fn fail_dead_jobs(
+    tx: &mut sqlx::SqliteConnection,
+    now: i64,
+    expired_before: i64,
+) -> Result<(), CatalogError> {
+    let poisoned = sqlx::query(
+        "UPDATE jobs SET state = 'failed', lease_owner = NULL, lease_expires_at = NULL, \
+         last_error = 'the worker stopped during every attempt (' || attempts || ')', updated_at = ? \
+         WHERE state = 'running' AND lease_expires_at < ? AND attempts >= max_attempts \
+         RETURNING sha256, last_error",
+    )
+    .bind(now)
+    .bind(expired_before)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?;
+    for row in poisoned {
+        sqlx::query("UPDATE originals SET status = 'failed', error = ?, updated_at = ? WHERE sha256 = ?")
+            .bind(row.get::<String, _>("last_error"))
+            .bind(now)
+            .bind(row.get::<String, _>("sha256"))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl Catalog for SqliteCatalog {
     async fn register_original(&self, o: &NewOriginal) -> Result<Registration, CatalogError> {
@@ -200,52 +231,34 @@ impl Catalog for SqliteCatalog {
     async fn retry_original(&self, hash: &ContentHash) -> Result<(), CatalogError> {
         let now = now_ms();
         let mut tx = self.pool.begin().await.map_err(db)?;
-        sqlx::query(
-            "UPDATE jobs SET state = 'queued', attempts = 0, run_at = ?, last_error = NULL, \
-             lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE sha256 = ?",
+        // Attempt numbers only grow, so they keep fencing out any worker of an earlier try.
+        let retried = sqlx::query(
+            "UPDATE jobs SET state = 'queued', max_attempts = attempts + ?, run_at = ?, last_error = NULL, \
+             lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE sha256 = ? AND state = 'failed'",
         )
+        .bind(MAX_ATTEMPTS)
         .bind(now)
         .bind(now)
         .bind(hash.to_hex())
         .execute(&mut *tx)
         .await
-        .map_err(db)?;
-        sqlx::query(
-            "UPDATE originals SET status = 'queued', error = NULL, updated_at = ? WHERE sha256 = ?",
-        )
-        .bind(now)
-        .bind(hash.to_hex())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+        .map_err(db)?
+        .rows_affected();
+        if retried == 1 {
+            sqlx::query("UPDATE originals SET status = 'queued', error = NULL, updated_at = ? WHERE sha256 = ?")
+                .bind(now)
+                .bind(hash.to_hex())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
         tx.commit().await.map_err(db)
     }
 
     async fn claim_job(&self, owner: &str, lease: Duration) -> Result<Option<Job>, CatalogError> {
         let now = now_ms();
         let mut tx = self.pool.begin().await.map_err(db)?;
-        // A job whose worker died on every attempt is poison: fail it instead of
-        // handing it to the next worker to die on.
-        let poisoned = sqlx::query(
-            "UPDATE jobs SET state = 'failed', lease_owner = NULL, lease_expires_at = NULL, \
-             last_error = 'the worker stopped during every attempt (' || attempts || ')', updated_at = ? \
-             WHERE state = 'running' AND lease_expires_at < ? AND attempts >= max_attempts \
-             RETURNING sha256, last_error",
-        )
-        .bind(now)
-        .bind(now)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db)?;
-        for row in poisoned {
-            sqlx::query("UPDATE originals SET status = 'failed', error = ?, updated_at = ? WHERE sha256 = ?")
-                .bind(row.get::<String, _>("last_error"))
-                .bind(now)
-                .bind(row.get::<String, _>("sha256"))
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-        }
+        fail_dead_jobs(&mut tx, now, now).await?;
         let claimed = sqlx::query(
             "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, \
              lease_expires_at = ?, updated_at = ? \
@@ -434,16 +447,20 @@ impl Catalog for SqliteCatalog {
 
     async fn release_running_jobs(&self) -> Result<u64, CatalogError> {
         let now = now_ms();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        // Every running job's worker is known to be dead here, whatever its lease says.
+        fail_dead_jobs(&mut tx, now, i64::MAX).await?;
         let n = sqlx::query(
             "UPDATE jobs SET state = 'queued', run_at = ?, lease_owner = NULL, lease_expires_at = NULL, \
              updated_at = ? WHERE state = 'running'",
         )
         .bind(now)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(db)?
         .rows_affected();
+        tx.commit().await.map_err(db)?;
         Ok(n)
     }
 
