@@ -137,6 +137,8 @@ impl LocalPageEngine {
             let image = bitmap
                 .as_image()
                 .map_err(|e| unreadable(format!("page {number} does not render: {e}")))?;
+            // The BGRA bitmap and the RGBA image are each 4 bytes a pixel: free both before OCR.
+            drop(bitmap);
             let gray = raster::to_gray(&image);
             drop(image);
             tracing::debug!(
@@ -150,6 +152,27 @@ impl LocalPageEngine {
     }
 }
 
+impl LocalPageEngine {
+    fn read_single_image(
+        &mut self,
+        media: MediaType,
+        bytes: &[u8],
+        limits: &Limits,
+        on_page: &mut dyn FnMut(PageText),
+    ) -> Result<u32, PageError> {
+        let decode_started = Instant::now();
+        let image = raster::decode_image(media, bytes, limits)?;
+        let gray = raster::to_gray(&image);
+        drop(image);
+        tracing::debug!(
+            decode_ms = decode_started.elapsed().as_millis() as u64,
+            "image decoded"
+        );
+        on_page(self.ocr_page(1, &gray, ASSUMED_IMAGE_DPI)?);
+        Ok(1)
+    }
+}
+
 impl PageEngine for LocalPageEngine {
     fn read_pages(
         &mut self,
@@ -160,13 +183,16 @@ impl PageEngine for LocalPageEngine {
     ) -> Result<u32, PageError> {
         match media {
             MediaType::Pdf => self.read_pdf(bytes, limits, on_page),
-            MediaType::Tiff if raster::tiff_page_count(bytes)? > 1 => {
-                let count = raster::tiff_page_count(bytes)?;
+            MediaType::Tiff => {
+                let count = raster::tiff_page_count(bytes, limits.max_pages)?;
                 if count > limits.max_pages {
                     return Err(PageError::TooManyPages {
                         pages: count,
                         limit: limits.max_pages,
                     });
+                }
+                if count == 1 {
+                    return self.read_single_image(media, bytes, limits, on_page);
                 }
                 raster::for_each_tiff_page(bytes, limits, |page, gray| {
                     on_page(self.ocr_page(page, &gray, ASSUMED_IMAGE_DPI)?);
@@ -174,17 +200,8 @@ impl PageEngine for LocalPageEngine {
                 })?;
                 Ok(count)
             }
-            MediaType::Jpeg | MediaType::Png | MediaType::Tiff => {
-                let decode_started = Instant::now();
-                let image = raster::decode_image(media, bytes, limits)?;
-                let gray = raster::to_gray(&image);
-                drop(image);
-                tracing::debug!(
-                    decode_ms = decode_started.elapsed().as_millis() as u64,
-                    "image decoded"
-                );
-                on_page(self.ocr_page(1, &gray, ASSUMED_IMAGE_DPI)?);
-                Ok(1)
+            MediaType::Jpeg | MediaType::Png => {
+                self.read_single_image(media, bytes, limits, on_page)
             }
         }
     }

@@ -9,11 +9,15 @@ use std::time::Duration;
 
 use hoso_extractors::PageText;
 use hoso_pipeline::ports::{
-    Catalog, DerivativeKind, Job, JobFate, ObjectKey, ObjectStore, PageEngine, PageError,
+    Catalog, CatalogError, DerivativeKind, Job, JobFate, ObjectKey, ObjectStore, PageEngine,
+    PageError,
 };
 use hoso_pipeline::service::analyse;
 use hoso_pipeline::{ContentHash, ExtractionResult, Limits};
 use tokio::sync::{mpsc, oneshot};
+
+/// After this many failed claims in a row the worker gives up and reports the error.
+const MAX_CONSECUTIVE_CATALOG_ERRORS: u32 = 10;
 
 /// Builds a page engine on the thread that will use it.
 pub type EngineFactory = Arc<dyn Fn() -> Result<Box<dyn PageEngine>, String> + Send + Sync>;
@@ -140,8 +144,26 @@ impl WorkerPool {
     async fn run_worker(self: Arc<Self>, index: usize) -> Result<(), PoolError> {
         let owner = format!("{}-w{}", self.options.owner, index);
         let mut engine = spawn_engine_thread(&owner, Arc::clone(&self.engines));
+        let mut consecutive_errors = 0u32;
         loop {
-            let Some(job) = self.catalog.claim_job(&owner, self.options.lease).await? else {
+            let claimed = match self.catalog.claim_job(&owner, self.options.lease).await {
+                Ok(c) => {
+                    consecutive_errors = 0;
+                    c
+                }
+                Err(e) if consecutive_errors < MAX_CONSECUTIVE_CATALOG_ERRORS => {
+                    // A busy or restarting database is no reason to stop a worker.
+                    consecutive_errors += 1;
+                    tracing::warn!(error = %e, attempt = consecutive_errors, "cannot claim a job; retrying");
+                    tokio::time::sleep(
+                        self.options.idle_poll * 2u32.pow(consecutive_errors.min(5)),
+                    )
+                    .await;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let Some(job) = claimed else {
                 if self.catalog.queue_counts().await?.unfinished() == 0 {
                     return Ok(());
                 }
@@ -199,10 +221,22 @@ impl WorkerPool {
             Ok((result, pages, producer)) => {
                 let pages_key = ObjectKey::derivative(&job.hash, DerivativeKind::PageText);
                 let pages_json = serde_json_bytes(&pages);
-                if let Err(e) = self.store.put(&pages_key, &pages_json).await {
+                if let Err(e) = self.store.replace(&pages_key, &pages_json).await {
                     return self.fail(job, &e.to_string(), false).await;
                 }
                 match self.catalog.complete_job(job, &result, &producer).await {
+                    Err(CatalogError::LostLease { .. }) => {
+                        // A newer attempt owns the job now; its outcome is the one that counts.
+                        tracing::warn!(
+                            job = job.id,
+                            "lease lost before completion; result discarded"
+                        );
+                        Ok(())
+                    }
+                    Err(e) => {
+                        self.fail(job, &format!("cannot store the result: {e}"), false)
+                            .await
+                    }
                     Ok(()) => {
                         self.emit(PoolEvent::Completed {
                             hash: job.hash,
@@ -212,7 +246,6 @@ impl WorkerPool {
                         });
                         Ok(())
                     }
-                    Err(e) => Err(e.into()),
                 }
             }
             Err(EngineFailure::Page(e)) => {
@@ -236,8 +269,12 @@ impl WorkerPool {
             tokio::select! {
                 r = &mut reply => return Ok(r.ok()),
                 _ = beat.tick() => {
-                    if !self.catalog.extend_lease(job, self.options.lease).await? {
-                        tracing::warn!(job = job.id, "lease lost; the result will be discarded");
+                    // The engine keeps working whatever the heartbeat says; a missed beat only
+                    // risks the lease, and completion is fenced anyway.
+                    match self.catalog.extend_lease(job, self.options.lease).await {
+                        Ok(true) => {}
+                        Ok(false) => tracing::warn!(job = job.id, "lease lost; the result will be discarded"),
+                        Err(e) => tracing::warn!(job = job.id, error = %e, "heartbeat failed"),
                     }
                 }
             }

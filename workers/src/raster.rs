@@ -60,11 +60,12 @@ pub fn to_gray(image: &DynamicImage) -> GrayImage {
     image.to_luma8()
 }
 
-/// Counts the pages (image file directories) of a TIFF without decoding any pixels.
-pub fn tiff_page_count(bytes: &[u8]) -> Result<u32, PageError> {
+/// Counts the pages (image file directories) of a TIFF without decoding any pixels,
+/// stopping one past `cap` so a file with a million directories costs nothing.
+pub fn tiff_page_count(bytes: &[u8], cap: u32) -> Result<u32, PageError> {
     let mut decoder = tiff::decoder::Decoder::new(Cursor::new(bytes)).map_err(tiff_unreadable)?;
     let mut pages = 1u32;
-    while decoder.more_images() {
+    while decoder.more_images() && pages <= cap {
         decoder.next_image().map_err(tiff_unreadable)?;
         pages += 1;
     }

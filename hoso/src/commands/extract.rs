@@ -14,20 +14,9 @@ use crate::embedded::Embedded;
 pub async fn run(cli: &Cli, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
     let embedded = Embedded::open(cli.data_dir.clone()).await?;
     let service = &embedded.service;
-    let size = std::fs::metadata(file)
-        .with_context(|| format!("cannot read {}", file.display()))?
-        .len();
     let file_name = display_name(&file.to_string_lossy());
-    if size > service.limits().max_file_bytes {
-        // Checked before reading, so an oversized file is never loaded into memory.
-        anyhow::bail!(
-            "{file_name}: {size} bytes is over the upload limit of {} bytes",
-            service.limits().max_file_bytes
-        );
-    }
-    let bytes = tokio::fs::read(file)
-        .await
-        .with_context(|| format!("cannot read {}", file.display()))?;
+    let limit = service.limits().max_file_bytes;
+    let bytes = tokio::task::block_in_place(|| super::read_bounded(file, &file_name, limit))?;
     let media = service.check_upload(&file_name, &bytes)?;
     let hash = ContentHash::of(&bytes);
     service

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use hoso_pipeline::ports::{JobFate, OriginalStatus};
-use hoso_pipeline::service::{display_name, IngestError, IngestOutcome};
+use hoso_pipeline::service::{display_name, IngestOutcome};
 use hoso_pipeline::ContentHash;
 use hoso_workers::{PoolEvent, PoolOptions, WorkerPool};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -87,23 +87,9 @@ pub async fn run(cli: &Cli, paths: &[PathBuf], workers: Option<usize>) -> anyhow
 async fn admit(service: &hoso_pipeline::service::Service, path: &Path) -> Admission {
     let name = display_name(&path.to_string_lossy());
     let limit = service.limits().max_file_bytes;
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > limit => {
-            return Admission::Rejected(
-                IngestError::TooLarge {
-                    file_name: name,
-                    size: m.len(),
-                    limit,
-                }
-                .to_string(),
-            )
-        }
-        Ok(_) => {}
-        Err(e) => return Admission::Rejected(format!("cannot read: {e}")),
-    }
-    let bytes = match tokio::fs::read(path).await {
+    let bytes = match tokio::task::block_in_place(|| super::read_bounded(path, &name, limit)) {
         Ok(b) => b,
-        Err(e) => return Admission::Rejected(format!("cannot read: {e}")),
+        Err(e) => return Admission::Rejected(e.to_string()),
     };
     match service.ingest(&name, &bytes).await {
         Ok(IngestOutcome::Queued(h)) => Admission::Queued(h),

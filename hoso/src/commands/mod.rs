@@ -122,3 +122,87 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{file_name}: not a regular file")]
+    NotAFile { file_name: String },
+    #[error("{file_name}: over the upload limit of {limit} bytes")]
+    TooLarge { file_name: String, limit: u64 },
+    #[error("{file_name}: cannot read: {source}")]
+    Io {
+        file_name: String,
+        source: std::io::Error,
+    },
+}
+
+/// Reads an upload from disk, never more than `limit` bytes, whatever the file claims to
+/// be: a FIFO, `/dev/zero` or a file still growing cannot make hoso read without bound.
+pub fn read_bounded(path: &Path, file_name: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let io = |source| ReadError::Io {
+        file_name: file_name.to_string(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(ReadError::NotAFile {
+            file_name: file_name.to_string(),
+        });
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            file_name: file_name.to_string(),
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_are_bounded_and_only_from_regular_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("scan.png");
+        std::fs::write(&path, vec![7u8; 100]).unwrap();
+        assert_eq!(read_bounded(&path, "scan.png", 100).unwrap().len(), 100);
+        let err = read_bounded(&path, "scan.png", 99).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "scan.png: over the upload limit of 99 bytes"
+        );
+        let err = read_bounded(Path::new("/dev/zero"), "zero", 10).unwrap_err();
+        assert_eq!(err.to_string(), "zero: not a regular file");
+        let err = read_bounded(&dir.path().join("missing"), "missing", 10).unwrap_err();
+        assert!(
+            err.to_string().starts_with("missing: cannot read:"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_walk_skips_hidden_files_and_does_not_follow_links() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+        std::fs::write(dir.path().join("a/b/2.pdf"), b"x").unwrap();
+        std::fs::write(dir.path().join("1.jpg"), b"x").unwrap();
+        std::fs::write(dir.path().join(".hidden.png"), b"x").unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("a/loop")).unwrap();
+        let files: Vec<_> = files_under(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|p| p.strip_prefix(dir.path()).unwrap().to_path_buf())
+            .collect();
+        assert_eq!(
+            files,
+            vec![PathBuf::from("1.jpg"), PathBuf::from("a/b/2.pdf")]
+        );
+    }
+}
