@@ -232,7 +232,10 @@ async fn failures_retry_then_stick(c: &dyn Catalog) {
     );
     let job = c.claim_job("w", LEASE).await.unwrap().unwrap();
     assert_eq!(job.hash, hash);
-    assert_eq!(job.attempt, 4, "attempt numbers keep growing across retries");
+    assert_eq!(
+        job.attempt, 4,
+        "attempt numbers keep growing across retries"
+    );
     assert_eq!(
         c.fail_job(&job, "not a pdf", None).await.unwrap(),
         JobFate::Failed
@@ -241,7 +244,10 @@ async fn failures_retry_then_stick(c: &dyn Catalog) {
     // Retrying anything but a failed original changes nothing.
     let done = ContentHash::of(b"complete");
     c.retry_original(&done).await.unwrap();
-    assert_eq!(c.original(&done).await.unwrap().unwrap().status, OriginalStatus::Processed);
+    assert_eq!(
+        c.original(&done).await.unwrap().unwrap().status,
+        OriginalStatus::Processed
+    );
 
     // `later` stays queued behind its backoff; retry is only for failed originals.
     c.retry_original(&later).await.unwrap();
@@ -272,23 +278,39 @@ async fn a_job_that_kills_every_worker_fails(c: &dyn Catalog) {
     let hash = ContentHash::of(b"poison");
     c.register_original(&new_original(&hash)).await.unwrap();
     for attempt in 1..=3 {
-        let job = c.claim_job("doomed", LEASE).await.unwrap().expect("still claimable");
+        let job = c
+            .claim_job("doomed", LEASE)
+            .await
+            .unwrap()
+            .expect("still claimable");
         assert_eq!(job.attempt, attempt);
         // The process dies; the next start releases what it left running.
         c.release_running_jobs().await.unwrap();
     }
-    assert!(c.claim_job("next", LEASE).await.unwrap().is_none(), "poison is not handed out");
+    assert!(
+        c.claim_job("next", LEASE).await.unwrap().is_none(),
+        "poison is not handed out"
+    );
     let rec = c.original(&hash).await.unwrap().unwrap();
     assert_eq!(rec.status, OriginalStatus::Failed);
-    assert_eq!(rec.error.as_deref(), Some("the worker stopped during every attempt (3)"));
+    assert_eq!(
+        rec.error.as_deref(),
+        Some("the worker stopped during every attempt (3)")
+    );
 
     // The same rule holds for leases that simply expire (several worker processes).
     let hash = ContentHash::of(b"poison by lease");
     c.register_original(&new_original(&hash)).await.unwrap();
     for _ in 1..=3 {
-        c.claim_job("doomed", Duration::from_millis(1)).await.unwrap().expect("claimable");
+        c.claim_job("doomed", Duration::from_millis(1))
+            .await
+            .unwrap()
+            .expect("claimable");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     assert!(c.claim_job("next", LEASE).await.unwrap().is_none());
-    assert_eq!(c.original(&hash).await.unwrap().unwrap().status, OriginalStatus::Failed);
+    assert_eq!(
+        c.original(&hash).await.unwrap().unwrap().status,
+        OriginalStatus::Failed
+    );
 }

@@ -26,9 +26,17 @@ pub async fn run(store: &dyn ObjectStore) {
     store.replace(&derived, b"[]").await.unwrap();
     assert_eq!(store.get(&derived).await.unwrap(), b"[]");
     store.replace(&derived, b"[1]").await.unwrap();
-    assert_eq!(store.get(&derived).await.unwrap(), b"[1]", "replace rewrites");
+    assert_eq!(
+        store.get(&derived).await.unwrap(),
+        b"[1]",
+        "replace rewrites"
+    );
     store.put(&derived, b"[2]").await.unwrap();
-    assert_eq!(store.get(&derived).await.unwrap(), b"[1]", "put never rewrites");
+    assert_eq!(
+        store.get(&derived).await.unwrap(),
+        b"[1]",
+        "put never rewrites"
+    );
     assert_eq!(store.get(&key).await.unwrap(), bytes);
 
     let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();

@@ -173,13 +173,15 @@ async fn fail_dead_jobs(
     .await
     .map_err(db)?;
     for row in poisoned {
-        sqlx::query("UPDATE originals SET status = 'failed', error = ?, updated_at = ? WHERE sha256 = ?")
-            .bind(row.get::<String, _>("last_error"))
-            .bind(now)
-            .bind(row.get::<String, _>("sha256"))
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        sqlx::query(
+            "UPDATE originals SET status = 'failed', error = ?, updated_at = ? WHERE sha256 = ?",
+        )
+        .bind(row.get::<String, _>("last_error"))
+        .bind(now)
+        .bind(row.get::<String, _>("sha256"))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
     }
     Ok(())
 }

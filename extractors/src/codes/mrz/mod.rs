@@ -1,4 +1,12 @@
-//! The ICAO 9303 TD1 machine-readable zone on the back of the card (3 lines of 30).
+//! Machine-readable zones: the general ICAO 9303 parser in [`icao`], and the
+//! Vietnamese card's TD1 zone (3 lines of 30) found in a page layout and decoded
+//! into citizen-id fields.
+
+pub mod icao;
+
+pub use icao::{
+    parse, CheckKind, CheckResult, MrzError, MrzFormat, MrzIssue, MrzSex, ParsedMrz, Repair,
+};
 
 use crate::layout::Layout;
 use crate::model::BBox;
@@ -37,7 +45,7 @@ pub struct Mrz {
 
 /// Keeps MRZ characters only; OCR reads `<<` as a guillemet and splits the line at
 /// filler runs.
-fn mrz_chars(raw: &str) -> String {
+pub(crate) fn mrz_chars(raw: &str) -> String {
     let mut out = String::new();
     for c in raw.chars() {
         match c {
@@ -154,6 +162,14 @@ pub fn century_from_id(id: &str) -> Option<i32> {
 }
 
 impl Mrz {
+    /// The zone through the general ICAO parser, for per-check results and
+    /// confirmed repairs; `decode` keeps the card-specific reading (numeric
+    /// document number, century from the id).
+    pub fn parse_icao(&self) -> Result<ParsedMrz, MrzError> {
+        let lines: Vec<&str> = self.lines.iter().map(|l| l.text.as_str()).collect();
+        parse(&lines)
+    }
+
     /// Validates and decodes the three lines.
     pub fn decode(&self) -> MrzData {
         let l1 = numeric_positions(&self.lines[0].text, &[5..15, 15..27, 29..30]);
@@ -311,6 +327,24 @@ mod tests {
             Some("2039-03-05")
         );
         assert_eq!(m.full_name.as_deref(), Some("NGUYEN VAN AN"));
+    }
+
+    #[test]
+    fn card_zone_passes_the_icao_parser() {
+        let [a, b, c] = sample();
+        let p = Mrz {
+            lines: [line(&a), line(&b), line(&c)],
+        }
+        .parse_icao()
+        .unwrap();
+        assert!(p.is_valid(), "{p:?}");
+        assert_eq!(p.document_number, "099012345");
+        assert_eq!(p.optional_data, "001099012345  2");
+        assert_eq!(p.nationality, "VNM");
+        assert_eq!(
+            (p.surname.as_str(), p.given_names.as_str()),
+            ("NGUYEN", "VAN AN")
+        );
     }
 
     #[test]
