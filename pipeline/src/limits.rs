@@ -7,6 +7,8 @@ pub struct Limits {
     pub max_pixels_per_page: u64,
     /// Render resolution for PDF pages without an embedded scan.
     pub render_dpi: u32,
+    /// Longest OCR of one page; an ordinary A4 page takes one or two seconds.
+    pub ocr_timeout_ms: u64,
 }
 
 impl Default for Limits {
@@ -17,6 +19,7 @@ impl Default for Limits {
             // A4 at 600 dpi is about 35 Mpx; anything past 60 Mpx is not a document scan.
             max_pixels_per_page: 60_000_000,
             render_dpi: 300,
+            ocr_timeout_ms: 120_000,
         }
     }
 }

@@ -81,12 +81,15 @@ pub enum PageError {
         height: u64,
         limit: u64,
     },
+    #[error("ocr of page {page} took longer than its limit of {limit_ms} ms")]
+    OcrTimeout { page: u32, limit_ms: u64 },
     #[error("the ocr engine failed on page {page}: {detail}")]
     Engine { page: u32, detail: String },
 }
 
 impl PageError {
-    /// Permanent errors come from the file itself: retrying cannot help.
+    /// Permanent errors come from the file itself: retrying cannot help. A page that
+    /// exhausts the generous OCR limit is taken to be hostile, not unlucky.
     pub fn is_permanent(&self) -> bool {
         !matches!(self, PageError::Engine { .. })
     }

@@ -51,15 +51,20 @@ impl LocalPageEngine {
         page: u32,
         gray: &image::GrayImage,
         dpi: u32,
+        limits: &Limits,
     ) -> Result<PageText, PageError> {
         let started = Instant::now();
-        let words = self
-            .ocr
-            .recognize(gray, dpi)
-            .map_err(|e| PageError::Engine {
+        let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
+        let words = self.ocr.recognize(gray, dpi, limit).map_err(|e| match e {
+            OcrError::TimedOut(_) => PageError::OcrTimeout {
                 page,
-                detail: e.to_string(),
-            })?;
+                limit_ms: limits.ocr_timeout_ms,
+            },
+            other => PageError::Engine {
+                page,
+                detail: other.to_string(),
+            },
+        })?;
         let ocr_done = Instant::now();
         let barcodes: Vec<_> = crate::qr::find_qr(gray).into_iter().collect();
         tracing::debug!(
@@ -146,7 +151,7 @@ impl LocalPageEngine {
                 render_ms = render_started.elapsed().as_millis() as u64,
                 "page rendered"
             );
-            on_page(self.ocr_page(number, &gray, limits.render_dpi)?);
+            on_page(self.ocr_page(number, &gray, limits.render_dpi, limits)?);
         }
         Ok(count)
     }
@@ -168,7 +173,7 @@ impl LocalPageEngine {
             decode_ms = decode_started.elapsed().as_millis() as u64,
             "image decoded"
         );
-        on_page(self.ocr_page(1, &gray, ASSUMED_IMAGE_DPI)?);
+        on_page(self.ocr_page(1, &gray, ASSUMED_IMAGE_DPI, limits)?);
         Ok(1)
     }
 }
@@ -195,7 +200,7 @@ impl PageEngine for LocalPageEngine {
                     return self.read_single_image(media, bytes, limits, on_page);
                 }
                 raster::for_each_tiff_page(bytes, limits, |page, gray| {
-                    on_page(self.ocr_page(page, &gray, ASSUMED_IMAGE_DPI)?);
+                    on_page(self.ocr_page(page, &gray, ASSUMED_IMAGE_DPI, limits)?);
                     Ok(())
                 })?;
                 Ok(count)

@@ -1,6 +1,8 @@
 //! Tesseract through its C API: one engine per worker thread, loaded once, reused per page.
 
+use std::os::raw::{c_int, c_void};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use hoso_extractors::{BBox, Word};
 use image::GrayImage;
@@ -16,6 +18,42 @@ pub enum OcrError {
     },
     #[error("tesseract failed: {0}")]
     Recognition(String),
+    #[error("ocr took longer than its limit of {0:?}")]
+    TimedOut(Duration),
+}
+
+// tesseract-rs calls Recognize without a progress monitor, which is the only way to give
+// Tesseract a deadline; these are the C API's own entry points, from the same library.
+extern "C" {
+    fn TessBaseAPIRecognize(handle: *mut c_void, monitor: *mut c_void) -> c_int;
+    fn TessMonitorCreate() -> *mut c_void;
+    fn TessMonitorDelete(monitor: *mut c_void);
+    fn TessMonitorSetDeadlineMSecs(monitor: *mut c_void, deadline: c_int);
+}
+
+/// A Tesseract progress monitor that cancels recognition at a deadline.
+struct Deadline(*mut c_void);
+
+impl Deadline {
+    fn after(limit: Duration) -> Option<Self> {
+        // SAFETY: TessMonitorCreate has no preconditions; a null result is handled.
+        let monitor = unsafe { TessMonitorCreate() };
+        if monitor.is_null() {
+            return None;
+        }
+        let ms = c_int::try_from(limit.as_millis()).unwrap_or(c_int::MAX);
+        // SAFETY: `monitor` is a live monitor created above.
+        unsafe { TessMonitorSetDeadlineMSecs(monitor, ms) };
+        Some(Self(monitor))
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        // SAFETY: created by TessMonitorCreate and deleted exactly once, after Recognize
+        // returned.
+        unsafe { TessMonitorDelete(self.0) }
+    }
 }
 
 pub struct TesseractOcr {
@@ -65,6 +103,30 @@ impl TesseractOcr {
         })
     }
 
+    fn recognize_within(&mut self, limit: Duration) -> Result<(), OcrError> {
+        let deadline = Deadline::after(limit)
+            .ok_or_else(|| OcrError::Recognition("cannot create a progress monitor".into()))?;
+        let handle = self
+            .api
+            .handle
+            .lock()
+            .map_err(|_| OcrError::Recognition("the engine lock is poisoned".into()))?;
+        let started = std::time::Instant::now();
+        // SAFETY: the handle is a live TessBaseAPI with an image set, owned by this engine
+        // and locked for the call; the monitor outlives the call.
+        let status = unsafe { TessBaseAPIRecognize(*handle, deadline.0) };
+        drop(handle);
+        if status == 0 {
+            Ok(())
+        } else if started.elapsed() >= limit {
+            Err(OcrError::TimedOut(limit))
+        } else {
+            Err(OcrError::Recognition(format!(
+                "recognize returned {status}"
+            )))
+        }
+    }
+
     pub fn languages(&self) -> &str {
         &self.languages
     }
@@ -73,8 +135,14 @@ impl TesseractOcr {
         TesseractAPI::version()
     }
 
-    /// Recognises the words of one page image, with boxes as fractions of the image.
-    pub fn recognize(&mut self, image: &GrayImage, dpi: u32) -> Result<Vec<Word>, OcrError> {
+    /// Recognises the words of one page image, with boxes as fractions of the image, giving
+    /// up after `limit`.
+    pub fn recognize(
+        &mut self,
+        image: &GrayImage,
+        dpi: u32,
+        limit: Duration,
+    ) -> Result<Vec<Word>, OcrError> {
         let (w, h) = image.dimensions();
         self.api
             .set_image(image.as_raw(), w as i32, h as i32, 1, w as i32)
@@ -83,7 +151,7 @@ impl TesseractOcr {
         self.api
             .set_source_resolution(dpi.clamp(70, 1200) as i32)
             .map_err(recognition)?;
-        self.api.recognize().map_err(recognition)?;
+        self.recognize_within(limit)?;
         let iter = self.api.get_iterator().map_err(recognition)?;
         let (fw, fh) = (w as f32, h as f32);
         let mut words = Vec::new();

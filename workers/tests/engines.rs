@@ -285,3 +285,40 @@ fn every_page_of_a_multi_page_tiff_is_read() {
         PageError::TooManyPages { pages: 2, limit: 1 }
     );
 }
+
+#[test]
+fn ocr_that_overruns_its_time_limit_stops_with_a_clear_error() {
+    let mut e = engine();
+    let limits = Limits {
+        ocr_timeout_ms: 1,
+        ..Limits::default()
+    };
+    let err = read(
+        &mut e,
+        MediaType::Tiff,
+        &corpus("ocr/phototest.tif"),
+        &limits,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        PageError::OcrTimeout {
+            page: 1,
+            limit_ms: 1
+        }
+    );
+    assert!(err.is_permanent());
+    assert_eq!(
+        err.to_string(),
+        "ocr of page 1 took longer than its limit of 1 ms"
+    );
+    // The engine is still usable with a sane limit.
+    let pages = read(
+        &mut e,
+        MediaType::Tiff,
+        &corpus("ocr/phototest.tif"),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert!(pages[0].words.len() > 20);
+}
