@@ -6,6 +6,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh
 export HOSO_DATA_DIR="${HOSO_DATA_DIR:-$PWD/hoso-data}"
+# The first build takes about ten minutes on two cores; show its progress.
+cargo build --locked -p hoso
 hoso() { cargo run --locked -q -p hoso -- "$@"; }
 hoso ingest testdata/samples
 hoso list
