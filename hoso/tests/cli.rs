@@ -171,16 +171,28 @@ fn a_bad_file_fails_alone_with_a_specific_error() {
         .contains("not a readable application/pdf"));
 }
 
+/// Kills the child if the test fails before it does, so no worker outlives its test.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn a_run_killed_mid_way_resumes_its_jobs_on_the_next_start() {
     let (env, specimens) = env_with(13, 6, &[Quality::Clean, Quality::Office]);
-    let mut child = hoso(&env.data)
-        .args(["ingest", "--workers", "1"])
-        .arg(&env.input)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = KillOnDrop(
+        hoso(&env.data)
+            .args(["ingest", "--workers", "1"])
+            .arg(&env.input)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let deadline = Instant::now() + Duration::from_secs(120);
     let processed_at_kill = loop {
         assert!(
@@ -201,8 +213,8 @@ fn a_run_killed_mid_way_resumes_its_jobs_on_the_next_start() {
             .map(|d| d["source"]["sha256"].as_str().unwrap().to_string())
             .collect();
         if !files.is_empty() {
-            child.kill().unwrap(); // SIGKILL: no chance to clean up.
-            child.wait().unwrap();
+            child.0.kill().unwrap(); // SIGKILL: no chance to clean up.
+            child.0.wait().unwrap();
             break files.len();
         }
     };

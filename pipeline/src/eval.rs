@@ -148,7 +148,10 @@ mod tests {
     use super::*;
     use hoso_extractors::{DocumentType, ExtractedDocument, Field, Method};
 
-    fn result(docs: Vec<(DocumentType, Vec<u32>, Vec<(&str, &str)>)>) -> ExtractionResult {
+    /// A document type, its pages and its `(key, value)` fields.
+    type Doc<'a> = (DocumentType, Vec<u32>, Vec<(&'a str, &'a str)>);
+
+    fn result(docs: Vec<Doc<'_>>) -> ExtractionResult {
         ExtractionResult {
             source: crate::SourceInfo {
                 sha256: String::new(),

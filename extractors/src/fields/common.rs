@@ -6,7 +6,8 @@ use crate::layout::{values_for, Hits, Layout, Value, ValueOpts};
 use crate::model::{Evidence, Field, Method};
 use crate::text::{
     clean, fix_digit_token, fuzzy_score, label_key, parse_date, parse_enterprise_code,
-    parse_expiry, parse_money, parse_sex, parse_year, read_id, IdRead,
+    parse_expiry, parse_money, parse_sex, parse_year, read_id, restore_family_name, tidy_place,
+    IdRead,
 };
 
 /// How a field's text is validated and normalised.
@@ -58,14 +59,14 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
                 .collect();
             let name = words.join(" ");
             if letters(&name) >= 2 {
-                Ok(name)
+                Ok(restore_family_name(&name))
             } else {
                 Err(None)
             }
         }
         Kind::Text => {
             if letters(&t) >= 2 {
-                Ok(t)
+                Ok(tidy_place(&t))
             } else {
                 Err(None)
             }
@@ -166,6 +167,11 @@ impl Rule {
             Kind::Id(_) => ValueOpts {
                 multiline: true,
                 max_lines: 2,
+                name_wrap: false,
+            },
+            Kind::Name => ValueOpts {
+                name_wrap: true,
+                ..ValueOpts::SINGLE
             },
             _ => ValueOpts::SINGLE,
         };

@@ -163,13 +163,26 @@ fn read_region(region: &Layout, s: Spouse, out: &mut Output) {
     apply_rules(region, &hits, &rules(s), out);
 }
 
-/// Two spouses side by side from line `from`: split at `boundary`.
-fn columns(layout: &Layout, hits: &Hits, from: usize, boundary: f32, out: &mut Output) {
+/// Two spouses side by side from line `from`: split at `boundary`, the wife on the
+/// left unless `husband_left`.
+fn columns(
+    layout: &Layout,
+    hits: &Hits,
+    from: usize,
+    boundary: f32,
+    husband_left: bool,
+    out: &mut Output,
+) {
     let end = block_end(hits, from, layout.lines.len());
     let block = layout.slice(from, end);
     let center = |t: &crate::layout::Token| (t.bbox.x0 + t.bbox.x1) / 2.0;
-    read_region(&block.filter(|_, t| center(t) < boundary), WIFE, out);
-    read_region(&block.filter(|_, t| center(t) >= boundary), HUSBAND, out);
+    let (left, right) = if husband_left {
+        (HUSBAND, WIFE)
+    } else {
+        (WIFE, HUSBAND)
+    };
+    read_region(&block.filter(|_, t| center(t) < boundary), left, out);
+    read_region(&block.filter(|_, t| center(t) >= boundary), right, out);
 }
 
 /// One spouse after the other, from anchors on lines `a` and `b`.
@@ -223,7 +236,11 @@ pub fn extract(layout: &Layout) -> Output {
     let same_line = |a: &Hit, b: &Hit| a.line == b.line && a.bbox.x1 <= b.bbox.x0;
     match (first(&hits, "wife_name"), first(&hits, "husband_name")) {
         (Some(w), Some(h)) if same_line(w, h) => {
-            columns(layout, &hits, w.line, h.bbox.x0, &mut out)
+            columns(layout, &hits, w.line, h.bbox.x0, false, &mut out)
+        }
+        // Forms differ in which spouse they print first.
+        (Some(w), Some(h)) if same_line(h, w) => {
+            columns(layout, &hits, w.line, w.bbox.x0, true, &mut out)
         }
         (Some(w), Some(h)) if w.line != h.line => {
             stacked(layout, &hits, (w.line, h.line), &mut out)
@@ -236,7 +253,7 @@ pub fn extract(layout: &Layout) -> Output {
                     .iter()
                     .any(|x| x.key == "name" && x.line > w.line && x.bbox.x0 >= boundary);
                 if labels_right {
-                    columns(layout, &hits, w.line, boundary, &mut out);
+                    columns(layout, &hits, w.line, boundary, false, &mut out);
                 } else {
                     // Values sit under each header; the label column lies left of both.
                     let left = w.bbox.x0 - (h.bbox.x0 - w.bbox.x1) / 2.0;

@@ -21,7 +21,17 @@ impl Line {
         tokens.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
         let first = tokens.first()?;
         let bbox = tokens.iter().fold(first.bbox, |acc, t| acc.union(&t.bbox));
-        let mut heights: Vec<f32> = tokens.iter().map(|t| t.bbox.height()).collect();
+        // Specks read as single letters beside a line are far shorter than its words
+        // and would shrink every gap measured in line heights.
+        let words: Vec<&Token> = tokens
+            .iter()
+            .filter(|t| t.text.chars().count() > 1)
+            .collect();
+        let mut heights: Vec<f32> = if words.is_empty() {
+            tokens.iter().map(|t| t.bbox.height()).collect()
+        } else {
+            words.iter().map(|t| t.bbox.height()).collect()
+        };
         heights.sort_by(f32::total_cmp);
         let height = heights[heights.len() / 2].max(1e-4);
         Some(Line {
@@ -80,25 +90,47 @@ fn horizontal_overlap(a: &BBox, b: &BBox) -> f32 {
 
 /// Splits one engine line into visual rows: some engines (and PDF text layers) give a
 /// whole block, or the whole page, a single line id.
+///
+/// Each row follows its words from left to right, so a line photographed at a slant,
+/// whose last words sit lower than its first, stays one row instead of breaking where
+/// it drifts past half a word's height.
 fn split_rows(mut tokens: Vec<Token>) -> Vec<Vec<Token>> {
-    tokens.sort_by(|a, b| a.bbox.center_y().total_cmp(&b.bbox.center_y()));
+    tokens.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+    // Per row: the box of its last word of ordinary height, and its words.
     let mut rows: Vec<(BBox, Vec<Token>)> = Vec::new();
     for t in tokens {
-        match rows.last_mut() {
-            Some((bbox, row)) if vertical_overlap(bbox, &t.bbox) >= SAME_LINE_OVERLAP => {
-                *bbox = BBox::new(
-                    bbox.x0.min(t.bbox.x0),
-                    bbox.y0,
-                    bbox.x1.max(t.bbox.x1),
-                    bbox.y1,
-                );
+        let best = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (last, _))| (i, vertical_overlap(last, &t.bbox)))
+            .filter(|(_, o)| *o >= SAME_LINE_OVERLAP)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i);
+        match best {
+            Some(i) => {
+                let (last, row) = &mut rows[i];
+                // A tall mark (a bracket, a rule) would let the row jump to the next one.
+                if t.bbox.height() <= TALL_MARK * last.height() {
+                    *last = t.bbox;
+                }
                 row.push(t);
             }
-            _ => rows.push((t.bbox, vec![t])),
+            None => rows.push((t.bbox, vec![t])),
         }
     }
+    rows.sort_by(|a, b| {
+        let cy = |r: &Vec<Token>| {
+            r.iter()
+                .map(|t| t.bbox.center_y())
+                .fold(f32::INFINITY, f32::min)
+        };
+        cy(&a.1).total_cmp(&cy(&b.1))
+    });
     rows.into_iter().map(|(_, row)| row).collect()
 }
+
+/// A word this many times taller than its row's last word is a mark, not text.
+const TALL_MARK: f32 = 1.5;
 
 impl Layout {
     /// Lines of one page: the engine's line ids first, then engine lines that sit side
@@ -228,6 +260,40 @@ mod tests {
         let l = Layout::from_page(&p);
         let texts: Vec<String> = l.lines.iter().map(Line::text).collect();
         assert_eq!(texts, ["Họ tên:", "Nơi sinh:"]);
+    }
+
+    #[test]
+    fn a_slanted_line_stays_one_row_and_keeps_off_the_next() {
+        // Each word sits a little lower than the one before, by more than half a word's
+        // height from first to last; the next line starts where this one ends.
+        let p = page(vec![
+            w("Nơi", 0.10, 0.300, 1),
+            w("cư", 0.16, 0.304, 1),
+            w("trú:", 0.22, 0.308, 1),
+            w("Hưng", 0.30, 0.312, 1),
+            w("Yên", 0.38, 0.316, 1),
+            w("Họ", 0.10, 0.320, 2),
+            w("tên:", 0.16, 0.324, 2),
+            w("AN", 0.24, 0.328, 2),
+        ]);
+        let texts: Vec<String> = Layout::from_page(&p).lines.iter().map(Line::text).collect();
+        assert_eq!(texts, ["Nơi cư trú: Hưng Yên", "Họ tên: AN"]);
+    }
+
+    #[test]
+    fn specks_do_not_set_the_line_height() {
+        let mut words = vec![w("Date", 0.10, 0.30, 1), w("expiry", 0.16, 0.30, 1)];
+        for (i, t) in ["a", "`", "z"].iter().enumerate() {
+            let x = 0.4 + 0.05 * i as f32;
+            words.push(Word {
+                text: (*t).into(),
+                bbox: BBox::new(x, 0.31, x + 0.005, 0.313),
+                confidence: 0.3,
+                line: 1,
+            });
+        }
+        let l = Layout::from_page(&page(words));
+        assert!((l.lines[0].height - 0.02).abs() < 1e-4);
     }
 
     #[test]

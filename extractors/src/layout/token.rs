@@ -25,7 +25,13 @@ impl Token {
     }
 
     fn new(text: String, bbox: BBox, confidence: f32) -> Token {
-        let key = label_key(&text);
+        let mut key = label_key(&text);
+        // `ố` and `ô` lose their hat to a `6` (`S6:` for `Số:`). Only inside a word with
+        // letters, so numbers stay numbers; and only on the page side, so values that
+        // are compared by key never take a 6 for a 0.
+        if text.chars().any(char::is_alphabetic) && key.contains('6') {
+            key = key.replace('6', "o");
+        }
         Token {
             text,
             key,
@@ -93,6 +99,12 @@ mod tests {
         assert_eq!(texts, ["tên:", "NGUYỄN"]);
         assert!(t[0].has_colon());
         assert!((t[0].bbox.x1 - 0.26).abs() < 1e-4);
+    }
+
+    #[test]
+    fn a_six_in_a_word_keys_as_the_o_it_was() {
+        assert_eq!(tokens_of(&word("S6:"))[0].key, "so");
+        assert_eq!(tokens_of(&word("1986"))[0].key, "i986");
     }
 
     #[test]

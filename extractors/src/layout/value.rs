@@ -13,16 +13,22 @@ pub struct ValueOpts {
     pub multiline: bool,
     /// Lines in total, the first included.
     pub max_lines: usize,
+    /// A name in capitals may wrap once onto a line that holds only more capitals:
+    /// narrow columns break long names, and the capitals tell the rest apart from
+    /// the next label or running text.
+    pub name_wrap: bool,
 }
 
 impl ValueOpts {
     pub const SINGLE: ValueOpts = ValueOpts {
         multiline: false,
         max_lines: 1,
+        name_wrap: false,
     };
     pub const MULTI: ValueOpts = ValueOpts {
         multiline: true,
         max_lines: 3,
+        name_wrap: false,
     };
 }
 
@@ -111,7 +117,8 @@ fn column_run(layout: &Layout, hits: &Hits, li: usize, x0: f32) -> Option<Result
     let first = line
         .tokens
         .iter()
-        .position(|t| t.bbox.x0 >= x0 - slack && !is_noise(&t.text))?;
+        // Specks OCR reads as stray marks are no line of text.
+        .position(|t| t.bbox.x0 >= x0 - slack && !is_noise(&t.text) && !t.is_punct())?;
     if hits.at(li, first).is_some() {
         return Some(Err(()));
     }
@@ -133,6 +140,41 @@ fn label_x0(line: &Line, h: &Hit) -> f32 {
     x0
 }
 
+/// Whether line `li` starts with another hit of `h`'s label: its translation, which
+/// some forms print under the Vietnamese.
+fn translation_below(layout: &Layout, hits: &Hits, h: &Hit, li: usize) -> bool {
+    let line = &layout.lines[li];
+    let slack = COLUMN_SLACK * line.height;
+    hits.on_line(li).any(|(_, o)| {
+        o.key == h.key
+            && o.key != "-"
+            && (o.bbox.x0 - label_x0(&layout.lines[h.line], h)).abs() < slack
+    })
+}
+
+/// Whether `line`'s text in the column from `x0` starts right of `x1` by more than a
+/// column gap: it belongs to the next column, not under the label ending at `x1`.
+fn starts_beyond(line: &Line, x0: f32, x1: f32, height: f32) -> bool {
+    let slack = COLUMN_SLACK * line.height;
+    line.tokens
+        .iter()
+        .find(|t| t.bbox.x0 >= x0 - slack && !is_noise(&t.text) && !t.is_punct())
+        .is_some_and(|t| (t.bbox.x0 - x1) / height > COLUMN_GAP)
+}
+
+/// Where a label of another column starts on line `li`: a label after the first,
+/// beyond a column gap.
+fn next_column_label(layout: &Layout, hits: &Hits, li: usize) -> Option<f32> {
+    let line = &layout.lines[li];
+    let mut on = hits.on_line(li).map(|(_, o)| o);
+    let first = on.next()?;
+    let next = on.next()?;
+    let gap = (line.tokens.get(next.start)?.bbox.x0
+        - line.tokens.get(first.end.checked_sub(1)?)?.bbox.x1)
+        / line.height;
+    (gap > COLUMN_GAP).then_some(next.bbox.x0)
+}
+
 /// The value of hit `hi`.
 pub fn value_of(layout: &Layout, hits: &Hits, hi: usize, opts: ValueOpts) -> Option<Value> {
     let h: &Hit = hits.all.get(hi)?;
@@ -140,20 +182,59 @@ pub fn value_of(layout: &Layout, hits: &Hits, hi: usize, opts: ValueOpts) -> Opt
     let stop = hits.next_start(h.line, h.end, line.tokens.len());
     let mut parts: Vec<(usize, Vec<usize>)> = Vec::new();
     let same = take_run(line, h.end, stop);
+    // A label of another column further along the line leaves this one's value below
+    // it, as on cards whose left column prints its label and value on two lines.
+    let other_column = stop < line.tokens.len()
+        && h.end > 0
+        && (line.tokens[stop].bbox.x0 - line.tokens[h.end - 1].bbox.x1) / line.height > COLUMN_GAP;
     if !same.is_empty() {
         parts.push((h.line, same));
-    } else if stop == line.tokens.len() {
+    } else if stop == line.tokens.len() || other_column {
         // Nothing to the right: the value is printed under the label.
+        let mut right = if other_column {
+            line.tokens[stop].bbox.x0
+        } else {
+            f32::INFINITY
+        };
+        let mut bottom = h.bbox.y1;
         for li in h.line + 1..layout.lines.len() {
             let below = &layout.lines[li];
-            if below.page != line.page || below.bbox.y0 - h.bbox.y1 > BELOW_GAP * line.height {
+            if below.page != line.page || below.bbox.y0 - bottom > BELOW_GAP * line.height {
                 break;
             }
             match column_run(layout, hits, li, label_x0(line, h)) {
                 None => continue,
+                // The label's translation printed on a line of its own.
+                Some(Err(())) if translation_below(layout, hits, h, li) => {
+                    bottom = below.bbox.y1;
+                    if let Some(x) = next_column_label(layout, hits, li) {
+                        right = right.min(x);
+                    }
+                    continue;
+                }
+                // A label of the column to the right, on a line of its own.
+                Some(Err(()))
+                    if starts_beyond(below, label_x0(line, h), h.bbox.x1, line.height) =>
+                {
+                    continue
+                }
                 Some(Err(())) => return None,
-                Some(Ok(run)) if run.is_empty() => return None,
+                // Only the other column has text on this line.
+                Some(Ok(run))
+                    if run
+                        .first()
+                        .is_some_and(|&ti| below.tokens[ti].bbox.x0 >= right) =>
+                {
+                    continue
+                }
                 Some(Ok(run)) => {
+                    let run: Vec<usize> = run
+                        .into_iter()
+                        .take_while(|&ti| below.tokens[ti].bbox.x1 <= right)
+                        .collect();
+                    if run.is_empty() {
+                        return None;
+                    }
                     parts.push((li, run));
                     break;
                 }
@@ -192,7 +273,75 @@ pub fn value_of(layout: &Layout, hits: &Hits, hi: usize, opts: ValueOpts) -> Opt
             }
         }
     }
+    if opts.name_wrap && !opts.multiline {
+        if let Some(p) = name_continuation(layout, hits, &parts, label_x0(line, h)) {
+            parts.push(p);
+        }
+    }
     Some(assemble(layout, &parts, line.page, line.method, h.score))
+}
+
+/// Most words a wrapped name's second line carries.
+const NAME_WRAP_WORDS: usize = 3;
+/// Most words of a whole name; more means the second line is something else.
+const NAME_WORDS: usize = 6;
+
+/// Whether a token is a word in capitals (`NGUYỄN`, `THỊ,`), as names are printed.
+fn is_capital_word(t: &Token) -> bool {
+    let letters: Vec<char> = t.text.chars().filter(|c| c.is_alphabetic()).collect();
+    !letters.is_empty()
+        && letters.iter().all(|c| c.is_uppercase())
+        && t.text
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ',' | '.' | '-'))
+}
+
+/// The rest of a name in capitals wrapped onto the line below the one it starts on.
+fn name_continuation(
+    layout: &Layout,
+    hits: &Hits,
+    parts: &[(usize, Vec<usize>)],
+    x0: f32,
+) -> Option<(usize, Vec<usize>)> {
+    let (last, run) = parts.last()?;
+    let prev = &layout.lines[*last];
+    let words: Vec<&Token> = parts
+        .iter()
+        .flat_map(|(li, r)| r.iter().map(move |&ti| &layout.lines[*li].tokens[ti]))
+        .filter(|t| !is_noise(&t.text))
+        .collect();
+    if words.is_empty() || !words.iter().all(|t| is_capital_word(t)) || run.is_empty() {
+        return None;
+    }
+    for li in last + 1..layout.lines.len() {
+        let l = &layout.lines[li];
+        if l.page != prev.page || l.bbox.y0 - prev.bbox.y1 > WRAP_GAP * prev.height {
+            return None;
+        }
+        let next = match column_run(layout, hits, li, x0) {
+            // Nothing in this column: a line of the neighbouring column.
+            None => continue,
+            Some(Ok(next)) => next,
+            Some(Err(())) => return None,
+        };
+        let toks: Vec<&Token> = next
+            .iter()
+            .map(|&ti| &l.tokens[ti])
+            .filter(|t| !is_noise(&t.text))
+            .collect();
+        let ok = !toks.is_empty()
+            && toks.len() <= NAME_WRAP_WORDS
+            && words.len() + toks.len() <= NAME_WORDS
+            && toks.iter().all(|t| is_capital_word(t))
+            // The run must be the whole of the line in this column: a longer line
+            // is a heading or a value of its own.
+            && next.last().is_some_and(|&e| {
+                e + 1 == l.tokens.len() || l.gap_before(e + 1) > COLUMN_GAP
+                    || hits.at(li, e + 1).is_some()
+            });
+        return ok.then_some((li, next));
+    }
+    None
 }
 
 fn assemble(
@@ -417,5 +566,71 @@ mod tests {
         let v = values_for(&l, &hits, "name", ValueOpts::SINGLE).next();
         assert_eq!(v.as_ref().map(|v| v.text.as_str()), Some("TRẦN THỊ BÌNH"));
         assert_eq!(v.map(|v| v.raw).as_deref(), Some("TRẦN THỊ | BÌNH"));
+    }
+
+    const NAME: ValueOpts = ValueOpts {
+        name_wrap: true,
+        ..ValueOpts::SINGLE
+    };
+
+    #[test]
+    fn a_name_in_capitals_wraps_onto_the_line_below() {
+        let l = layout(&[
+            (0.1, "Họ và tên: TRẦN GIA"),
+            (0.1, "QUANG LONG"),
+            (0.1, "Giới tính: Nam"),
+        ]);
+        assert_eq!(
+            first(&l, "name", NAME).as_deref(),
+            Some("TRẦN GIA QUANG LONG")
+        );
+    }
+
+    #[test]
+    fn a_name_takes_no_label_or_running_text_from_below() {
+        let l = layout(&[(0.1, "Họ và tên: TRẦN GIA"), (0.1, "Giới tính: Nam")]);
+        assert_eq!(first(&l, "name", NAME).as_deref(), Some("TRẦN GIA"));
+        let l = layout(&[(0.1, "Họ và tên: NGUYỄN VĂN AN"), (0.1, "Xã Tân Phong")]);
+        assert_eq!(first(&l, "name", NAME).as_deref(), Some("NGUYỄN VĂN AN"));
+        let l = layout(&[(0.1, "Họ và tên: Lê Văn"), (0.1, "QUÂN")]);
+        assert_eq!(first(&l, "name", NAME).as_deref(), Some("Lê Văn"));
+    }
+
+    #[test]
+    fn value_below_a_translation_line_and_specks_beside_another_column() {
+        // Segments `(x0, line, text)`: two columns on one engine line.
+        let segments: &[(f32, usize, &str)] = &[
+            (0.1, 0, "Quê quán:"),
+            (0.45, 0, "Giới tính: Nam"),
+            (0.1, 1, "Place of origin"),
+            (0.45, 1, "Quốc tịch: Việt Nam"),
+            (0.45, 2, "<"),
+            (0.1, 3, "Thái Bình"),
+        ];
+        let mut words = Vec::new();
+        for (x0, li, text) in segments {
+            let mut x = *x0;
+            for t in text.split(' ') {
+                let w = 0.012 * t.chars().count() as f32;
+                let y = 0.1 + 0.025 * *li as f32;
+                words.push(Word {
+                    text: t.into(),
+                    bbox: BBox::new(x, y, x + w, y + 0.02),
+                    confidence: 0.9,
+                    line: *li as u32,
+                });
+                x += w + 0.01;
+            }
+        }
+        let l = Layout::from_page(&PageText {
+            page: 1,
+            method: Method::Ocr,
+            words,
+            barcodes: Vec::new(),
+        });
+        assert_eq!(
+            first(&l, "origin", ValueOpts::SINGLE).as_deref(),
+            Some("Thái Bình")
+        );
     }
 }

@@ -8,6 +8,8 @@ pub mod fold;
 pub mod fuzzy;
 pub mod ids;
 pub mod money;
+pub mod name;
+pub mod place;
 pub mod sex;
 
 pub use date::{parse_date, parse_ddmmyyyy, parse_expiry, parse_year, Date, Expiry};
@@ -17,4 +19,6 @@ pub use fuzzy::{
 };
 pub use ids::{fix_digit_token, parse_enterprise_code, read_id, IdRead};
 pub use money::parse_money;
+pub use name::restore_family_name;
+pub use place::tidy_place;
 pub use sex::{parse_sex, Sex};

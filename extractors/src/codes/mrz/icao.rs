@@ -374,7 +374,7 @@ pub fn parse(lines: &[&str]) -> Result<ParsedMrz, MrzError> {
         ));
     }
     if let Some((ranges, p)) = spec.composite {
-        let covered: String = ranges.iter().map(|r| field(r)).collect();
+        let covered: String = ranges.iter().map(&field).collect();
         checks.push(check(CheckKind::Composite, &covered, flat[p]));
     }
 
@@ -483,7 +483,7 @@ fn check(kind: CheckKind, field: &str, printed: char) -> CheckResult {
     let ok = if printed == '<' {
         field.chars().all(|c| c == '<')
     } else {
-        printed.to_digit(10).is_some() && printed.to_digit(10) == computed
+        printed.is_ascii_digit() && printed.to_digit(10) == computed
     };
     CheckResult {
         kind,

@@ -1,0 +1,331 @@
+//! Places and authorities as printed: the closed vocabulary of administrative units and
+//! provinces, restored where OCR dropped or changed its tone marks or punctuation.
+//!
+//! Only words whose identity the context fixes are restored: a unit word such as
+//! `tỉnh` right before a place name, and a province name where a province is due. A
+//! free name (a commune, a street) is never altered, since nothing says what it was.
+
+use super::fold::fold;
+
+/// Administrative unit words, as printed in lower case, by their number of words.
+const UNITS: &[&str] = &[
+    "thành phố",
+    "thị trấn",
+    "thị xã",
+    "khu phố",
+    "ủy ban",
+    "tỉnh",
+    "huyện",
+    "quận",
+    "phường",
+    "thôn",
+    "xã",
+];
+
+/// Units whose folded spelling is also a common name part (`Quan Hóa`, `Thanh Bình`,
+/// `Phương Liệt`): restored only before a number, where a name cannot stand.
+const AMBIGUOUS: &[&str] = &["quận", "phường"];
+
+/// Provinces and centrally governed cities.
+const PROVINCES: &[&str] = &[
+    "An Giang",
+    "Bà Rịa - Vũng Tàu",
+    "Bạc Liêu",
+    "Bắc Giang",
+    "Bắc Kạn",
+    "Bắc Ninh",
+    "Bến Tre",
+    "Bình Dương",
+    "Bình Định",
+    "Bình Phước",
+    "Bình Thuận",
+    "Cà Mau",
+    "Cao Bằng",
+    "Cần Thơ",
+    "Đà Nẵng",
+    "Đắk Lắk",
+    "Đắk Nông",
+    "Điện Biên",
+    "Đồng Nai",
+    "Đồng Tháp",
+    "Gia Lai",
+    "Hà Giang",
+    "Hà Nam",
+    "Hà Nội",
+    "Hà Tĩnh",
+    "Hải Dương",
+    "Hải Phòng",
+    "Hậu Giang",
+    "Hòa Bình",
+    "Hồ Chí Minh",
+    "Hưng Yên",
+    "Khánh Hòa",
+    "Kiên Giang",
+    "Kon Tum",
+    "Lai Châu",
+    "Lạng Sơn",
+    "Lào Cai",
+    "Lâm Đồng",
+    "Long An",
+    "Nam Định",
+    "Nghệ An",
+    "Ninh Bình",
+    "Ninh Thuận",
+    "Phú Thọ",
+    "Phú Yên",
+    "Quảng Bình",
+    "Quảng Nam",
+    "Quảng Ngãi",
+    "Quảng Ninh",
+    "Quảng Trị",
+    "Sóc Trăng",
+    "Sơn La",
+    "Tây Ninh",
+    "Thái Bình",
+    "Thái Nguyên",
+    "Thanh Hóa",
+    "Thừa Thiên Huế",
+    "Tiền Giang",
+    "Trà Vinh",
+    "Tuyên Quang",
+    "Vĩnh Long",
+    "Vĩnh Phúc",
+    "Yên Bái",
+];
+
+/// Characters OCR reads from specks and quotes at the edges of a word.
+fn is_edge_noise(c: char) -> bool {
+    matches!(
+        c,
+        '‘' | '’' | '“' | '”' | '"' | '`' | '\'' | '„' | '«' | '»'
+    )
+}
+
+fn starts_upper_or_digit(w: &str) -> bool {
+    w.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+/// `word` in the case of `like`: capitalised or all capitals when `like` is.
+fn in_case_of(word: &str, like: &str) -> String {
+    let letters: Vec<char> = like.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
+        return word.to_uppercase();
+    }
+    if like.chars().next().is_some_and(char::is_uppercase) {
+        let mut cs = word.chars();
+        return cs
+            .next()
+            .map(|c| c.to_uppercase().chain(cs).collect())
+            .unwrap_or_default();
+    }
+    word.to_string()
+}
+
+fn bare(w: &str) -> &str {
+    w.trim_end_matches([',', '.', ';'])
+}
+
+/// A unit of `n` words starting at `i`, when its folded spelling matches.
+fn unit_at(words: &[String], i: usize) -> Option<(&'static str, usize)> {
+    UNITS.iter().find_map(|u| {
+        let n = u.split(' ').count();
+        let got = words.get(i..i + n)?;
+        let last = got.last()?;
+        // Punctuation inside a multi-word unit means it is not one.
+        if got[..n - 1].iter().any(|w| bare(w) != w) || bare(last).is_empty() {
+            return None;
+        }
+        let text = got.iter().map(|w| bare(w)).collect::<Vec<_>>().join(" ");
+        (fold(&text) == fold(u)).then_some((*u, n))
+    })
+}
+
+/// Restores unit words, edge noise and misread separators in a place or an authority.
+pub fn tidy_place(s: &str) -> String {
+    let mut words: Vec<String> = s
+        .split_whitespace()
+        .map(|w| w.trim_matches(is_edge_noise).to_string())
+        .filter(|w| !w.is_empty())
+        .collect();
+    // A lone small letter before the first unit word is a speck at the value's edge.
+    if words.len() > 1
+        && words[0].chars().count() == 1
+        && words[0].chars().all(char::is_lowercase)
+        && words[1].chars().next().is_some_and(char::is_uppercase)
+        && unit_at(&words, 1).is_some()
+    {
+        words.remove(0);
+    }
+    let mut i = 0;
+    while i < words.len() {
+        let Some((unit, n)) = unit_at(&words, i) else {
+            i += 1;
+            continue;
+        };
+        let end = i + n - 1;
+        let next = words.get(end + 1).cloned().unwrap_or_default();
+        let after_break = i == 0 || words[i - 1].ends_with([',', '.', ';']);
+        let follows_name = starts_upper_or_digit(&next);
+        let before_number = next.chars().next().is_some_and(|c| c.is_ascii_digit());
+        let ok = if unit == "ủy ban" {
+            // `Ủy ban nhân dân` is a name of its own, followed by the unit it governs.
+            fold(&next).starts_with("nhan")
+        } else if AMBIGUOUS.contains(&unit) {
+            after_break && before_number
+        } else {
+            after_break && follows_name
+        };
+        if ok {
+            let original = words[i..=end].join(" ");
+            // A unit word introduces the name after it, so a period OCR put there is a speck.
+            let restored = in_case_of(unit, &original);
+            let mut parts: Vec<String> = restored.split(' ').map(str::to_string).collect();
+            if let Some(last) = parts.last_mut() {
+                let tail = &words[end][bare(&words[end]).len()..];
+                if tail != "." {
+                    last.push_str(tail);
+                }
+            }
+            words.splice(i..=end, parts);
+            // A period or semicolon before a unit word stands for the comma that
+            // separates levels; an abbreviation (`TP.`) keeps its period.
+            let prev = &words[i.saturating_sub(1)];
+            if i > 0
+                && (prev.ends_with(';') || (prev.ends_with('.') && bare(prev).chars().count() > 2))
+            {
+                let w = &mut words[i - 1];
+                w.pop();
+                w.push(',');
+            }
+        }
+        i += n;
+    }
+    restore_province(&words.join(" "))
+}
+
+/// Folded, without hyphens, for comparing province spellings.
+fn province_key(s: &str) -> String {
+    fold(&s.replace(['-', '–'], " "))
+}
+
+/// The last segment restored to its province's spelling, when it is one.
+fn restore_province(s: &str) -> String {
+    let (head, last) = match s.rfind(',') {
+        Some(p) => (&s[..=p], &s[p + 1..]),
+        None => ("", s),
+    };
+    let trimmed = last.trim();
+    let lower = fold(trimmed);
+    let prefix_len = ["thanh pho ", "tinh ", "tp. ", "tp "]
+        .iter()
+        .find(|p| lower.starts_with(*p))
+        .map(|p| p.chars().count());
+    let (prefix, name) = match prefix_len {
+        Some(n) => {
+            let at = trimmed
+                .char_indices()
+                .nth(n)
+                .map_or(trimmed.len(), |(b, _)| b);
+            trimmed.split_at(at)
+        }
+        None => ("", trimmed),
+    };
+    let key = province_key(name);
+    let Some(p) = PROVINCES.iter().find(|p| province_key(p) == key) else {
+        return s.to_string();
+    };
+    let sep = if head.is_empty() { "" } else { " " };
+    format!("{head}{sep}{prefix}{}", in_case_of_name(p, name))
+}
+
+fn in_case_of_name(canonical: &str, like: &str) -> String {
+    let letters: Vec<char> = like.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
+        canonical.to_uppercase()
+    } else {
+        canonical.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_words_regain_their_marks_before_a_name() {
+        assert_eq!(
+            tidy_place("Thi trấn Đông Hòa, huyện Thủy Nguyên, tinh Đồng Nai"),
+            "Thị trấn Đông Hòa, huyện Thủy Nguyên, tỉnh Đồng Nai"
+        );
+        assert_eq!(
+            tidy_place("Phường Xuân La, Thanh phố Hưng Yên, Tỉnh Hưng Yên"),
+            "Phường Xuân La, Thành phố Hưng Yên, Tỉnh Hưng Yên"
+        );
+        assert_eq!(
+            tidy_place("Uy ban nhân dân xã Phú Lợi"),
+            "Ủy ban nhân dân xã Phú Lợi"
+        );
+        assert_eq!(
+            tidy_place("UBND phường Hòa Thuận, quan 7, thành phố Hồ Chí Minh"),
+            "UBND phường Hòa Thuận, quận 7, thành phố Hồ Chí Minh"
+        );
+    }
+
+    #[test]
+    fn names_that_spell_like_units_are_kept() {
+        // `Hà Tĩnh` ends the value; `Quan Hóa` is a district's name, not `quận`.
+        assert_eq!(tidy_place("Xã Kỳ Anh, Hà Tĩnh"), "Xã Kỳ Anh, Hà Tĩnh");
+        assert_eq!(
+            tidy_place("Xã Trung Thành, Quan Hóa, Thanh Hóa"),
+            "Xã Trung Thành, Quan Hóa, Thanh Hóa"
+        );
+        assert_eq!(
+            tidy_place("Phường Thanh Bình, thị xã Bến Cát"),
+            "Phường Thanh Bình, thị xã Bến Cát"
+        );
+    }
+
+    #[test]
+    fn periods_and_quotes_from_specks_are_dropped() {
+        assert_eq!(
+            tidy_place("Uy ban nhân dân xã Phước Long, huyện. Kim Sơn, tỉnh Bà Rịa Vũng Tau"),
+            "Ủy ban nhân dân xã Phước Long, huyện Kim Sơn, tỉnh Bà Rịa - Vũng Tàu"
+        );
+        assert_eq!(
+            tidy_place("UBND xã Thạnh Lộc, huyện Cam Lâm. tỉnh Bình Thuận"),
+            "UBND xã Thạnh Lộc, huyện Cam Lâm, tỉnh Bình Thuận"
+        );
+        assert_eq!(
+            tidy_place("Xã Hòa Khánh, Huyện Tiên Du; Tỉnh Trà Vinh"),
+            "Xã Hòa Khánh, Huyện Tiên Du, Tỉnh Trà Vinh"
+        );
+        assert_eq!(
+            tidy_place("i Xã Trung Hòa, huyện Hải Hậu, tinh Phú Tho"),
+            "Xã Trung Hòa, huyện Hải Hậu, tỉnh Phú Thọ"
+        );
+        assert_eq!(tidy_place("ở Hà Nội"), "ở Hà Nội");
+        assert_eq!(
+            tidy_place("‘Khu phố Tân Phước, xã Xuân La"),
+            "Khu phố Tân Phước, xã Xuân La"
+        );
+        assert_eq!(
+            tidy_place("Thôn. Hạ, xã Nghĩa Đô, huyện Yên Lạc, tỉnh Vĩnh Phúc"),
+            "Thôn Hạ, xã Nghĩa Đô, huyện Yên Lạc, tỉnh Vĩnh Phúc"
+        );
+    }
+
+    #[test]
+    fn provinces_are_restored_only_when_they_are_one() {
+        assert_eq!(
+            tidy_place("Xã Hải Châu, Kim Son, Quang Tri"),
+            "Xã Hải Châu, Kim Son, Quảng Trị"
+        );
+        assert_eq!(
+            tidy_place("Số 45, phường Thanh Bình, quận 3, thành phố Hồ Chi Minh"),
+            "Số 45, phường Thanh Bình, quận 3, thành phố Hồ Chí Minh"
+        );
+        assert_eq!(tidy_place("xã Tân Lập, Nam Son"), "xã Tân Lập, Nam Son");
+    }
+}
