@@ -302,30 +302,10 @@ pub fn find_hits(layout: &Layout, vocab: &[Label]) -> Hits {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{BBox, Method, PageText, Word};
 
     fn layout(lines: &[&str]) -> Layout {
-        let mut words = Vec::new();
-        for (li, text) in lines.iter().enumerate() {
-            let mut x = 0.05;
-            for t in text.split(' ') {
-                let w = 0.012 * t.chars().count() as f32;
-                let y = 0.1 + 0.04 * li as f32;
-                words.push(Word {
-                    text: t.into(),
-                    bbox: BBox::new(x, y, x + w, y + 0.02),
-                    confidence: 0.9,
-                    line: li as u32,
-                });
-                x += w + 0.01;
-            }
-        }
-        Layout::from_page(&PageText {
-            page: 1,
-            method: Method::Ocr,
-            words,
-            barcodes: Vec::new(),
-        })
+        let at_margin: Vec<(f32, &str)> = lines.iter().map(|l| (0.05, *l)).collect();
+        crate::layout::test_layout(&at_margin)
     }
 
     const VOCAB: &[Label] = &[

@@ -9,3 +9,38 @@ pub use labels::{find_hits, Hit, Hits, Label};
 pub use lines::{Layout, Line};
 pub use token::Token;
 pub use value::{column_value, value_of, values_for, Value, ValueOpts};
+
+#[cfg(test)]
+pub(crate) use test_support::test_layout;
+
+/// Builds layouts from plain lines of text for the layout tests.
+#[cfg(test)]
+mod test_support {
+    use super::Layout;
+    use crate::model::{BBox, Method, PageText, Word};
+
+    /// Lines of `(x0, text)`; each entry is one engine line, 0.04 apart.
+    pub(crate) fn test_layout(lines: &[(f32, &str)]) -> Layout {
+        let mut words = Vec::new();
+        for (li, (x0, text)) in lines.iter().enumerate() {
+            let mut x = *x0;
+            for t in text.split(' ').filter(|t| !t.is_empty()) {
+                let w = 0.012 * t.chars().count() as f32;
+                let y = 0.1 + 0.04 * li as f32;
+                words.push(Word {
+                    text: t.into(),
+                    bbox: BBox::new(x, y, x + w, y + 0.02),
+                    confidence: 0.9,
+                    line: li as u32,
+                });
+                x += w + 0.01;
+            }
+        }
+        Layout::from_page(&PageText {
+            page: 1,
+            method: Method::Ocr,
+            words,
+            barcodes: Vec::new(),
+        })
+    }
+}

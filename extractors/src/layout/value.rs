@@ -449,30 +449,7 @@ mod tests {
     use crate::layout::labels::{find_hits, Label};
     use crate::model::{PageText, Word};
 
-    /// Lines of `(x0, text)`; each entry is one engine line, 0.04 apart.
-    fn layout(lines: &[(f32, &str)]) -> Layout {
-        let mut words = Vec::new();
-        for (li, (x0, text)) in lines.iter().enumerate() {
-            let mut x = *x0;
-            for t in text.split(' ').filter(|t| !t.is_empty()) {
-                let w = 0.012 * t.chars().count() as f32;
-                let y = 0.1 + 0.04 * li as f32;
-                words.push(Word {
-                    text: t.into(),
-                    bbox: BBox::new(x, y, x + w, y + 0.02),
-                    confidence: 0.9,
-                    line: li as u32,
-                });
-                x += w + 0.01;
-            }
-        }
-        Layout::from_page(&PageText {
-            page: 1,
-            method: Method::Ocr,
-            words,
-            barcodes: Vec::new(),
-        })
-    }
+    use crate::layout::test_layout as layout;
 
     const VOCAB: &[Label] = &[
         Label {

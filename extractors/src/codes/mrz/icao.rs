@@ -185,7 +185,7 @@ impl ParsedMrz {
     }
 }
 
-fn yymmdd(s: &str) -> Option<(i32, u32, u32)> {
+pub(super) fn yymmdd(s: &str) -> Option<(i32, u32, u32)> {
     if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }

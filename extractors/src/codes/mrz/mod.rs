@@ -11,6 +11,7 @@ pub use icao::{
 use crate::layout::Layout;
 use crate::model::BBox;
 use crate::text::{levenshtein, Date, Sex};
+use icao::yymmdd;
 
 /// ICAO 7-3-1 check digit over `s`: digits count as themselves, `A`..`Z` as 10..35,
 /// `<` as 0. `None` for any other character.
@@ -136,17 +137,6 @@ pub struct MrzData {
     pub full_name: Option<String>,
     pub composite_ok: bool,
     pub warnings: Vec<String>,
-}
-
-fn yymmdd(s: &str) -> Option<(i32, u32, u32)> {
-    if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some((
-        s[0..2].parse().ok()?,
-        s[2..4].parse().ok()?,
-        s[4..6].parse().ok()?,
-    ))
 }
 
 /// The century of a birth year from digit 4 of a 12-digit id (0/1 1900s, 2/3 2000s...).
