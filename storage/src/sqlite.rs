@@ -186,6 +186,41 @@ async fn fail_dead_jobs(
     Ok(())
 }
 
+/// Ends a running job's attempt in `state`. Fenced by the attempt number: only the holder
+/// of the latest attempt may end it, so a worker whose lease was taken over gets
+/// `LostLease` and its transaction, dropped uncommitted, rolls back.
+async fn end_attempt(
+    tx: &mut sqlx::SqliteConnection,
+    job: &Job,
+    state: &str,
+    run_at: i64,
+    error: Option<&str>,
+    now: i64,
+) -> Result<(), CatalogError> {
+    let fenced = sqlx::query(
+        "UPDATE jobs SET state = ?, run_at = ?, last_error = ?, lease_owner = NULL, \
+         lease_expires_at = NULL, updated_at = ? WHERE id = ? AND attempts = ? AND state = 'running'",
+    )
+    .bind(state)
+    .bind(run_at)
+    .bind(error)
+    .bind(now)
+    .bind(job.id)
+    .bind(job.attempt as i64)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?
+    .rows_affected();
+    if fenced == 1 {
+        Ok(())
+    } else {
+        Err(CatalogError::LostLease {
+            job: job.id,
+            attempt: job.attempt,
+        })
+    }
+}
+
 #[async_trait]
 impl Catalog for SqliteCatalog {
     async fn register_original(&self, o: &NewOriginal) -> Result<Registration, CatalogError> {
@@ -324,24 +359,7 @@ impl Catalog for SqliteCatalog {
         let now = now_ms();
         let sha = job.hash.to_hex();
         let mut tx = self.pool.begin().await.map_err(db)?;
-        let fenced = sqlx::query(
-            "UPDATE jobs SET state = 'done', lease_owner = NULL, lease_expires_at = NULL, \
-             last_error = NULL, updated_at = ? WHERE id = ? AND attempts = ? AND state = 'running'",
-        )
-        .bind(now)
-        .bind(job.id)
-        .bind(job.attempt as i64)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-        if fenced != 1 {
-            tx.rollback().await.map_err(db)?;
-            return Err(CatalogError::LostLease {
-                job: job.id,
-                attempt: job.attempt,
-            });
-        }
+        end_attempt(&mut tx, job, "done", now, None, now).await?;
         // Reprocessing replaces the previous reading of the same original.
         sqlx::query("DELETE FROM documents WHERE sha256 = ?")
             .bind(&sha)
@@ -413,27 +431,7 @@ impl Catalog for SqliteCatalog {
             ),
             JobFate::Failed => ("failed", now),
         };
-        let fenced = sqlx::query(
-            "UPDATE jobs SET state = ?, run_at = ?, last_error = ?, lease_owner = NULL, \
-             lease_expires_at = NULL, updated_at = ? WHERE id = ? AND attempts = ? AND state = 'running'",
-        )
-        .bind(state)
-        .bind(run_at)
-        .bind(error)
-        .bind(now)
-        .bind(job.id)
-        .bind(job.attempt as i64)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-        if fenced != 1 {
-            tx.rollback().await.map_err(db)?;
-            return Err(CatalogError::LostLease {
-                job: job.id,
-                attempt: job.attempt,
-            });
-        }
+        end_attempt(&mut tx, job, state, run_at, Some(error), now).await?;
         if fate == JobFate::Failed {
             sqlx::query("UPDATE originals SET status = 'failed', error = ?, updated_at = ? WHERE sha256 = ?")
                 .bind(error)

@@ -30,16 +30,19 @@ fn read(
     Ok(pages)
 }
 
+/// Reads a file of the shared corpus with the default limits.
+fn read_corpus(
+    engine: &mut LocalPageEngine,
+    media: MediaType,
+    rel: &str,
+) -> Result<Vec<PageText>, PageError> {
+    read(engine, media, &corpus(rel), &Limits::default())
+}
+
 #[test]
 fn ocr_reads_tesseracts_own_test_page_with_boxes_and_lines() {
     let mut e = engine();
-    let pages = read(
-        &mut e,
-        MediaType::Tiff,
-        &corpus("ocr/phototest.tif"),
-        &Limits::default(),
-    )
-    .unwrap();
+    let pages = read_corpus(&mut e, MediaType::Tiff, "ocr/phototest.tif").unwrap();
     assert_eq!(pages.len(), 1);
     let page = &pages[0];
     assert_eq!(page.method, Method::Ocr);
@@ -75,11 +78,10 @@ fn ocr_reads_tesseracts_own_test_page_with_boxes_and_lines() {
 #[test]
 fn a_pdf_with_a_real_text_layer_skips_ocr() {
     let mut e = engine();
-    let pages = read(
+    let pages = read_corpus(
         &mut e,
         MediaType::Pdf,
-        &corpus("pdf-malformed/pdfjs-issue-files/issue11913.pdf"),
-        &Limits::default(),
+        "pdf-malformed/pdfjs-issue-files/issue11913.pdf",
     )
     .unwrap();
     assert_eq!(pages[0].method, Method::TextLayer);
@@ -93,11 +95,10 @@ fn a_pdf_without_text_is_rendered_and_ocrd() {
     // instead use a corpus PDF whose page is vector art with fewer letters than the
     // text-layer threshold, which must take the OCR path without failing.
     let mut e = engine();
-    let pages = read(
+    let pages = read_corpus(
         &mut e,
         MediaType::Pdf,
-        &corpus("pdf-malformed/qpdf-malformed/annotation-no-resources.pdf"),
-        &Limits::default(),
+        "pdf-malformed/qpdf-malformed/annotation-no-resources.pdf",
     )
     .unwrap();
     assert_eq!(pages.len(), 1);
@@ -107,11 +108,10 @@ fn a_pdf_without_text_is_rendered_and_ocrd() {
 #[test]
 fn an_encrypted_pdf_is_refused_with_a_clear_error() {
     let mut e = engine();
-    let err = read(
+    let err = read_corpus(
         &mut e,
         MediaType::Pdf,
-        &corpus("pdf-malformed/qpdf-malformed/enc-long-password.pdf"),
-        &Limits::default(),
+        "pdf-malformed/qpdf-malformed/enc-long-password.pdf",
     )
     .unwrap_err();
     assert_eq!(err, PageError::Encrypted);
@@ -209,26 +209,14 @@ fn a_truncated_image_is_unreadable_not_a_crash() {
         "{err:?}"
     );
     // The same engine still works afterwards.
-    let pages = read(
-        &mut e,
-        MediaType::Tiff,
-        &corpus("ocr/phototest.tif"),
-        &Limits::default(),
-    )
-    .unwrap();
+    let pages = read_corpus(&mut e, MediaType::Tiff, "ocr/phototest.tif").unwrap();
     assert!(!pages[0].words.is_empty());
 }
 
 #[test]
 fn qr_codes_on_a_page_are_decoded_byte_exact() {
     let mut e = engine();
-    let pages = read(
-        &mut e,
-        MediaType::Png,
-        &corpus("qr/zxing-qrcode-1/1.png"),
-        &Limits::default(),
-    )
-    .unwrap();
+    let pages = read_corpus(&mut e, MediaType::Png, "qr/zxing-qrcode-1/1.png").unwrap();
     let expected = String::from_utf8(corpus("qr/zxing-qrcode-1/1.txt")).unwrap();
     assert_eq!(pages[0].barcodes.len(), 1);
     assert_eq!(pages[0].barcodes[0].payload, expected);
@@ -239,13 +227,7 @@ fn qr_codes_on_a_page_are_decoded_byte_exact() {
 #[test]
 fn a_page_without_a_qr_code_reports_none() {
     let mut e = engine();
-    let pages = read(
-        &mut e,
-        MediaType::Tiff,
-        &corpus("ocr/phototest.tif"),
-        &Limits::default(),
-    )
-    .unwrap();
+    let pages = read_corpus(&mut e, MediaType::Tiff, "ocr/phototest.tif").unwrap();
     assert!(pages[0].barcodes.is_empty());
 }
 
@@ -313,12 +295,6 @@ fn ocr_that_overruns_its_time_limit_stops_with_a_clear_error() {
         "ocr of page 1 took longer than its limit of 1 ms"
     );
     // The engine is still usable with a sane limit.
-    let pages = read(
-        &mut e,
-        MediaType::Tiff,
-        &corpus("ocr/phototest.tif"),
-        &Limits::default(),
-    )
-    .unwrap();
+    let pages = read_corpus(&mut e, MediaType::Tiff, "ocr/phototest.tif").unwrap();
     assert!(pages[0].words.len() > 20);
 }
