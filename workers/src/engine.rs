@@ -116,6 +116,7 @@ impl LocalPageEngine {
                 limit: limits.max_pages,
             });
         }
+        let scans = pdf::EmbeddedScans::parse(bytes);
         for (index, page) in document.pages().iter().enumerate() {
             let number = index as u32 + 1;
             if let Some(words) = pdf::text_layer_words(&page) {
@@ -128,6 +129,19 @@ impl LocalPageEngine {
                 continue;
             }
             let (w_in, h_in) = (page.width().to_inches(), page.height().to_inches());
+            let scan = scans
+                .as_ref()
+                .and_then(|s| s.jpeg(number, page.width().value, page.height().value))
+                .and_then(|jpeg| raster::decode_image(MediaType::Jpeg, &jpeg, limits).ok());
+            if let Some(image) = scan {
+                // The scan's own resolution, from its pixels over the page's inches.
+                let dpi = (image.width() as f32 / w_in).round().max(1.0) as u32;
+                let gray = raster::to_gray(&image);
+                drop(image);
+                tracing::debug!(page = number, dpi, "embedded scan taken as is");
+                on_page(self.ocr_page(number, &gray, dpi, limits)?);
+                continue;
+            }
             let dpi = limits.render_dpi as f32;
             let (w_px, h_px) = ((w_in * dpi).round().max(1.0), (h_in * dpi).round().max(1.0));
             raster::check_pixels(number, w_px as u64, h_px as u64, limits)?;

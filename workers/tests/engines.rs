@@ -298,3 +298,53 @@ fn ocr_that_overruns_its_time_limit_stops_with_a_clear_error() {
     let pages = read_corpus(&mut e, MediaType::Tiff, "ocr/phototest.tif").unwrap();
     assert!(pages[0].words.len() > 20);
 }
+
+#[test]
+fn a_scanned_pdf_page_is_read_from_its_embedded_jpeg_not_re_rendered() {
+    use hoso_testdata::{generate, FileFormat, GenerateOptions, Quality};
+    use hoso_workers::pdf::{pdfium, EmbeddedScans};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = GenerateOptions::new(21, 2, dir.path());
+    opts.formats = vec![FileFormat::Pdf];
+    opts.qualities = vec![Quality::Office];
+    let specimens = generate(&opts).unwrap();
+    let mut e = engine();
+    for s in &specimens {
+        let bytes = std::fs::read(&s.path).unwrap();
+        let scans = EmbeddedScans::parse(&bytes).expect("lopdf reads the file");
+        let doc = pdfium()
+            .unwrap()
+            .load_pdf_from_byte_slice(&bytes, None)
+            .unwrap();
+        for (i, page) in doc.pages().iter().enumerate() {
+            let (w, h) = (page.width().value, page.height().value);
+            let jpeg = scans.jpeg(i as u32 + 1, w, h).expect("a full-page scan");
+            assert!(
+                jpeg.starts_with(&[0xFF, 0xD8, 0xFF]),
+                "the original JPEG bytes"
+            );
+            let image = image::load_from_memory(&jpeg).unwrap();
+            let ratio = (image.width() as f32 / image.height() as f32) / (w / h);
+            assert!((ratio - 1.0).abs() < 0.02, "{ratio}");
+        }
+        let pages = read(&mut e, MediaType::Pdf, &bytes, &Limits::default()).unwrap();
+        assert_eq!(pages.len() as u32, s.pages);
+        assert!(pages
+            .iter()
+            .all(|p| p.method == Method::Ocr && p.words.len() > 10));
+    }
+
+    // A born-digital page draws text and vector art, not one full-page scan.
+    let text_pdf = corpus("pdf-malformed/pdfjs-issue-files/issue11913.pdf");
+    let scans = EmbeddedScans::parse(&text_pdf).expect("lopdf reads the file");
+    let doc = pdfium()
+        .unwrap()
+        .load_pdf_from_byte_slice(&text_pdf, None)
+        .unwrap();
+    let page = doc.pages().get(0).unwrap();
+    assert!(scans
+        .jpeg(1, page.width().value, page.height().value)
+        .is_none());
+    assert!(scans.jpeg(99, 595.0, 842.0).is_none(), "no such page");
+}
