@@ -6,21 +6,8 @@ use super::sections::{before, section};
 use crate::layout::{find_hits, Hits, Label, Layout};
 
 const VOCAB: &[Label] = &[
-    Label::new(
-        "name",
-        &[
-            "Họ, chữ đệm, tên",
-            "Họ, chữ đệm và tên",
-            "Họ và tên",
-            "Họ tên",
-        ],
-        &[],
-    ),
-    Label::new(
-        "date_of_birth",
-        &["Ngày, tháng, năm sinh", "Ngày sinh", "Sinh ngày"],
-        &[],
-    ),
+    Label::new("name", super::common::PERSON_NAME_LABELS, &[]),
+    Label::new("date_of_birth", super::common::DATE_OF_BIRTH_LABELS, &[]),
     Label::new("sex", &["Giới tính"], &[]),
     Label::new("ethnicity", &["Dân tộc"], &[]),
     Label::new("nationality", &["Quốc tịch"], &[]),

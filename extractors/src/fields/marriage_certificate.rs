@@ -49,21 +49,8 @@ const VOCAB: &[Label] = &[
         ],
         &[],
     ),
-    Label::new(
-        "name",
-        &[
-            "Họ, chữ đệm, tên",
-            "Họ, chữ đệm và tên",
-            "Họ và tên",
-            "Họ tên",
-        ],
-        &[],
-    ),
-    Label::new(
-        "date_of_birth",
-        &["Ngày, tháng, năm sinh", "Ngày sinh", "Sinh ngày"],
-        &[],
-    ),
+    Label::new("name", super::common::PERSON_NAME_LABELS, &[]),
+    Label::new("date_of_birth", super::common::DATE_OF_BIRTH_LABELS, &[]),
     Label::new(
         "id_number",
         &[

@@ -7,16 +7,7 @@ use super::sections::before;
 use crate::layout::{find_hits, Label, Layout};
 
 const VOCAB: &[Label] = &[
-    Label::new(
-        "full_name",
-        &[
-            "Họ, chữ đệm và tên",
-            "Họ, chữ đệm, tên",
-            "Họ và tên",
-            "Họ tên",
-        ],
-        &[],
-    ),
+    Label::new("full_name", super::common::PERSON_NAME_LABELS, &[]),
     Label::new(
         "id_number",
         &["Số định danh cá nhân", "Số CCCD", "Số CMND/CCCD"],
