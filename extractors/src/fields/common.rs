@@ -257,6 +257,17 @@ pub fn apply_rules(layout: &Layout, hits: &Hits, rules: &[Rule], out: &mut Outpu
     }
 }
 
+/// How certificates label a person's full name ("surname, middle and given name").
+pub const PERSON_NAME_LABELS: &[&str] = &[
+    "Họ, chữ đệm, tên",
+    "Họ, chữ đệm và tên",
+    "Họ và tên",
+    "Họ tên",
+];
+
+/// How certificates label a date of birth.
+pub const DATE_OF_BIRTH_LABELS: &[&str] = &["Ngày, tháng, năm sinh", "Ngày sinh", "Sinh ngày"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,14 +319,3 @@ mod tests {
         assert_eq!(normalize(Kind::Reference, "....."), Err(None));
     }
 }
-
-/// How certificates label a person's full name ("surname, middle and given name").
-pub const PERSON_NAME_LABELS: &[&str] = &[
-    "Họ, chữ đệm, tên",
-    "Họ, chữ đệm và tên",
-    "Họ và tên",
-    "Họ tên",
-];
-
-/// How certificates label a date of birth.
-pub const DATE_OF_BIRTH_LABELS: &[&str] = &["Ngày, tháng, năm sinh", "Ngày sinh", "Sinh ngày"];
