@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing, then runs every
-# test against the real components (Tesseract, PDFium, SQLite, PostgreSQL).
+# test against the real components (Tesseract, PDFium, SQLite, PostgreSQL, an S3 server).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh
 bash scripts/ensure-postgres.sh
+bash scripts/ensure-s3s.sh
 cargo test --workspace --locked "$@"

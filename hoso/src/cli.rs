@@ -6,19 +6,19 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "hoso", version, about)]
 pub struct Cli {
+    /// A TOML settings file (see README: database, s3, workers, limits, server). The
+    /// environment (HOSO_*) overrides it, and flags override both.
+    #[arg(long, env = "HOSO_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+
     /// Data directory of the embedded default: SQLite database and local object store.
     /// Defaults to $XDG_DATA_HOME/hoso, or ~/.local/share/hoso.
-    #[arg(long, env = "HOSO_DATA_DIR", global = true)]
+    #[arg(long, global = true)]
     pub data_dir: Option<PathBuf>,
 
-    /// Tesseract languages for OCR.
-    #[arg(
-        long,
-        env = "HOSO_OCR_LANGUAGES",
-        default_value = "vie+eng",
-        global = true
-    )]
-    pub ocr_languages: String,
+    /// Tesseract languages for OCR [default: vie+eng; env HOSO_OCR_LANGUAGES].
+    #[arg(long, global = true)]
+    pub ocr_languages: Option<String>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -40,6 +40,34 @@ pub enum Command {
         /// Worker threads; defaults to the number of cores.
         #[arg(long)]
         workers: Option<usize>,
+        /// Only store and queue; separate `hoso worker` processes do the processing.
+        #[arg(long)]
+        queue_only: bool,
+    },
+    /// Run workers that process the shared queue until stopped (SIGTERM or Ctrl-C), then
+    /// finish the jobs in hand. Any number may run, on any number of machines.
+    Worker {
+        /// Concurrent jobs in this process [default: workers.concurrency, HOSO_WORKERS, or
+        /// the number of cores].
+        #[arg(long)]
+        concurrency: Option<usize>,
+        /// Stop once nothing is queued or running instead of waiting for more work.
+        #[arg(long)]
+        drain: bool,
+    },
+    /// Serve the HTTP API: uploads, status, health. Runs workers too unless --no-workers.
+    Serve {
+        /// Address to listen on [default: server.listen, HOSO_LISTEN, or 127.0.0.1:8080].
+        #[arg(long)]
+        listen: Option<String>,
+        /// Leave the processing to separate `hoso worker` processes.
+        #[arg(long)]
+        no_workers: bool,
+    },
+    /// Measure hoso's parts; see BENCHMARKS.md.
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
     },
     /// List registered documents and failed files.
     List {
@@ -62,5 +90,19 @@ pub enum Command {
         /// Print the scores as JSON.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Claim-and-complete throughput of no-op jobs on the configured database (use
+    /// PostgreSQL: HOSO_DATABASE_URL), at each worker count.
+    Queue {
+        /// Jobs per worker count.
+        #[arg(long, default_value_t = 5000)]
+        jobs: usize,
+        /// Concurrent workers, comma-separated.
+        #[arg(long, default_value = "1,4,16", value_delimiter = ',')]
+        workers: Vec<usize>,
     },
 }

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use hoso_pipeline::ports::PageEngine;
 use hoso_workers::pool::EngineFactory;
-use hoso_workers::{EngineConfig, LocalPageEngine};
+use hoso_workers::{EngineConfig, LocalPageEngine, StandInEngine};
+
+use crate::config::{EngineKind, Workers};
 
 /// Debian's Tesseract is built with OpenMP, which makes recognition 4-8x slower on two
 /// cores when several pages run at once. libgomp reads `OMP_THREAD_LIMIT` when it is
@@ -27,7 +29,12 @@ pub fn ensure_single_threaded_openmp() {
     }
 }
 
-pub fn factory(ocr_languages: &str) -> EngineFactory {
+pub fn factory(workers: &Workers) -> EngineFactory {
+    if workers.engine == EngineKind::StandIn {
+        let delay = workers.stand_in;
+        return Arc::new(move || Ok(Box::new(StandInEngine { delay }) as Box<dyn PageEngine>));
+    }
+    let ocr_languages = &workers.ocr_languages;
     let config = EngineConfig {
         ocr_languages: ocr_languages.to_string(),
     };

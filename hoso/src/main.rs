@@ -1,9 +1,10 @@
 //! `hoso`: the command line over the hoso pipeline. It parses arguments, wires the
 //! embedded backends together and prints; the work happens in the library crates.
 
+mod backends;
 mod cli;
 mod commands;
-mod embedded;
+mod config;
 mod engines;
 
 use std::process::ExitCode;

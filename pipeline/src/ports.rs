@@ -51,6 +51,16 @@ pub enum StoreError {
     Corrupt { key: String, detail: String },
     #[error("object store failed on {key}: {detail}")]
     Backend { key: String, detail: String },
+    #[error("object store refused access to {key}: {detail}")]
+    Unauthorized { key: String, detail: String },
+}
+
+impl StoreError {
+    /// Whether trying again later may succeed: the store was unreachable or failed, as
+    /// opposed to the object being missing or damaged, or the credentials being wrong.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Backend { .. })
+    }
 }
 
 /// Content-addressed blob storage. Objects are written once and never modified.
@@ -62,8 +72,13 @@ pub trait ObjectStore: Send + Sync {
     /// Stores `bytes` under `key`, replacing what was there. For derivatives, which a
     /// retry or a newer engine rewrites.
     async fn replace(&self, key: &ObjectKey, bytes: &[u8]) -> Result<(), StoreError>;
+    /// Reads an object whole; backends verify its checksum and report a mismatch as
+    /// `Corrupt`.
     async fn get(&self, key: &ObjectKey) -> Result<Vec<u8>, StoreError>;
     async fn exists(&self, key: &ObjectKey) -> Result<bool, StoreError>;
+    /// Every key that starts with `prefix` (a folder such as `originals/`), sorted. For
+    /// operators and consistency checks, not for the hot path.
+    async fn list(&self, prefix: &str) -> Result<Vec<String>, StoreError>;
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -197,6 +212,67 @@ impl QueueCounts {
     }
 }
 
+/// How one attempt at a job ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    Running,
+    Done,
+    /// Failed for good: the job went to the dead-letter state.
+    Failed,
+    /// Failed, and the job was queued again.
+    Retrying,
+    /// The worker went away (lease expired, or its process died).
+    Abandoned,
+}
+
+impl AttemptOutcome {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AttemptOutcome::Running => "running",
+            AttemptOutcome::Done => "done",
+            AttemptOutcome::Failed => "failed",
+            AttemptOutcome::Retrying => "retrying",
+            AttemptOutcome::Abandoned => "abandoned",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Running,
+            Self::Done,
+            Self::Failed,
+            Self::Retrying,
+            Self::Abandoned,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+}
+
+/// One attempt at a job, kept for operators and for checking exactly-once processing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttemptRecord {
+    pub job_id: i64,
+    pub attempt: u32,
+    pub worker: String,
+    pub outcome: AttemptOutcome,
+    pub error: Option<String>,
+}
+
+/// Queue policy shared by every catalog backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueuePolicy {
+    /// Attempts before a job goes to the dead-letter state. A worker that dies during an
+    /// attempt uses it up too, so a file that crashes the engine cannot circulate forever.
+    pub max_attempts: u32,
+}
+
+impl Default for QueuePolicy {
+    fn default() -> Self {
+        Self { max_attempts: 3 }
+    }
+}
+
 /// A registered document with its identity and provenance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocumentRecord {
@@ -260,6 +336,16 @@ pub trait Catalog: Send + Sync {
     /// Returns running jobs to the queue. Only for a caller that knows no other worker is
     /// alive (the embedded default holds a lock on its data directory).
     async fn release_running_jobs(&self) -> Result<u64, CatalogError>;
+
+    /// Waits until work may have been queued, or `timeout` passes. Backends that can be
+    /// told (PostgreSQL's LISTEN/NOTIFY) return early; the rest simply sleep, and callers
+    /// poll again either way.
+    async fn wait_for_work(&self, timeout: Duration) {
+        tokio::time::sleep(timeout).await
+    }
+
+    /// Every attempt at the original's jobs, oldest first.
+    async fn attempts(&self, hash: &ContentHash) -> Result<Vec<AttemptRecord>, CatalogError>;
 
     async fn queue_counts(&self) -> Result<QueueCounts, CatalogError>;
     async fn originals(&self) -> Result<Vec<OriginalRecord>, CatalogError>;

@@ -54,6 +54,15 @@ impl Service {
         }
     }
 
+    /// Another handle on the same backends, for a server that shares the service.
+    pub fn clone_handles(&self) -> Self {
+        Self {
+            catalog: Arc::clone(&self.catalog),
+            store: Arc::clone(&self.store),
+            limits: self.limits,
+        }
+    }
+
     pub fn catalog(&self) -> &Arc<dyn Catalog> {
         &self.catalog
     }

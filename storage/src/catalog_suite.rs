@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use hoso_extractors::{BBox, DocumentType, Evidence, ExtractedDocument, Field, Method};
 use hoso_pipeline::ports::{
-    Catalog, CatalogError, JobFate, NewOriginal, OriginalStatus, QueueCounts, Registration,
+    AttemptOutcome, Catalog, CatalogError, JobFate, NewOriginal, OriginalStatus, QueueCounts,
+    Registration,
 };
 use hoso_pipeline::{ContentHash, ExtractionResult, MediaType, SourceInfo};
 
@@ -188,6 +189,22 @@ async fn stale_attempts_are_fenced(c: &dyn Catalog) {
         .await
         .unwrap();
     assert_eq!(c.documents_of(&hash).await.unwrap()[0].producer, "fast");
+
+    let history: Vec<_> = c
+        .attempts(&hash)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.attempt, a.worker, a.outcome))
+        .collect();
+    assert_eq!(
+        history,
+        vec![
+            (1, "slow".to_string(), AttemptOutcome::Abandoned),
+            (2, "fast".to_string(), AttemptOutcome::Done),
+        ],
+        "every attempt is kept, and exactly one is done"
+    );
 }
 
 async fn failures_retry_then_stick(c: &dyn Catalog) {
@@ -239,6 +256,23 @@ async fn failures_retry_then_stick(c: &dyn Catalog) {
     assert_eq!(
         c.fail_job(&job, "not a pdf", None).await.unwrap(),
         JobFate::Failed
+    );
+    let history: Vec<_> = c
+        .attempts(&hash)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.outcome, a.error))
+        .collect();
+    let hiccup = Some("engine hiccup".to_string());
+    assert_eq!(
+        history,
+        vec![
+            (AttemptOutcome::Retrying, hiccup.clone()),
+            (AttemptOutcome::Retrying, hiccup.clone()),
+            (AttemptOutcome::Failed, hiccup),
+            (AttemptOutcome::Failed, Some("not a pdf".to_string())),
+        ]
     );
 
     // Retrying anything but a failed original changes nothing.

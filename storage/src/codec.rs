@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use hoso_extractors::{DocumentType, Evidence, ExtractedDocument, Field, Method};
-use hoso_pipeline::ports::{CatalogError, OriginalStatus};
+use hoso_pipeline::ports::{AttemptOutcome, AttemptRecord, CatalogError, OriginalStatus};
 use hoso_pipeline::MediaType;
 
 pub fn corrupt(what: impl std::fmt::Display) -> CatalogError {
@@ -83,5 +83,22 @@ pub fn assemble_document(
         confidence: row.confidence as f32,
         fields: map,
         warnings: from_json(&row.warnings)?,
+    })
+}
+
+pub fn attempt(
+    job_id: i64,
+    attempt: i64,
+    worker: String,
+    outcome: &str,
+    error: Option<String>,
+) -> Result<AttemptRecord, CatalogError> {
+    Ok(AttemptRecord {
+        job_id,
+        attempt: attempt as u32,
+        worker,
+        outcome: AttemptOutcome::parse(outcome)
+            .ok_or_else(|| corrupt(format!("unknown attempt outcome {outcome:?}")))?,
+        error,
     })
 }

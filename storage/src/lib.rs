@@ -5,6 +5,9 @@
 
 mod codec;
 pub mod local;
+pub mod postgres;
+pub mod retry;
+pub mod s3;
 pub mod sqlite;
 
 #[cfg(test)]
@@ -13,7 +16,13 @@ mod catalog_suite;
 mod object_store_suite;
 
 pub use local::LocalObjectStore;
+pub use postgres::PgCatalog;
+pub use retry::RetryingObjectStore;
+pub use s3::{S3ObjectStore, S3Settings};
 pub use sqlite::SqliteCatalog;
+
+/// The only stage today: rasterise, OCR, classify and extract one original.
+pub(crate) const STAGE_EXTRACT: &str = "extract";
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -121,6 +121,73 @@ impl ObjectStore for LocalObjectStore {
             .await
             .map_err(|e| backend(key, e))
     }
+
+    async fn list(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let failed = |detail: String| StoreError::Backend {
+            key: prefix.to_string(),
+            detail,
+        };
+        // Only the folders the prefix names are walked; its last segment may be a partial
+        // name and is matched as a string.
+        let dir_part = prefix.rfind('/').map_or("", |i| &prefix[..i]);
+        if dir_part
+            .split('/')
+            .any(|part| part == "." || part == ".." || part.contains(['\\', '\0']))
+            || prefix.starts_with('/')
+        {
+            return Err(failed("invalid object key prefix".to_string()));
+        }
+        let root = self.root.clone();
+        let start = root.join(dir_part);
+        let prefix_owned = prefix.to_string();
+        let mut keys = tokio::task::spawn_blocking(move || list_files(&root, &start))
+            .await
+            .map_err(|e| failed(e.to_string()))?
+            .map_err(|e| failed(e.to_string()))?;
+        keys.retain(|k| k.starts_with(&prefix_owned));
+        keys.sort();
+        Ok(keys)
+    }
+}
+
+/// Keys of the files under `start`, relative to `root` and with `/` separators, leaving out
+/// temporary files of writes in progress.
+fn list_files(root: &Path, start: &Path) -> std::io::Result<Vec<String>> {
+    let mut keys = Vec::new();
+    let mut pending = vec![start.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            // A prefix whose folder does not exist simply has no objects.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => continue,
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let file_type = entry.file_type()?;
+            let path = entry.path();
+            if file_type.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            if !file_type.is_file() || entry.file_name().to_string_lossy().starts_with(".tmp-") {
+                continue;
+            }
+            let Ok(relative) = path.strip_prefix(root) else {
+                continue;
+            };
+            let parts: Option<Vec<&str>> = relative
+                .components()
+                .map(|c| c.as_os_str().to_str())
+                .collect();
+            // Every key this store writes is ASCII; anything else was not written by it.
+            if let Some(parts) = parts {
+                keys.push(parts.join("/"));
+            }
+        }
+    }
+    Ok(keys)
 }
 
 #[cfg(test)]
@@ -146,5 +213,23 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         assert_eq!(names, vec![hash.to_hex()]);
+    }
+
+    #[tokio::test]
+    async fn lists_keys_without_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalObjectStore::open(dir.path()).unwrap();
+        let hash = hoso_pipeline::ContentHash::of(b"x");
+        let key = ObjectKey::original(&hash);
+        store.put(&key, b"x").await.unwrap();
+        // A write in progress (or one a crash interrupted) is not an object.
+        let shard = dir.path().join("originals").join(&hash.to_hex()[..2]);
+        std::fs::write(shard.join(".tmp-1-ThreadId2-3"), b"half").unwrap();
+        assert_eq!(
+            store.list("originals/").await.unwrap(),
+            vec![key.as_str().to_string()]
+        );
+        assert!(store.list("originals/zz/").await.unwrap().is_empty());
+        assert!(store.list("../").await.is_err());
     }
 }

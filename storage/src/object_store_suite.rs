@@ -1,9 +1,25 @@
-//! The behaviour every `ObjectStore` backend must show.
+//! The behaviour every `ObjectStore` backend must show. Each run expects an empty store.
 
 use hoso_pipeline::ports::{DerivativeKind, ObjectKey, ObjectStore, StoreError};
 use hoso_pipeline::ContentHash;
 
+/// Size of the large object: over 12 MiB, so that a backend configured with 5 MiB parts
+/// and a lower multipart threshold uploads it in three parts, the last one short.
+pub const LARGE_OBJECT_BYTES: usize = 12 * 1024 * 1024 + 12_345;
+
+/// The large object the suite stores, for backends that check how it was stored.
+pub fn large_object() -> Vec<u8> {
+    (0..LARGE_OBJECT_BYTES as u32)
+        .map(|i| (i % 251) as u8)
+        .collect()
+}
+
 pub async fn run(store: &dyn ObjectStore) {
+    assert!(
+        store.list("").await.unwrap().is_empty(),
+        "the suite needs an empty store"
+    );
+
     let bytes = b"%PDF-1.4 a synthetic original".to_vec();
     let hash = ContentHash::of(&bytes);
     let key = ObjectKey::original(&hash);
@@ -39,8 +55,51 @@ pub async fn run(store: &dyn ObjectStore) {
     );
     assert_eq!(store.get(&key).await.unwrap(), bytes);
 
-    let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
-    let big_key = ObjectKey::original(&ContentHash::of(&big));
-    store.put(&big_key, &big).await.unwrap();
-    assert_eq!(store.get(&big_key).await.unwrap(), big);
+    let empty_key = ObjectKey::original(&ContentHash::of(b""));
+    store.put(&empty_key, b"").await.unwrap();
+    assert_eq!(store.get(&empty_key).await.unwrap(), b"");
+
+    let large = large_object();
+    let large_key = ObjectKey::original(&ContentHash::of(&large));
+    store.put(&large_key, &large).await.unwrap();
+    assert!(
+        store.get(&large_key).await.unwrap() == large,
+        "large object differs"
+    );
+    // A large derivative is rewritten whole, not appended to or mixed with the old one.
+    let large_derived = ObjectKey::derivative(&ContentHash::of(&large), DerivativeKind::PageText);
+    store.replace(&large_derived, &large).await.unwrap();
+    let mut shifted = large.clone();
+    shifted.rotate_left(1);
+    store.replace(&large_derived, &shifted).await.unwrap();
+    assert!(
+        store.get(&large_derived).await.unwrap() == shifted,
+        "large replace differs"
+    );
+
+    let mut originals = vec![
+        key.as_str().to_string(),
+        empty_key.as_str().to_string(),
+        large_key.as_str().to_string(),
+    ];
+    originals.sort();
+    assert_eq!(store.list("originals/").await.unwrap(), originals);
+    let mut derivatives = vec![
+        derived.as_str().to_string(),
+        large_derived.as_str().to_string(),
+    ];
+    derivatives.sort();
+    assert_eq!(store.list("derived/").await.unwrap(), derivatives);
+    let mut everything = [originals.clone(), derivatives].concat();
+    everything.sort();
+    assert_eq!(store.list("").await.unwrap(), everything);
+    // A prefix that ends inside a folder name matches as a string, as in S3.
+    let shard = &key.as_str()[.."originals/a".len()];
+    let in_shard: Vec<_> = originals
+        .iter()
+        .filter(|k| k.starts_with(shard))
+        .cloned()
+        .collect();
+    assert_eq!(store.list(shard).await.unwrap(), in_shard);
+    assert!(store.list("nothing-here/").await.unwrap().is_empty());
 }

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use hoso_pipeline::ports::{
-    document_id, Catalog, CatalogError, DocumentRecord, Job, JobFate, NewOriginal, OriginalRecord,
-    QueueCounts, Registration,
+    document_id, AttemptOutcome, AttemptRecord, Catalog, CatalogError, DocumentRecord, Job,
+    JobFate, NewOriginal, OriginalRecord, QueueCounts, QueuePolicy, Registration,
 };
 use hoso_pipeline::{ContentHash, ExtractionResult};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -17,15 +17,14 @@ use sqlx::{Row, SqlitePool};
 use crate::codec::{self, DocumentRow, FieldRow};
 use crate::now_ms;
 
-/// The only stage today: rasterise, OCR, classify and extract one original.
-const STAGE_EXTRACT: &str = "extract";
-const MAX_ATTEMPTS: i64 = 3;
+use crate::STAGE_EXTRACT;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 #[derive(Debug, Clone)]
 pub struct SqliteCatalog {
     pool: SqlitePool,
+    policy: QueuePolicy,
 }
 
 fn db(e: impl std::fmt::Display) -> CatalogError {
@@ -56,7 +55,19 @@ impl SqliteCatalog {
             .run(&pool)
             .await
             .map_err(|e| CatalogError::Backend(format!("migrating {}: {e}", path.display())))?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            policy: QueuePolicy::default(),
+        })
+    }
+
+    pub fn with_policy(mut self, policy: QueuePolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    fn max_attempts(&self) -> i64 {
+        i64::from(self.policy.max_attempts.max(1))
     }
 
     async fn original_row(
@@ -165,7 +176,7 @@ async fn fail_dead_jobs(
         "UPDATE jobs SET state = 'failed', lease_owner = NULL, lease_expires_at = NULL, \
          last_error = 'the worker stopped during every attempt (' || attempts || ')', updated_at = ? \
          WHERE state = 'running' AND lease_expires_at < ? AND attempts >= max_attempts \
-         RETURNING sha256, last_error",
+         RETURNING id, sha256, last_error",
     )
     .bind(now)
     .bind(expired_before)
@@ -173,6 +184,7 @@ async fn fail_dead_jobs(
     .await
     .map_err(db)?;
     for row in poisoned {
+        abandon_attempts(&mut *tx, row.get("id"), now, "the worker stopped").await?;
         sqlx::query(
             "UPDATE originals SET status = 'failed', error = ?, updated_at = ? WHERE sha256 = ?",
         )
@@ -186,6 +198,26 @@ async fn fail_dead_jobs(
     Ok(())
 }
 
+/// Marks the job's attempt that is still running as abandoned by its worker.
+async fn abandon_attempts(
+    tx: &mut sqlx::SqliteConnection,
+    job_id: i64,
+    now: i64,
+    why: &str,
+) -> Result<(), CatalogError> {
+    sqlx::query(
+        "UPDATE job_attempts SET outcome = 'abandoned', ended_at = ?, error = ? \
+         WHERE job_id = ? AND outcome = 'running'",
+    )
+    .bind(now)
+    .bind(why)
+    .bind(job_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
 /// Ends a running job's attempt in `state`. Fenced by the attempt number: only the holder
 /// of the latest attempt may end it, so a worker whose lease was taken over gets
 /// `LostLease` and its transaction, dropped uncommitted, rolls back.
@@ -193,6 +225,7 @@ async fn end_attempt(
     tx: &mut sqlx::SqliteConnection,
     job: &Job,
     state: &str,
+    outcome: AttemptOutcome,
     run_at: i64,
     error: Option<&str>,
     now: i64,
@@ -212,6 +245,17 @@ async fn end_attempt(
     .map_err(db)?
     .rows_affected();
     if fenced == 1 {
+        sqlx::query(
+            "UPDATE job_attempts SET outcome = ?, ended_at = ?, error = ? WHERE job_id = ? AND attempt = ?",
+        )
+        .bind(outcome.as_str())
+        .bind(now)
+        .bind(error)
+        .bind(job.id)
+        .bind(job.attempt as i64)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
         Ok(())
     } else {
         Err(CatalogError::LostLease {
@@ -254,7 +298,7 @@ impl Catalog for SqliteCatalog {
         )
         .bind(o.hash.to_hex())
         .bind(STAGE_EXTRACT)
-        .bind(MAX_ATTEMPTS)
+        .bind(self.max_attempts())
         .bind(now)
         .bind(now)
         .bind(now)
@@ -273,7 +317,7 @@ impl Catalog for SqliteCatalog {
             "UPDATE jobs SET state = 'queued', max_attempts = attempts + ?, run_at = ?, last_error = NULL, \
              lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE sha256 = ? AND state = 'failed'",
         )
-        .bind(MAX_ATTEMPTS)
+        .bind(self.max_attempts())
         .bind(now)
         .bind(now)
         .bind(hash.to_hex())
@@ -317,6 +361,19 @@ impl Catalog for SqliteCatalog {
             return Ok(None);
         };
         let sha: String = row.get("sha256");
+        let id: i64 = row.get("id");
+        abandon_attempts(&mut tx, id, now, "the lease expired").await?;
+        sqlx::query(
+            "INSERT INTO job_attempts (job_id, attempt, worker, started_at, outcome) \
+             VALUES (?, ?, ?, ?, 'running')",
+        )
+        .bind(id)
+        .bind(row.get::<i64, _>("attempts"))
+        .bind(owner)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
         let original = sqlx::query("SELECT file_name, media_type FROM originals WHERE sha256 = ?")
             .bind(&sha)
             .fetch_one(&mut *tx)
@@ -359,7 +416,7 @@ impl Catalog for SqliteCatalog {
         let now = now_ms();
         let sha = job.hash.to_hex();
         let mut tx = self.pool.begin().await.map_err(db)?;
-        end_attempt(&mut tx, job, "done", now, None, now).await?;
+        end_attempt(&mut tx, job, "done", AttemptOutcome::Done, now, None, now).await?;
         // Reprocessing replaces the previous reading of the same original.
         sqlx::query("DELETE FROM documents WHERE sha256 = ?")
             .bind(&sha)
@@ -424,14 +481,15 @@ impl Catalog for SqliteCatalog {
             _ => JobFate::Failed,
         };
         let mut tx = self.pool.begin().await.map_err(db)?;
-        let (state, run_at) = match fate {
+        let (state, outcome, run_at) = match fate {
             JobFate::Retrying => (
                 "queued",
+                AttemptOutcome::Retrying,
                 now + retry_after.map(|d| d.as_millis() as i64).unwrap_or(0),
             ),
-            JobFate::Failed => ("failed", now),
+            JobFate::Failed => ("failed", AttemptOutcome::Failed, now),
         };
-        end_attempt(&mut tx, job, state, run_at, Some(error), now).await?;
+        end_attempt(&mut tx, job, state, outcome, run_at, Some(error), now).await?;
         if fate == JobFate::Failed {
             sqlx::query("UPDATE originals SET status = 'failed', error = ?, updated_at = ? WHERE sha256 = ?")
                 .bind(error)
@@ -450,6 +508,14 @@ impl Catalog for SqliteCatalog {
         let mut tx = self.pool.begin().await.map_err(db)?;
         // Every running job's worker is known to be dead here, whatever its lease says.
         fail_dead_jobs(&mut tx, now, i64::MAX).await?;
+        sqlx::query(
+            "UPDATE job_attempts SET outcome = 'abandoned', ended_at = ?, error = 'the process stopped' \
+             WHERE outcome = 'running'",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
         let n = sqlx::query(
             "UPDATE jobs SET state = 'queued', run_at = ?, lease_owner = NULL, lease_expires_at = NULL, \
              updated_at = ? WHERE state = 'running'",
@@ -462,6 +528,28 @@ impl Catalog for SqliteCatalog {
         .rows_affected();
         tx.commit().await.map_err(db)?;
         Ok(n)
+    }
+
+    async fn attempts(&self, hash: &ContentHash) -> Result<Vec<AttemptRecord>, CatalogError> {
+        let rows = sqlx::query(
+            "SELECT a.job_id, a.attempt, a.worker, a.outcome, a.error FROM job_attempts a \
+             JOIN jobs j ON j.id = a.job_id WHERE j.sha256 = ? ORDER BY a.job_id, a.attempt",
+        )
+        .bind(hash.to_hex())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                codec::attempt(
+                    r.get("job_id"),
+                    r.get("attempt"),
+                    r.get("worker"),
+                    r.get("outcome"),
+                    r.get("error"),
+                )
+            })
+            .collect()
     }
 
     async fn queue_counts(&self) -> Result<QueueCounts, CatalogError> {

@@ -9,6 +9,8 @@ pub mod pdf;
 pub mod pool;
 pub mod qr;
 mod raster;
+pub mod stand_in;
 
 pub use engine::{EngineConfig, EngineError, LocalPageEngine};
 pub use pool::{PoolEvent, PoolOptions, WorkerPool};
+pub use stand_in::StandInEngine;

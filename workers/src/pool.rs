@@ -14,7 +14,16 @@ use hoso_pipeline::ports::{
 };
 use hoso_pipeline::service::analyse;
 use hoso_pipeline::{ContentHash, ExtractionResult, Limits};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
+
+/// When a pool's workers stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Until {
+    /// The queue has nothing left queued or running.
+    Drained,
+    /// The shutdown signal came.
+    Stopped,
+}
 
 /// After this many failed claims in a row the worker gives up and reports the error.
 const MAX_CONSECUTIVE_CATALOG_ERRORS: u32 = 10;
@@ -118,13 +127,37 @@ impl WorkerPool {
         )
     }
 
-    /// Runs the workers until no job is queued or running.
+    /// Runs the workers until no job is queued or running: the embedded default, where
+    /// this process is the only worker.
     pub async fn drain(self) -> Result<(), PoolError> {
+        let (_stop_tx, stop) = watch::channel(false);
+        self.run_workers(Until::Drained, stop).await
+    }
+
+    /// Runs the workers until `shutdown` resolves, then lets each finish its current job:
+    /// `hoso worker` and `hoso serve`, one of any number of worker processes. A database
+    /// outage is waited out however long it lasts.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), PoolError> {
+        let (stop_tx, stop) = watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        });
+        self.run_workers(Until::Stopped, stop).await
+    }
+
+    async fn run_workers(self, until: Until, stop: watch::Receiver<bool>) -> Result<(), PoolError> {
         let this = Arc::new(self);
         let mut handles = Vec::new();
         for index in 0..this.options.workers.max(1) {
             let worker = Arc::clone(&this);
-            handles.push(tokio::spawn(async move { worker.run_worker(index).await }));
+            let stop = stop.clone();
+            handles.push(tokio::spawn(async move {
+                worker.run_worker(index, until, stop).await
+            }));
         }
         let mut first_error = None;
         for h in handles {
@@ -141,38 +174,76 @@ impl WorkerPool {
         first_error.map_or(Ok(()), Err)
     }
 
-    async fn run_worker(self: Arc<Self>, index: usize) -> Result<(), PoolError> {
+    async fn run_worker(
+        self: Arc<Self>,
+        index: usize,
+        until: Until,
+        mut stop: watch::Receiver<bool>,
+    ) -> Result<(), PoolError> {
         let owner = format!("{}-w{}", self.options.owner, index);
         let mut engine = spawn_engine_thread(&owner, Arc::clone(&self.engines));
         let mut consecutive_errors = 0u32;
-        loop {
+        while !*stop.borrow() {
             let claimed = match self.catalog.claim_job(&owner, self.options.lease).await {
                 Ok(c) => {
                     consecutive_errors = 0;
                     c
                 }
-                Err(e) if consecutive_errors < MAX_CONSECUTIVE_CATALOG_ERRORS => {
+                Err(e)
+                    if until == Until::Stopped
+                        || consecutive_errors < MAX_CONSECUTIVE_CATALOG_ERRORS =>
+                {
                     // A busy or restarting database is no reason to stop a worker.
-                    consecutive_errors += 1;
+                    consecutive_errors = consecutive_errors.saturating_add(1);
                     tracing::warn!(error = %e, attempt = consecutive_errors, "cannot claim a job; retrying");
-                    tokio::time::sleep(
-                        self.options.idle_poll * 2u32.pow(consecutive_errors.min(5)),
-                    )
-                    .await;
+                    let pause = self.options.idle_poll * 2u32.pow(consecutive_errors.min(5));
+                    let _ = tokio::time::timeout(pause, stop.changed()).await;
                     continue;
                 }
                 Err(e) => return Err(e.into()),
             };
             let Some(job) = claimed else {
-                if self.catalog.queue_counts().await?.unfinished() == 0 {
+                if until == Until::Drained && self.catalog.queue_counts().await?.unfinished() == 0 {
                     return Ok(());
                 }
-                tokio::time::sleep(self.options.idle_poll).await;
+                tokio::select! {
+                    _ = self.catalog.wait_for_work(self.options.idle_poll) => {}
+                    _ = stop.changed() => {}
+                }
                 continue;
             };
             tracing::debug!(job = job.id, attempt = job.attempt, file = %job.file_name, "claimed");
-            if let Err(e) = self.process(&job, &mut engine, &owner).await {
+            if let Err(e) = self.process_with_heartbeat(&job, &mut engine, &owner).await {
                 tracing::warn!(job = job.id, error = %e, "could not record the job's outcome");
+            }
+        }
+        Ok(())
+    }
+
+    /// Processes one job while keeping its lease alive, from the first read of the original
+    /// to the commit of its result.
+    async fn process_with_heartbeat(
+        &self,
+        job: &Job,
+        engine: &mut mpsc::UnboundedSender<EngineRequest>,
+        owner: &str,
+    ) -> Result<(), PoolError> {
+        let work = self.process(job, engine, owner);
+        tokio::pin!(work);
+        let mut beat = tokio::time::interval(self.options.heartbeat);
+        beat.tick().await;
+        loop {
+            tokio::select! {
+                r = &mut work => return r,
+                _ = beat.tick() => {
+                    // The work goes on whatever the heartbeat says; a missed beat only risks
+                    // the lease, and completion is fenced anyway.
+                    match self.catalog.extend_lease(job, self.options.lease).await {
+                        Ok(true) => {}
+                        Ok(false) => tracing::warn!(job = job.id, "lease lost; the result will be discarded"),
+                        Err(e) => tracing::warn!(job = job.id, error = %e, "heartbeat failed"),
+                    }
+                }
             }
         }
     }
@@ -207,15 +278,12 @@ impl WorkerPool {
             *engine = spawn_engine_thread(owner, Arc::clone(&self.engines));
             return self.fail(job, "the engine thread had stopped", false).await;
         }
-        let reply = match self.await_with_heartbeat(job, reply_rx).await? {
-            Some(r) => r,
-            None => {
-                // The engine thread died mid-job (a panic that escaped); start a new one.
-                *engine = spawn_engine_thread(owner, Arc::clone(&self.engines));
-                return self
-                    .fail(job, "the engine thread stopped during the job", false)
-                    .await;
-            }
+        let Ok(reply) = reply_rx.await else {
+            // The engine thread died mid-job (a panic that escaped); start a new one.
+            *engine = spawn_engine_thread(owner, Arc::clone(&self.engines));
+            return self
+                .fail(job, "the engine thread stopped during the job", false)
+                .await;
         };
         match reply {
             Ok((result, pages, producer)) => {
@@ -224,7 +292,7 @@ impl WorkerPool {
                 if let Err(e) = self.store.replace(&pages_key, &pages_json).await {
                     return self.fail(job, &e.to_string(), false).await;
                 }
-                match self.catalog.complete_job(job, &result, &producer).await {
+                match self.complete(job, &result, &producer).await {
                     Err(CatalogError::LostLease { .. }) => {
                         // A newer attempt owns the job now; its outcome is the one that counts.
                         tracing::warn!(
@@ -256,27 +324,24 @@ impl WorkerPool {
         }
     }
 
-    /// Waits for the engine while keeping the job's lease alive. `None` means the engine
-    /// thread dropped the reply without answering.
-    async fn await_with_heartbeat(
+    /// Commits a finished job, riding out a database that is briefly away: the result cost
+    /// OCR time, and the lease (kept alive meanwhile) says nobody else is redoing it.
+    async fn complete(
         &self,
         job: &Job,
-        mut reply: oneshot::Receiver<EngineReply>,
-    ) -> Result<Option<EngineReply>, PoolError> {
-        let mut beat = tokio::time::interval(self.options.heartbeat);
-        beat.tick().await;
+        result: &ExtractionResult,
+        producer: &str,
+    ) -> Result<(), CatalogError> {
+        let started = tokio::time::Instant::now();
+        let mut pause = Duration::from_millis(100);
         loop {
-            tokio::select! {
-                r = &mut reply => return Ok(r.ok()),
-                _ = beat.tick() => {
-                    // The engine keeps working whatever the heartbeat says; a missed beat only
-                    // risks the lease, and completion is fenced anyway.
-                    match self.catalog.extend_lease(job, self.options.lease).await {
-                        Ok(true) => {}
-                        Ok(false) => tracing::warn!(job = job.id, "lease lost; the result will be discarded"),
-                        Err(e) => tracing::warn!(job = job.id, error = %e, "heartbeat failed"),
-                    }
+            match self.catalog.complete_job(job, result, producer).await {
+                Err(CatalogError::Backend(e)) if started.elapsed() < self.options.lease => {
+                    tracing::warn!(job = job.id, error = %e, "cannot commit the result yet; retrying");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(5));
                 }
+                other => return other,
             }
         }
     }

@@ -10,7 +10,7 @@ use hoso_pipeline::{ContentHash, Limits, MediaType};
 use hoso_workers::{EngineConfig, LocalPageEngine};
 use serde_json::json;
 
-use crate::cli::Cli;
+use crate::config::Settings;
 
 struct Sample {
     file: PathBuf,
@@ -29,7 +29,7 @@ fn find_samples(dir: &Path) -> anyhow::Result<Vec<Sample>> {
 
 /// Runs extraction over every sample with ground truth, on parallel engine threads.
 pub async fn run(
-    cli: &Cli,
+    settings: &Settings,
     dir: &Path,
     workers: Option<usize>,
     as_json: bool,
@@ -49,7 +49,7 @@ pub async fn run(
         })
         .max(1);
     let config = EngineConfig {
-        ocr_languages: cli.ocr_languages.clone(),
+        ocr_languages: settings.workers.ocr_languages.clone(),
     };
     let total = samples.len();
     let (board, busy, wall) = tokio::task::spawn_blocking(move || score(samples, workers, &config))

@@ -7,12 +7,12 @@ use hoso_pipeline::service::{analyse, display_name};
 use hoso_pipeline::ContentHash;
 use hoso_workers::{EngineConfig, LocalPageEngine};
 
-use crate::cli::Cli;
-use crate::embedded::Embedded;
+use crate::config::Settings;
 
 /// Stores the original, then runs every page stage in this process and prints the result.
-pub async fn run(cli: &Cli, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    let embedded = Embedded::open(cli.data_dir.clone()).await?;
+pub async fn run(settings: Settings, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let ocr_languages = settings.workers.ocr_languages.clone();
+    let embedded = super::open(settings).await?;
     let service = &embedded.service;
     let file_name = display_name(&file.to_string_lossy());
     let limit = service.limits().max_file_bytes;
@@ -24,9 +24,7 @@ pub async fn run(cli: &Cli, file: &Path, json: bool) -> anyhow::Result<ExitCode>
         .put(&ObjectKey::original(&hash), &bytes)
         .await?;
 
-    let config = EngineConfig {
-        ocr_languages: cli.ocr_languages.clone(),
-    };
+    let config = EngineConfig { ocr_languages };
     let limits = *service.limits();
     let name = file_name.clone();
     let (result, _pages) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {

@@ -7,12 +7,11 @@ use anyhow::Context;
 use hoso_pipeline::ports::{JobFate, OriginalStatus};
 use hoso_pipeline::service::{display_name, IngestOutcome};
 use hoso_pipeline::ContentHash;
-use hoso_workers::{PoolEvent, PoolOptions, WorkerPool};
+use hoso_workers::{PoolEvent, WorkerPool};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::Cli;
-use crate::embedded::Embedded;
-use crate::engines;
+use crate::backends::Backends;
+use crate::config::Settings;
 
 enum Admission {
     Queued(ContentHash),
@@ -21,33 +20,36 @@ enum Admission {
     Rejected(String),
 }
 
-pub async fn run(cli: &Cli, paths: &[PathBuf], workers: Option<usize>) -> anyhow::Result<ExitCode> {
-    let embedded = Embedded::open(cli.data_dir.clone()).await?;
-    let service = &embedded.service;
+pub async fn run(
+    settings: Settings,
+    paths: &[PathBuf],
+    workers: Option<usize>,
+    queue_only: bool,
+) -> anyhow::Result<ExitCode> {
+    let backends = super::open(settings).await?;
+    let service = &backends.service;
     let files = collect_files(paths)?;
-    let _lock = embedded.lock_workers()?;
-    let resumed = service.catalog().release_running_jobs().await?;
-    if resumed > 0 {
-        println!("resuming {resumed} job(s) left unfinished by an earlier run");
-    }
+    let _lock = if queue_only {
+        None
+    } else {
+        backends.prepare_workers().await?
+    };
 
     let mut admissions = Vec::with_capacity(files.len());
     for path in &files {
         let admission = admit(service, path).await;
         admissions.push((path.clone(), admission));
     }
+    if queue_only {
+        return summarise(&backends, &admissions).await;
+    }
 
     let unfinished = service.catalog().queue_counts().await?.unfinished();
-    let options = PoolOptions {
-        workers: workers.unwrap_or(PoolOptions::default().workers),
-        limits: *service.limits(),
-        ..PoolOptions::default()
-    };
     let (pool, mut events) = WorkerPool::new(
         Arc::clone(service.catalog()),
         Arc::clone(service.store()),
-        engines::factory(&cli.ocr_languages),
-        options,
+        backends.engines(),
+        backends.pool_options(workers),
     );
     let bar = ProgressBar::new(unfinished);
     bar.set_style(
@@ -81,7 +83,7 @@ pub async fn run(cli: &Cli, paths: &[PathBuf], workers: Option<usize>) -> anyhow
     let _ = reporter.await;
     bar.finish_and_clear();
 
-    summarise(&embedded, &admissions).await
+    summarise(&backends, &admissions).await
 }
 
 async fn admit(service: &hoso_pipeline::service::Service, path: &Path) -> Admission {
@@ -118,13 +120,13 @@ fn collect_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 async fn summarise(
-    embedded: &Embedded,
+    backends: &Backends,
     admissions: &[(PathBuf, Admission)],
 ) -> anyhow::Result<ExitCode> {
-    let catalog = embedded.service.catalog();
+    let catalog = backends.service.catalog();
     let mut t = super::table(&["file", "id", "status", "pages", "documents", "note"]);
     let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
-    let (mut processed, mut failed, mut rejected, mut duplicates) = (0, 0, 0, 0);
+    let (mut processed, mut failed, mut rejected, mut duplicates, mut queued) = (0, 0, 0, 0, 0);
     for (path, admission) in admissions {
         let file = path.display().to_string();
         let hash = match admission {
@@ -160,7 +162,7 @@ async fn summarise(
                 failed += 1;
                 note = rec.error.clone().unwrap_or_default();
             }
-            OriginalStatus::Queued => {}
+            OriginalStatus::Queued => queued += 1,
         }
         for d in &docs {
             *by_type
@@ -189,12 +191,17 @@ async fn summarise(
         .map(|(k, v)| format!("{k} {v}"))
         .collect::<Vec<_>>()
         .join(", ");
+    let waiting = if queued > 0 {
+        format!(", {queued} queued for workers")
+    } else {
+        String::new()
+    };
     println!(
-        "{} file(s): {processed} processed ({duplicates} already known), {failed} failed, {rejected} rejected; documents: {}",
+        "{} file(s): {processed} processed ({duplicates} already known), {failed} failed, {rejected} rejected{waiting}; documents: {}",
         admissions.len(),
         if types.is_empty() { "none".to_string() } else { types }
     );
-    println!("data directory: {}", embedded.path().display());
+    println!("{}", backends.describe());
     Ok(if failed + rejected > 0 {
         ExitCode::from(2)
     } else {

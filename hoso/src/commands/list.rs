@@ -3,8 +3,7 @@ use std::process::ExitCode;
 use hoso_pipeline::ports::{DocumentRecord, OriginalStatus};
 use serde_json::json;
 
-use crate::cli::Cli;
-use crate::embedded::Embedded;
+use crate::config::Settings;
 
 /// Fields worth a glance in a listing, in order of preference.
 const HEADLINE_FIELDS: &[&str] = &[
@@ -26,8 +25,8 @@ fn record_json(d: &DocumentRecord) -> serde_json::Value {
     })
 }
 
-pub async fn list(cli: &Cli, as_json: bool) -> anyhow::Result<ExitCode> {
-    let embedded = Embedded::open(cli.data_dir.clone()).await?;
+pub async fn list(settings: Settings, as_json: bool) -> anyhow::Result<ExitCode> {
+    let embedded = super::open(settings).await?;
     let catalog = embedded.service.catalog();
     let docs = catalog.documents().await?;
     let originals = catalog.originals().await?;
@@ -83,8 +82,8 @@ pub async fn list(cli: &Cli, as_json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn show(cli: &Cli, doc_id: &str, as_json: bool) -> anyhow::Result<ExitCode> {
-    let embedded = Embedded::open(cli.data_dir.clone()).await?;
+pub async fn show(settings: Settings, doc_id: &str, as_json: bool) -> anyhow::Result<ExitCode> {
+    let embedded = super::open(settings).await?;
     let Some(d) = embedded.service.catalog().document(doc_id).await? else {
         eprintln!("error: no document {doc_id:?}; `hoso list` shows the ids");
         return Ok(ExitCode::from(1));

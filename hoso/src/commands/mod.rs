@@ -1,7 +1,10 @@
+mod bench;
 mod eval;
 mod extract;
 mod ingest;
 mod list;
+mod serve;
+mod worker;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,20 +14,49 @@ use anyhow::Context;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use hoso_extractors::ExtractedDocument;
 
-use crate::cli::{Cli, Command};
+use crate::backends::Backends;
+use crate::cli::{BenchCommand, Cli, Command};
+use crate::config::{Overrides, ProcessEnv, Settings};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let listen = match &cli.command {
+        Command::Serve { listen, .. } => listen.clone(),
+        _ => None,
+    };
+    let overrides = Overrides {
+        config: cli.config.clone(),
+        data_dir: cli.data_dir.clone(),
+        ocr_languages: cli.ocr_languages.clone(),
+        workers: None,
+        listen,
+    };
+    // Bad settings stop every command before it touches anything.
+    let settings = Settings::load(&overrides, &ProcessEnv)?;
     match cli.command {
-        Command::Extract { ref file, json } => extract::run(&cli, file, json).await,
-        Command::Ingest { ref paths, workers } => ingest::run(&cli, paths, workers).await,
-        Command::List { json } => list::list(&cli, json).await,
-        Command::Show { ref doc_id, json } => list::show(&cli, doc_id, json).await,
+        Command::Extract { ref file, json } => extract::run(settings, file, json).await,
+        Command::Ingest {
+            ref paths,
+            workers,
+            queue_only,
+        } => ingest::run(settings, paths, workers, queue_only).await,
+        Command::List { json } => list::list(settings, json).await,
+        Command::Show { ref doc_id, json } => list::show(settings, doc_id, json).await,
         Command::Eval {
             ref dir,
             workers,
             json,
-        } => eval::run(&cli, dir, workers, json).await,
+        } => eval::run(&settings, dir, workers, json).await,
+        Command::Worker { concurrency, drain } => worker::run(settings, concurrency, drain).await,
+        Command::Serve { no_workers, .. } => serve::run(settings, no_workers).await,
+        Command::Bench {
+            what: BenchCommand::Queue { jobs, ref workers },
+        } => bench::queue(settings, jobs, workers).await,
     }
+}
+
+/// Opens the configured backends, naming the settings behind any failure.
+pub async fn open(settings: Settings) -> anyhow::Result<Backends> {
+    Backends::open(settings).await
 }
 
 pub fn table(header: &[&str]) -> Table {

@@ -1,0 +1,162 @@
+//! Opens the configured backends: the embedded default (SQLite and a local folder in one
+//! data directory) or the production pair (PostgreSQL and S3), in any mix.
+
+use std::fs::File;
+use std::sync::Arc;
+
+use anyhow::Context;
+use hoso_pipeline::ports::{Catalog, ObjectStore};
+use hoso_pipeline::service::Service;
+use hoso_storage::postgres::PgPoolSettings;
+use hoso_storage::{
+    LocalObjectStore, PgCatalog, RetryingObjectStore, S3ObjectStore, SqliteCatalog,
+};
+use hoso_workers::pool::EngineFactory;
+use hoso_workers::PoolOptions;
+
+use crate::config::{redact_url, Database, Settings};
+use crate::engines;
+
+pub struct Backends {
+    pub settings: Settings,
+    pub service: Service,
+}
+
+impl Backends {
+    pub async fn open(settings: Settings) -> anyhow::Result<Self> {
+        let catalog: Arc<dyn Catalog> = match &settings.database {
+            Database::Sqlite => {
+                let dir = &settings.data_dir;
+                std::fs::create_dir_all(dir).with_context(|| {
+                    format!(
+                        "cannot create the data directory {} (data_dir, HOSO_DATA_DIR)",
+                        dir.display()
+                    )
+                })?;
+                Arc::new(
+                    SqliteCatalog::open(&dir.join("hoso.db"))
+                        .await?
+                        .with_policy(settings.workers.queue),
+                )
+            }
+            Database::Postgres {
+                url,
+                max_connections,
+            } => {
+                let pool = PgPoolSettings {
+                    max_connections: *max_connections,
+                    ..PgPoolSettings::default()
+                };
+                let catalog = PgCatalog::connect(url, pool).await.with_context(|| {
+                    format!(
+                        "setting database.url (HOSO_DATABASE_URL={}): cannot open the database",
+                        redact_url(url)
+                    )
+                })?;
+                Arc::new(catalog.with_policy(settings.workers.queue))
+            }
+        };
+        let store: Arc<dyn ObjectStore> = match &settings.s3 {
+            None => Arc::new(LocalObjectStore::open(settings.data_dir.join("objects"))?),
+            Some(s3) => {
+                let store = S3ObjectStore::new(s3.clone()).with_context(|| {
+                    format!(
+                        "settings s3.* (HOSO_S3_*): cannot set up bucket {}",
+                        s3.bucket
+                    )
+                })?;
+                store.ensure_bucket().await.with_context(|| {
+                    format!(
+                        "settings s3.* (HOSO_S3_*): cannot reach bucket {} at {}",
+                        s3.bucket,
+                        s3.endpoint.as_deref().unwrap_or("aws")
+                    )
+                })?;
+                // A store that is briefly away is waited out inside a job, not failed.
+                Arc::new(RetryingObjectStore::with_deadline(
+                    store,
+                    settings.workers.store_retry,
+                ))
+            }
+        };
+        let service = Service::new(catalog, store, settings.limits);
+        Ok(Self { settings, service })
+    }
+
+    /// Whether this process is the only possible worker: with the embedded SQLite
+    /// database, workers of other processes are kept out by the data directory's lock.
+    pub fn is_embedded(&self) -> bool {
+        matches!(self.settings.database, Database::Sqlite)
+    }
+
+    /// Where the data lives, for messages.
+    pub fn describe(&self) -> String {
+        let db = match &self.settings.database {
+            Database::Sqlite => format!("{}", self.settings.data_dir.join("hoso.db").display()),
+            Database::Postgres { url, .. } => redact_url(url),
+        };
+        let objects = match &self.settings.s3 {
+            None => format!("{}", self.settings.data_dir.join("objects").display()),
+            Some(s3) => format!(
+                "s3://{}/{} at {}",
+                s3.bucket,
+                s3.prefix,
+                s3.endpoint.as_deref().unwrap_or("aws")
+            ),
+        };
+        format!("database {db}, objects {objects}")
+    }
+
+    /// Takes the embedded data directory's worker lock, waiting for another hoso process
+    /// that holds it, then resumes the jobs a dead process left running. With a shared
+    /// database there is no lock: other workers may be alive, and expired leases hand
+    /// their jobs over instead.
+    pub async fn prepare_workers(&self) -> anyhow::Result<Option<WorkerLock>> {
+        if !self.is_embedded() {
+            return Ok(None);
+        }
+        let path = self.settings.data_dir.join("workers.lock");
+        let file =
+            File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        if file.try_lock().is_err() {
+            eprintln!(
+                "another hoso process is working on {}; waiting for it to finish",
+                self.settings.data_dir.display()
+            );
+            file.lock()
+                .with_context(|| format!("cannot lock {}", path.display()))?;
+        }
+        let resumed = self.service.catalog().release_running_jobs().await?;
+        if resumed > 0 {
+            println!("resuming {resumed} job(s) left unfinished by an earlier run");
+        }
+        Ok(Some(WorkerLock { _file: file }))
+    }
+
+    pub fn pool_options(&self, workers: Option<usize>) -> PoolOptions {
+        let w = &self.settings.workers;
+        PoolOptions {
+            workers: workers.unwrap_or(w.concurrency),
+            lease: w.lease,
+            heartbeat: w.heartbeat,
+            idle_poll: if self.is_embedded() {
+                // Nobody else queues work here: idle polling only notices the end.
+                std::time::Duration::from_millis(250)
+            } else {
+                w.poll
+            },
+            limits: self.settings.limits,
+            retry_base: w.retry_base,
+            ..PoolOptions::default()
+        }
+    }
+
+    pub fn engines(&self) -> EngineFactory {
+        engines::factory(&self.settings.workers)
+    }
+}
+
+/// Held for as long as this process runs workers on the data directory.
+pub struct WorkerLock {
+    _file: File,
+}

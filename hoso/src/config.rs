@@ -1,0 +1,752 @@
+//! Settings: a TOML file (`--config` / `HOSO_CONFIG`), then environment variables, then
+//! command-line flags, each overriding the one before. Every value is checked at start,
+//! and a bad one stops the process with a message that names the setting.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use hoso_pipeline::ports::QueuePolicy;
+use hoso_pipeline::Limits;
+use hoso_storage::S3Settings;
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the config file {path} is not valid: {detail}")]
+    Parse { path: PathBuf, detail: String },
+    #[error("setting {setting} ({env}): {problem}")]
+    Invalid {
+        setting: &'static str,
+        env: &'static str,
+        problem: String,
+    },
+}
+
+/// The file's shape. Unknown keys are errors, so a typo never silently falls back to a
+/// default.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    #[serde(default)]
+    database: FileDatabase,
+    s3: Option<FileS3>,
+    #[serde(default)]
+    workers: FileWorkers,
+    #[serde(default)]
+    limits: FileLimits,
+    #[serde(default)]
+    server: FileServer,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDatabase {
+    url: Option<String>,
+    max_connections: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileS3 {
+    endpoint: Option<String>,
+    bucket: Option<String>,
+    region: Option<String>,
+    access_key_id: Option<String>,
+    secret_access_key: Option<String>,
+    path_style: Option<bool>,
+    server_side_encryption: Option<String>,
+    prefix: Option<String>,
+    multipart_threshold_bytes: Option<u64>,
+    part_bytes: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileWorkers {
+    concurrency: Option<usize>,
+    engine: Option<String>,
+    ocr_languages: Option<String>,
+    lease_secs: Option<u64>,
+    heartbeat_secs: Option<u64>,
+    poll_ms: Option<u64>,
+    retry_base_ms: Option<u64>,
+    max_attempts: Option<u32>,
+    store_retry_secs: Option<u64>,
+    stand_in_ms: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLimits {
+    max_file_bytes: Option<u64>,
+    max_pages: Option<u32>,
+    max_pixels_per_page: Option<u64>,
+    ocr_timeout_ms: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileServer {
+    listen: Option<String>,
+}
+
+/// Which page engine workers run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    /// PDFium and Tesseract.
+    Native,
+    /// No OCR: for fault tests and queue benchmarks (see `hoso_workers::StandInEngine`).
+    StandIn,
+}
+
+#[derive(Debug, Clone)]
+pub enum Database {
+    /// `hoso.db` in the data directory.
+    Sqlite,
+    Postgres {
+        url: String,
+        max_connections: u32,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Workers {
+    pub concurrency: usize,
+    pub engine: EngineKind,
+    pub ocr_languages: String,
+    pub lease: Duration,
+    pub heartbeat: Duration,
+    pub poll: Duration,
+    pub retry_base: Duration,
+    pub queue: QueuePolicy,
+    /// How long a worker keeps retrying an unreachable object store within one job.
+    pub store_retry: Duration,
+    /// Time the stand-in engine spends on each file.
+    pub stand_in: Duration,
+}
+
+/// Everything the binary needs to open its backends and run, checked.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub database: Database,
+    /// `None`: a local folder, `objects/` in the data directory.
+    pub s3: Option<S3Settings>,
+    pub workers: Workers,
+    pub limits: Limits,
+    pub listen: String,
+}
+
+/// What the command line says; it overrides the file and the environment.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    pub ocr_languages: Option<String>,
+    pub workers: Option<usize>,
+    pub listen: Option<String>,
+}
+
+/// Where settings come from besides the file: the process environment, or a map in tests.
+pub trait Env {
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+}
+
+fn invalid(setting: &'static str, env: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        setting,
+        env,
+        problem: problem.into(),
+    }
+}
+
+/// Reads a setting: the environment wins over the file.
+fn pick<T: std::str::FromStr>(
+    env: &dyn Env,
+    name: &'static str,
+    setting: &'static str,
+    file: Option<T>,
+) -> Result<Option<T>, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match env.var(name) {
+        Some(raw) => raw
+            .trim()
+            .parse::<T>()
+            .map(Some)
+            .map_err(|e| invalid(setting, name, format!("cannot parse {raw:?}: {e}"))),
+        None => Ok(file),
+    }
+}
+
+fn positive(value: u64, setting: &'static str, env: &'static str) -> Result<u64, ConfigError> {
+    if value == 0 {
+        Err(invalid(setting, env, "must be greater than zero"))
+    } else {
+        Ok(value)
+    }
+}
+
+pub fn default_data_dir() -> PathBuf {
+    if let Some(xdg) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(xdg).join("hoso");
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(home).join(".local/share/hoso");
+    }
+    PathBuf::from("hoso-data")
+}
+
+impl Settings {
+    pub fn load(overrides: &Overrides, env: &dyn Env) -> Result<Self, ConfigError> {
+        let path = overrides
+            .config
+            .clone()
+            .or_else(|| env.var("HOSO_CONFIG").map(PathBuf::from));
+        let file = match &path {
+            Some(p) => read_file(p)?,
+            None => FileConfig::default(),
+        };
+        Self::from_parts(file, overrides, env)
+    }
+
+    fn from_parts(
+        file: FileConfig,
+        overrides: &Overrides,
+        env: &dyn Env,
+    ) -> Result<Self, ConfigError> {
+        let data_dir = overrides
+            .data_dir
+            .clone()
+            .or(pick(env, "HOSO_DATA_DIR", "data_dir", file.data_dir)?)
+            .unwrap_or_else(default_data_dir);
+
+        let database = match pick(env, "HOSO_DATABASE_URL", "database.url", file.database.url)? {
+            None => Database::Sqlite,
+            Some(url) => {
+                if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                    return Err(invalid(
+                        "database.url",
+                        "HOSO_DATABASE_URL",
+                        "must be a postgres:// or postgresql:// url (leave it unset for the embedded sqlite database)",
+                    ));
+                }
+                let max_connections = pick(
+                    env,
+                    "HOSO_DATABASE_MAX_CONNECTIONS",
+                    "database.max_connections",
+                    file.database.max_connections,
+                )?
+                .unwrap_or(10);
+                if !(1..=1000).contains(&max_connections) {
+                    return Err(invalid(
+                        "database.max_connections",
+                        "HOSO_DATABASE_MAX_CONNECTIONS",
+                        "must be between 1 and 1000",
+                    ));
+                }
+                Database::Postgres {
+                    url,
+                    max_connections,
+                }
+            }
+        };
+
+        let s3 = s3_settings(file.s3, env)?;
+        let workers = worker_settings(file.workers, overrides, env)?;
+        let defaults = Limits::default();
+        let limits = Limits {
+            max_file_bytes: positive(
+                pick(
+                    env,
+                    "HOSO_MAX_FILE_BYTES",
+                    "limits.max_file_bytes",
+                    file.limits.max_file_bytes,
+                )?
+                .unwrap_or(defaults.max_file_bytes),
+                "limits.max_file_bytes",
+                "HOSO_MAX_FILE_BYTES",
+            )?,
+            max_pages: positive(
+                u64::from(
+                    pick(
+                        env,
+                        "HOSO_MAX_PAGES",
+                        "limits.max_pages",
+                        file.limits.max_pages,
+                    )?
+                    .unwrap_or(defaults.max_pages),
+                ),
+                "limits.max_pages",
+                "HOSO_MAX_PAGES",
+            )? as u32,
+            max_pixels_per_page: positive(
+                pick(
+                    env,
+                    "HOSO_MAX_PIXELS_PER_PAGE",
+                    "limits.max_pixels_per_page",
+                    file.limits.max_pixels_per_page,
+                )?
+                .unwrap_or(defaults.max_pixels_per_page),
+                "limits.max_pixels_per_page",
+                "HOSO_MAX_PIXELS_PER_PAGE",
+            )?,
+            ocr_timeout_ms: positive(
+                pick(
+                    env,
+                    "HOSO_OCR_TIMEOUT_MS",
+                    "limits.ocr_timeout_ms",
+                    file.limits.ocr_timeout_ms,
+                )?
+                .unwrap_or(defaults.ocr_timeout_ms),
+                "limits.ocr_timeout_ms",
+                "HOSO_OCR_TIMEOUT_MS",
+            )?,
+            ..defaults
+        };
+        let listen = overrides
+            .listen
+            .clone()
+            .or(pick(
+                env,
+                "HOSO_LISTEN",
+                "server.listen",
+                file.server.listen,
+            )?)
+            .unwrap_or_else(|| "127.0.0.1:8080".to_string());
+        if listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err(invalid(
+                "server.listen",
+                "HOSO_LISTEN",
+                format!("{listen:?} is not an address such as 127.0.0.1:8080"),
+            ));
+        }
+        Ok(Self {
+            data_dir,
+            database,
+            s3,
+            workers,
+            limits,
+            listen,
+        })
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        detail: e.to_string().trim().replace('\n', " "),
+    })
+}
+
+fn s3_settings(file: Option<FileS3>, env: &dyn Env) -> Result<Option<S3Settings>, ConfigError> {
+    let configured = file.is_some()
+        || ["HOSO_S3_BUCKET", "HOSO_S3_ENDPOINT"]
+            .iter()
+            .any(|v| env.var(v).is_some());
+    if !configured {
+        return Ok(None);
+    }
+    let f = file.unwrap_or_default();
+    let bucket = pick(env, "HOSO_S3_BUCKET", "s3.bucket", f.bucket)?.ok_or_else(|| {
+        invalid(
+            "s3.bucket",
+            "HOSO_S3_BUCKET",
+            "is required when s3 is configured",
+        )
+    })?;
+    // S3's own naming rules, so a typo fails here rather than at the first upload.
+    let bucket_ok = (3..=63).contains(&bucket.len())
+        && bucket
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+        && !bucket.starts_with(['-', '.'])
+        && !bucket.ends_with(['-', '.']);
+    if !bucket_ok {
+        return Err(invalid(
+            "s3.bucket",
+            "HOSO_S3_BUCKET",
+            format!("{bucket:?} is not a valid bucket name (3-63 lowercase letters, digits, '-' or '.')"),
+        ));
+    }
+    let endpoint = pick(env, "HOSO_S3_ENDPOINT", "s3.endpoint", f.endpoint)?;
+    if let Some(e) = &endpoint {
+        if !(e.starts_with("http://") || e.starts_with("https://")) {
+            return Err(invalid(
+                "s3.endpoint",
+                "HOSO_S3_ENDPOINT",
+                format!("{e:?} must start with http:// or https://"),
+            ));
+        }
+    }
+    let access_key_id = pick(
+        env,
+        "HOSO_S3_ACCESS_KEY_ID",
+        "s3.access_key_id",
+        f.access_key_id,
+    )?
+    .or_else(|| env.var("AWS_ACCESS_KEY_ID"))
+    .ok_or_else(|| {
+        invalid(
+            "s3.access_key_id",
+            "HOSO_S3_ACCESS_KEY_ID",
+            "is required when s3 is configured",
+        )
+    })?;
+    let secret_access_key = pick(
+        env,
+        "HOSO_S3_SECRET_ACCESS_KEY",
+        "s3.secret_access_key",
+        f.secret_access_key,
+    )?
+    .or_else(|| env.var("AWS_SECRET_ACCESS_KEY"))
+    .ok_or_else(|| {
+        invalid(
+            "s3.secret_access_key",
+            "HOSO_S3_SECRET_ACCESS_KEY",
+            "is required when s3 is configured",
+        )
+    })?;
+    let server_side_encryption = pick(
+        env,
+        "HOSO_S3_SSE",
+        "s3.server_side_encryption",
+        f.server_side_encryption,
+    )?;
+    if let Some(sse) = &server_side_encryption {
+        if !["AES256", "aws:kms"].contains(&sse.as_str()) {
+            return Err(invalid(
+                "s3.server_side_encryption",
+                "HOSO_S3_SSE",
+                format!("{sse:?} must be AES256 or aws:kms"),
+            ));
+        }
+    }
+    const MIB: u64 = 1024 * 1024;
+    let part_bytes =
+        pick(env, "HOSO_S3_PART_BYTES", "s3.part_bytes", f.part_bytes)?.unwrap_or(8 * MIB);
+    if part_bytes < 5 * MIB {
+        return Err(invalid(
+            "s3.part_bytes",
+            "HOSO_S3_PART_BYTES",
+            "must be at least 5 MiB (5242880), s3's smallest multipart part",
+        ));
+    }
+    let multipart_threshold_bytes = pick(
+        env,
+        "HOSO_S3_MULTIPART_THRESHOLD_BYTES",
+        "s3.multipart_threshold_bytes",
+        f.multipart_threshold_bytes,
+    )?
+    .unwrap_or(16 * MIB);
+    Ok(Some(S3Settings {
+        endpoint,
+        bucket,
+        region: pick(env, "HOSO_S3_REGION", "s3.region", f.region)?
+            .unwrap_or_else(|| "us-east-1".to_string()),
+        access_key_id,
+        secret_access_key,
+        path_style: pick(env, "HOSO_S3_PATH_STYLE", "s3.path_style", f.path_style)?.unwrap_or(true),
+        server_side_encryption,
+        multipart_threshold_bytes,
+        part_bytes,
+        prefix: pick(env, "HOSO_S3_PREFIX", "s3.prefix", f.prefix)?.unwrap_or_default(),
+    }))
+}
+
+fn worker_settings(
+    file: FileWorkers,
+    overrides: &Overrides,
+    env: &dyn Env,
+) -> Result<Workers, ConfigError> {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let concurrency = overrides
+        .workers
+        .or(pick(
+            env,
+            "HOSO_WORKERS",
+            "workers.concurrency",
+            file.concurrency,
+        )?)
+        .unwrap_or(cores);
+    if !(1..=256).contains(&concurrency) {
+        return Err(invalid(
+            "workers.concurrency",
+            "HOSO_WORKERS",
+            "must be between 1 and 256",
+        ));
+    }
+    let engine = match pick(env, "HOSO_ENGINE", "workers.engine", file.engine)?.as_deref() {
+        None | Some("native") => EngineKind::Native,
+        Some("stand-in") => EngineKind::StandIn,
+        Some(other) => {
+            return Err(invalid(
+                "workers.engine",
+                "HOSO_ENGINE",
+                format!("{other:?} must be native or stand-in"),
+            ))
+        }
+    };
+    let ocr_languages = overrides
+        .ocr_languages
+        .clone()
+        .or(pick(
+            env,
+            "HOSO_OCR_LANGUAGES",
+            "workers.ocr_languages",
+            file.ocr_languages,
+        )?)
+        .unwrap_or_else(|| "vie+eng".to_string());
+    if ocr_languages.is_empty()
+        || !ocr_languages
+            .split('+')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    {
+        return Err(invalid(
+            "workers.ocr_languages",
+            "HOSO_OCR_LANGUAGES",
+            format!("{ocr_languages:?} must be tesseract languages joined by '+', such as vie+eng"),
+        ));
+    }
+    let secs = |v: u64| Duration::from_secs(v);
+    let lease_secs = positive(
+        pick(
+            env,
+            "HOSO_LEASE_SECS",
+            "workers.lease_secs",
+            file.lease_secs,
+        )?
+        .unwrap_or(60),
+        "workers.lease_secs",
+        "HOSO_LEASE_SECS",
+    )?;
+    let heartbeat_secs = positive(
+        pick(
+            env,
+            "HOSO_HEARTBEAT_SECS",
+            "workers.heartbeat_secs",
+            file.heartbeat_secs,
+        )?
+        .unwrap_or(lease_secs.div_ceil(4)),
+        "workers.heartbeat_secs",
+        "HOSO_HEARTBEAT_SECS",
+    )?;
+    if heartbeat_secs >= lease_secs {
+        return Err(invalid(
+            "workers.heartbeat_secs",
+            "HOSO_HEARTBEAT_SECS",
+            format!("{heartbeat_secs} must be shorter than workers.lease_secs ({lease_secs})"),
+        ));
+    }
+    let poll_ms = positive(
+        pick(env, "HOSO_POLL_MS", "workers.poll_ms", file.poll_ms)?.unwrap_or(1000),
+        "workers.poll_ms",
+        "HOSO_POLL_MS",
+    )?;
+    let retry_base_ms = positive(
+        pick(
+            env,
+            "HOSO_RETRY_BASE_MS",
+            "workers.retry_base_ms",
+            file.retry_base_ms,
+        )?
+        .unwrap_or(2000),
+        "workers.retry_base_ms",
+        "HOSO_RETRY_BASE_MS",
+    )?;
+    let max_attempts = pick(
+        env,
+        "HOSO_MAX_ATTEMPTS",
+        "workers.max_attempts",
+        file.max_attempts,
+    )?
+    .unwrap_or(QueuePolicy::default().max_attempts);
+    if !(1..=100).contains(&max_attempts) {
+        return Err(invalid(
+            "workers.max_attempts",
+            "HOSO_MAX_ATTEMPTS",
+            "must be between 1 and 100",
+        ));
+    }
+    let store_retry_secs = pick(
+        env,
+        "HOSO_STORE_RETRY_SECS",
+        "workers.store_retry_secs",
+        file.store_retry_secs,
+    )?
+    .unwrap_or(60);
+    let stand_in_ms = pick(
+        env,
+        "HOSO_STAND_IN_MS",
+        "workers.stand_in_ms",
+        file.stand_in_ms,
+    )?
+    .unwrap_or(0);
+    Ok(Workers {
+        concurrency,
+        engine,
+        ocr_languages,
+        lease: secs(lease_secs),
+        heartbeat: secs(heartbeat_secs),
+        poll: Duration::from_millis(poll_ms),
+        retry_base: Duration::from_millis(retry_base_ms),
+        queue: QueuePolicy { max_attempts },
+        store_retry: secs(store_retry_secs),
+        stand_in: Duration::from_millis(stand_in_ms),
+    })
+}
+
+/// A database url with its password replaced, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
+        return url.to_string();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct MapEnv(HashMap<&'static str, &'static str>);
+
+    impl Env for MapEnv {
+        fn var(&self, name: &str) -> Option<String> {
+            self.0.get(name).map(|v| v.to_string())
+        }
+    }
+
+    fn load(file: &str, env: &[(&'static str, &'static str)]) -> Result<Settings, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hoso.toml");
+        std::fs::write(&path, file).unwrap();
+        let overrides = Overrides {
+            config: Some(path),
+            ..Overrides::default()
+        };
+        Settings::load(&overrides, &MapEnv(env.iter().copied().collect()))
+    }
+
+    fn error(file: &str, env: &[(&'static str, &'static str)]) -> String {
+        load(file, env).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn nothing_set_is_the_embedded_default() {
+        let s = load("", &[]).unwrap();
+        assert!(matches!(s.database, Database::Sqlite));
+        assert!(s.s3.is_none());
+        assert_eq!(s.workers.engine, EngineKind::Native);
+        assert_eq!(s.workers.queue.max_attempts, 3);
+        assert_eq!(s.listen, "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn the_file_configures_postgres_and_s3_and_the_environment_overrides_it() {
+        let file = r#"
+            [database]
+            url = "postgres://hoso:secret@db/hoso"
+            [s3]
+            endpoint = "http://127.0.0.1:9000"
+            bucket = "hoso-originals"
+            access_key_id = "key"
+            secret_access_key = "secret"
+            server_side_encryption = "AES256"
+            [workers]
+            concurrency = 4
+            engine = "stand-in"
+            lease_secs = 20
+        "#;
+        let s = load(file, &[("HOSO_WORKERS", "8"), ("HOSO_S3_BUCKET", "other")]).unwrap();
+        match &s.database {
+            Database::Postgres { url, .. } => assert_eq!(url, "postgres://hoso:secret@db/hoso"),
+            other => panic!("{other:?}"),
+        }
+        let s3 = s.s3.unwrap();
+        assert_eq!(s3.bucket, "other");
+        assert_eq!(s3.endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+        assert_eq!(s3.server_side_encryption.as_deref(), Some("AES256"));
+        assert!(s3.path_style);
+        assert_eq!(s.workers.concurrency, 8);
+        assert_eq!(s.workers.engine, EngineKind::StandIn);
+        assert_eq!(s.workers.lease, Duration::from_secs(20));
+        assert_eq!(s.workers.heartbeat, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn every_bad_setting_is_named() {
+        type Case<'a> = (&'a str, &'a [(&'static str, &'static str)], &'a str);
+        let cases: &[Case] = &[
+            ("", &[("HOSO_DATABASE_URL", "mysql://x")], "setting database.url (HOSO_DATABASE_URL): must be a postgres://"),
+            ("", &[("HOSO_WORKERS", "0")], "setting workers.concurrency (HOSO_WORKERS): must be between 1 and 256"),
+            ("", &[("HOSO_WORKERS", "many")], "setting workers.concurrency (HOSO_WORKERS): cannot parse \"many\""),
+            ("", &[("HOSO_S3_ENDPOINT", "http://x")], "setting s3.bucket (HOSO_S3_BUCKET): is required"),
+            ("[s3]\nbucket = \"Bad_Bucket\"", &[], "setting s3.bucket (HOSO_S3_BUCKET): \"Bad_Bucket\" is not a valid bucket name"),
+            ("[s3]\nbucket = \"ok-bucket\"\nendpoint = \"localhost:9000\"", &[], "setting s3.endpoint (HOSO_S3_ENDPOINT): \"localhost:9000\" must start with http://"),
+            ("[s3]\nbucket = \"ok-bucket\"", &[], "setting s3.access_key_id (HOSO_S3_ACCESS_KEY_ID): is required"),
+            ("[s3]\nbucket = \"ok-bucket\"\naccess_key_id = \"k\"\nsecret_access_key = \"s\"\nserver_side_encryption = \"rot13\"", &[], "setting s3.server_side_encryption (HOSO_S3_SSE)"),
+            ("[workers]\nengine = \"gpu\"", &[], "setting workers.engine (HOSO_ENGINE): \"gpu\" must be native or stand-in"),
+            ("[workers]\nlease_secs = 10\nheartbeat_secs = 10", &[], "setting workers.heartbeat_secs (HOSO_HEARTBEAT_SECS): 10 must be shorter"),
+            ("", &[("HOSO_LISTEN", "localhost")], "setting server.listen (HOSO_LISTEN)"),
+            ("", &[("HOSO_MAX_PAGES", "0")], "setting limits.max_pages (HOSO_MAX_PAGES): must be greater than zero"),
+            ("[workers]\nconcurency = 2", &[], "unknown field `concurency`"),
+            ("[database\nurl = 1", &[], "is not valid"),
+        ];
+        for (file, env, expected) in cases {
+            let message = error(file, env);
+            assert!(message.contains(expected), "{file:?} {env:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn a_missing_config_file_is_named() {
+        let overrides = Overrides {
+            config: Some(PathBuf::from("/nonexistent/hoso.toml")),
+            ..Overrides::default()
+        };
+        let err = Settings::load(&overrides, &MapEnv(HashMap::new())).unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with("cannot read the config file /nonexistent/hoso.toml"));
+    }
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact_url("postgres://hoso:s3cret@db:5432/hoso"),
+            "postgres://hoso:***@db:5432/hoso"
+        );
+        assert_eq!(
+            redact_url("postgres://postgres@127.0.0.1/x"),
+            "postgres://postgres@127.0.0.1/x"
+        );
+    }
+}
