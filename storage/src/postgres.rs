@@ -37,6 +37,11 @@ const DEAD_JOB_SWEEP_MS: i64 = 1_000;
 #[derive(Debug, Clone)]
 pub struct PgCatalog {
     pool: PgPool,
+    /// Connections whose commits do not wait for the WAL flush, for claims and lease
+    /// extensions only. Losing one in a database crash is harmless: the job simply looks
+    /// unclaimed again, and every completion, which does wait for the flush, also makes
+    /// durable all that came before it.
+    async_commit: PgPool,
     policy: QueuePolicy,
     wakeups: Arc<Wakeups>,
 }
@@ -78,6 +83,10 @@ impl PgCatalog {
     pub async fn connect(url: &str, pool: PgPoolSettings) -> Result<Self, CatalogError> {
         let options = PgConnectOptions::from_str(url)
             .map_err(|e| CatalogError::Backend(format!("bad database url: {e}")))?;
+        let async_commit = PgPoolOptions::new()
+            .max_connections(pool.max_connections)
+            .acquire_timeout(pool.connect_timeout)
+            .connect_lazy_with(options.clone().options([("synchronous_commit", "off")]));
         let pool = PgPoolOptions::new()
             .max_connections(pool.max_connections)
             .acquire_timeout(pool.connect_timeout)
@@ -90,6 +99,7 @@ impl PgCatalog {
             .map_err(|e| CatalogError::Backend(format!("migrating postgresql: {e}")))?;
         Ok(Self {
             pool,
+            async_commit,
             policy: QueuePolicy::default(),
             wakeups: Arc::default(),
         })
@@ -159,7 +169,7 @@ impl PgCatalog {
         let row = sqlx::query(CLAIM)
             .bind(owner)
             .bind(lease.as_millis() as i64)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.async_commit)
             .await
             .map_err(db)?;
         row.map(|r| {
@@ -456,7 +466,7 @@ impl Catalog for PgCatalog {
         .bind(job.id)
         .bind(job.attempt as i64)
         .bind(lease.as_millis() as i64)
-        .execute(&self.pool)
+        .execute(&self.async_commit)
         .await
         .map_err(db)?
         .rows_affected();

@@ -16,7 +16,8 @@ const ACCESS_KEY: &str = "hoso-test-access-key";
 const SECRET_KEY: &str = "hoso-test-secret-key-0123456789";
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The s3s-fs binary: `HOSO_S3S_FS`, else the tool cache, else `PATH`.
+/// The s3s-fs binary: `HOSO_S3S_FS`, else the tool cache (`HOSO_TOOLS_DIR`, else
+/// `~/.cache/hoso-tools`), else `PATH`.
 pub fn s3s_fs_binary() -> PathBuf {
     if let Some(path) = std::env::var_os("HOSO_S3S_FS") {
         let path = PathBuf::from(path);
@@ -26,6 +27,13 @@ pub fn s3s_fs_binary() -> PathBuf {
             path.display()
         );
         return path;
+    }
+    // The same place scripts/ensure-s3s.sh installs to.
+    if let Some(tools) = std::env::var_os("HOSO_TOOLS_DIR") {
+        let cached = Path::new(&tools).join("bin/s3s-fs");
+        if cached.is_file() {
+            return cached;
+        }
     }
     if let Some(home) = std::env::var_os("HOME") {
         let cached = Path::new(&home).join(CACHED_BINARY);

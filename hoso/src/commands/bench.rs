@@ -13,14 +13,19 @@ use hoso_storage::PgCatalog;
 use crate::config::{Database, Settings};
 
 pub async fn queue(settings: Settings, jobs: usize, workers: &[usize]) -> anyhow::Result<ExitCode> {
-    let Database::Postgres { url, .. } = &settings.database else {
+    let Database::Postgres {
+        url,
+        max_connections,
+    } = &settings.database
+    else {
         anyhow::bail!(
             "the queue benchmark measures the postgresql queue: set database.url (HOSO_DATABASE_URL)"
         );
     };
-    let most = workers.iter().copied().max().unwrap_or(1).max(1);
+    // The pool a worker process would have (database.max_connections), so that the
+    // figures are those of the configuration that runs in production.
     let pool = PgPoolSettings {
-        max_connections: most as u32 + 2,
+        max_connections: *max_connections,
         ..PgPoolSettings::default()
     };
     let catalog = Arc::new(
