@@ -64,6 +64,10 @@ pub enum Command {
         #[arg(long)]
         no_workers: bool,
     },
+    /// The page engine's child process (internal): reads files from stdin, answers pages
+    /// on stdout. Workers start it; it is not for people.
+    #[command(hide = true)]
+    EngineChild,
     /// Measure hoso's parts; see BENCHMARKS.md.
     Bench {
         #[command(subcommand)]

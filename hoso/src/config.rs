@@ -88,6 +88,9 @@ struct FileLimits {
     max_pages: Option<u32>,
     max_pixels_per_page: Option<u64>,
     ocr_timeout_ms: Option<u64>,
+    file_timeout_ms: Option<u64>,
+    page_timeout_ms: Option<u64>,
+    engine_memory_bytes: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -317,8 +320,45 @@ impl Settings {
                 "limits.ocr_timeout_ms",
                 "HOSO_OCR_TIMEOUT_MS",
             )?,
+            file_timeout_ms: positive(
+                pick(
+                    env,
+                    "HOSO_FILE_TIMEOUT_MS",
+                    "limits.file_timeout_ms",
+                    file.limits.file_timeout_ms,
+                )?
+                .unwrap_or(defaults.file_timeout_ms),
+                "limits.file_timeout_ms",
+                "HOSO_FILE_TIMEOUT_MS",
+            )?,
+            page_timeout_ms: positive(
+                pick(
+                    env,
+                    "HOSO_PAGE_TIMEOUT_MS",
+                    "limits.page_timeout_ms",
+                    file.limits.page_timeout_ms,
+                )?
+                .unwrap_or(defaults.page_timeout_ms),
+                "limits.page_timeout_ms",
+                "HOSO_PAGE_TIMEOUT_MS",
+            )?,
+            engine_memory_bytes: pick(
+                env,
+                "HOSO_ENGINE_MEMORY_BYTES",
+                "limits.engine_memory_bytes",
+                file.limits.engine_memory_bytes,
+            )?
+            .unwrap_or(defaults.engine_memory_bytes),
             ..defaults
         };
+        // Below this the engines cannot even load their models.
+        if limits.engine_memory_bytes < 256 * 1024 * 1024 {
+            return Err(invalid(
+                "limits.engine_memory_bytes",
+                "HOSO_ENGINE_MEMORY_BYTES",
+                "must be at least 256 MiB (268435456)",
+            ));
+        }
         let listen = overrides
             .listen
             .clone()

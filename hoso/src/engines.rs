@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use hoso_pipeline::ports::PageEngine;
 use hoso_workers::pool::EngineFactory;
-use hoso_workers::{EngineConfig, LocalPageEngine, StandInEngine};
+use std::process::ExitCode;
+
+use hoso_workers::supervised::{protocol_stdout, serve_child};
+use hoso_workers::{ChildCommand, EngineConfig, LocalPageEngine, StandInEngine, SupervisedEngine};
 
 use crate::config::{EngineKind, Workers};
 
@@ -34,13 +37,36 @@ pub fn factory(workers: &Workers) -> EngineFactory {
         let delay = workers.stand_in;
         return Arc::new(move || Ok(Box::new(StandInEngine { delay }) as Box<dyn PageEngine>));
     }
-    let ocr_languages = &workers.ocr_languages;
-    let config = EngineConfig {
-        ocr_languages: ocr_languages.to_string(),
+    // PDFium and Tesseract run in a child process per worker: a file that crashes or
+    // hangs them fails its own job, and the worker carries on with a fresh child.
+    let command = match std::env::current_exe() {
+        Ok(program) => ChildCommand {
+            program,
+            args: vec![
+                "--ocr-languages".to_string(),
+                workers.ocr_languages.clone(),
+                "engine-child".to_string(),
+            ],
+            env: vec![
+                ("OMP_THREAD_LIMIT".to_string(), "1".to_string()),
+                // A crash report should carry the panic message, not a backtrace.
+                ("RUST_BACKTRACE".to_string(), "0".to_string()),
+            ],
+        },
+        Err(e) => {
+            let message = format!("cannot find the hoso binary to start the page engine: {e}");
+            return Arc::new(move || Err(message.clone()));
+        }
     };
-    Arc::new(move || {
-        LocalPageEngine::new(&config)
-            .map(|e| Box::new(e) as Box<dyn PageEngine>)
-            .map_err(|e| e.to_string())
-    })
+    Arc::new(move || Ok(Box::new(SupervisedEngine::new(command.clone())) as Box<dyn PageEngine>))
+}
+
+/// `hoso engine-child`: the native page engine serving its parent over stdin and stdout.
+pub fn run_child(ocr_languages: &str) -> anyhow::Result<ExitCode> {
+    let output = protocol_stdout()?;
+    let mut engine = LocalPageEngine::new(&EngineConfig {
+        ocr_languages: ocr_languages.to_string(),
+    })?;
+    serve_child(&mut engine, std::io::stdin().lock(), output)?;
+    Ok(ExitCode::SUCCESS)
 }

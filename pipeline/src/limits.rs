@@ -1,5 +1,5 @@
 /// Bounds checked before expensive work, so hostile or oversized files fail fast and clearly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     pub max_file_bytes: u64,
     pub max_pages: u32,
@@ -9,6 +9,14 @@ pub struct Limits {
     pub render_dpi: u32,
     /// Longest OCR of one page; an ordinary A4 page takes one or two seconds.
     pub ocr_timeout_ms: u64,
+    /// Longest the page engine may take over a whole file, whatever it is doing.
+    pub file_timeout_ms: u64,
+    /// Longest the page engine may go without finishing a page: a parser or renderer that
+    /// hangs is stopped here, not only OCR.
+    pub page_timeout_ms: u64,
+    /// Address space of the process that reads a file (rasteriser and OCR): a file that
+    /// needs more fails alone instead of exhausting the machine.
+    pub engine_memory_bytes: u64,
 }
 
 impl Default for Limits {
@@ -20,6 +28,10 @@ impl Default for Limits {
             max_pixels_per_page: 60_000_000,
             render_dpi: 300,
             ocr_timeout_ms: 120_000,
+            // A 500-page dossier at two or three seconds a page.
+            file_timeout_ms: 30 * 60 * 1000,
+            page_timeout_ms: 180_000,
+            engine_memory_bytes: 2 * 1024 * 1024 * 1024,
         }
     }
 }

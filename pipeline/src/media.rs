@@ -1,7 +1,8 @@
 use std::fmt;
 
 /// The file formats hoso accepts, always decided from the bytes, never from the file name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum MediaType {
     Pdf,
     Jpeg,

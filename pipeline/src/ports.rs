@@ -81,7 +81,8 @@ pub trait ObjectStore: Send + Sync {
     async fn list(&self, prefix: &str) -> Result<Vec<String>, StoreError>;
 }
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PageError {
     #[error("the file is not a readable {media}: {detail}")]
     Unreadable { media: MediaType, detail: String },
@@ -100,13 +101,27 @@ pub enum PageError {
     OcrTimeout { page: u32, limit_ms: u64 },
     #[error("the ocr engine failed on page {page}: {detail}")]
     Engine { page: u32, detail: String },
+    #[error("the page engine crashed on this file ({detail})")]
+    Crashed { detail: String },
+    #[error("the page engine needed more than its memory limit of {limit_mib} MiB for this file")]
+    OutOfMemory { limit_mib: u64 },
+    #[error("reading the file took longer than its limit of {limit_ms} ms")]
+    FileTimeout { limit_ms: u64 },
+    #[error("the page engine made no progress for {limit_ms} ms after {pages_done} page(s)")]
+    Stalled { pages_done: u32, limit_ms: u64 },
+    #[error("the page engine could not start: {detail}")]
+    EngineStart { detail: String },
 }
 
 impl PageError {
     /// Permanent errors come from the file itself: retrying cannot help. A page that
-    /// exhausts the generous OCR limit is taken to be hostile, not unlucky.
+    /// exhausts the generous OCR limit, or a file that crashes or hangs the native
+    /// libraries, is taken to be hostile, not unlucky.
     pub fn is_permanent(&self) -> bool {
-        !matches!(self, PageError::Engine { .. })
+        !matches!(
+            self,
+            PageError::Engine { .. } | PageError::EngineStart { .. }
+        )
     }
 }
 

@@ -10,7 +10,9 @@ pub mod pool;
 pub mod qr;
 mod raster;
 pub mod stand_in;
+pub mod supervised;
 
 pub use engine::{EngineConfig, EngineError, LocalPageEngine};
 pub use pool::{PoolEvent, PoolOptions, WorkerPool};
 pub use stand_in::StandInEngine;
+pub use supervised::{ChildCommand, SupervisedEngine};

@@ -5,13 +5,11 @@ use anyhow::Context;
 use hoso_pipeline::ports::ObjectKey;
 use hoso_pipeline::service::{analyse, display_name};
 use hoso_pipeline::ContentHash;
-use hoso_workers::{EngineConfig, LocalPageEngine};
 
 use crate::config::Settings;
 
 /// Stores the original, then runs every page stage in this process and prints the result.
 pub async fn run(settings: Settings, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    let ocr_languages = settings.workers.ocr_languages.clone();
     let embedded = super::open(settings).await?;
     let service = &embedded.service;
     let file_name = display_name(&file.to_string_lossy());
@@ -24,12 +22,19 @@ pub async fn run(settings: Settings, file: &Path, json: bool) -> anyhow::Result<
         .put(&ObjectKey::original(&hash), &bytes)
         .await?;
 
-    let config = EngineConfig { ocr_languages };
+    let engines = embedded.engines();
     let limits = *service.limits();
     let name = file_name.clone();
     let (result, _pages) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        let mut engine = LocalPageEngine::new(&config)?;
-        Ok(analyse(&mut engine, &hash, &name, media, &bytes, &limits)?)
+        let mut engine = engines().map_err(anyhow::Error::msg)?;
+        Ok(analyse(
+            engine.as_mut(),
+            &hash,
+            &name,
+            media,
+            &bytes,
+            &limits,
+        )?)
     })
     .await
     .context("the page engine stopped")??;

@@ -48,6 +48,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => eval::run(&settings, dir, workers, json).await,
         Command::Worker { concurrency, drain } => worker::run(settings, concurrency, drain).await,
         Command::Serve { no_workers, .. } => serve::run(settings, no_workers).await,
+        Command::EngineChild => crate::engines::run_child(&settings.workers.ocr_languages),
         Command::Bench {
             what: BenchCommand::Queue { jobs, ref workers },
         } => bench::queue(settings, jobs, workers).await,
