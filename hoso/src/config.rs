@@ -91,6 +91,7 @@ struct FileLimits {
     file_timeout_ms: Option<u64>,
     page_timeout_ms: Option<u64>,
     engine_memory_bytes: Option<u64>,
+    render_dpi: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -349,8 +350,22 @@ impl Settings {
                 file.limits.engine_memory_bytes,
             )?
             .unwrap_or(defaults.engine_memory_bytes),
+            render_dpi: pick(
+                env,
+                "HOSO_RENDER_DPI",
+                "limits.render_dpi",
+                file.limits.render_dpi,
+            )?
+            .unwrap_or(defaults.render_dpi),
             ..defaults
         };
+        if !(50..=600).contains(&limits.render_dpi) {
+            return Err(invalid(
+                "limits.render_dpi",
+                "HOSO_RENDER_DPI",
+                "must be between 50 and 600",
+            ));
+        }
         // Below this the engines cannot even load their models.
         if limits.engine_memory_bytes < 256 * 1024 * 1024 {
             return Err(invalid(

@@ -104,7 +104,7 @@ impl LocalPageEngine {
                 PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::PasswordError) => {
                     PageError::Encrypted
                 }
-                other => unreadable(other.to_string()),
+                other => unreadable(describe_load_error(&other)),
             })?;
         let count = document.pages().len() as u32;
         if count == 0 {
@@ -232,5 +232,24 @@ impl PageEngine for LocalPageEngine {
             self.ocr.languages(),
             env!("CARGO_PKG_VERSION")
         )
+    }
+}
+
+/// PDFium's reasons for refusing a document, in words a clerk can act on.
+fn describe_load_error(e: &PdfiumError) -> String {
+    match e {
+        PdfiumError::PdfiumLibraryInternalError(internal) => match internal {
+            PdfiumInternalError::FormatError => {
+                "it is damaged beyond repair (pdfium cannot parse its structure)".to_string()
+            }
+            PdfiumInternalError::SecurityError => {
+                "its security handler is not supported".to_string()
+            }
+            PdfiumInternalError::FileError => "pdfium cannot read its bytes".to_string(),
+            PdfiumInternalError::PageError => "a page cannot be loaded".to_string(),
+            PdfiumInternalError::PasswordError => "it needs a password".to_string(),
+            PdfiumInternalError::Unknown => "pdfium refused it without a reason".to_string(),
+        },
+        other => format!("pdfium refused it: {other}"),
     }
 }
