@@ -63,7 +63,9 @@ struct MemCatalog {
 }
 
 fn unused<T>() -> Result<T, CatalogError> {
-    Err(CatalogError::Backend("not part of the upload path".to_string()))
+    Err(CatalogError::Backend(
+        "not part of the upload path".to_string(),
+    ))
 }
 
 #[async_trait]
@@ -149,7 +151,11 @@ fn check_display_name(raw: &str) -> String {
     assert!(d != "." && d != "..", "{raw:?} -> {d:?}");
     assert!(!d.contains(['/', '\\', '\0']), "{raw:?} -> {d:?}");
     assert!(!d.chars().any(char::is_control), "{raw:?} -> {d:?}");
-    assert!(d.chars().count() <= 255, "{raw:?} -> {} chars", d.chars().count());
+    assert!(
+        d.chars().count() <= 255,
+        "{raw:?} -> {} chars",
+        d.chars().count()
+    );
     assert_eq!(d.trim(), d, "{raw:?} -> {d:?}");
     assert_eq!(display_name(&d), d, "not a fixed point: {raw:?} -> {d:?}");
     // The name is a label taken from the last path component, never a path.
@@ -178,7 +184,11 @@ fn check_sniff(bytes: &[u8]) -> Option<MediaType> {
     if let Some(m) = m {
         let mut longer = bytes.to_vec();
         longer.extend_from_slice(b"\x89PNG\r\n\x1a\n%PDF-");
-        assert_eq!(MediaType::sniff(&longer), Some(m), "appending changed the format");
+        assert_eq!(
+            MediaType::sniff(&longer),
+            Some(m),
+            "appending changed the format"
+        );
         assert_eq!(MediaType::from_mime(m.as_mime()), Some(m));
     }
     m

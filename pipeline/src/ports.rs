@@ -33,12 +33,16 @@ impl ObjectKey {
 pub enum DerivativeKind {
     /// Every page's words and boxes as JSON, so extraction can be re-run without OCR.
     PageText,
+    /// The file's pages with the words read from them as an invisible text layer, so that
+    /// any PDF reader can search and copy them.
+    SearchablePdf,
 }
 
 impl DerivativeKind {
     fn file_name(&self) -> &'static str {
         match self {
             DerivativeKind::PageText => "pages.json",
+            DerivativeKind::SearchablePdf => "searchable.pdf",
         }
     }
 }
@@ -111,6 +115,8 @@ pub enum PageError {
     Stalled { pages_done: u32, limit_ms: u64 },
     #[error("the page engine could not start: {detail}")]
     EngineStart { detail: String },
+    #[error("cannot build the searchable pdf: {detail}")]
+    Searchable { detail: String },
 }
 
 impl PageError {
@@ -137,6 +143,19 @@ pub trait PageEngine: Send {
         limits: &Limits,
         on_page: &mut dyn FnMut(PageText),
     ) -> Result<u32, PageError>;
+
+    /// Builds the searchable PDF of a file whose pages were read: the original page
+    /// images with `pages`' words as an invisible text layer. `None` from engines that
+    /// make none.
+    fn searchable_pdf(
+        &mut self,
+        _media: MediaType,
+        _bytes: &[u8],
+        _pages: &[PageText],
+        _limits: &Limits,
+    ) -> Result<Option<Vec<u8>>, PageError> {
+        Ok(None)
+    }
 
     /// Names and versions of the engines, recorded as provenance of every result.
     fn describe(&self) -> String;

@@ -130,11 +130,13 @@ impl Service {
 pub fn display_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
     let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
-    let trimmed = cleaned.trim();
-    if trimmed.is_empty() || trimmed == "." || trimmed == ".." {
+    // Cut to length before the checks: a cut can end on spaces, or leave just `.` or `..`.
+    let short: String = cleaned.trim().chars().take(255).collect();
+    let name = short.trim_end();
+    if name.is_empty() || name == "." || name == ".." {
         "unnamed".to_string()
     } else {
-        trimmed.chars().take(255).collect()
+        name.to_string()
     }
 }
 
@@ -181,6 +183,21 @@ mod tests {
         ];
         for (raw, expected) in cases {
             assert_eq!(display_name(raw), expected, "{raw:?}");
+        }
+    }
+
+    /// Found by `fuzz/` (target `upload`): cutting a long name to 255 characters could end
+    /// it on spaces, so the label kept trailing blanks and changed when cleaned again;
+    /// a cut could also leave only `.` or `..`.
+    #[test]
+    fn fuzz_regression_long_names_are_cut_then_checked() {
+        let long = format!("{}{}x", "\u{fffd}".repeat(254), " ".repeat(40));
+        assert_eq!(display_name(&long), "\u{fffd}".repeat(254));
+        assert_eq!(display_name(&format!(".{}x", " ".repeat(300))), "unnamed");
+        assert_eq!(display_name(&format!("..{}x", " ".repeat(300))), "unnamed");
+        for raw in [long.as_str(), "a/b/ c ", "x\0y", "../../etc/passwd"] {
+            let once = display_name(raw);
+            assert_eq!(display_name(&once), once, "{raw:?}");
         }
     }
 }

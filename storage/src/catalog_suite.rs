@@ -78,6 +78,7 @@ pub async fn run(c: &dyn Catalog) {
     failures_retry_then_stick(c).await;
     released_jobs_run_again(c).await;
     a_job_that_kills_every_worker_fails(c).await;
+    hostile_text_round_trips(c).await;
 }
 
 async fn drain_claims(c: &dyn Catalog) {
@@ -347,4 +348,107 @@ async fn a_job_that_kills_every_worker_fails(c: &dyn Catalog) {
         c.original(&hash).await.unwrap().unwrap().status,
         OriginalStatus::Failed
     );
+}
+
+/// Names and text that would break a query built by pasting strings together. Every one
+/// passes `display_name` (no path separator or control character reaches the catalog
+/// through an upload; the pipeline's tests cover that), except the backslashes, which
+/// other callers may still store. No NUL: PostgreSQL's TEXT cannot hold one, and
+/// `display_name` strips it before a name gets here.
+pub const HOSTILE_TEXT: &[&str] = &[
+    "'; DROP TABLE originals; --.pdf",
+    "\" OR 1=1 --.jpg",
+    "x' OR 'x'='x",
+    "Robert'); DROP TABLE jobs;--",
+    "a\\b\\\\c\\'.png",
+    "100%_done_%%.tif",
+    "$1 $$ ?1 :name @p1 ?",
+    "/* comment */ UNION SELECT sha256 FROM originals --",
+    "hồ sơ 📄 ﷽ Ǆ.pdf",
+    "\u{202e}fdp.exe",
+    "line\u{2028}separator",
+    "'",
+    "''",
+    "\\",
+];
+
+/// Stored text comes back exactly, and the tables stay whole, whatever the text holds.
+async fn hostile_text_round_trips(c: &dyn Catalog) {
+    let before = c.originals().await.unwrap();
+    let docs_before = c.documents().await.unwrap().len();
+    let mut mine = BTreeMap::new();
+    for (i, name) in HOSTILE_TEXT.iter().enumerate() {
+        let hash = ContentHash::of(format!("hostile {i}").as_bytes());
+        let original = NewOriginal {
+            file_name: name.to_string(),
+            ..new_original(&hash)
+        };
+        assert_eq!(
+            c.register_original(&original).await.unwrap(),
+            Registration::New,
+            "{name:?}"
+        );
+        let rec = c.original(&hash).await.unwrap().expect("registered");
+        assert_eq!(rec.file_name, *name);
+        mine.insert(hash, *name);
+    }
+
+    // Every job runs; its results carry the same text in every column they fill.
+    let mut completed = 0;
+    while let Some(job) = c.claim_job("w'; --", LEASE).await.unwrap() {
+        let name = *mine.get(&job.hash).expect("only these jobs are claimable");
+        assert_eq!(job.file_name, name);
+        let mut result = result_for(&job.hash);
+        result.source.file_name = name.to_string();
+        let doc = &mut result.documents[0];
+        doc.warnings = vec![name.to_string()];
+        for field in doc.fields.values_mut() {
+            field.value = name.to_string();
+            for e in &mut field.evidence {
+                e.raw = name.to_string();
+            }
+        }
+        c.complete_job(&job, &result, name).await.unwrap();
+        let docs = c.documents_of(&job.hash).await.unwrap();
+        assert_eq!(docs.len(), 2, "{name:?}");
+        assert_eq!(docs[0].document, result.documents[0], "{name:?}");
+        assert_eq!(docs[0].file_name, name);
+        assert_eq!(docs[0].producer, name);
+        let one = c.document(&docs[0].id).await.unwrap().expect("by id");
+        assert_eq!(one.document.fields["full_name"].value, name);
+        // The text as an id finds nothing, and matches nothing by pattern.
+        assert!(c.document(name).await.unwrap().is_none(), "{name:?}");
+        completed += 1;
+    }
+    assert_eq!(completed, HOSTILE_TEXT.len());
+
+    // The tables are all still there, with everything they held before.
+    let after = c.originals().await.unwrap();
+    assert_eq!(after.len(), before.len() + HOSTILE_TEXT.len());
+    for old in &before {
+        assert!(after
+            .iter()
+            .any(|o| o.hash == old.hash && o.file_name == old.file_name));
+    }
+    for (hash, name) in &mine {
+        let rec = after.iter().find(|o| o.hash == *hash).expect("listed");
+        assert_eq!(rec.file_name, *name);
+        assert_eq!(rec.status, OriginalStatus::Processed);
+        assert_eq!(c.attempts(hash).await.unwrap().len(), 1);
+    }
+    assert_eq!(
+        c.documents().await.unwrap().len(),
+        docs_before + 2 * HOSTILE_TEXT.len()
+    );
+    for id in ["%", "_", "' OR '1'='1", "*"] {
+        assert!(c.document(id).await.unwrap().is_none(), "{id:?}");
+    }
+    let counts = c.queue_counts().await.unwrap();
+    assert_eq!(counts.running, 0);
+    let plain = ContentHash::of(b"after the hostile names");
+    assert_eq!(
+        c.register_original(&new_original(&plain)).await.unwrap(),
+        Registration::New
+    );
+    drain_claims(c).await;
 }

@@ -27,12 +27,7 @@ impl LocalObjectStore {
         // Keys are built from hashes, but the store still refuses anything that could
         // climb out of its root.
         let k = key.as_str();
-        let safe = !k.is_empty()
-            && !k.starts_with('/')
-            && k.split('/')
-                .all(|part| !part.is_empty() && part != "." && part != "..")
-            && !k.contains(['\\', '\0']);
-        if !safe {
+        if !is_contained_key(k) {
             return Err(StoreError::Backend {
                 key: k.to_string(),
                 detail: "invalid object key".to_string(),
@@ -40,6 +35,16 @@ impl LocalObjectStore {
         }
         Ok(self.root.join(k))
     }
+}
+
+/// Whether `k`, joined to the root, names a file inside it: relative, `/`-separated,
+/// without empty, `.` or `..` segments, backslashes (a separator elsewhere) or NUL.
+fn is_contained_key(k: &str) -> bool {
+    !k.is_empty()
+        && !k.starts_with('/')
+        && k.split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+        && !k.contains(['\\', '\0'])
 }
 
 fn backend(key: &ObjectKey, e: impl ToString) -> StoreError {
@@ -213,6 +218,62 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         assert_eq!(names, vec![hash.to_hex()]);
+    }
+
+    #[test]
+    fn keys_that_climb_out_of_the_root_are_refused() {
+        let hash = hoso_pipeline::ContentHash::of(b"x");
+        for key in [
+            ObjectKey::original(&hash),
+            ObjectKey::derivative(&hash, hoso_pipeline::ports::DerivativeKind::PageText),
+        ] {
+            assert!(is_contained_key(key.as_str()), "{}", key.as_str());
+        }
+        for bad in [
+            "",
+            "../../etc/passwd",
+            "..",
+            ".",
+            "originals/../../etc/passwd",
+            "originals/ab/..",
+            "originals/./ab",
+            "/etc/passwd",
+            "//etc/passwd",
+            "originals//ab",
+            "originals/ab/",
+            "C:\\Windows\\x",
+            "..\\..\\etc\\passwd",
+            "originals\\..\\x",
+            "a\0b",
+            "originals/ab/x\0",
+        ] {
+            assert!(!is_contained_key(bad), "{bad:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn list_refuses_prefixes_that_climb_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalObjectStore::open(dir.path().join("objects")).unwrap();
+        std::fs::write(dir.path().join("outside"), b"secret").unwrap();
+        for bad in [
+            "../",
+            "../outside",
+            "/etc/",
+            "/",
+            "a/../../",
+            "..\\x/",
+            "x\0/y",
+        ] {
+            assert!(store.list(bad).await.is_err(), "{bad:?}");
+        }
+        // An odd last segment is only matched as text, never walked.
+        for harmless in ["..", "%", "' OR 1=1", "originals/.."] {
+            assert!(
+                store.list(harmless).await.unwrap().is_empty(),
+                "{harmless:?}"
+            );
+        }
     }
 
     #[tokio::test]

@@ -136,7 +136,7 @@ impl LocalPageEngine {
             if let Some(image) = scan {
                 // The scan's own resolution, from its pixels over the page's inches.
                 let dpi = (image.width() as f32 / w_in).round().max(1.0) as u32;
-                let gray = raster::to_gray(&image);
+                let gray = raster::to_gray(&image, dpi);
                 drop(image);
                 tracing::debug!(page = number, dpi, "embedded scan taken as is");
                 on_page(self.ocr_page(number, &gray, dpi, limits)?);
@@ -158,7 +158,7 @@ impl LocalPageEngine {
                 .map_err(|e| unreadable(format!("page {number} does not render: {e}")))?;
             // The BGRA bitmap and the RGBA image are each 4 bytes a pixel: free both before OCR.
             drop(bitmap);
-            let gray = raster::to_gray(&image);
+            let gray = raster::to_gray(&image, limits.render_dpi);
             drop(image);
             tracing::debug!(
                 page = number,
@@ -181,7 +181,7 @@ impl LocalPageEngine {
     ) -> Result<u32, PageError> {
         let decode_started = Instant::now();
         let image = raster::decode_image(media, bytes, limits)?;
-        let gray = raster::to_gray(&image);
+        let gray = raster::to_gray(&image, ASSUMED_IMAGE_DPI);
         drop(image);
         tracing::debug!(
             decode_ms = decode_started.elapsed().as_millis() as u64,
@@ -223,6 +223,17 @@ impl PageEngine for LocalPageEngine {
                 self.read_single_image(media, bytes, limits, on_page)
             }
         }
+    }
+
+    fn searchable_pdf(
+        &mut self,
+        media: MediaType,
+        bytes: &[u8],
+        pages: &[PageText],
+        _limits: &Limits,
+    ) -> Result<Option<Vec<u8>>, PageError> {
+        let _ = (media, bytes, pages); // SEARCHABLE-PENDING
+        Ok(None)
     }
 
     fn describe(&self) -> String {

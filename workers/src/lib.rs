@@ -9,6 +9,8 @@ pub mod pdf;
 pub mod pool;
 pub mod qr;
 mod raster;
+pub mod searchable;
+pub mod stamps;
 pub mod stand_in;
 pub mod supervised;
 

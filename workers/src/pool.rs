@@ -98,7 +98,14 @@ struct EngineRequest {
     reply: oneshot::Sender<EngineReply>,
 }
 
-type EngineReply = Result<(ExtractionResult, Vec<PageText>, String), EngineFailure>;
+struct EngineOutput {
+    result: ExtractionResult,
+    pages: Vec<PageText>,
+    searchable_pdf: Option<Vec<u8>>,
+    producer: String,
+}
+
+type EngineReply = Result<EngineOutput, EngineFailure>;
 
 #[derive(Debug)]
 enum EngineFailure {
@@ -286,11 +293,22 @@ impl WorkerPool {
                 .await;
         };
         match reply {
-            Ok((result, pages, producer)) => {
+            Ok(EngineOutput {
+                result,
+                pages,
+                searchable_pdf,
+                producer,
+            }) => {
                 let pages_key = ObjectKey::derivative(&job.hash, DerivativeKind::PageText);
                 let pages_json = serde_json_bytes(&pages);
                 if let Err(e) = self.store.replace(&pages_key, &pages_json).await {
                     return self.fail(job, &e.to_string(), false).await;
+                }
+                if let Some(pdf) = searchable_pdf {
+                    let key = ObjectKey::derivative(&job.hash, DerivativeKind::SearchablePdf);
+                    if let Err(e) = self.store.replace(&key, &pdf).await {
+                        return self.fail(job, &e.to_string(), false).await;
+                    }
                 }
                 match self.complete(job, &result, &producer).await {
                     Err(CatalogError::LostLease { .. }) => {
@@ -408,15 +426,27 @@ fn spawn_engine_thread(
             }
             let Some(e) = engine.as_mut() else { continue };
             let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                analyse(
+                let (result, pages) = analyse(
                     e.as_mut(),
                     &req.job.hash,
                     &req.job.file_name,
                     req.job.media_type,
                     &req.bytes,
                     &req.limits,
-                )
-                .map(|(result, pages)| (result, pages, e.describe()))
+                )?;
+                // The searchable PDF is a convenience: without it the reading still counts.
+                let searchable_pdf = e
+                    .searchable_pdf(req.job.media_type, &req.bytes, &pages, &req.limits)
+                    .unwrap_or_else(|err| {
+                        tracing::warn!(job = req.job.id, error = %err, "no searchable pdf");
+                        None
+                    });
+                Ok(EngineOutput {
+                    result,
+                    pages,
+                    searchable_pdf,
+                    producer: e.describe(),
+                })
             }));
             let reply = match outcome {
                 Ok(Ok(ok)) => Ok(ok),

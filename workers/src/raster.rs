@@ -55,9 +55,10 @@ pub fn decode_image(
     reader.decode().map_err(unreadable)
 }
 
-/// Tesseract binarises internally; it wants 8-bit luminance.
-pub fn to_gray(image: &DynamicImage) -> GrayImage {
-    image.to_luma8()
+/// Tesseract binarises internally; it wants 8-bit luminance, here with red seals lifted
+/// off (see `stamps`).
+pub fn to_gray(image: &DynamicImage, dpi: u32) -> GrayImage {
+    crate::stamps::gray_without_seals(image, dpi)
 }
 
 /// Counts the pages (image file directories) of a TIFF without decoding any pixels,

@@ -27,21 +27,54 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// Lines of the child's stderr kept to explain a crash.
 const STDERR_TAIL: usize = 20;
 
+/// A header line; the file's bytes follow it, exactly `bytes` of them.
 #[derive(Debug, Serialize, Deserialize)]
-struct Request {
-    media: MediaType,
-    limits: Limits,
-    /// The file's bytes follow the header line, exactly this many.
-    bytes: u64,
+#[serde(rename_all = "snake_case")]
+enum Request {
+    /// Read every page.
+    Read {
+        media: MediaType,
+        limits: Limits,
+        bytes: u64,
+    },
+    /// Build the searchable PDF of a file whose pages were read.
+    Searchable {
+        media: MediaType,
+        limits: Limits,
+        bytes: u64,
+        pages: Vec<PageText>,
+    },
+}
+
+impl Request {
+    fn bytes(&self) -> u64 {
+        match self {
+            Request::Read { bytes, .. } | Request::Searchable { bytes, .. } => *bytes,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum Reply {
-    Ready { engine: String },
+    Ready {
+        engine: String,
+    },
     Page(PageText),
-    Done { pages: u32 },
+    Done {
+        pages: u32,
+    },
     Failed(PageError),
+    /// The searchable PDF, base64: the protocol is lines of JSON.
+    Searchable {
+        pdf: Option<String>,
+    },
+}
+
+/// What the parent makes of one reply while a request is in progress.
+enum Step<T> {
+    Continue,
+    Finish(Result<T, PageError>),
 }
 
 /// How to start the child: a program and its arguments, typically the running binary with
@@ -324,14 +357,17 @@ fn confine(command: &mut Command, memory_limit: u64) {
     let _ = (command, memory_limit);
 }
 
-impl PageEngine for SupervisedEngine {
-    fn read_pages(
+impl SupervisedEngine {
+    /// Sends one request and feeds the replies to `on_reply` until it finishes, under the
+    /// file's and the page's time limits. A child that misbehaves in any way is killed and
+    /// replaced at the next request.
+    fn exchange<T>(
         &mut self,
-        media: MediaType,
+        request: &Request,
         bytes: &[u8],
         limits: &Limits,
-        on_page: &mut dyn FnMut(PageText),
-    ) -> Result<u32, PageError> {
+        on_reply: &mut dyn FnMut(Reply) -> Step<T>,
+    ) -> Result<T, PageError> {
         // A child started under another memory limit is replaced.
         if self
             .child
@@ -346,15 +382,10 @@ impl PageEngine for SupervisedEngine {
             Some(c) => c,
             None => self.spawn(limits.engine_memory_bytes)?,
         };
-        let request = Request {
-            media,
-            limits: *limits,
-            bytes: bytes.len() as u64,
-        };
         let started = Instant::now();
         let file_limit = Duration::from_millis(limits.file_timeout_ms);
         let page_limit = Duration::from_millis(limits.page_timeout_ms);
-        if Self::send(&mut child, &request, bytes).is_err() {
+        if Self::send(&mut child, request, bytes).is_err() {
             // The child died between files, or while reading this one.
             let why = child.death();
             return Err(PageError::Crashed { detail: why });
@@ -364,29 +395,26 @@ impl PageEngine for SupervisedEngine {
         loop {
             let file_left = file_limit.saturating_sub(started.elapsed());
             let page_left = page_limit.saturating_sub(last_progress.elapsed());
-            let wait = file_left.min(page_left);
-            match child.replies.recv_timeout(wait) {
-                Ok(Some(line)) => match serde_json::from_str::<Reply>(&line) {
-                    Ok(Reply::Page(page)) => {
+            match child.replies.recv_timeout(file_left.min(page_left)) {
+                Ok(Some(line)) => {
+                    let reply = match serde_json::from_str::<Reply>(&line) {
+                        Ok(Reply::Ready { .. }) | Err(_) => {
+                            child.kill();
+                            return Err(PageError::Crashed {
+                                detail: format!("unexpected output from the child: {line:.200}"),
+                            });
+                        }
+                        Ok(r) => r,
+                    };
+                    if matches!(reply, Reply::Page(_)) {
                         pages_done += 1;
                         last_progress = Instant::now();
-                        on_page(page);
                     }
-                    Ok(Reply::Done { pages }) => {
+                    if let Step::Finish(outcome) = on_reply(reply) {
                         self.child = Some(child);
-                        return Ok(pages);
+                        return outcome;
                     }
-                    Ok(Reply::Failed(e)) => {
-                        self.child = Some(child);
-                        return Err(e);
-                    }
-                    Ok(Reply::Ready { .. }) | Err(_) => {
-                        child.kill();
-                        return Err(PageError::Crashed {
-                            detail: format!("unexpected output from the child: {line:.200}"),
-                        });
-                    }
-                },
+                }
                 Ok(None) | Err(RecvTimeoutError::Disconnected) => {
                     let out_of_memory = child.ran_out_of_memory();
                     let why = child.death();
@@ -412,6 +440,66 @@ impl PageEngine for SupervisedEngine {
                 }
             }
         }
+    }
+}
+
+fn unexpected<T>(reply: &Reply) -> Step<T> {
+    Step::Finish(Err(PageError::Crashed {
+        detail: format!("the child answered out of turn: {reply:?}"),
+    }))
+}
+
+impl PageEngine for SupervisedEngine {
+    fn read_pages(
+        &mut self,
+        media: MediaType,
+        bytes: &[u8],
+        limits: &Limits,
+        on_page: &mut dyn FnMut(PageText),
+    ) -> Result<u32, PageError> {
+        let request = Request::Read {
+            media,
+            limits: *limits,
+            bytes: bytes.len() as u64,
+        };
+        self.exchange(&request, bytes, limits, &mut |reply| match reply {
+            Reply::Page(page) => {
+                on_page(page);
+                Step::Continue
+            }
+            Reply::Done { pages } => Step::Finish(Ok(pages)),
+            Reply::Failed(e) => Step::Finish(Err(e)),
+            other => unexpected(&other),
+        })
+    }
+
+    fn searchable_pdf(
+        &mut self,
+        media: MediaType,
+        bytes: &[u8],
+        pages: &[PageText],
+        limits: &Limits,
+    ) -> Result<Option<Vec<u8>>, PageError> {
+        use base64::Engine as _;
+        let request = Request::Searchable {
+            media,
+            limits: *limits,
+            bytes: bytes.len() as u64,
+            pages: pages.to_vec(),
+        };
+        self.exchange(&request, bytes, limits, &mut |reply| match reply {
+            Reply::Searchable { pdf: None } => Step::Finish(Ok(None)),
+            Reply::Searchable { pdf: Some(encoded) } => Step::Finish(
+                base64::engine::general_purpose::STANDARD
+                    .decode(encoded)
+                    .map(Some)
+                    .map_err(|e| PageError::Searchable {
+                        detail: format!("the child sent a damaged pdf: {e}"),
+                    }),
+            ),
+            Reply::Failed(e) => Step::Finish(Err(e)),
+            other => unexpected(&other),
+        })
     }
 
     fn describe(&self) -> String {
@@ -442,20 +530,38 @@ pub fn serve_child(
         }
         let request: Request = serde_json::from_str(header.trim_end())
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-        let mut bytes = vec![0u8; request.bytes as usize];
+        let mut bytes = vec![0u8; request.bytes() as usize];
         input.read_exact(&mut bytes)?;
-        let mut write_error = None;
-        let outcome = engine.read_pages(request.media, &bytes, &request.limits, &mut |page| {
-            if write_error.is_none() {
-                write_error = write_reply(&mut output, &Reply::Page(page)).err();
+        let last = match request {
+            Request::Read { media, limits, .. } => {
+                let mut write_error = None;
+                let outcome = engine.read_pages(media, &bytes, &limits, &mut |page| {
+                    if write_error.is_none() {
+                        write_error = write_reply(&mut output, &Reply::Page(page)).err();
+                    }
+                });
+                if let Some(e) = write_error {
+                    return Err(e);
+                }
+                match outcome {
+                    Ok(pages) => Reply::Done { pages },
+                    Err(e) => Reply::Failed(e),
+                }
             }
-        });
-        if let Some(e) = write_error {
-            return Err(e);
-        }
-        let last = match outcome {
-            Ok(pages) => Reply::Done { pages },
-            Err(e) => Reply::Failed(e),
+            Request::Searchable {
+                media,
+                limits,
+                pages,
+                ..
+            } => {
+                use base64::Engine as _;
+                match engine.searchable_pdf(media, &bytes, &pages, &limits) {
+                    Ok(pdf) => Reply::Searchable {
+                        pdf: pdf.map(|p| base64::engine::general_purpose::STANDARD.encode(p)),
+                    },
+                    Err(e) => Reply::Failed(e),
+                }
+            }
         };
         write_reply(&mut output, &last)?;
     }
@@ -575,7 +681,7 @@ mod tests {
             std::process::exit(if result.is_ok() { 0 } else { 3 });
         }
         let mut input = Vec::new();
-        let request = Request {
+        let request = Request::Read {
             media: MediaType::Png,
             limits: Limits::default(),
             bytes: 2,
@@ -621,7 +727,8 @@ mod tests {
         assert_eq!(good[0].words[0].text, "một", "pages cross the pipe intact");
         assert_eq!(engine.describe(), "scripted 1");
 
-        let cases: Vec<(&[u8], fn(&PageError) -> bool)> = vec![
+        type Expectation = fn(&PageError) -> bool;
+        let cases: Vec<(&[u8], Expectation)> = vec![
             (b"encrypted", |e| *e == PageError::Encrypted),
             (
                 b"abort",

@@ -9,8 +9,10 @@ use super::ids::fix_digit_token;
 
 static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     // Literal pattern, covered by the tests below. Group 1: the integer part with
-    // optional thousands separators; group 2: a currency word when one follows.
-    Regex::new(r"(?:^|[^0-9.,])([0-9]{1,3}(?:[., ][0-9]{3})+|[0-9]+)(?:[.,][0-9]{1,2}(?:[^0-9]|$))?\s*(dong|vnd|vnđ|d\b)?")
+    // optional thousands separators; group 2: a currency word when one follows. The
+    // decimals take no terminator: one would swallow a currency sign glued to them
+    // (`…,79đ`), and a digit after them already keeps a currency from matching.
+    Regex::new(r"(?:^|[^0-9.,])([0-9]{1,3}(?:[., ][0-9]{3})+|[0-9]+)(?:[.,][0-9]{1,2})?\s*(dong|vnd|vnđ|d\b)?")
         .expect("literal amount pattern")
 });
 
@@ -66,6 +68,21 @@ mod tests {
         assert_eq!(parse_money("Bằng chữ: Năm tỷ đồng"), None);
         assert_eq!(parse_money("3."), None);
         assert_eq!(parse_money("500000000 đồng"), Some(500_000_000));
+    }
+
+    /// Found by `fuzz/` (target `money`): decimals glued to the currency sign lost it.
+    #[test]
+    fn fuzz_regression_decimals_glued_to_the_currency_sign() {
+        assert_eq!(
+            parse_money(" 515279672554824084,79đ "),
+            Some(515_279_672_554_824_084)
+        );
+        assert_eq!(parse_money("5000000,00đ"), Some(5_000_000));
+        assert_eq!(parse_money("5000000,00 đ"), Some(5_000_000));
+        // Still: more than two decimals is not a decimal part, and a bare number
+        // without currency is not an amount.
+        assert_eq!(parse_money("5000000,001 đồng"), None);
+        assert_eq!(parse_money("5000000,00"), None);
     }
 
     #[test]

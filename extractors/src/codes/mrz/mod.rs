@@ -237,8 +237,19 @@ impl Mrz {
     }
 }
 
+/// The line as exactly 30 MRZ characters (anything else is a filler, so that the
+/// fixed positions below are byte positions too), with `ranges` read as numbers.
 fn numeric_positions(s: &str, ranges: &[std::ops::Range<usize>]) -> String {
-    let mut chars: Vec<char> = s.chars().collect();
+    let mut chars: Vec<char> = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_uppercase() || c.is_ascii_digit() {
+                c
+            } else {
+                '<'
+            }
+        })
+        .collect();
     chars.resize(30, '<');
     for r in ranges {
         let fixed = numeric(&chars[r.clone()].iter().collect::<String>());
@@ -383,6 +394,37 @@ mod tests {
             m.date_of_birth.map(|d| d.iso()).as_deref(),
             Some("1999-03-05")
         );
+    }
+
+    /// Found by `fuzz/` (target `mrz`): `MrzLine::text` is public, and decoding a line
+    /// holding a multi-byte character sliced inside it and panicked.
+    #[test]
+    fn fuzz_regression_decode_is_total_over_any_text() {
+        let [a, b, c] = sample();
+        let text = |s: &str| MrzLine {
+            text: s.to_string(),
+            raw: s.to_string(),
+            page: 1,
+            bbox: BBox::new(0.0, 0.0, 1.0, 0.1),
+        };
+        let odd = [
+            "9903056M3903054VN\u{fffd}M<<<<<<\u{fffd}<<<<".to_string(),
+            "IDVNMÄ".to_string(),
+            "ß".repeat(40),
+            String::new(),
+        ];
+        for o in &odd {
+            let m = Mrz {
+                lines: [text(&a), text(o), text(&c)],
+            }
+            .decode();
+            assert!(!m.composite_ok);
+            let m = Mrz {
+                lines: [text(o), text(&b), text(o)],
+            }
+            .decode();
+            assert_eq!(m.id_number, None);
+        }
     }
 
     #[test]
