@@ -142,8 +142,11 @@ impl LocalPageEngine {
                 on_page(self.ocr_page(number, &gray, dpi, limits)?);
                 continue;
             }
-            let dpi = limits.render_dpi as f32;
-            let (w_px, h_px) = ((w_in * dpi).round().max(1.0), (h_in * dpi).round().max(1.0));
+            let dpi = render_dpi(w_in, h_in, limits);
+            let (w_px, h_px) = (
+                (w_in * dpi as f32).round().max(1.0),
+                (h_in * dpi as f32).round().max(1.0),
+            );
             raster::check_pixels(number, w_px as u64, h_px as u64, limits)?;
             let render_started = Instant::now();
             let bitmap = page
@@ -158,14 +161,14 @@ impl LocalPageEngine {
                 .map_err(|e| unreadable(format!("page {number} does not render: {e}")))?;
             // The BGRA bitmap and the RGBA image are each 4 bytes a pixel: free both before OCR.
             drop(bitmap);
-            let gray = raster::to_gray(&image, limits.render_dpi);
+            let gray = raster::to_gray(&image, dpi);
             drop(image);
             tracing::debug!(
                 page = number,
                 render_ms = render_started.elapsed().as_millis() as u64,
                 "page rendered"
             );
-            on_page(self.ocr_page(number, &gray, limits.render_dpi, limits)?);
+            on_page(self.ocr_page(number, &gray, dpi, limits)?);
         }
         Ok(count)
     }
@@ -246,6 +249,20 @@ impl PageEngine for LocalPageEngine {
     }
 }
 
+/// Pixels a rendered page may have: A3 at 300 dpi is 17 Mpx. Larger pages (plans,
+/// posters) are rendered at a lower resolution instead of being refused.
+const RENDER_PIXEL_BUDGET: f32 = 25_000_000.0;
+
+/// The resolution to render a page of `w_in` × `h_in` inches at: the configured one
+/// (300 dpi, right for text), lowered for pages so large that it would exceed the pixel
+/// budget or the per-page pixel limit.
+fn render_dpi(w_in: f32, h_in: f32, limits: &Limits) -> u32 {
+    let area = (w_in * h_in).max(f32::EPSILON);
+    let budget = RENDER_PIXEL_BUDGET.min(limits.max_pixels_per_page as f32);
+    let fitting = (budget / area).sqrt().floor();
+    (limits.render_dpi as f32).min(fitting).max(1.0) as u32
+}
+
 /// PDFium's reasons for refusing a document, in words a clerk can act on.
 fn describe_load_error(e: &PdfiumError) -> String {
     match e {
@@ -262,5 +279,26 @@ fn describe_load_error(e: &PdfiumError) -> String {
             PdfiumInternalError::Unknown => "pdfium refused it without a reason".to_string(),
         },
         other => format!("pdfium refused it: {other}"),
+    }
+}
+
+#[cfg(test)]
+mod render_tests {
+    use super::*;
+
+    #[test]
+    fn pages_render_at_300_dpi_unless_too_large() {
+        let limits = Limits::default();
+        assert_eq!(render_dpi(8.27, 11.69, &limits), 300, "a4");
+        assert_eq!(render_dpi(11.69, 16.54, &limits), 300, "a3");
+        let a0 = render_dpi(33.1, 46.8, &limits);
+        assert_eq!(a0, 127, "a0");
+        let poster = render_dpi(200.0, 200.0, &limits);
+        assert_eq!(poster, 25, "a 200-inch poster");
+        let tight = Limits {
+            max_pixels_per_page: 4_000_000,
+            ..Limits::default()
+        };
+        assert_eq!(render_dpi(8.27, 11.69, &tight), 203);
     }
 }
