@@ -113,6 +113,37 @@ fn ingest_registers_every_document_and_never_redoes_known_bytes() {
             .join(&s.sha256)
             .join("pages.json")
             .exists());
+        // The searchable PDF: a PDF reader finds the words that were read, in Vietnamese.
+        let searchable = env
+            .data
+            .join("objects/derived")
+            .join(&s.sha256)
+            .join("searchable.pdf");
+        let text = Command::new("pdftotext")
+            .arg(&searchable)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils, installed by scripts/setup.sh)");
+        assert!(text.status.success(), "{}", searchable.display());
+        let text = String::from_utf8_lossy(&text.stdout);
+        let read_words: Vec<&str> = of_file
+            .iter()
+            .flat_map(|d| d["document"]["fields"].as_object().unwrap().values())
+            // QR and MRZ readings come from codes, not from the words of the page.
+            .filter(|f| f["method"] == "ocr")
+            .filter_map(|f| f["evidence"][0]["raw"].as_str())
+            .collect();
+        assert!(!read_words.is_empty(), "{}", s.file_name);
+        let found = read_words
+            .iter()
+            .filter(|w| w.split_whitespace().all(|part| text.contains(part)))
+            .count();
+        assert!(
+            found * 10 >= read_words.len() * 9,
+            "{}: {found} of {} ocr field readings are searchable in {text}",
+            s.file_name,
+            read_words.len()
+        );
     }
 
     let (out, text) = run(hoso(&env.data).arg("ingest").arg(&env.input));

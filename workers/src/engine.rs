@@ -233,10 +233,13 @@ impl PageEngine for LocalPageEngine {
         media: MediaType,
         bytes: &[u8],
         pages: &[PageText],
-        _limits: &Limits,
+        limits: &Limits,
     ) -> Result<Option<Vec<u8>>, PageError> {
-        let _ = (media, bytes, pages); // SEARCHABLE-PENDING
-        Ok(None)
+        crate::searchable::searchable_pdf_with_limits(media, bytes, pages, limits)
+            .map(Some)
+            .map_err(|e| PageError::Searchable {
+                detail: e.to_string(),
+            })
     }
 
     fn describe(&self) -> String {

@@ -366,8 +366,10 @@ fn jpeg_info(bytes: &[u8]) -> Result<JpegInfo, SearchableError> {
     let mut frame: Option<(u32, u32, u8)> = None;
     let (mut jfif_dpi, mut exif_dpi, mut adobe) = (None, None, false);
     loop {
-        if bytes.get(pos) != Some(&0xFF) {
-            return Err(unreadable("a marker segment runs past its length"));
+        match bytes.get(pos) {
+            Some(0xFF) => {}
+            Some(_) => return Err(unreadable("no marker where one should start")),
+            None => return Err(unreadable("the file ends before its first scan")),
         }
         while bytes.get(pos) == Some(&0xFF) {
             pos += 1;

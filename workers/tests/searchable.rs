@@ -1,1036 +1,1070 @@
 //! The searchable PDF builder against real readers: poppler's `pdftotext` (installed by
 //! `scripts/setup.sh`) and PDFium, on generated and committed specimens.
 
-use std::io::Cursor;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+/// Named so that `cargo test -p hoso-workers searchable` runs these too.
+mod searchable {
+    use std::io::Cursor;
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
 
-use hoso_extractors::text::nfc;
-use hoso_extractors::{BBox, Method, PageText, Word};
-use hoso_pipeline::{Limits, MediaType};
-use hoso_workers::searchable::{searchable_pdf, searchable_pdf_with_limits, SearchableError};
-use lopdf::{dictionary, Document, Object, Stream};
+    use hoso_extractors::text::nfc;
+    use hoso_extractors::{BBox, Method, PageText, Word};
+    use hoso_pipeline::{Limits, MediaType};
+    use hoso_workers::searchable::{searchable_pdf, searchable_pdf_with_limits, SearchableError};
+    use lopdf::{dictionary, Document, Object, Stream};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn sample(name: &str) -> Vec<u8> {
-    let path = root().join("testdata/samples").join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn corpus(rel: &str) -> PathBuf {
-    root().join("../shared/corpus").join(rel)
-}
-
-fn word(text: &str, line: u32, b: [f32; 4]) -> Word {
-    Word {
-        text: text.to_string(),
-        bbox: BBox::new(b[0], b[1], b[2], b[3]),
-        confidence: 0.9,
-        line,
+    fn root() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
     }
-}
 
-/// Three lines of Vietnamese as OCR would report them, words in reading order.
-fn vietnamese_words() -> Vec<Word> {
-    vec![
-        word("NGUYỄN", 0, [0.10, 0.10, 0.30, 0.14]),
-        word("VĂN", 0, [0.32, 0.10, 0.40, 0.14]),
-        word("AN", 0, [0.42, 0.10, 0.47, 0.14]),
-        word("Căn", 1, [0.10, 0.30, 0.18, 0.34]),
-        word("cước", 1, [0.20, 0.30, 0.30, 0.35]),
-        word("công", 1, [0.32, 0.30, 0.42, 0.35]),
-        word("dân", 1, [0.44, 0.30, 0.52, 0.34]),
-        word("Hưng", 2, [0.60, 0.70, 0.72, 0.75]),
-        word("Yên", 2, [0.74, 0.70, 0.83, 0.74]),
-    ]
-}
-
-const VIETNAMESE_LINES: [&str; 3] = ["NGUYỄN VĂN AN", "Căn cước công dân", "Hưng Yên"];
-
-fn ocr_page(n: u32, words: Vec<Word>) -> PageText {
-    PageText {
-        page: n,
-        method: Method::Ocr,
-        words,
-        barcodes: Vec::new(),
+    fn sample(name: &str) -> Vec<u8> {
+        let path = root().join("testdata/samples").join(name);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
-}
 
-fn run_poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("out.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new(tool)
-        .args(args)
-        .arg(&path)
-        .arg("-")
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} (poppler-utils, run scripts/setup.sh): {e}"));
-    assert!(
-        out.status.success(),
-        "{tool} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if let Some(dump) = std::env::var_os("HOSO_SEARCHABLE_DUMP") {
-        let n = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let _ = std::fs::write(Path::new(&dump).join(format!("{n}.pdf")), pdf);
+    fn corpus(rel: &str) -> PathBuf {
+        root().join("../shared/corpus").join(rel)
     }
-    String::from_utf8(out.stdout).expect("utf-8 from pdftotext")
-}
 
-/// `pdftotext -layout` of one page (or all when `page` is 0), in NFC.
-fn text(pdf: &[u8], page: u32) -> String {
-    let p = page.to_string();
-    let args: Vec<&str> = if page == 0 {
-        vec!["-layout"]
-    } else {
-        vec!["-layout", "-f", &p, "-l", &p]
-    };
-    nfc(&run_poppler("pdftotext", pdf, &args))
-}
-
-/// Lines of text, each with its words separated by single spaces.
-fn lines(text: &str) -> Vec<String> {
-    text.lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty())
-        .collect()
-}
-
-fn assert_lines(text: &str, expected: &[&str]) {
-    let got = lines(text);
-    for line in expected {
-        let line = nfc(line);
-        assert!(
-            got.iter().any(|l| l.contains(&line)),
-            "{line:?} not found in {got:#?}"
-        );
-    }
-}
-
-/// A word box from `pdftotext -bbox`: text, then x0, y0, x1, y1 as fractions of its page
-/// (origin top left), and the page number.
-#[derive(Debug, Clone)]
-struct Found {
-    text: String,
-    page: u32,
-    b: [f64; 4],
-}
-
-fn word_boxes(pdf: &[u8]) -> Vec<Found> {
-    let html = run_poppler("pdftotext", pdf, &["-bbox"]);
-    let attr = |tag: &str, name: &str| -> f64 {
-        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        let end = start + tag[start..].find('"').unwrap();
-        tag[start..end].parse().unwrap()
-    };
-    let mut out = Vec::new();
-    let (mut page, mut pw, mut ph) = (0, 1.0, 1.0);
-    for line in html.lines().map(str::trim) {
-        if line.starts_with("<page ") {
-            page += 1;
-            pw = attr(line, "width");
-            ph = attr(line, "height");
-        } else if line.starts_with("<word ") {
-            let close = line.find('>').unwrap();
-            let text = line[close + 1..].trim_end_matches("</word>");
-            out.push(Found {
-                text: nfc(&text.replace("&amp;", "&")),
-                page,
-                b: [
-                    attr(line, "xMin") / pw,
-                    attr(line, "yMin") / ph,
-                    attr(line, "xMax") / pw,
-                    attr(line, "yMax") / ph,
-                ],
-            });
+    fn word(text: &str, line: u32, b: [f32; 4]) -> Word {
+        Word {
+            text: text.to_string(),
+            bbox: BBox::new(b[0], b[1], b[2], b[3]),
+            confidence: 0.9,
+            line,
         }
     }
-    out
-}
 
-/// Every word comes back once from `pdftotext -bbox`, within `tolerance` (a fraction of
-/// the page as shown) of its box. `turned`: the page is shown turned a quarter, and
-/// pdftotext gives the words' boxes as shown but the page's size unturned.
-fn assert_boxes(pdf: &[u8], page: u32, words: &[Word], tolerance: f64) {
-    assert_boxes_turned(pdf, page, words, tolerance, false)
-}
-
-fn assert_boxes_turned(pdf: &[u8], page: u32, words: &[Word], tolerance: f64, turned: bool) {
-    let mut found = word_boxes(pdf);
-    if turned {
-        let (w, h) = page_size(pdf, page);
-        for f in found.iter_mut().filter(|f| f.page == page) {
-            f.b = [
-                f.b[0] * w / h,
-                f.b[1] * h / w,
-                f.b[2] * w / h,
-                f.b[3] * h / w,
-            ];
-        }
+    /// Three lines of Vietnamese as OCR would report them, words in reading order.
+    fn vietnamese_words() -> Vec<Word> {
+        vec![
+            word("NGUYỄN", 0, [0.10, 0.10, 0.30, 0.14]),
+            word("VĂN", 0, [0.32, 0.10, 0.40, 0.14]),
+            word("AN", 0, [0.42, 0.10, 0.47, 0.14]),
+            word("Căn", 1, [0.10, 0.30, 0.18, 0.34]),
+            word("cước", 1, [0.20, 0.30, 0.30, 0.35]),
+            word("công", 1, [0.32, 0.30, 0.42, 0.35]),
+            word("dân", 1, [0.44, 0.30, 0.52, 0.34]),
+            word("Hưng", 2, [0.60, 0.70, 0.72, 0.75]),
+            word("Yên", 2, [0.74, 0.70, 0.83, 0.74]),
+        ]
     }
-    for w in words {
-        let hits: Vec<&Found> = found
-            .iter()
-            .filter(|f| f.page == page && f.text == nfc(&w.text))
-            .collect();
-        assert_eq!(hits.len(), 1, "{} on page {page}: {found:#?}", w.text);
-        let got = hits[0].b;
-        let want = [w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1].map(f64::from);
-        for (g, e) in got.iter().zip(want) {
-            assert!(
-                (g - e).abs() <= tolerance,
-                "{}: box {got:?}, expected {want:?}",
-                w.text
-            );
-        }
-    }
-}
 
-/// Width and height of a page, unturned, as `pdftotext -bbox` reports them.
-fn page_size(pdf: &[u8], page: u32) -> (f64, f64) {
-    let doc = load(pdf);
-    let mb = media_box_inherited(&doc, page);
-    ((mb[2] - mb[0]) as f64, (mb[3] - mb[1]) as f64)
-}
+    const VIETNAMESE_LINES: [&str; 3] = ["NGUYỄN VĂN AN", "Căn cước công dân", "Hưng Yên"];
 
-fn media_box_inherited(doc: &Document, page: u32) -> Vec<f32> {
-    let mut id = doc.get_pages()[&page];
-    loop {
-        let d = doc.get_dictionary(id).unwrap();
-        if let Ok(mb) = d.get(b"MediaBox") {
-            return mb
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|o| o.as_float().unwrap())
-                .collect();
-        }
-        id = d.get(b"Parent").unwrap().as_reference().unwrap();
-    }
-}
-
-fn pdfium_text(pdf: &[u8]) -> Vec<String> {
-    let pdfium = hoso_workers::pdf::pdfium().expect("pdfium (run scripts/setup.sh)");
-    let doc = pdfium
-        .load_pdf_from_byte_slice(pdf, None)
-        .expect("pdfium opens the searchable pdf");
-    doc.pages()
-        .iter()
-        .map(|p| nfc(&p.text().expect("page text").all()))
-        .collect()
-}
-
-fn load(pdf: &[u8]) -> Document {
-    Document::load_mem(pdf).expect("lopdf reads the searchable pdf")
-}
-
-fn media_box(doc: &Document, page: u32) -> Vec<f32> {
-    let id = doc.get_pages()[&page];
-    doc.get_dictionary(id)
-        .unwrap()
-        .get(b"MediaBox")
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o.as_float().unwrap())
-        .collect()
-}
-
-/// The one image drawn on `page`, decoded (filters and predictors undone) when it is not
-/// a JPEG, with its dictionary.
-fn page_image(doc: &Document, page: u32) -> (lopdf::Dictionary, Vec<u8>) {
-    let id = doc.get_pages()[&page];
-    let images = doc.get_page_images(id).unwrap();
-    assert_eq!(images.len(), 1, "one image on page {page}");
-    let stream = doc.get_object(images[0].id).unwrap().as_stream().unwrap();
-    let data = if images[0].filters.as_deref() == Some(&["DCTDecode".to_string()][..]) {
-        stream.content.clone()
-    } else {
-        stream.decompressed_content().unwrap()
-    };
-    (stream.dict.clone(), data)
-}
-
-fn name(dict: &lopdf::Dictionary, key: &[u8]) -> String {
-    String::from_utf8_lossy(dict.get(key).unwrap().as_name().unwrap()).into_owned()
-}
-
-fn int(dict: &lopdf::Dictionary, key: &[u8]) -> i64 {
-    dict.get(key).unwrap().as_i64().unwrap()
-}
-
-#[test]
-fn a_jpeg_is_embedded_byte_for_byte_under_a_vietnamese_text_layer() {
-    let jpeg = sample("0000_citizen_id_cccd2021_office.jpg");
-    let words = vietnamese_words();
-    let pdf = searchable_pdf(MediaType::Jpeg, &jpeg, &[ocr_page(1, words.clone())]).unwrap();
-
-    let doc = load(&pdf);
-    assert_eq!(doc.get_pages().len(), 1);
-    let (dict, data) = page_image(&doc, 1);
-    assert_eq!(name(&dict, b"Filter"), "DCTDecode");
-    assert!(data == jpeg, "the JPEG stream is the original file");
-    // The sample says 200 dpi in its JFIF header: the page is the paper's size.
-    let (w, h) = (int(&dict, b"Width") as f32, int(&dict, b"Height") as f32);
-    let mb = media_box(&doc, 1);
-    assert!(
-        (mb[2] - w * 72.0 / 200.0).abs() < 0.01,
-        "{mb:?} for {w}x{h}"
-    );
-    assert!(
-        (mb[3] - h * 72.0 / 200.0).abs() < 0.01,
-        "{mb:?} for {w}x{h}"
-    );
-
-    let t = text(&pdf, 1);
-    assert_lines(&t, &VIETNAMESE_LINES);
-    assert_boxes(&pdf, 1, &words, 0.02);
-
-    // PDFium reads the same words, spaces between them.
-    let pdfium = pdfium_text(&pdf);
-    for line in VIETNAMESE_LINES {
-        assert!(
-            pdfium[0].contains(&nfc(line)),
-            "{line} not in pdfium's {:?}",
-            pdfium[0]
-        );
-    }
-}
-
-#[test]
-fn a_jpeg_without_resolution_is_laid_out_at_300_dpi_and_unknown_words_are_skipped() {
-    let mut img = image::RgbImage::new(600, 300);
-    for (x, _, p) in img.enumerate_pixels_mut() {
-        *p = image::Rgb([(x % 256) as u8, 80, 160]);
-    }
-    let mut jpeg = Vec::new();
-    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85);
-    // Aspect ratio only: no unit, no resolution.
-    enc.set_pixel_density(image::codecs::jpeg::PixelDensity {
-        density: (1, 1),
-        unit: image::codecs::jpeg::PixelDensityUnit::PixelAspectRatio,
-    });
-    enc.encode_image(&img).unwrap();
-    let words = vec![
-        word("Hưng", 0, [0.1, 0.2, 0.3, 0.3]),
-        word("", 0, [0.4, 0.2, 0.5, 0.3]),
-        word("lạc", 0, [0.9, 0.2, 0.8, 0.3]),
-        word("Yên", 0, [0.35, 0.2, 0.5, 0.3]),
-    ];
-    let pdf = searchable_pdf(MediaType::Jpeg, &jpeg, &[ocr_page(1, words)]).unwrap();
-    let doc = load(&pdf);
-    assert_eq!(media_box(&doc, 1), vec![0.0, 0.0, 144.0, 72.0]);
-    assert_eq!(page_image(&doc, 1).1, jpeg);
-    assert_eq!(lines(&text(&pdf, 1)), vec!["Hưng Yên".to_string()]);
-}
-
-#[test]
-fn a_png_is_embedded_losslessly() {
-    // A committed specimen: 8-bit RGB, not interlaced, so its own compressed data is copied.
-    let png = sample("0001_citizen_id_cancuoc2024_clean.png");
-    let decoded = image::load_from_memory(&png).unwrap();
-    let words = vietnamese_words();
-    let pdf = searchable_pdf(MediaType::Png, &png, &[ocr_page(1, words.clone())]).unwrap();
-    let doc = load(&pdf);
-    let (dict, data) = page_image(&doc, 1);
-    assert_eq!(name(&dict, b"Filter"), "FlateDecode");
-    assert!(data == decoded.to_rgb8().into_raw(), "pixels unchanged");
-    assert!(
-        raw_image_stream(&doc, 1) == idat(&png),
-        "the PNG's own compressed data"
-    );
-    assert!(
-        pdf.len() < png.len() + 20_000,
-        "{} vs {}",
-        pdf.len(),
-        png.len()
-    );
-    assert_lines(&text(&pdf, 1), &VIETNAMESE_LINES);
-    assert_boxes(&pdf, 1, &words, 0.02);
-    assert_eq!(pdfium_text(&pdf).len(), 1);
-}
-
-#[test]
-fn pngs_pdf_cannot_read_as_they_are_are_decoded_and_embedded_losslessly() {
-    let encode = |img: image::DynamicImage| {
-        let mut out = Vec::new();
-        img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
-            .unwrap();
-        out
-    };
-    let words = vec![word("Hưng", 0, [0.1, 0.1, 0.5, 0.3])];
-
-    // RGBA with real transparency: colour plus a soft mask.
-    let mut rgba = image::RgbaImage::new(64, 48);
-    for (x, y, p) in rgba.enumerate_pixels_mut() {
-        *p = image::Rgba([x as u8 * 3, y as u8 * 5, 7, if x < 32 { 255 } else { 128 }]);
-    }
-    let pdf = searchable_pdf(
-        MediaType::Png,
-        &encode(rgba.clone().into()),
-        &[ocr_page(1, words.clone())],
-    )
-    .unwrap();
-    let doc = load(&pdf);
-    let (dict, data) = page_image(&doc, 1);
-    let rgb: Vec<u8> = rgba.pixels().flat_map(|p| [p[0], p[1], p[2]]).collect();
-    assert_eq!(data, rgb);
-    assert_eq!(name(&dict, b"ColorSpace"), "DeviceRGB");
-    let smask = doc
-        .get_object(dict.get(b"SMask").unwrap().as_reference().unwrap())
-        .unwrap()
-        .as_stream()
-        .unwrap();
-    let alpha: Vec<u8> = rgba.pixels().map(|p| p[3]).collect();
-    assert_eq!(smask.decompressed_content().unwrap(), alpha);
-    assert_lines(&text(&pdf, 1), &["Hưng"]);
-
-    // Black and white stored as 8-bit grey with an opaque alpha channel: 1 bit, no mask.
-    let mut la = image::GrayAlphaImage::new(20, 3);
-    for (x, y, p) in la.enumerate_pixels_mut() {
-        *p = image::LumaA([if (x + y) % 3 == 0 { 0 } else { 255 }, 255]);
-    }
-    let pdf = searchable_pdf(
-        MediaType::Png,
-        &encode(la.clone().into()),
-        &[ocr_page(1, words)],
-    )
-    .unwrap();
-    let doc = load(&pdf);
-    let (dict, data) = page_image(&doc, 1);
-    assert_eq!(int(&dict, b"BitsPerComponent"), 1);
-    assert!(dict.get(b"SMask").is_err());
-    assert_eq!(
-        data,
-        pack_bits(20, 3, &la.pixels().map(|p| p[0]).collect::<Vec<_>>())
-    );
-}
-
-/// The stream data of the image on `page`, as stored.
-fn raw_image_stream(doc: &Document, page: u32) -> Vec<u8> {
-    let id = doc.get_pages()[&page];
-    doc.get_page_images(id).unwrap()[0].content.to_vec()
-}
-
-/// The concatenated IDAT data of a PNG.
-fn idat(png: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut pos = 8;
-    while pos + 8 <= png.len() {
-        let len = u32::from_be_bytes(png[pos..pos + 4].try_into().unwrap()) as usize;
-        if &png[pos + 4..pos + 8] == b"IDAT" {
-            out.extend_from_slice(&png[pos + 8..pos + 8 + len]);
-        }
-        pos += 12 + len;
-    }
-    out
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for b in bytes {
-        crc ^= u32::from(*b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-/// A palette PNG: an 8-bit grey PNG of indices relabelled as colour type 3, with `PLTE`.
-fn palette_png(width: u32, height: u32, indices: &[u8], palette: &[[u8; 3]]) -> Vec<u8> {
-    let mut grey = Vec::new();
-    image::GrayImage::from_raw(width, height, indices.to_vec())
-        .unwrap()
-        .write_to(&mut Cursor::new(&mut grey), image::ImageFormat::Png)
-        .unwrap();
-    let chunk = |kind: &[u8], data: &[u8]| {
-        let mut c = (data.len() as u32).to_be_bytes().to_vec();
-        let mut body = kind.to_vec();
-        body.extend_from_slice(data);
-        c.extend_from_slice(&body);
-        c.extend_from_slice(&crc32(&body).to_be_bytes());
-        c
-    };
-    let mut ihdr = grey[16..29].to_vec();
-    ihdr[9] = 3; // colour type: palette
-    let mut out = grey[..8].to_vec();
-    out.extend(chunk(b"IHDR", &ihdr));
-    out.extend(chunk(b"PLTE", &palette.concat()));
-    out.extend(chunk(b"IDAT", &idat(&grey)));
-    out.extend(chunk(b"IEND", &[]));
-    out
-}
-
-#[test]
-fn palette_and_16_bit_pngs_are_copied_as_they_are() {
-    let words = vec![word("Yên", 0, [0.1, 0.1, 0.5, 0.3])];
-    let (w, h) = (30u32, 20u32);
-    let indices: Vec<u8> = (0..w * h).map(|i| (i % 3) as u8).collect();
-    let palette = [[255, 0, 0], [0, 128, 0], [10, 20, 250]];
-    let png = palette_png(w, h, &indices, &palette);
-    let decoded = image::load_from_memory(&png)
-        .expect("a valid palette png")
-        .to_rgb8();
-    assert_eq!(decoded.get_pixel(2, 0).0, palette[2]);
-    let pdf = searchable_pdf(MediaType::Png, &png, &[ocr_page(1, words.clone())]).unwrap();
-    let doc = load(&pdf);
-    let (dict, data) = page_image(&doc, 1);
-    assert_eq!(data, indices);
-    assert_eq!(raw_image_stream(&doc, 1), idat(&png));
-    let cs = dict.get(b"ColorSpace").unwrap().as_array().unwrap();
-    assert_eq!(cs[0].as_name().unwrap(), b"Indexed");
-    assert_eq!(cs[2].as_i64().unwrap(), 2);
-    assert_eq!(cs[3].as_str().unwrap(), palette.concat());
-    assert_lines(&text(&pdf, 1), &["Yên"]);
-    assert_eq!(pdfium_text(&pdf).len(), 1);
-
-    let grey16 = image::ImageBuffer::<image::Luma<u16>, Vec<u16>>::from_fn(w, h, |x, y| {
-        image::Luma([(x * 2000 + y * 7) as u16])
-    });
-    let mut png = Vec::new();
-    grey16
-        .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    let pdf = searchable_pdf(MediaType::Png, &png, &[ocr_page(1, words)]).unwrap();
-    let doc = load(&pdf);
-    let (dict, data) = page_image(&doc, 1);
-    assert_eq!(int(&dict, b"BitsPerComponent"), 16);
-    let big_endian: Vec<u8> = grey16
-        .as_raw()
-        .iter()
-        .flat_map(|v| v.to_be_bytes())
-        .collect();
-    assert_eq!(data, big_endian);
-}
-
-/// 8-bit black-and-white pixels packed one bit each, rows on byte boundaries, white 1.
-fn pack_bits(width: usize, height: usize, px: &[u8]) -> Vec<u8> {
-    let row = width.div_ceil(8);
-    let mut out = vec![0u8; row * height];
-    for (i, v) in px.iter().enumerate() {
-        if *v > 127 {
-            out[i / width * row + i % width / 8] |= 0x80 >> (i % width % 8);
-        }
-    }
-    out
-}
-
-/// A TIFF of three pages, grey, colour and black-and-white, at 200 dpi.
-/// Width, height and pixels of each page.
-type TiffPages = Vec<(u32, u32, Vec<u8>)>;
-
-fn three_page_tiff() -> (Vec<u8>, TiffPages) {
-    use tiff::encoder::{colortype, Rational, TiffEncoder};
-    use tiff::tags::ResolutionUnit;
-
-    let (w, h) = (340u32, 480u32);
-    let gray: Vec<u8> = (0..w * h).map(|i| (i % 251) as u8).collect();
-    let rgb: Vec<u8> = (0..w * h * 3).map(|i| (i % 199) as u8).collect();
-    let bw: Vec<u8> = (0..w * h)
-        .map(|i| if i % 7 == 0 { 0 } else { 255 })
-        .collect();
-    let mut out = Vec::new();
-    {
-        let mut enc = TiffEncoder::new(Cursor::new(&mut out)).unwrap();
-        let res = || Rational { n: 200, d: 1 };
-        let mut img = enc.new_image::<colortype::Gray8>(w, h).unwrap();
-        img.resolution(ResolutionUnit::Inch, res());
-        img.write_data(&gray).unwrap();
-        let mut img = enc.new_image::<colortype::RGB8>(w, h).unwrap();
-        img.resolution(ResolutionUnit::Inch, res());
-        img.write_data(&rgb).unwrap();
-        let mut img = enc.new_image::<colortype::Gray8>(w, h).unwrap();
-        img.resolution(ResolutionUnit::Inch, res());
-        img.write_data(&bw).unwrap();
-    }
-    (out, vec![(w, h, gray), (w, h, rgb), (w, h, bw)])
-}
-
-#[test]
-fn a_multi_page_tiff_becomes_one_pdf_page_per_image() {
-    let (tiff, pixels) = three_page_tiff();
-    let pages = [
-        ocr_page(1, vec![word("NGUYỄN", 0, [0.1, 0.1, 0.6, 0.15])]),
-        ocr_page(
-            2,
-            vec![
-                word("Căn", 0, [0.2, 0.5, 0.4, 0.55]),
-                word("cước", 0, [0.45, 0.5, 0.7, 0.56]),
-            ],
-        ),
-        ocr_page(
-            3,
-            vec![
-                word("Hưng", 0, [0.1, 0.8, 0.3, 0.85]),
-                word("Yên", 0, [0.35, 0.8, 0.5, 0.85]),
-            ],
-        ),
-    ];
-    // Handed over in any order.
-    let shuffled = vec![pages[2].clone(), pages[0].clone(), pages[1].clone()];
-    let pdf = searchable_pdf(MediaType::Tiff, &tiff, &shuffled).unwrap();
-    let doc = load(&pdf);
-    assert_eq!(doc.get_pages().len(), 3);
-    for (i, (w, h, px)) in pixels.iter().enumerate() {
-        let n = i as u32 + 1;
-        let mb = media_box(&doc, n);
-        assert!((mb[2] - *w as f32 * 72.0 / 200.0).abs() < 0.01, "{mb:?}");
-        assert!((mb[3] - *h as f32 * 72.0 / 200.0).abs() < 0.01, "{mb:?}");
-        let (dict, data) = page_image(&doc, n);
-        if n == 3 {
-            assert_eq!(
-                int(&dict, b"BitsPerComponent"),
-                1,
-                "black and white is 1 bit"
-            );
-            assert_eq!(data, pack_bits(*w as usize, *h as usize, px));
-        } else {
-            assert_eq!(int(&dict, b"BitsPerComponent"), 8);
-            assert!(&data == px, "page {n} pixels unchanged");
-        }
-        assert_boxes(&pdf, n, &pages[i].words, 0.02);
-    }
-    assert_lines(&text(&pdf, 1), &["NGUYỄN"]);
-    assert_lines(&text(&pdf, 2), &["Căn cước"]);
-    assert_lines(&text(&pdf, 3), &["Hưng Yên"]);
-    assert_eq!(pdfium_text(&pdf).len(), 3);
-}
-
-#[test]
-fn a_tiff_with_more_pages_than_were_read_is_refused() {
-    let (tiff, _) = three_page_tiff();
-    let pages = vec![ocr_page(1, vec![]), ocr_page(2, vec![])];
-    assert_eq!(
-        searchable_pdf(MediaType::Tiff, &tiff, &pages).unwrap_err(),
-        SearchableError::MorePagesThanRead { read: 2 }
-    );
-    let pages = vec![
-        ocr_page(1, vec![]),
-        ocr_page(2, vec![]),
-        ocr_page(4, vec![]),
-    ];
-    assert_eq!(
-        searchable_pdf(MediaType::Tiff, &tiff, &pages).unwrap_err(),
-        SearchableError::NoSuchPage { page: 4, pages: 3 }
-    );
-    // Too many pixels for the limit: refused from the header.
-    let limits = Limits {
-        max_pixels_per_page: 1000,
-        ..Limits::default()
-    };
-    let pages: Vec<_> = (1..=3).map(|n| ocr_page(n, vec![])).collect();
-    assert!(matches!(
-        searchable_pdf_with_limits(MediaType::Tiff, &tiff, &pages, &limits),
-        Err(SearchableError::TooManyPixels { page: 1, .. })
-    ));
-}
-
-#[test]
-fn tesseracts_black_and_white_test_page_keeps_its_polarity() {
-    // 1-bit, WhiteIsZero, uncompressed: embedded as 1-bit with white as 1.
-    let tiff = std::fs::read(corpus("ocr/phototest.tif")).unwrap();
-    let decoded = image::load_from_memory(&tiff).unwrap().to_luma8();
-    let words = vec![word("quick", 0, [0.2, 0.1, 0.4, 0.15])];
-    let pdf = searchable_pdf(MediaType::Tiff, &tiff, &[ocr_page(1, words)]).unwrap();
-    let doc = load(&pdf);
-    let (dict, data) = page_image(&doc, 1);
-    assert_eq!(int(&dict, b"BitsPerComponent"), 1);
-    let (w, h) = decoded.dimensions();
-    assert_eq!(data, pack_bits(w as usize, h as usize, decoded.as_raw()));
-    assert_lines(&text(&pdf, 1), &["quick"]);
-    assert!(pdf.len() < tiff.len(), "{} vs {}", pdf.len(), tiff.len());
-}
-
-/// A two-page PDF: page 1 born digital (real text, drawn under a scaling `cm` that its
-/// content never restores), page 2 one JPEG scan.
-fn two_page_pdf(rotate_second: Option<i64>) -> Vec<u8> {
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font_id = doc.add_object(dictionary! {
-        "Type" => "Font",
-        "Subtype" => "Type1",
-        "BaseFont" => "Helvetica",
-    });
-    let text =
-        b"2 0 0 2 0 0 cm\nBT /F1 12 Tf 36 300 Td (Original born digital words) Tj ET\n".to_vec();
-    let content1 = doc.add_object(Stream::new(dictionary! {}, text));
-    let page1 = doc.add_object(dictionary! {
-        "Type" => "Page",
-        "Parent" => pages_id,
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        "Contents" => content1,
-        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
-    });
-    let jpeg = sample("0000_citizen_id_cccd2021_office.jpg");
-    let info = image::load_from_memory(&jpeg).unwrap();
-    let image_id = doc.add_object(
-        Stream::new(
-            dictionary! {
-                "Type" => "XObject",
-                "Subtype" => "Image",
-                "Width" => info.width() as i64,
-                "Height" => info.height() as i64,
-                "ColorSpace" => "DeviceRGB",
-                "BitsPerComponent" => 8,
-                "Filter" => "DCTDecode",
-            },
-            jpeg,
-        )
-        .with_compression(false),
-    );
-    let content2 = doc.add_object(Stream::new(
-        dictionary! {},
-        b"q 595 0 0 842 0 0 cm /Im0 Do Q\n".to_vec(),
-    ));
-    let mut page2 = dictionary! {
-        "Type" => "Page",
-        "Parent" => pages_id,
-        "Contents" => vec![Object::Reference(content2)],
-        "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image_id } },
-    };
-    if let Some(r) = rotate_second {
-        page2.set("Rotate", r);
-    }
-    let page2 = doc.add_object(page2);
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages",
-            "Kids" => vec![page1.into(), page2.into()],
-            "Count" => 2,
-            // Inherited by page 2.
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
-}
-
-#[test]
-fn a_pdf_keeps_its_own_text_and_gains_a_layer_on_its_ocr_pages_only() {
-    let original = two_page_pdf(None);
-    let copy = original.clone();
-    let words = vietnamese_words();
-    let pages = vec![
+    fn ocr_page(n: u32, words: Vec<Word>) -> PageText {
         PageText {
-            page: 1,
-            method: Method::TextLayer,
-            // Already in the page's own text: must not be added again.
-            words: vec![word("Original", 0, [0.1, 0.1, 0.3, 0.15])],
+            page: n,
+            method: Method::Ocr,
+            words,
             barcodes: Vec::new(),
-        },
-        ocr_page(2, words.clone()),
-    ];
-    let pdf = searchable_pdf(MediaType::Pdf, &original, &pages).unwrap();
-    assert_eq!(original, copy, "the original is only read");
-    let doc = load(&pdf);
-    assert_eq!(doc.get_pages().len(), 2, "page count unchanged");
+        }
+    }
 
-    let t1 = text(&pdf, 1);
-    assert_eq!(lines(&t1), vec!["Original born digital words".to_string()]);
-    let t2 = text(&pdf, 2);
-    assert_lines(&t2, &VIETNAMESE_LINES);
-    assert!(!t2.contains("Original"));
-    assert_boxes(&pdf, 2, &words, 0.02);
-    // The scan is still the scan.
-    let (dict, data) = page_image(&doc, 2);
-    assert_eq!(name(&dict, b"Filter"), "DCTDecode");
-    assert!(data == sample("0000_citizen_id_cccd2021_office.jpg"));
+    fn run_poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.pdf");
+        std::fs::write(&path, pdf).unwrap();
+        let out = Command::new(tool)
+            .args(args)
+            .arg(&path)
+            .arg("-")
+            .output()
+            .unwrap_or_else(|e| panic!("{tool} (poppler-utils, run scripts/setup.sh): {e}"));
+        assert!(
+            out.status.success(),
+            "{tool} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if let Some(dump) = std::env::var_os("HOSO_SEARCHABLE_DUMP") {
+            let n = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos();
+            let _ = std::fs::write(Path::new(&dump).join(format!("{n}.pdf")), pdf);
+        }
+        String::from_utf8(out.stdout).expect("utf-8 from pdftotext")
+    }
 
-    let pdfium = pdfium_text(&pdf);
-    assert!(
-        pdfium[0].contains("Original born digital words"),
-        "{pdfium:?}"
-    );
-    assert!(pdfium[1].contains("NGUYỄN"), "{pdfium:?}");
-}
+    /// `pdftotext -layout` of one page (or all when `page` is 0), in NFC.
+    fn text(pdf: &[u8], page: u32) -> String {
+        let p = page.to_string();
+        let args: Vec<&str> = if page == 0 {
+            vec!["-layout"]
+        } else {
+            vec!["-layout", "-f", &p, "-l", &p]
+        };
+        nfc(&run_poppler("pdftotext", pdf, &args))
+    }
 
-/// Renders every page with poppler at 30 dpi, as PPM bytes.
-fn render(pdf: &[u8]) -> Vec<Vec<u8>> {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in.pdf");
-    std::fs::write(&input, pdf).unwrap();
-    let status = Command::new("pdftoppm")
-        .args(["-r", "30"])
-        .arg(&input)
-        .arg(dir.path().join("page"))
-        .status()
-        .expect("pdftoppm (poppler-utils, run scripts/setup.sh)");
-    assert!(status.success());
-    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ppm"))
-        .collect();
-    pages.sort();
-    pages.iter().map(|p| std::fs::read(p).unwrap()).collect()
-}
+    /// Lines of text, each with its words separated by single spaces.
+    fn lines(text: &str) -> Vec<String> {
+        text.lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
 
-#[test]
-fn the_text_layer_is_invisible_and_leaves_the_pages_as_they_looked() {
-    for rotate in [None, Some(90)] {
-        let original = two_page_pdf(rotate);
+    fn assert_lines(text: &str, expected: &[&str]) {
+        let got = lines(text);
+        for line in expected {
+            let line = nfc(line);
+            assert!(
+                got.iter().any(|l| l.contains(&line)),
+                "{line:?} not found in {got:#?}"
+            );
+        }
+    }
+
+    /// A word box from `pdftotext -bbox`: text, then x0, y0, x1, y1 as fractions of its page
+    /// (origin top left), and the page number.
+    #[derive(Debug, Clone)]
+    struct Found {
+        text: String,
+        page: u32,
+        b: [f64; 4],
+    }
+
+    fn word_boxes(pdf: &[u8]) -> Vec<Found> {
+        let html = run_poppler("pdftotext", pdf, &["-bbox"]);
+        let attr = |tag: &str, name: &str| -> f64 {
+            let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            let end = start + tag[start..].find('"').unwrap();
+            tag[start..end].parse().unwrap()
+        };
+        let mut out = Vec::new();
+        let (mut page, mut pw, mut ph) = (0, 1.0, 1.0);
+        for line in html.lines().map(str::trim) {
+            if line.starts_with("<page ") {
+                page += 1;
+                pw = attr(line, "width");
+                ph = attr(line, "height");
+            } else if line.starts_with("<word ") {
+                let close = line.find('>').unwrap();
+                let text = line[close + 1..].trim_end_matches("</word>");
+                out.push(Found {
+                    text: nfc(&text.replace("&amp;", "&")),
+                    page,
+                    b: [
+                        attr(line, "xMin") / pw,
+                        attr(line, "yMin") / ph,
+                        attr(line, "xMax") / pw,
+                        attr(line, "yMax") / ph,
+                    ],
+                });
+            }
+        }
+        out
+    }
+
+    /// Every word comes back once from `pdftotext -bbox`, within `tolerance` (a fraction of
+    /// the page as shown) of its box. `turned`: the page is shown turned a quarter, and
+    /// pdftotext gives the words' boxes as shown but the page's size unturned.
+    fn assert_boxes(pdf: &[u8], page: u32, words: &[Word], tolerance: f64) {
+        assert_boxes_turned(pdf, page, words, tolerance, false)
+    }
+
+    fn assert_boxes_turned(pdf: &[u8], page: u32, words: &[Word], tolerance: f64, turned: bool) {
+        let mut found = word_boxes(pdf);
+        if turned {
+            let (w, h) = page_size(pdf, page);
+            for f in found.iter_mut().filter(|f| f.page == page) {
+                f.b = [
+                    f.b[0] * w / h,
+                    f.b[1] * h / w,
+                    f.b[2] * w / h,
+                    f.b[3] * h / w,
+                ];
+            }
+        }
+        for w in words {
+            let hits: Vec<&Found> = found
+                .iter()
+                .filter(|f| f.page == page && f.text == nfc(&w.text))
+                .collect();
+            assert_eq!(hits.len(), 1, "{} on page {page}: {found:#?}", w.text);
+            let got = hits[0].b;
+            let want = [w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1].map(f64::from);
+            for (g, e) in got.iter().zip(want) {
+                assert!(
+                    (g - e).abs() <= tolerance,
+                    "{}: box {got:?}, expected {want:?}",
+                    w.text
+                );
+            }
+        }
+    }
+
+    /// Width and height of a page, unturned, as `pdftotext -bbox` reports them.
+    fn page_size(pdf: &[u8], page: u32) -> (f64, f64) {
+        let doc = load(pdf);
+        let mb = media_box_inherited(&doc, page);
+        ((mb[2] - mb[0]) as f64, (mb[3] - mb[1]) as f64)
+    }
+
+    fn media_box_inherited(doc: &Document, page: u32) -> Vec<f32> {
+        let mut id = doc.get_pages()[&page];
+        loop {
+            let d = doc.get_dictionary(id).unwrap();
+            if let Ok(mb) = d.get(b"MediaBox") {
+                return mb
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|o| o.as_float().unwrap())
+                    .collect();
+            }
+            id = d.get(b"Parent").unwrap().as_reference().unwrap();
+        }
+    }
+
+    fn pdfium_text(pdf: &[u8]) -> Vec<String> {
+        let pdfium = hoso_workers::pdf::pdfium().expect("pdfium (run scripts/setup.sh)");
+        let doc = pdfium
+            .load_pdf_from_byte_slice(pdf, None)
+            .expect("pdfium opens the searchable pdf");
+        doc.pages()
+            .iter()
+            .map(|p| nfc(&p.text().expect("page text").all()))
+            .collect()
+    }
+
+    fn load(pdf: &[u8]) -> Document {
+        Document::load_mem(pdf).expect("lopdf reads the searchable pdf")
+    }
+
+    fn media_box(doc: &Document, page: u32) -> Vec<f32> {
+        let id = doc.get_pages()[&page];
+        doc.get_dictionary(id)
+            .unwrap()
+            .get(b"MediaBox")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o.as_float().unwrap())
+            .collect()
+    }
+
+    /// The one image drawn on `page`, decoded (filters and predictors undone) when it is not
+    /// a JPEG, with its dictionary.
+    fn page_image(doc: &Document, page: u32) -> (lopdf::Dictionary, Vec<u8>) {
+        let id = doc.get_pages()[&page];
+        let images = doc.get_page_images(id).unwrap();
+        assert_eq!(images.len(), 1, "one image on page {page}");
+        let stream = doc.get_object(images[0].id).unwrap().as_stream().unwrap();
+        let data = if images[0].filters.as_deref() == Some(&["DCTDecode".to_string()][..]) {
+            stream.content.clone()
+        } else {
+            stream.decompressed_content().unwrap()
+        };
+        (stream.dict.clone(), data)
+    }
+
+    fn name(dict: &lopdf::Dictionary, key: &[u8]) -> String {
+        String::from_utf8_lossy(dict.get(key).unwrap().as_name().unwrap()).into_owned()
+    }
+
+    fn int(dict: &lopdf::Dictionary, key: &[u8]) -> i64 {
+        dict.get(key).unwrap().as_i64().unwrap()
+    }
+
+    #[test]
+    fn a_jpeg_is_embedded_byte_for_byte_under_a_vietnamese_text_layer() {
+        let jpeg = sample("0000_citizen_id_cccd2021_office.jpg");
+        let words = vietnamese_words();
+        let pdf = searchable_pdf(MediaType::Jpeg, &jpeg, &[ocr_page(1, words.clone())]).unwrap();
+
+        let doc = load(&pdf);
+        assert_eq!(doc.get_pages().len(), 1);
+        let (dict, data) = page_image(&doc, 1);
+        assert_eq!(name(&dict, b"Filter"), "DCTDecode");
+        assert!(data == jpeg, "the JPEG stream is the original file");
+        // The sample says 200 dpi in its JFIF header: the page is the paper's size.
+        let (w, h) = (int(&dict, b"Width") as f32, int(&dict, b"Height") as f32);
+        let mb = media_box(&doc, 1);
+        assert!(
+            (mb[2] - w * 72.0 / 200.0).abs() < 0.01,
+            "{mb:?} for {w}x{h}"
+        );
+        assert!(
+            (mb[3] - h * 72.0 / 200.0).abs() < 0.01,
+            "{mb:?} for {w}x{h}"
+        );
+
+        let t = text(&pdf, 1);
+        assert_lines(&t, &VIETNAMESE_LINES);
+        assert_boxes(&pdf, 1, &words, 0.02);
+
+        // PDFium reads the same words, spaces between them.
+        let pdfium = pdfium_text(&pdf);
+        for line in VIETNAMESE_LINES {
+            assert!(
+                pdfium[0].contains(&nfc(line)),
+                "{line} not in pdfium's {:?}",
+                pdfium[0]
+            );
+        }
+    }
+
+    #[test]
+    fn a_jpeg_without_resolution_is_laid_out_at_300_dpi_and_unknown_words_are_skipped() {
+        let mut img = image::RgbImage::new(600, 300);
+        for (x, _, p) in img.enumerate_pixels_mut() {
+            *p = image::Rgb([(x % 256) as u8, 80, 160]);
+        }
+        let mut jpeg = Vec::new();
+        let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85);
+        // Aspect ratio only: no unit, no resolution.
+        enc.set_pixel_density(image::codecs::jpeg::PixelDensity {
+            density: (1, 1),
+            unit: image::codecs::jpeg::PixelDensityUnit::PixelAspectRatio,
+        });
+        enc.encode_image(&img).unwrap();
+        let words = vec![
+            word("Hưng", 0, [0.1, 0.2, 0.3, 0.3]),
+            word("", 0, [0.4, 0.2, 0.5, 0.3]),
+            word("lạc", 0, [0.9, 0.2, 0.8, 0.3]),
+            word("Yên", 0, [0.35, 0.2, 0.5, 0.3]),
+        ];
+        let pdf = searchable_pdf(MediaType::Jpeg, &jpeg, &[ocr_page(1, words)]).unwrap();
+        let doc = load(&pdf);
+        assert_eq!(media_box(&doc, 1), vec![0.0, 0.0, 144.0, 72.0]);
+        assert_eq!(page_image(&doc, 1).1, jpeg);
+        assert_eq!(lines(&text(&pdf, 1)), vec!["Hưng Yên".to_string()]);
+    }
+
+    #[test]
+    fn a_png_is_embedded_losslessly() {
+        // A committed specimen: 8-bit RGB, not interlaced, so its own compressed data is copied.
+        let png = sample("0001_citizen_id_cancuoc2024_clean.png");
+        let decoded = image::load_from_memory(&png).unwrap();
+        let words = vietnamese_words();
+        let pdf = searchable_pdf(MediaType::Png, &png, &[ocr_page(1, words.clone())]).unwrap();
+        let doc = load(&pdf);
+        let (dict, data) = page_image(&doc, 1);
+        assert_eq!(name(&dict, b"Filter"), "FlateDecode");
+        assert!(data == decoded.to_rgb8().into_raw(), "pixels unchanged");
+        assert!(
+            raw_image_stream(&doc, 1) == idat(&png),
+            "the PNG's own compressed data"
+        );
+        assert!(
+            pdf.len() < png.len() + 20_000,
+            "{} vs {}",
+            pdf.len(),
+            png.len()
+        );
+        assert_lines(&text(&pdf, 1), &VIETNAMESE_LINES);
+        assert_boxes(&pdf, 1, &words, 0.02);
+        assert_eq!(pdfium_text(&pdf).len(), 1);
+    }
+
+    #[test]
+    fn pngs_pdf_cannot_read_as_they_are_are_decoded_and_embedded_losslessly() {
+        let encode = |img: image::DynamicImage| {
+            let mut out = Vec::new();
+            img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+                .unwrap();
+            out
+        };
+        let words = vec![word("Hưng", 0, [0.1, 0.1, 0.5, 0.3])];
+
+        // RGBA with real transparency: colour plus a soft mask.
+        let mut rgba = image::RgbaImage::new(64, 48);
+        for (x, y, p) in rgba.enumerate_pixels_mut() {
+            *p = image::Rgba([x as u8 * 3, y as u8 * 5, 7, if x < 32 { 255 } else { 128 }]);
+        }
+        let pdf = searchable_pdf(
+            MediaType::Png,
+            &encode(rgba.clone().into()),
+            &[ocr_page(1, words.clone())],
+        )
+        .unwrap();
+        let doc = load(&pdf);
+        let (dict, data) = page_image(&doc, 1);
+        let rgb: Vec<u8> = rgba.pixels().flat_map(|p| [p[0], p[1], p[2]]).collect();
+        assert_eq!(data, rgb);
+        assert_eq!(name(&dict, b"ColorSpace"), "DeviceRGB");
+        let smask = doc
+            .get_object(dict.get(b"SMask").unwrap().as_reference().unwrap())
+            .unwrap()
+            .as_stream()
+            .unwrap();
+        let alpha: Vec<u8> = rgba.pixels().map(|p| p[3]).collect();
+        assert_eq!(smask.decompressed_content().unwrap(), alpha);
+        assert_lines(&text(&pdf, 1), &["Hưng"]);
+
+        // Black and white stored as 8-bit grey with an opaque alpha channel: 1 bit, no mask.
+        let mut la = image::GrayAlphaImage::new(20, 3);
+        for (x, y, p) in la.enumerate_pixels_mut() {
+            *p = image::LumaA([if (x + y) % 3 == 0 { 0 } else { 255 }, 255]);
+        }
+        let pdf = searchable_pdf(
+            MediaType::Png,
+            &encode(la.clone().into()),
+            &[ocr_page(1, words)],
+        )
+        .unwrap();
+        let doc = load(&pdf);
+        let (dict, data) = page_image(&doc, 1);
+        assert_eq!(int(&dict, b"BitsPerComponent"), 1);
+        assert!(dict.get(b"SMask").is_err());
+        assert_eq!(
+            data,
+            pack_bits(20, 3, &la.pixels().map(|p| p[0]).collect::<Vec<_>>())
+        );
+    }
+
+    /// The stream data of the image on `page`, as stored.
+    fn raw_image_stream(doc: &Document, page: u32) -> Vec<u8> {
+        let id = doc.get_pages()[&page];
+        doc.get_page_images(id).unwrap()[0].content.to_vec()
+    }
+
+    /// The concatenated IDAT data of a PNG.
+    fn idat(png: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut pos = 8;
+        while pos + 8 <= png.len() {
+            let len = u32::from_be_bytes(png[pos..pos + 4].try_into().unwrap()) as usize;
+            if &png[pos + 4..pos + 8] == b"IDAT" {
+                out.extend_from_slice(&png[pos + 8..pos + 8 + len]);
+            }
+            pos += 12 + len;
+        }
+        out
+    }
+
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for b in bytes {
+            crc ^= u32::from(*b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    /// A palette PNG: an 8-bit grey PNG of indices relabelled as colour type 3, with `PLTE`.
+    fn palette_png(width: u32, height: u32, indices: &[u8], palette: &[[u8; 3]]) -> Vec<u8> {
+        let mut grey = Vec::new();
+        image::GrayImage::from_raw(width, height, indices.to_vec())
+            .unwrap()
+            .write_to(&mut Cursor::new(&mut grey), image::ImageFormat::Png)
+            .unwrap();
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut c = (data.len() as u32).to_be_bytes().to_vec();
+            let mut body = kind.to_vec();
+            body.extend_from_slice(data);
+            c.extend_from_slice(&body);
+            c.extend_from_slice(&crc32(&body).to_be_bytes());
+            c
+        };
+        let mut ihdr = grey[16..29].to_vec();
+        ihdr[9] = 3; // colour type: palette
+        let mut out = grey[..8].to_vec();
+        out.extend(chunk(b"IHDR", &ihdr));
+        out.extend(chunk(b"PLTE", &palette.concat()));
+        out.extend(chunk(b"IDAT", &idat(&grey)));
+        out.extend(chunk(b"IEND", &[]));
+        out
+    }
+
+    #[test]
+    fn palette_and_16_bit_pngs_are_copied_as_they_are() {
+        let words = vec![word("Yên", 0, [0.1, 0.1, 0.5, 0.3])];
+        let (w, h) = (30u32, 20u32);
+        let indices: Vec<u8> = (0..w * h).map(|i| (i % 3) as u8).collect();
+        let palette = [[255, 0, 0], [0, 128, 0], [10, 20, 250]];
+        let png = palette_png(w, h, &indices, &palette);
+        let decoded = image::load_from_memory(&png)
+            .expect("a valid palette png")
+            .to_rgb8();
+        assert_eq!(decoded.get_pixel(2, 0).0, palette[2]);
+        let pdf = searchable_pdf(MediaType::Png, &png, &[ocr_page(1, words.clone())]).unwrap();
+        let doc = load(&pdf);
+        let (dict, data) = page_image(&doc, 1);
+        assert_eq!(data, indices);
+        assert_eq!(raw_image_stream(&doc, 1), idat(&png));
+        let cs = dict.get(b"ColorSpace").unwrap().as_array().unwrap();
+        assert_eq!(cs[0].as_name().unwrap(), b"Indexed");
+        assert_eq!(cs[2].as_i64().unwrap(), 2);
+        assert_eq!(cs[3].as_str().unwrap(), palette.concat());
+        assert_lines(&text(&pdf, 1), &["Yên"]);
+        assert_eq!(pdfium_text(&pdf).len(), 1);
+
+        let grey16 = image::ImageBuffer::<image::Luma<u16>, Vec<u16>>::from_fn(w, h, |x, y| {
+            image::Luma([(x * 2000 + y * 7) as u16])
+        });
+        let mut png = Vec::new();
+        grey16
+            .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let pdf = searchable_pdf(MediaType::Png, &png, &[ocr_page(1, words)]).unwrap();
+        let doc = load(&pdf);
+        let (dict, data) = page_image(&doc, 1);
+        assert_eq!(int(&dict, b"BitsPerComponent"), 16);
+        let big_endian: Vec<u8> = grey16
+            .as_raw()
+            .iter()
+            .flat_map(|v| v.to_be_bytes())
+            .collect();
+        assert_eq!(data, big_endian);
+    }
+
+    /// 8-bit black-and-white pixels packed one bit each, rows on byte boundaries, white 1.
+    fn pack_bits(width: usize, height: usize, px: &[u8]) -> Vec<u8> {
+        let row = width.div_ceil(8);
+        let mut out = vec![0u8; row * height];
+        for (i, v) in px.iter().enumerate() {
+            if *v > 127 {
+                out[i / width * row + i % width / 8] |= 0x80 >> (i % width % 8);
+            }
+        }
+        out
+    }
+
+    /// A TIFF of three pages, grey, colour and black-and-white, at 200 dpi.
+    /// Width, height and pixels of each page.
+    type TiffPages = Vec<(u32, u32, Vec<u8>)>;
+
+    fn three_page_tiff() -> (Vec<u8>, TiffPages) {
+        use tiff::encoder::{colortype, Rational, TiffEncoder};
+        use tiff::tags::ResolutionUnit;
+
+        let (w, h) = (340u32, 480u32);
+        let gray: Vec<u8> = (0..w * h).map(|i| (i % 251) as u8).collect();
+        let rgb: Vec<u8> = (0..w * h * 3).map(|i| (i % 199) as u8).collect();
+        let bw: Vec<u8> = (0..w * h)
+            .map(|i| if i % 7 == 0 { 0 } else { 255 })
+            .collect();
+        let mut out = Vec::new();
+        {
+            let mut enc = TiffEncoder::new(Cursor::new(&mut out)).unwrap();
+            let res = || Rational { n: 200, d: 1 };
+            let mut img = enc.new_image::<colortype::Gray8>(w, h).unwrap();
+            img.resolution(ResolutionUnit::Inch, res());
+            img.write_data(&gray).unwrap();
+            let mut img = enc.new_image::<colortype::RGB8>(w, h).unwrap();
+            img.resolution(ResolutionUnit::Inch, res());
+            img.write_data(&rgb).unwrap();
+            let mut img = enc.new_image::<colortype::Gray8>(w, h).unwrap();
+            img.resolution(ResolutionUnit::Inch, res());
+            img.write_data(&bw).unwrap();
+        }
+        (out, vec![(w, h, gray), (w, h, rgb), (w, h, bw)])
+    }
+
+    #[test]
+    fn a_multi_page_tiff_becomes_one_pdf_page_per_image() {
+        let (tiff, pixels) = three_page_tiff();
+        let pages = [
+            ocr_page(1, vec![word("NGUYỄN", 0, [0.1, 0.1, 0.6, 0.15])]),
+            ocr_page(
+                2,
+                vec![
+                    word("Căn", 0, [0.2, 0.5, 0.4, 0.55]),
+                    word("cước", 0, [0.45, 0.5, 0.7, 0.56]),
+                ],
+            ),
+            ocr_page(
+                3,
+                vec![
+                    word("Hưng", 0, [0.1, 0.8, 0.3, 0.85]),
+                    word("Yên", 0, [0.35, 0.8, 0.5, 0.85]),
+                ],
+            ),
+        ];
+        // Handed over in any order.
+        let shuffled = vec![pages[2].clone(), pages[0].clone(), pages[1].clone()];
+        let pdf = searchable_pdf(MediaType::Tiff, &tiff, &shuffled).unwrap();
+        let doc = load(&pdf);
+        assert_eq!(doc.get_pages().len(), 3);
+        for (i, (w, h, px)) in pixels.iter().enumerate() {
+            let n = i as u32 + 1;
+            let mb = media_box(&doc, n);
+            assert!((mb[2] - *w as f32 * 72.0 / 200.0).abs() < 0.01, "{mb:?}");
+            assert!((mb[3] - *h as f32 * 72.0 / 200.0).abs() < 0.01, "{mb:?}");
+            let (dict, data) = page_image(&doc, n);
+            if n == 3 {
+                assert_eq!(
+                    int(&dict, b"BitsPerComponent"),
+                    1,
+                    "black and white is 1 bit"
+                );
+                assert_eq!(data, pack_bits(*w as usize, *h as usize, px));
+            } else {
+                assert_eq!(int(&dict, b"BitsPerComponent"), 8);
+                assert!(&data == px, "page {n} pixels unchanged");
+            }
+            assert_boxes(&pdf, n, &pages[i].words, 0.02);
+        }
+        assert_lines(&text(&pdf, 1), &["NGUYỄN"]);
+        assert_lines(&text(&pdf, 2), &["Căn cước"]);
+        assert_lines(&text(&pdf, 3), &["Hưng Yên"]);
+        assert_eq!(pdfium_text(&pdf).len(), 3);
+    }
+
+    #[test]
+    fn a_tiff_with_more_pages_than_were_read_is_refused() {
+        let (tiff, _) = three_page_tiff();
+        let pages = vec![ocr_page(1, vec![]), ocr_page(2, vec![])];
+        assert_eq!(
+            searchable_pdf(MediaType::Tiff, &tiff, &pages).unwrap_err(),
+            SearchableError::MorePagesThanRead { read: 2 }
+        );
         let pages = vec![
-            ocr_page(1, vietnamese_words()),
-            ocr_page(2, vietnamese_words()),
+            ocr_page(1, vec![]),
+            ocr_page(2, vec![]),
+            ocr_page(4, vec![]),
+        ];
+        assert_eq!(
+            searchable_pdf(MediaType::Tiff, &tiff, &pages).unwrap_err(),
+            SearchableError::NoSuchPage { page: 4, pages: 3 }
+        );
+        // Too many pixels for the limit: refused from the header.
+        let limits = Limits {
+            max_pixels_per_page: 1000,
+            ..Limits::default()
+        };
+        let pages: Vec<_> = (1..=3).map(|n| ocr_page(n, vec![])).collect();
+        assert!(matches!(
+            searchable_pdf_with_limits(MediaType::Tiff, &tiff, &pages, &limits),
+            Err(SearchableError::TooManyPixels { page: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn tesseracts_black_and_white_test_page_keeps_its_polarity() {
+        // 1-bit, WhiteIsZero, uncompressed: embedded as 1-bit with white as 1.
+        let tiff = std::fs::read(corpus("ocr/phototest.tif")).unwrap();
+        let decoded = image::load_from_memory(&tiff).unwrap().to_luma8();
+        let words = vec![word("quick", 0, [0.2, 0.1, 0.4, 0.15])];
+        let pdf = searchable_pdf(MediaType::Tiff, &tiff, &[ocr_page(1, words)]).unwrap();
+        let doc = load(&pdf);
+        let (dict, data) = page_image(&doc, 1);
+        assert_eq!(int(&dict, b"BitsPerComponent"), 1);
+        let (w, h) = decoded.dimensions();
+        assert_eq!(data, pack_bits(w as usize, h as usize, decoded.as_raw()));
+        assert_lines(&text(&pdf, 1), &["quick"]);
+        assert!(pdf.len() < tiff.len(), "{} vs {}", pdf.len(), tiff.len());
+    }
+
+    /// A two-page PDF: page 1 born digital (real text, drawn under a scaling `cm` that its
+    /// content never restores), page 2 one JPEG scan.
+    fn two_page_pdf(rotate_second: Option<i64>) -> Vec<u8> {
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let font_id = doc.add_object(dictionary! {
+            "Type" => "Font",
+            "Subtype" => "Type1",
+            "BaseFont" => "Helvetica",
+        });
+        let text = b"2 0 0 2 0 0 cm\nBT /F1 12 Tf 36 300 Td (Original born digital words) Tj ET\n"
+            .to_vec();
+        let content1 = doc.add_object(Stream::new(dictionary! {}, text));
+        let page1 = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Contents" => content1,
+            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
+        });
+        let jpeg = sample("0000_citizen_id_cccd2021_office.jpg");
+        let info = image::load_from_memory(&jpeg).unwrap();
+        let image_id = doc.add_object(
+            Stream::new(
+                dictionary! {
+                    "Type" => "XObject",
+                    "Subtype" => "Image",
+                    "Width" => info.width() as i64,
+                    "Height" => info.height() as i64,
+                    "ColorSpace" => "DeviceRGB",
+                    "BitsPerComponent" => 8,
+                    "Filter" => "DCTDecode",
+                },
+                jpeg,
+            )
+            .with_compression(false),
+        );
+        let content2 = doc.add_object(Stream::new(
+            dictionary! {},
+            b"q 595 0 0 842 0 0 cm /Im0 Do Q\n".to_vec(),
+        ));
+        let mut page2 = dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "Contents" => vec![Object::Reference(content2)],
+            "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image_id } },
+        };
+        if let Some(r) = rotate_second {
+            page2.set("Rotate", r);
+        }
+        let page2 = doc.add_object(page2);
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages",
+                "Kids" => vec![page1.into(), page2.into()],
+                "Count" => 2,
+                // Inherited by page 2.
+                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            }),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        let mut out = Vec::new();
+        doc.save_to(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_pdf_keeps_its_own_text_and_gains_a_layer_on_its_ocr_pages_only() {
+        let original = two_page_pdf(None);
+        let copy = original.clone();
+        let words = vietnamese_words();
+        let pages = vec![
+            PageText {
+                page: 1,
+                method: Method::TextLayer,
+                // Already in the page's own text: must not be added again.
+                words: vec![word("Original", 0, [0.1, 0.1, 0.3, 0.15])],
+                barcodes: Vec::new(),
+            },
+            ocr_page(2, words.clone()),
         ];
         let pdf = searchable_pdf(MediaType::Pdf, &original, &pages).unwrap();
-        assert_lines(&text(&pdf, 1), &VIETNAMESE_LINES);
-        // Page 1's own content leaves a `cm` in force; the layer is not scaled by it.
-        assert_boxes(&pdf, 1, &vietnamese_words(), 0.02);
-        let (before, after) = (render(&original), render(&pdf));
-        assert_eq!(before.len(), 2);
-        assert!(before == after, "pages look the same (rotate {rotate:?})");
+        assert_eq!(original, copy, "the original is only read");
+        let doc = load(&pdf);
+        assert_eq!(doc.get_pages().len(), 2, "page count unchanged");
+
+        let t1 = text(&pdf, 1);
+        assert_eq!(lines(&t1), vec!["Original born digital words".to_string()]);
+        let t2 = text(&pdf, 2);
+        assert_lines(&t2, &VIETNAMESE_LINES);
+        assert!(!t2.contains("Original"));
+        assert_boxes(&pdf, 2, &words, 0.02);
+        // The scan is still the scan.
+        let (dict, data) = page_image(&doc, 2);
+        assert_eq!(name(&dict, b"Filter"), "DCTDecode");
+        assert!(data == sample("0000_citizen_id_cccd2021_office.jpg"));
+
+        let pdfium = pdfium_text(&pdf);
+        assert!(
+            pdfium[0].contains("Original born digital words"),
+            "{pdfium:?}"
+        );
+        assert!(pdfium[1].contains("NGUYỄN"), "{pdfium:?}");
     }
-}
 
-#[test]
-fn a_pdf_without_ocr_pages_comes_back_as_it_is() {
-    let original = two_page_pdf(None);
-    let pages = vec![
-        PageText {
-            page: 1,
-            method: Method::TextLayer,
-            words: vec![word("Original", 0, [0.1, 0.1, 0.3, 0.15])],
-            barcodes: Vec::new(),
-        },
-        ocr_page(2, vec![]),
-    ];
-    assert_eq!(
-        searchable_pdf(MediaType::Pdf, &original, &pages).unwrap(),
-        original
-    );
-}
+    /// Renders every page with poppler at 30 dpi, as PPM bytes.
+    fn render(pdf: &[u8]) -> Vec<Vec<u8>> {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.pdf");
+        std::fs::write(&input, pdf).unwrap();
+        let status = Command::new("pdftoppm")
+            .args(["-r", "30"])
+            .arg(&input)
+            .arg(dir.path().join("page"))
+            .status()
+            .expect("pdftoppm (poppler-utils, run scripts/setup.sh)");
+        assert!(status.success());
+        let mut pages: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ppm"))
+            .collect();
+        pages.sort();
+        pages.iter().map(|p| std::fs::read(p).unwrap()).collect()
+    }
 
-#[test]
-fn a_rotated_pdf_page_gets_its_words_where_the_reader_shows_them() {
-    for rotate in [90, 180, 270, -90] {
-        let original = two_page_pdf(Some(rotate));
+    #[test]
+    fn the_text_layer_is_invisible_and_leaves_the_pages_as_they_looked() {
+        for rotate in [None, Some(90)] {
+            let original = two_page_pdf(rotate);
+            let pages = vec![
+                ocr_page(1, vietnamese_words()),
+                ocr_page(2, vietnamese_words()),
+            ];
+            let pdf = searchable_pdf(MediaType::Pdf, &original, &pages).unwrap();
+            assert_lines(&text(&pdf, 1), &VIETNAMESE_LINES);
+            // Page 1's own content leaves a `cm` in force; the layer is not scaled by it.
+            assert_boxes(&pdf, 1, &vietnamese_words(), 0.02);
+            let (before, after) = (render(&original), render(&pdf));
+            assert_eq!(before.len(), 2);
+            assert!(before == after, "pages look the same (rotate {rotate:?})");
+        }
+    }
+
+    #[test]
+    fn a_pdf_without_ocr_pages_comes_back_as_it_is() {
+        let original = two_page_pdf(None);
+        let pages = vec![
+            PageText {
+                page: 1,
+                method: Method::TextLayer,
+                words: vec![word("Original", 0, [0.1, 0.1, 0.3, 0.15])],
+                barcodes: Vec::new(),
+            },
+            ocr_page(2, vec![]),
+        ];
+        assert_eq!(
+            searchable_pdf(MediaType::Pdf, &original, &pages).unwrap(),
+            original
+        );
+    }
+
+    #[test]
+    fn a_rotated_pdf_page_gets_its_words_where_the_reader_shows_them() {
+        for rotate in [90, 180, 270, -90] {
+            let original = two_page_pdf(Some(rotate));
+            let words = vietnamese_words();
+            let pages = vec![ocr_page(1, vec![]), ocr_page(2, words.clone())];
+            let pdf = searchable_pdf(MediaType::Pdf, &original, &pages).unwrap();
+            // pdftotext reports boxes on the page as shown, rotation applied.
+            assert_boxes_turned(&pdf, 2, &words, 0.02, rotate % 180 != 0);
+            assert_lines(&text(&pdf, 2), &VIETNAMESE_LINES);
+        }
+    }
+
+    #[test]
+    fn a_cropped_pdf_page_gets_its_words_on_the_visible_part() {
+        let mut doc = load(&two_page_pdf(None));
+        let id = doc.get_pages()[&2];
+        let crop = [50, 60, 545, 800].map(Object::Integer).to_vec();
+        doc.get_dictionary_mut(id).unwrap().set("CropBox", crop);
+        let mut original = Vec::new();
+        doc.save_to(&mut original).unwrap();
         let words = vietnamese_words();
         let pages = vec![ocr_page(1, vec![]), ocr_page(2, words.clone())];
         let pdf = searchable_pdf(MediaType::Pdf, &original, &pages).unwrap();
-        // pdftotext reports boxes on the page as shown, rotation applied.
-        assert_boxes_turned(&pdf, 2, &words, 0.02, rotate % 180 != 0);
+        // pdftotext -bbox measures from the media box's top left; the words were read off
+        // the crop box (what PDFium renders and readers show).
+        let found = word_boxes(&pdf);
+        for w in &words {
+            let f = found
+                .iter()
+                .find(|f| f.page == 2 && f.text == nfc(&w.text))
+                .unwrap();
+            let x = |v: f64| (v * 595.0 - 50.0) / 495.0;
+            let y = |v: f64| (v * 842.0 - (842.0 - 800.0)) / 740.0;
+            let got = [x(f.b[0]), y(f.b[1]), x(f.b[2]), y(f.b[3])];
+            let want = [w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1].map(f64::from);
+            for (g, e) in got.iter().zip(want) {
+                assert!((g - e).abs() <= 0.02, "{}: {got:?} vs {want:?}", w.text);
+            }
+        }
         assert_lines(&text(&pdf, 2), &VIETNAMESE_LINES);
     }
-}
 
-#[test]
-fn a_generated_scanned_pdf_gets_a_layer_on_every_page() {
-    let original = sample("0006_dossier_photocopy.pdf");
-    let count = load(&original).get_pages().len() as u32;
-    assert!(count > 1);
-    let pages: Vec<PageText> = (1..=count)
-        .map(|n| {
-            ocr_page(
-                n,
-                vec![word(&format!("trang{n}"), 0, [0.1, 0.1, 0.3, 0.14])],
-            )
-        })
-        .collect();
-    let pdf = searchable_pdf(MediaType::Pdf, &original, &pages).unwrap();
-    assert_eq!(load(&pdf).get_pages().len() as u32, count);
-    for n in 1..=count {
-        assert_eq!(lines(&text(&pdf, n)), vec![format!("trang{n}")]);
-    }
-    assert_eq!(pdfium_text(&pdf).len(), count as usize);
-}
-
-#[test]
-fn a_pdf_lopdf_cannot_read_is_a_typed_error() {
-    let pages = vec![ocr_page(1, vec![word("x", 0, [0.1, 0.1, 0.2, 0.2])])];
-    let err = searchable_pdf(MediaType::Pdf, b"%PDF-1.4\nnothing here\n", &pages).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            SearchableError::Unreadable {
-                media: MediaType::Pdf,
-                ..
-            }
-        ),
-        "{err}"
-    );
-    assert!(
-        err.to_string()
-            .starts_with("cannot read the application/pdf original"),
-        "{err}"
-    );
-    // Page count mismatch: the engine read one page of a two-page file.
-    let err = searchable_pdf(MediaType::Pdf, &two_page_pdf(None), &pages).unwrap_err();
-    assert_eq!(err, SearchableError::MorePagesThanRead { read: 1 });
-}
-
-#[test]
-fn damaged_pdfs_fail_or_succeed_but_never_panic() {
-    let dir = corpus("pdf-malformed/qpdf-malformed");
-    let mut entries: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect();
-    entries.sort();
-    assert!(entries.len() > 100);
-    let (mut ok, mut failed) = (0, 0);
-    for path in entries {
-        let bytes = std::fs::read(&path).unwrap();
-        let pages = lopdf::Document::load_mem(&bytes)
-            .map(|d| d.get_pages().len() as u32)
-            .unwrap_or(1)
-            .clamp(1, 50);
-        let words: Vec<PageText> = (1..=pages)
-            .map(|n| ocr_page(n, vec![word("chữ", 0, [0.1, 0.1, 0.2, 0.12])]))
+    #[test]
+    fn a_generated_scanned_pdf_gets_a_layer_on_every_page() {
+        let original = sample("0006_dossier_photocopy.pdf");
+        let count = load(&original).get_pages().len() as u32;
+        assert!(count > 1);
+        let pages: Vec<PageText> = (1..=count)
+            .map(|n| {
+                ocr_page(
+                    n,
+                    vec![word(&format!("trang{n}"), 0, [0.1, 0.1, 0.3, 0.14])],
+                )
+            })
             .collect();
-        match searchable_pdf(MediaType::Pdf, &bytes, &words) {
-            Ok(pdf) => {
-                ok += 1;
-                assert!(pdf.starts_with(b"%PDF-"), "{}", path.display());
-            }
-            Err(SearchableError::Panicked { detail }) => {
-                panic!("{}: panicked: {detail}", path.display())
-            }
-            Err(_) => failed += 1,
+        let pdf = searchable_pdf(MediaType::Pdf, &original, &pages).unwrap();
+        assert_eq!(load(&pdf).get_pages().len() as u32, count);
+        for n in 1..=count {
+            assert_eq!(lines(&text(&pdf, n)), vec![format!("trang{n}")]);
         }
+        assert_eq!(pdfium_text(&pdf).len(), count as usize);
     }
-    eprintln!("damaged pdfs: {ok} built, {failed} refused");
-    assert!(ok > 0 && failed > 0);
-}
 
-#[test]
-fn wrong_inputs_are_typed_errors() {
-    let page = [ocr_page(1, vec![])];
-    for media in [MediaType::Jpeg, MediaType::Png, MediaType::Tiff] {
-        let err = searchable_pdf(media, b"garbage", &page).unwrap_err();
+    #[test]
+    fn a_pdf_lopdf_cannot_read_is_a_typed_error() {
+        let pages = vec![ocr_page(1, vec![word("x", 0, [0.1, 0.1, 0.2, 0.2])])];
+        let err = searchable_pdf(MediaType::Pdf, b"%PDF-1.4\nnothing here\n", &pages).unwrap_err();
         assert!(
-            matches!(err, SearchableError::Unreadable { .. }),
-            "{media}: {err}"
+            matches!(
+                err,
+                SearchableError::Unreadable {
+                    media: MediaType::Pdf,
+                    ..
+                }
+            ),
+            "{err}"
         );
-        let ours = err.to_string();
-        let ours = ours.split(": ").next().unwrap();
-        assert_eq!(ours, ours.to_lowercase());
+        assert!(
+            err.to_string()
+                .starts_with("cannot read the application/pdf original"),
+            "{err}"
+        );
+        // Page count mismatch: the engine read one page of a two-page file.
+        let err = searchable_pdf(MediaType::Pdf, &two_page_pdf(None), &pages).unwrap_err();
+        assert_eq!(err, SearchableError::MorePagesThanRead { read: 1 });
     }
-    let jpeg = sample("0000_citizen_id_cccd2021_office.jpg");
-    assert_eq!(
-        searchable_pdf(MediaType::Jpeg, &jpeg, &[ocr_page(2, vec![])]).unwrap_err(),
-        SearchableError::NoSuchPage { page: 2, pages: 1 }
-    );
-    assert_eq!(
-        searchable_pdf(MediaType::Jpeg, &jpeg, &[]).unwrap_err(),
-        SearchableError::MorePagesThanRead { read: 0 }
-    );
-    let limits = Limits {
-        max_pixels_per_page: 100,
-        ..Limits::default()
-    };
-    assert!(matches!(
-        searchable_pdf_with_limits(MediaType::Jpeg, &jpeg, &page, &limits),
-        Err(SearchableError::TooManyPixels { .. })
-    ));
-}
 
-/// Size and time on a typical scan: an A4 page at 300 dpi, JPEG quality 85, with a full
-/// page of words. `cargo test -p hoso-workers --test searchable -- --ignored --nocapture`
-#[test]
-#[ignore = "a measurement, not a check"]
-fn measure_a4_300_dpi_jpeg() {
-    let scan = image::load_from_memory(&sample("0004_business_registration_office.jpg")).unwrap();
-    let a4 = scan.resize_exact(2480, 3508, image::imageops::FilterType::Triangle);
-    let mut jpeg = Vec::new();
-    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85);
-    enc.set_pixel_density(image::codecs::jpeg::PixelDensity::dpi(300));
-    enc.encode_image(&a4.to_rgb8()).unwrap();
-    // 40 lines of 8 words.
-    let mut words = Vec::new();
-    for line in 0..40u32 {
-        for k in 0..8u32 {
-            let x0 = 0.08 + k as f32 * 0.105;
-            let y0 = 0.05 + line as f32 * 0.022;
-            words.push(word("Nguyễn", line, [x0, y0, x0 + 0.09, y0 + 0.012]));
+    #[test]
+    fn damaged_pdfs_fail_or_succeed_but_never_panic() {
+        let dir = corpus("pdf-malformed/qpdf-malformed");
+        let mut entries: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .collect();
+        entries.sort();
+        assert!(entries.len() > 100);
+        let (mut ok, mut failed) = (0, 0);
+        for path in entries {
+            let bytes = std::fs::read(&path).unwrap();
+            let pages = lopdf::Document::load_mem(&bytes)
+                .map(|d| d.get_pages().len() as u32)
+                .unwrap_or(1)
+                .clamp(1, 50);
+            let words: Vec<PageText> = (1..=pages)
+                .map(|n| ocr_page(n, vec![word("chữ", 0, [0.1, 0.1, 0.2, 0.12])]))
+                .collect();
+            match searchable_pdf(MediaType::Pdf, &bytes, &words) {
+                Ok(pdf) => {
+                    ok += 1;
+                    assert!(pdf.starts_with(b"%PDF-"), "{}", path.display());
+                }
+                Err(SearchableError::Panicked { detail }) => {
+                    panic!("{}: panicked: {detail}", path.display())
+                }
+                Err(_) => failed += 1,
+            }
         }
+        eprintln!("damaged pdfs: {ok} built, {failed} refused");
+        assert!(ok > 0 && failed > 0);
     }
-    let pages = [ocr_page(1, words.clone())];
-    let start = std::time::Instant::now();
-    let runs = 20;
-    let mut pdf = Vec::new();
-    for _ in 0..runs {
-        pdf = searchable_pdf(MediaType::Jpeg, &jpeg, &pages).unwrap();
+
+    #[test]
+    fn wrong_inputs_are_typed_errors() {
+        let page = [ocr_page(1, vec![])];
+        for media in [MediaType::Jpeg, MediaType::Png, MediaType::Tiff] {
+            let err = searchable_pdf(media, b"garbage", &page).unwrap_err();
+            assert!(
+                matches!(err, SearchableError::Unreadable { .. }),
+                "{media}: {err}"
+            );
+            let ours = err.to_string();
+            let ours = ours.split(": ").next().unwrap();
+            assert_eq!(ours, ours.to_lowercase());
+        }
+        let jpeg = sample("0000_citizen_id_cccd2021_office.jpg");
+        assert_eq!(
+            searchable_pdf(MediaType::Jpeg, &jpeg, &[ocr_page(2, vec![])]).unwrap_err(),
+            SearchableError::NoSuchPage { page: 2, pages: 1 }
+        );
+        assert_eq!(
+            searchable_pdf(MediaType::Jpeg, &jpeg, &[]).unwrap_err(),
+            SearchableError::MorePagesThanRead { read: 0 }
+        );
+        let limits = Limits {
+            max_pixels_per_page: 100,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            searchable_pdf_with_limits(MediaType::Jpeg, &jpeg, &page, &limits),
+            Err(SearchableError::TooManyPixels { .. })
+        ));
     }
-    let per = start.elapsed() / runs;
-    eprintln!(
-        "jpeg A4 300 dpi: input {} bytes, output {} bytes (+{}), {per:?} per page, {} words",
-        jpeg.len(),
-        pdf.len(),
-        pdf.len() - jpeg.len(),
-        words.len()
-    );
 
-    // The same page as an 8-bit grey PNG and a 1-bit-able TIFF, decoded and re-embedded.
-    let gray = a4.to_luma8();
-    let mut png = Vec::new();
-    gray.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    let start = std::time::Instant::now();
-    let out = searchable_pdf(MediaType::Png, &png, &pages).unwrap();
-    eprintln!(
-        "png grey A4 (copied): input {} output {} in {:?}",
-        png.len(),
-        out.len(),
-        start.elapsed()
-    );
-    let mut tif = Vec::new();
-    gray.write_to(&mut Cursor::new(&mut tif), image::ImageFormat::Tiff)
-        .unwrap();
-    let start = std::time::Instant::now();
-    let out = searchable_pdf(MediaType::Tiff, &tif, &pages).unwrap();
-    eprintln!(
-        "tiff grey A4 (decoded): input {} output {} in {:?}",
-        tif.len(),
-        out.len(),
-        start.elapsed()
-    );
-    let bw = image::GrayImage::from_fn(2480, 3508, |x, y| {
-        image::Luma([if gray.get_pixel(x, y)[0] < 128 {
-            0
-        } else {
-            255
-        }])
-    });
-    let mut tif = Vec::new();
-    bw.write_to(&mut Cursor::new(&mut tif), image::ImageFormat::Tiff)
-        .unwrap();
-    let start = std::time::Instant::now();
-    let out = searchable_pdf(MediaType::Tiff, &tif, &pages).unwrap();
-    eprintln!(
-        "tiff b/w A4 as 8-bit (decoded, 1-bit out): input {} output {} in {:?}",
-        tif.len(),
-        out.len(),
-        start.elapsed()
-    );
+    /// Size and time on a typical scan: an A4 page at 300 dpi, JPEG quality 85, with a full
+    /// page of words. `cargo test -p hoso-workers --test searchable -- --ignored --nocapture`
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn measure_a4_300_dpi_jpeg() {
+        let scan =
+            image::load_from_memory(&sample("0004_business_registration_office.jpg")).unwrap();
+        let a4 = scan.resize_exact(2480, 3508, image::imageops::FilterType::Triangle);
+        let mut jpeg = Vec::new();
+        let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85);
+        enc.set_pixel_density(image::codecs::jpeg::PixelDensity::dpi(300));
+        enc.encode_image(&a4.to_rgb8()).unwrap();
+        // 40 lines of 8 words.
+        let mut words = Vec::new();
+        for line in 0..40u32 {
+            for k in 0..8u32 {
+                let x0 = 0.08 + k as f32 * 0.105;
+                let y0 = 0.05 + line as f32 * 0.022;
+                words.push(word("Nguyễn", line, [x0, y0, x0 + 0.09, y0 + 0.012]));
+            }
+        }
+        let pages = [ocr_page(1, words.clone())];
+        let start = std::time::Instant::now();
+        let runs = 20;
+        let mut pdf = Vec::new();
+        for _ in 0..runs {
+            pdf = searchable_pdf(MediaType::Jpeg, &jpeg, &pages).unwrap();
+        }
+        let per = start.elapsed() / runs;
+        eprintln!(
+            "jpeg A4 300 dpi: input {} bytes, output {} bytes (+{}), {per:?} per page, {} words",
+            jpeg.len(),
+            pdf.len(),
+            pdf.len() - jpeg.len(),
+            words.len()
+        );
 
-    let pdf_in = sample("0003_marriage_certificate_phone.pdf");
-    let n = load(&pdf_in).get_pages().len() as u32;
-    let pages: Vec<_> = (1..=n).map(|p| ocr_page(p, words.clone())).collect();
-    let start = std::time::Instant::now();
-    let out = searchable_pdf(MediaType::Pdf, &pdf_in, &pages).unwrap();
-    eprintln!(
-        "pdf of {n} scanned pages: input {} output {} in {:?}",
-        pdf_in.len(),
-        out.len(),
-        start.elapsed()
-    );
+        // The same page as an 8-bit grey PNG and a 1-bit-able TIFF, decoded and re-embedded.
+        let gray = a4.to_luma8();
+        let mut png = Vec::new();
+        gray.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let start = std::time::Instant::now();
+        let out = searchable_pdf(MediaType::Png, &png, &pages).unwrap();
+        eprintln!(
+            "png grey A4 (copied): input {} output {} in {:?}",
+            png.len(),
+            out.len(),
+            start.elapsed()
+        );
+        let mut tif = Vec::new();
+        gray.write_to(&mut Cursor::new(&mut tif), image::ImageFormat::Tiff)
+            .unwrap();
+        let start = std::time::Instant::now();
+        let out = searchable_pdf(MediaType::Tiff, &tif, &pages).unwrap();
+        eprintln!(
+            "tiff grey A4 (decoded): input {} output {} in {:?}",
+            tif.len(),
+            out.len(),
+            start.elapsed()
+        );
+        let bw = image::GrayImage::from_fn(2480, 3508, |x, y| {
+            image::Luma([if gray.get_pixel(x, y)[0] < 128 {
+                0
+            } else {
+                255
+            }])
+        });
+        let mut tif = Vec::new();
+        bw.write_to(&mut Cursor::new(&mut tif), image::ImageFormat::Tiff)
+            .unwrap();
+        let start = std::time::Instant::now();
+        let out = searchable_pdf(MediaType::Tiff, &tif, &pages).unwrap();
+        eprintln!(
+            "tiff b/w A4 as 8-bit (decoded, 1-bit out): input {} output {} in {:?}",
+            tif.len(),
+            out.len(),
+            start.elapsed()
+        );
+
+        let pdf_in = sample("0003_marriage_certificate_phone.pdf");
+        let n = load(&pdf_in).get_pages().len() as u32;
+        let pages: Vec<_> = (1..=n).map(|p| ocr_page(p, words.clone())).collect();
+        let start = std::time::Instant::now();
+        let out = searchable_pdf(MediaType::Pdf, &pdf_in, &pages).unwrap();
+        eprintln!(
+            "pdf of {n} scanned pages: input {} output {} in {:?}",
+            pdf_in.len(),
+            out.len(),
+            start.elapsed()
+        );
+    }
 }
