@@ -7,7 +7,6 @@
 //! operations are one statement (data-modifying CTEs), so they are atomic without an
 //! explicit transaction and cost one round trip.
 
-use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -19,7 +18,7 @@ use hoso_pipeline::ports::{
     OriginalRecord, QueueCounts, QueuePolicy, Registration,
 };
 use hoso_pipeline::{ContentHash, ExtractionResult};
-use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::{PgPool, Row};
 use tokio::sync::{Notify, OnceCell};
 
@@ -190,57 +189,19 @@ impl PgCatalog {
         filter_sql: &str,
         arg: Option<String>,
     ) -> Result<Vec<DocumentRecord>, CatalogError> {
-        let sql = format!(
-            "SELECT d.id, d.sha256, o.file_name, d.document_type, d.pages, d.confidence, \
-             d.warnings, d.producer FROM documents d JOIN originals o ON o.sha256 = d.sha256 \
-             {filter_sql} ORDER BY o.created_at, d.sha256, d.ordinal"
-        );
-        let mut q = sqlx::query(&sql);
+        let sql = codec::DOCUMENTS_SELECT.replace("{filter}", filter_sql);
+        let mut q = sqlx::query_as::<_, DocumentRow>(&sql);
         if let Some(a) = &arg {
             q = q.bind(a);
         }
         let rows = q.fetch_all(&self.pool).await.map_err(db)?;
-        let field_sql = format!(
-            "SELECT f.document_id, f.key, f.value, f.confidence, f.method, f.evidence \
-             FROM fields f JOIN documents d ON d.id = f.document_id {filter_sql}"
-        );
-        let mut fq = sqlx::query(&field_sql);
+        let sql = codec::FIELDS_SELECT.replace("{filter}", filter_sql);
+        let mut q = sqlx::query_as::<_, FieldRow>(&sql);
         if let Some(a) = &arg {
-            fq = fq.bind(a);
+            q = q.bind(a);
         }
-        let mut fields: HashMap<String, Vec<FieldRow>> = HashMap::new();
-        for r in fq.fetch_all(&self.pool).await.map_err(db)? {
-            let f = FieldRow {
-                document_id: r.get("document_id"),
-                key: r.get("key"),
-                value: r.get("value"),
-                confidence: r.get("confidence"),
-                method: r.get("method"),
-                evidence: r.get("evidence"),
-            };
-            fields.entry(f.document_id.clone()).or_default().push(f);
-        }
-        rows.into_iter()
-            .map(|r| {
-                let id: String = r.get("id");
-                let document = codec::assemble_document(
-                    DocumentRow {
-                        document_type: r.get("document_type"),
-                        pages: r.get("pages"),
-                        confidence: r.get("confidence"),
-                        warnings: r.get("warnings"),
-                    },
-                    fields.remove(&id).unwrap_or_default(),
-                )?;
-                Ok(DocumentRecord {
-                    source: parse_hash(r.get::<&str, _>("sha256"))?,
-                    id,
-                    file_name: r.get("file_name"),
-                    document,
-                    producer: r.get("producer"),
-                })
-            })
-            .collect()
+        let fields = q.fetch_all(&self.pool).await.map_err(db)?;
+        codec::assemble_documents(rows, fields)
     }
 }
 
@@ -374,23 +335,6 @@ where
             attempt: job.attempt,
         }),
     }
-}
-
-const ORIGINAL_SELECT: &str = "SELECT o.sha256, o.file_name, o.media_type, o.byte_size, \
-     o.page_count, o.status, o.error, COALESCE(j.attempts, 0) AS attempts \
-     FROM originals o LEFT JOIN jobs j ON j.sha256 = o.sha256 AND j.stage = 'extract'";
-
-fn original_from_row(r: &PgRow) -> Result<OriginalRecord, CatalogError> {
-    Ok(OriginalRecord {
-        hash: parse_hash(r.get::<&str, _>("sha256"))?,
-        file_name: r.get("file_name"),
-        media_type: codec::media_type_from_str(r.get::<&str, _>("media_type"))?,
-        byte_size: r.get::<i64, _>("byte_size") as u64,
-        pages: r.get::<Option<i64>, _>("page_count").map(|p| p as u32),
-        status: codec::status_from_str(r.get::<&str, _>("status"))?,
-        error: r.get("error"),
-        attempts: r.get::<i64, _>("attempts") as u32,
-    })
 }
 
 #[async_trait]
@@ -617,7 +561,7 @@ impl Catalog for PgCatalog {
     }
 
     async fn attempts(&self, hash: &ContentHash) -> Result<Vec<AttemptRecord>, CatalogError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, codec::AttemptRow>(
             "SELECT a.job_id, a.attempt, a.worker, a.outcome, a.error FROM job_attempts a \
              JOIN jobs j ON j.id = a.job_id WHERE j.sha256 = $1 ORDER BY a.job_id, a.attempt",
         )
@@ -625,52 +569,41 @@ impl Catalog for PgCatalog {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter()
-            .map(|r| {
-                codec::attempt(
-                    r.get("job_id"),
-                    r.get("attempt"),
-                    r.get("worker"),
-                    r.get("outcome"),
-                    r.get("error"),
-                )
-            })
+        rows.into_iter()
+            .map(codec::AttemptRow::into_record)
             .collect()
     }
 
     async fn queue_counts(&self) -> Result<QueueCounts, CatalogError> {
-        let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state")
+        let rows = sqlx::query_as::<_, codec::StateCount>(codec::QUEUE_COUNTS_SELECT)
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        let mut counts = QueueCounts::default();
-        for r in rows {
-            let n = r.get::<i64, _>("n") as u64;
-            match r.get::<&str, _>("state") {
-                "queued" => counts.queued = n,
-                "running" => counts.running = n,
-                "done" => counts.done = n,
-                "failed" => counts.failed = n,
-                other => return Err(codec::corrupt(format!("unknown job state {other:?}"))),
-            }
-        }
-        Ok(counts)
+        codec::queue_counts(rows)
     }
 
     async fn originals(&self) -> Result<Vec<OriginalRecord>, CatalogError> {
-        let sql = format!("{ORIGINAL_SELECT} ORDER BY o.created_at, o.sha256");
-        let rows = sqlx::query(&sql).fetch_all(&self.pool).await.map_err(db)?;
-        rows.iter().map(original_from_row).collect()
+        let sql = format!(
+            "{} ORDER BY o.created_at, o.sha256",
+            codec::ORIGINALS_SELECT
+        );
+        let rows = sqlx::query_as::<_, codec::OriginalRow>(&sql)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.into_iter()
+            .map(codec::OriginalRow::into_record)
+            .collect()
     }
 
     async fn original(&self, hash: &ContentHash) -> Result<Option<OriginalRecord>, CatalogError> {
-        let sql = format!("{ORIGINAL_SELECT} WHERE o.sha256 = $1");
-        let row = sqlx::query(&sql)
+        let sql = format!("{} WHERE o.sha256 = $1", codec::ORIGINALS_SELECT);
+        let row = sqlx::query_as::<_, codec::OriginalRow>(&sql)
             .bind(hash.to_hex())
             .fetch_optional(&self.pool)
             .await
             .map_err(db)?;
-        row.as_ref().map(original_from_row).transpose()
+        row.map(codec::OriginalRow::into_record).transpose()
     }
 
     async fn documents(&self) -> Result<Vec<DocumentRecord>, CatalogError> {
