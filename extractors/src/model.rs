@@ -120,6 +120,14 @@ pub struct PageText {
     pub words: Vec<Word>,
     #[serde(default)]
     pub barcodes: Vec<Barcode>,
+    /// Clockwise rotation, in degrees, that was applied to the page image before OCR to
+    /// make it upright and straight (orientation 0/90/180/270 plus a small deskew angle,
+    /// e.g. 90.0 or -1.5). The words' boxes are fractions of that rotated image: the
+    /// rotated image has the size of the original's bounding box after rotation (for
+    /// multiples of 90 the width and height swap; for other angles the canvas is enlarged
+    /// to hold the whole rotated image, centred, background white).
+    #[serde(default)]
+    pub rotation: f32,
 }
 
 /// Where a value was read: the page, the region and the text as read.

@@ -23,5 +23,6 @@ pub fn page(num: u32, lines: &[(f32, f32, &str)]) -> PageText {
         method: Method::Ocr,
         words,
         barcodes: Vec::new(),
+        rotation: 0.0,
     }
 }

@@ -29,7 +29,8 @@ pub fn page_of_lines(lines: &[&str]) -> PageText {
         method: Method::Ocr,
         words,
         barcodes: Vec::new(),
-    }
+ rotation: 0.0,
+}
 }
 
 /// A returned date must be a real calendar day that `Date::new` would build again.

@@ -36,6 +36,7 @@ pub enum EngineError {
 
 pub struct LocalPageEngine {
     ocr: TesseractOcr,
+    orientation: crate::ocr::OrientationDetector,
 }
 
 impl LocalPageEngine {
@@ -43,6 +44,7 @@ impl LocalPageEngine {
     pub fn new(config: &EngineConfig) -> Result<Self, EngineError> {
         Ok(Self {
             ocr: TesseractOcr::new(&config.ocr_languages)?,
+            orientation: crate::ocr::OrientationDetector::new()?,
         })
     }
 
@@ -54,17 +56,56 @@ impl LocalPageEngine {
         limits: &Limits,
     ) -> Result<PageText, PageError> {
         let started = Instant::now();
+        // Upright first (quarter turns), then level (a few degrees): Tesseract reads
+        // sideways pages badly and crooked ones worse. Orientation detection can take a
+        // card with little text for upside down, so a turn is kept only if the turned
+        // page also reads better than the page as it came.
         let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
-        let words = self.ocr.recognize(gray, dpi, limit).map_err(|e| match e {
-            OcrError::TimedOut(_) => PageError::OcrTimeout {
+        let turn = self.orientation.upright_turn(gray, dpi) as f32;
+        let mut candidates = vec![turn];
+        if turn != 0.0 {
+            candidates.push(0.0);
+        }
+        let mut best: Option<(f32, f32, Vec<hoso_extractors::Word>, image::GrayImage)> = None;
+        for candidate in candidates {
+            let turned = if candidate == 0.0 {
+                gray.clone()
+            } else {
+                crate::deskew::rotate(gray, candidate)
+            };
+            let skew = crate::deskew::skew_correction(&turned);
+            let level = if skew == 0.0 {
+                turned
+            } else {
+                crate::deskew::rotate(&turned, skew)
+            };
+            let words = self
+                .ocr
+                .recognize(&level, dpi, limit)
+                .map_err(|e| match e {
+                    OcrError::TimedOut(_) => PageError::OcrTimeout {
+                        page,
+                        limit_ms: limits.ocr_timeout_ms,
+                    },
+                    other => PageError::Engine {
+                        page,
+                        detail: other.to_string(),
+                    },
+                })?;
+            let better = best.as_ref().is_none_or(|(_, _, words_so_far, _)| {
+                reading_score(&words) > reading_score(words_so_far)
+            });
+            if better {
+                best = Some((candidate, skew, words, level));
+            }
+        }
+        let Some((turn, skew, words, gray)) = best else {
+            return Err(PageError::Engine {
                 page,
-                limit_ms: limits.ocr_timeout_ms,
-            },
-            other => PageError::Engine {
-                page,
-                detail: other.to_string(),
-            },
-        })?;
+                detail: "no orientation was read".to_string(),
+            });
+        };
+        let gray = &gray;
         let ocr_done = Instant::now();
         let barcodes: Vec<_> = crate::qr::find_qr(gray).into_iter().collect();
         tracing::debug!(
@@ -72,6 +113,8 @@ impl LocalPageEngine {
             width = gray.width(),
             height = gray.height(),
             words = words.len(),
+            turn,
+            skew,
             ocr_ms = (ocr_done - started).as_millis() as u64,
             qr_ms = ocr_done.elapsed().as_millis() as u64,
             "page read"
@@ -81,6 +124,7 @@ impl LocalPageEngine {
             method: Method::Ocr,
             words,
             barcodes,
+            rotation: turn + skew,
         })
     }
 
@@ -125,6 +169,7 @@ impl LocalPageEngine {
                     method: Method::TextLayer,
                     words,
                     barcodes: Vec::new(),
+                    rotation: 0.0,
                 });
                 continue;
             }
@@ -250,6 +295,16 @@ impl PageEngine for LocalPageEngine {
             env!("CARGO_PKG_VERSION")
         )
     }
+}
+
+/// How well a page read: the confidence summed over words of two letters or more, so
+/// that the noise a page read sideways turns into counts for little.
+fn reading_score(words: &[hoso_extractors::Word]) -> f32 {
+    words
+        .iter()
+        .filter(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
+        .map(|w| w.confidence)
+        .sum()
 }
 
 /// Pixels a rendered page may have: A3 at 300 dpi is 17 Mpx. Larger pages (plans,

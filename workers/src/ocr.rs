@@ -1,6 +1,6 @@
 //! Tesseract through its C API: one engine per worker thread, loaded once, reused per page.
 
-use std::os::raw::{c_int, c_void};
+use std::os::raw::{c_char, c_int, c_void};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -29,6 +29,96 @@ extern "C" {
     fn TessMonitorCreate() -> *mut c_void;
     fn TessMonitorDelete(monitor: *mut c_void);
     fn TessMonitorSetDeadlineMSecs(monitor: *mut c_void, deadline: c_int);
+    fn TessBaseAPIDetectOrientationScript(
+        handle: *mut c_void,
+        orient_deg: *mut c_int,
+        orient_conf: *mut f32,
+        script_name: *mut *const c_char,
+        script_conf: *mut f32,
+    ) -> c_int;
+}
+
+/// Tesseract's orientation and script detection (`osd.traineddata`), on its own engine.
+pub struct OrientationDetector {
+    api: TesseractAPI,
+}
+
+/// Below this confidence Tesseract's orientation guess is noise: a card with a few lines
+/// of text can look upside down.
+const MIN_ORIENTATION_CONFIDENCE: f32 = 3.0;
+
+impl OrientationDetector {
+    pub fn new() -> Result<Self, OcrError> {
+        let datapath = default_tessdata();
+        let api = TesseractAPI::new();
+        api.init(&datapath, "osd").map_err(|_| OcrError::Init {
+            languages: "osd".to_string(),
+            datapath: datapath.display().to_string(),
+            first: "osd".to_string(),
+        })?;
+        api.set_page_seg_mode(TessPageSegMode::PSM_OSD_ONLY)
+            .map_err(recognition)?;
+        api.set_variable("debug_file", "/dev/null")
+            .map_err(recognition)?;
+        Ok(Self { api })
+    }
+
+    /// The clockwise quarter turns (0, 90, 180 or 270 degrees) that make the page upright,
+    /// or 0 when Tesseract is not confident.
+    pub fn upright_turn(&mut self, image: &GrayImage, dpi: u32) -> u32 {
+        // Orientation needs no fine detail: a smaller image costs a fraction of the time.
+        let scale = (image.width().max(image.height()) as f32 / 1400.0).max(1.0);
+        let small;
+        let (image, dpi) = if scale > 1.0 {
+            small = image::imageops::resize(
+                image,
+                (image.width() as f32 / scale) as u32,
+                (image.height() as f32 / scale) as u32,
+                image::imageops::FilterType::Triangle,
+            );
+            (&small, (dpi as f32 / scale) as u32)
+        } else {
+            (image, dpi)
+        };
+        let (w, h) = image.dimensions();
+        if self
+            .api
+            .set_image(image.as_raw(), w as i32, h as i32, 1, w as i32)
+            .is_err()
+            || self
+                .api
+                .set_source_resolution(dpi.clamp(70, 1200) as i32)
+                .is_err()
+        {
+            return 0;
+        }
+        let Ok(handle) = self.api.handle.lock() else {
+            return 0;
+        };
+        let (mut degrees, mut confidence, mut script_conf) = (0 as c_int, 0f32, 0f32);
+        let mut script: *const c_char = std::ptr::null();
+        // SAFETY: a live TessBaseAPI initialised with osd and holding an image; every out
+        // pointer is a valid local. The script name points into Tesseract's own tables
+        // and is not kept.
+        let found = unsafe {
+            TessBaseAPIDetectOrientationScript(
+                *handle,
+                &mut degrees,
+                &mut confidence,
+                &mut script,
+                &mut script_conf,
+            )
+        };
+        drop(handle);
+        let _ = self.api.clear();
+        tracing::debug!(degrees, confidence, "orientation detected");
+        if found == 0 || confidence < MIN_ORIENTATION_CONFIDENCE {
+            return 0;
+        }
+        // Tesseract reports how far the text is turned anticlockwise; turning the page
+        // clockwise by the rest of the circle sets it upright.
+        ((360 - degrees.rem_euclid(360)) % 360) as u32
+    }
 }
 
 /// A Tesseract progress monitor that cancels recognition at a deadline.

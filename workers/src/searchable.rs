@@ -8,12 +8,16 @@
 //!   data is copied when PDF reads it as it is (`FlateDecode` with PNG predictors: grey,
 //!   RGB or palette, not interlaced, no transparency); other PNGs and every TIFF page are
 //!   decoded and embedded losslessly, 1-bit when the page is black and white, with any
-//!   transparency as a soft mask.
+//!   transparency as a soft mask. A page OCR read turned ([`PageText::rotation`]) is shown
+//!   turned the same way, on a page the size of the turned image's bounding box, the image
+//!   placed by a `cm` that turns it about the page's centre (its bytes stay as they are).
 //! - PDF originals are copied with lopdf (the original bytes are only read) and each page
 //!   whose words came from OCR gets the text layer appended as one more content stream,
 //!   after the page's own content, which is wrapped in `q`/`Q` so its graphics state cannot
 //!   leak into the layer. Pages read from their own text layer are left alone; when no page
-//!   needs a layer, the result is the original bytes.
+//!   needs a layer, the result is the original bytes. A page OCR read turned is shown
+//!   turned: the nearest quarter turns join its `/Rotate`, and the rest (a deskew) turns
+//!   its content about the centre of its visible box, which grows to hold it.
 //!
 //! The text layer follows Tesseract's PDF renderer. The font is a Type0 font with
 //! `Identity-H` encoding over a CIDFontType2 whose embedded TrueType program has no
@@ -111,14 +115,14 @@ pub fn searchable_pdf_with_limits(
             let order = page_order(pages, 1)?;
             let image = jpeg_image(original, limits)?;
             let mut doc = ImageDocument::new();
-            doc.add_page(image, &order[0].words);
+            doc.add_page(image, &order[0].words, order[0].rotation);
             doc.finish()
         }
         MediaType::Png => {
             let order = page_order(pages, 1)?;
             let image = png_image(original, limits)?;
             let mut doc = ImageDocument::new();
-            doc.add_page(image, &order[0].words);
+            doc.add_page(image, &order[0].words, order[0].rotation);
             doc.finish()
         }
         MediaType::Tiff => tiff_original(original, pages, limits),
@@ -222,19 +226,43 @@ impl ImageDocument {
         }
     }
 
-    fn add_page(&mut self, image: PageImage, words: &[Word]) {
-        let (width_pt, height_pt) = page_size(image.width, image.height, image.dpi);
+    /// Adds one page showing `image` turned `rotation` degrees clockwise (the turn OCR gave
+    /// it, see [`PageText::rotation`]) on a page the size of the turned image's bounding
+    /// box, with `words` (fractions of that box) as its text layer.
+    fn add_page(&mut self, image: PageImage, words: &[Word], rotation: f32) {
+        let (image_w, image_h) = page_size(image.width, image.height, image.dpi);
+        let turn = Turn::new(rotation);
+        let (canvas_w, canvas_h) = turn.canvas(image_w, image_h);
+        // The turned image may not fit the largest page either: all of it shrinks.
+        let fit = if turn.is_none() {
+            1.0
+        } else {
+            (MAX_PAGE_SIDE_PT / canvas_w.max(canvas_h)).min(1.0)
+        };
+        let (image_w, image_h) = (image_w * fit, image_h * fit);
+        let (width_pt, height_pt) = (canvas_w * fit, canvas_h * fit);
         let mut stream = image.stream;
         if let Some(smask) = image.smask {
             let smask_id = self.doc.add_object(smask);
             stream.dict.set("SMask", smask_id);
         }
         let image_id = self.doc.add_object(stream);
-        let mut content = format!(
-            "q\n{} 0 0 {} 0 0 cm\n/Im0 Do\nQ\n",
-            num(width_pt),
-            num(height_pt)
-        );
+        let m = if turn.is_none() {
+            [image_w, 0.0, 0.0, image_h, 0.0, 0.0]
+        } else {
+            // The unit square onto the image, centred on the page, turned about the centre.
+            let r = turn.matrix_about(width_pt / 2.0, height_pt / 2.0);
+            let place = [
+                image_w,
+                0.0,
+                0.0,
+                image_h,
+                (width_pt - image_w) / 2.0,
+                (height_pt - image_h) / 2.0,
+            ];
+            concat(place, r)
+        };
+        let mut content = format!("q\n{} cm\n/Im0 Do\nQ\n", matrix(m));
         let layer = text_layer(words, width_pt, height_pt, FONT_RESOURCE);
         if !layer.is_empty() {
             content.push_str("q\n");
@@ -296,6 +324,85 @@ fn page_size(width: u32, height: u32, dpi: Option<(f64, f64)>) -> (f64, f64) {
     );
     let scale = (MAX_PAGE_SIDE_PT / w.max(h)).min(1.0);
     (w * scale, h * scale)
+}
+
+/// A clockwise turn of a page image, as OCR applied it ([`PageText::rotation`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Turn {
+    /// Degrees clockwise, in [0, 360); a quarter turn exactly when it is within a
+    /// thousandth of a degree of one.
+    degrees: f64,
+    cos: f64,
+    sin: f64,
+}
+
+impl Turn {
+    fn new(rotation: f32) -> Self {
+        let degrees = if rotation.is_finite() {
+            f64::from(rotation).rem_euclid(360.0)
+        } else {
+            0.0
+        };
+        let quarter = (degrees / 90.0).round();
+        if (degrees - quarter * 90.0).abs() < 1e-3 {
+            let (cos, sin) = match quarter as i64 % 4 {
+                1 => (0.0, 1.0),
+                2 => (-1.0, 0.0),
+                3 => (0.0, -1.0),
+                _ => (1.0, 0.0),
+            };
+            return Self {
+                degrees: (quarter * 90.0) % 360.0,
+                cos,
+                sin,
+            };
+        }
+        let (sin, cos) = degrees.to_radians().sin_cos();
+        Self { degrees, cos, sin }
+    }
+
+    fn is_none(&self) -> bool {
+        self.degrees == 0.0
+    }
+
+    /// The nearest quarter turn, as a count of quarters clockwise (0 to 3), and what is left
+    /// of the turn after it (within 45 degrees either way).
+    fn split(&self) -> (i64, Turn) {
+        let quarters = (self.degrees / 90.0).round();
+        let rest = self.degrees - quarters * 90.0;
+        (quarters as i64 % 4, Turn::new(rest as f32))
+    }
+
+    /// The size of the bounding box of a `width` × `height` rectangle so turned.
+    fn canvas(&self, width: f64, height: f64) -> (f64, f64) {
+        let (c, s) = (self.cos.abs(), self.sin.abs());
+        (width * c + height * s, width * s + height * c)
+    }
+
+    /// The matrix turning PDF space (y up) clockwise, as the page is seen, about `(cx, cy)`.
+    fn matrix_about(&self, cx: f64, cy: f64) -> [f64; 6] {
+        let (c, s) = (self.cos, self.sin);
+        [c, -s, s, c, cx - (c * cx + s * cy), cy - (-s * cx + c * cy)]
+    }
+}
+
+/// The matrix applying `first`, then `then`.
+fn concat(first: [f64; 6], then: [f64; 6]) -> [f64; 6] {
+    let [a, b, c, d, e, f] = first;
+    let [a2, b2, c2, d2, e2, f2] = then;
+    [
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    ]
+}
+
+/// A matrix as the six operands of `cm`.
+fn matrix(m: [f64; 6]) -> String {
+    m.map(num).join(" ")
 }
 
 fn compressed(mut stream: Stream) -> Stream {
@@ -684,7 +791,7 @@ fn tiff_original(
             decoder.next_image().map_err(tiff_unreadable)?;
         }
         let image = tiff_page(&mut decoder, i as u32 + 1, limits)?;
-        doc.add_page(image, &page.words);
+        doc.add_page(image, &page.words, page.rotation);
     }
     doc.finish()
 }
@@ -1011,7 +1118,14 @@ fn pdf_original(bytes: &[u8], pages: &[PageText]) -> Result<Vec<u8>, SearchableE
         }
         let geometry = PageGeometry::of(&doc, page_id);
         let font = *font_id.get_or_insert_with(|| add_font(&mut doc));
-        add_layer(&mut doc, page_id, &geometry, &page.words, font)?;
+        add_layer(
+            &mut doc,
+            page_id,
+            &geometry,
+            Turn::new(page.rotation),
+            &page.words,
+            font,
+        )?;
     }
     if font_id.is_none() {
         // No page needed a text layer: the original is as searchable as it gets.
@@ -1119,13 +1233,46 @@ fn rectangle(doc: &Document, object: &Object) -> Option<[f64; 4]> {
 /// Appends the text layer of `words` to a page: the page's own content is wrapped in
 /// `q`/`Q`, the layer follows in a stream of its own, and the font joins a copy of the
 /// page's resources, so no object another page may share is changed.
+///
+/// A page OCR read turned (`turn`, see [`PageText::rotation`]) is shown the way OCR read
+/// it: its quarter turns join its `/Rotate`, and what is left of the turn (a deskew) turns
+/// its content about the centre of its visible box, which grows to the turned box's
+/// bounding box (the content stays clipped to its old visible box). Annotations are not
+/// turned.
 fn add_layer(
     doc: &mut Document,
     page_id: ObjectId,
     geometry: &PageGeometry,
+    turn: Turn,
     words: &[Word],
     font_id: ObjectId,
 ) -> Result<(), SearchableError> {
+    let (quarters, skew) = turn.split();
+    let mut geometry = *geometry;
+    geometry.rotate = (geometry.rotate + 90 * quarters).rem_euclid(360);
+    let mut open = "q\n".to_string();
+    if !skew.is_none() {
+        let [x0, y0, x1, y1] = geometry.rect;
+        let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+        let (shown_w, shown_h) = geometry.display_size();
+        let (canvas_w, canvas_h) = skew.canvas(shown_w, shown_h);
+        let (half_w, half_h) = if geometry.rotate % 180 == 0 {
+            (canvas_w / 2.0, canvas_h / 2.0)
+        } else {
+            (canvas_h / 2.0, canvas_w / 2.0)
+        };
+        geometry.rect = [cx - half_w, cy - half_h, cx + half_w, cy + half_h];
+        let m = skew.matrix_about(cx, cy);
+        let _ = writeln!(
+            open,
+            "{} cm\n{} {} {} {} re W n",
+            m.map(fine).join(" "),
+            fine(x0),
+            fine(y0),
+            fine(x1 - x0),
+            fine(y1 - y0)
+        );
+    }
     // The page's resources, as its own dictionary, with the font under a fresh name.
     let mut resources = inherited(doc, page_id, b"Resources")
         .and_then(|o| o.as_dict().ok())
@@ -1187,7 +1334,7 @@ fn add_layer(
 
     let mut contents = Vec::with_capacity(existing.len() + 2);
     if !existing.is_empty() {
-        let open_id = doc.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
+        let open_id = doc.add_object(Stream::new(Dictionary::new(), open.into_bytes()));
         contents.push(Object::Reference(open_id));
         contents.extend(existing);
     }
@@ -1196,6 +1343,18 @@ fn add_layer(
     let page = doc.get_dictionary_mut(page_id).map_err(write_error)?;
     page.set("Resources", resources);
     page.set("Contents", contents);
+    if quarters != 0 {
+        page.set("Rotate", geometry.rotate);
+    }
+    if !skew.is_none() {
+        let rect: Vec<Object> = geometry
+            .rect
+            .iter()
+            .map(|&v| Object::Real(v as f32))
+            .collect();
+        page.set("MediaBox", rect.clone());
+        page.set("CropBox", rect);
+    }
     Ok(())
 }
 
@@ -1318,6 +1477,17 @@ fn hex(codes: &[u16]) -> String {
         let _ = write!(s, "{c:04X}");
     }
     s
+}
+
+/// A number for a content stream with six decimals at most, for the operands of a turn.
+fn fine(v: f64) -> String {
+    let v = if v.is_finite() { v } else { 0.0 };
+    let s = format!("{v:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    match s {
+        "-0" | "" => "0".to_string(),
+        s => s.to_string(),
+    }
 }
 
 /// A number for a content stream: at most three decimals, no exponent, no `-0`.
@@ -1626,6 +1796,7 @@ mod tests {
             method,
             words,
             barcodes: Vec::new(),
+            rotation: 0.0,
         }
     }
 
@@ -1784,6 +1955,32 @@ mod tests {
             assert_eq!(g.display_size(), shown);
             assert_eq!(apply(&g, 0.0, shown.1), top_left, "rotate {rotate}");
         }
+    }
+
+    #[test]
+    fn turns_snap_to_quarters_and_split_into_quarters_and_a_skew() {
+        let t = Turn::new(-90.0004);
+        assert_eq!((t.degrees, t.cos, t.sin), (270.0, 0.0, -1.0));
+        assert!(Turn::new(360.0).is_none() && Turn::new(f32::NAN).is_none());
+        let (quarters, skew) = Turn::new(88.5).split();
+        assert_eq!(quarters, 1);
+        assert!((skew.degrees - 358.5).abs() < 1e-4, "{skew:?}");
+        let (quarters, skew) = Turn::new(-1.5).split();
+        assert_eq!(quarters, 0);
+        assert!((skew.degrees - 358.5).abs() < 1e-4);
+        assert_eq!(Turn::new(90.0).canvas(200.0, 100.0), (100.0, 200.0));
+        let (w, h) = Turn::new(3.0).canvas(200.0, 100.0);
+        assert!(w > 200.0 && h > 100.0);
+        // A quarter turn clockwise about the centre of a 200 x 100 page: its top left
+        // corner (0, 100) goes to the top right of the turned 100 x 200 box centred on it.
+        let m = Turn::new(90.0).matrix_about(100.0, 50.0);
+        let apply = |x: f64, y: f64| (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]);
+        assert_eq!(apply(0.0, 100.0), (150.0, 150.0));
+        assert_eq!(apply(100.0, 50.0), (100.0, 50.0));
+        let id = concat(m, [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+        assert_eq!(id, m);
+        let back = concat(m, Turn::new(-90.0).matrix_about(100.0, 50.0));
+        assert_eq!(back, [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
     }
 
     #[test]

@@ -38,6 +38,7 @@ impl PageEngine for StandInEngine {
             method: Method::TextLayer,
             words,
             barcodes: Vec::new(),
+            rotation: 0.0,
         });
         Ok(1)
     }

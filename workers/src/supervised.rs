@@ -652,6 +652,7 @@ mod tests {
                 line: 0,
             }],
             barcodes: Vec::new(),
+            rotation: 0.0,
         }
     }
 

@@ -348,3 +348,43 @@ fn a_scanned_pdf_page_is_read_from_its_embedded_jpeg_not_re_rendered() {
         .is_none());
     assert!(scans.jpeg(99, 595.0, 842.0).is_none(), "no such page");
 }
+
+#[test]
+fn pages_turned_sideways_or_upside_down_are_read_upright() {
+    let mut e = engine();
+    // Tesseract's own test page, turned left, right and upside down.
+    for (file, turn) in [
+        ("ocr/phototest-rotated-R.png", 270.0),
+        ("ocr/phototest-rotated-L.png", 90.0),
+        ("ocr/phototest-rotated-180.png", 180.0),
+    ] {
+        let pages = read_corpus(&mut e, MediaType::Png, file).unwrap();
+        let page = &pages[0];
+        assert!(
+            (page.rotation - turn).abs() < 1.0,
+            "{file}: turned by {} degrees",
+            page.rotation
+        );
+        let text: Vec<String> = page.words.iter().map(|w| w.text.to_lowercase()).collect();
+        for expected in ["quick", "brown", "jumped", "lazy"] {
+            assert!(
+                text.iter().any(|w| w.contains(expected)),
+                "{file}: {expected} missing from {text:?}"
+            );
+        }
+        // Upright means lines run across: the first line's words share a band.
+        let first_line: Vec<_> = page.words.iter().filter(|w| w.line == 0).collect();
+        assert!(first_line.len() >= 3, "{file}: {first_line:?}");
+        let heights: Vec<f32> = first_line.iter().map(|w| w.bbox.height()).collect();
+        let widths: f32 = first_line.iter().map(|w| w.bbox.width()).sum();
+        assert!(
+            widths > heights.iter().sum::<f32>(),
+            "{file}: lines run across"
+        );
+    }
+    let level = read_corpus(&mut e, MediaType::Tiff, "ocr/phototest.tif").unwrap();
+    assert_eq!(
+        level[0].rotation, 0.0,
+        "an upright, level page is left alone"
+    );
+}

@@ -225,6 +225,7 @@ mod tests {
             method: Method::Ocr,
             words,
             barcodes: Vec::new(),
+            rotation: 0.0,
         }
     }
 

@@ -41,6 +41,7 @@ mod test_support {
             method: Method::Ocr,
             words,
             barcodes: Vec::new(),
+            rotation: 0.0,
         })
     }
 }

@@ -604,6 +604,7 @@ mod tests {
             method: Method::Ocr,
             words,
             barcodes: Vec::new(),
+            rotation: 0.0,
         });
         assert_eq!(
             first(&l, "origin", ValueOpts::SINGLE).as_deref(),
