@@ -6,7 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh
 export HOSO_DATA_DIR="${HOSO_DATA_DIR:-$PWD/hoso-data}"
-# The first build takes about ten minutes on two cores; show its progress.
+# The first build takes about twenty minutes on two cores; show its progress.
 cargo build --locked -p hoso
 hoso() { cargo run --locked -q -p hoso -- "$@"; }
 hoso ingest testdata/samples
