@@ -21,23 +21,54 @@ use hoso_pipeline::ContentHash;
 use hoso_storage::PgCatalog;
 use hoso_testkit::postgres::{TestCluster, TestDatabase};
 
-/// Polls until every job is done or failed.
-async fn wait_for_drain(rig: &Rig, catalog: &PgCatalog, total: u64, limit: Duration) {
+/// Polls until `ready` holds for the queue's counts, failing with the workers' logs after
+/// `limit`.
+async fn wait_for(
+    rig: &Rig,
+    catalog: &PgCatalog,
+    what: &str,
+    limit: Duration,
+    ready: impl Fn(&hoso_pipeline::ports::QueueCounts) -> bool,
+) {
     let deadline = Instant::now() + limit;
     loop {
         if let Ok(c) = catalog.queue_counts().await {
-            if c.done + c.failed >= total && c.unfinished() == 0 {
+            if ready(&c) {
                 return;
             }
         }
         assert!(
             Instant::now() < deadline,
-            "the queue did not drain in {limit:?}: {:?}\n{}",
+            "{what} did not happen in {limit:?}: {:?}\n{}",
             catalog.queue_counts().await,
             rig.worker_logs()
         );
-        tokio::time::sleep(Duration::from_millis(250)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Until every job is done or failed.
+async fn wait_for_drain(rig: &Rig, catalog: &PgCatalog, total: u64) {
+    wait_for(
+        rig,
+        catalog,
+        "draining the queue",
+        Duration::from_secs(180),
+        |c| c.done + c.failed >= total && c.unfinished() == 0,
+    )
+    .await
+}
+
+/// Until the workers have got going, so that a fault lands mid-run.
+async fn wait_until_done(rig: &Rig, catalog: &PgCatalog, jobs: u64) {
+    wait_for(
+        rig,
+        catalog,
+        "the first jobs",
+        Duration::from_secs(60),
+        |c| c.done >= jobs,
+    )
+    .await
 }
 
 /// The invariant every fault must leave intact.
@@ -183,15 +214,7 @@ async fn workers_ride_out_a_postgresql_restart() {
     let catalog = rig.catalog().await;
 
     // Let them get going, then take the database away mid-run.
-    let started = Instant::now();
-    while catalog.queue_counts().await.unwrap().done < 30 {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "{}",
-            rig.worker_logs()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until_done(&rig, &catalog, 30).await;
     let cluster = tokio::task::spawn_blocking(move || {
         cluster.stop_server();
         std::thread::sleep(Duration::from_secs(3));
@@ -206,13 +229,7 @@ async fn workers_ride_out_a_postgresql_restart() {
         before.unfinished() > 0,
         "the restart came after the work was done: {before:?}"
     );
-    wait_for_drain(
-        &rig,
-        &catalog,
-        hashes.len() as u64,
-        Duration::from_secs(180),
-    )
-    .await;
+    wait_for_drain(&rig, &catalog, hashes.len() as u64).await;
     assert_processed_exactly_once(&rig, &catalog, &hashes).await;
     rig.stop_workers();
     drop(cluster);
@@ -227,15 +244,7 @@ async fn workers_ride_out_twenty_seconds_without_s3() {
     rig.spawn_worker();
     rig.spawn_worker();
 
-    let started = Instant::now();
-    while catalog.queue_counts().await.unwrap().done < 30 {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "{}",
-            rig.worker_logs()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until_done(&rig, &catalog, 30).await;
     rig.s3.stop();
     let during = catalog.queue_counts().await.unwrap();
     tokio::time::sleep(Duration::from_secs(20)).await;
@@ -249,13 +258,7 @@ async fn workers_ride_out_twenty_seconds_without_s3() {
         after_outage.failed, 0,
         "no job was given up during the outage: {after_outage:?}"
     );
-    wait_for_drain(
-        &rig,
-        &catalog,
-        hashes.len() as u64,
-        Duration::from_secs(180),
-    )
-    .await;
+    wait_for_drain(&rig, &catalog, hashes.len() as u64).await;
     assert_processed_exactly_once(&rig, &catalog, &hashes).await;
     rig.stop_workers();
 }
