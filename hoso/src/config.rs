@@ -357,7 +357,6 @@ impl Settings {
                 file.limits.render_dpi,
             )?
             .unwrap_or(defaults.render_dpi),
-            ..defaults
         };
         if !(50..=600).contains(&limits.render_dpi) {
             return Err(invalid(
