@@ -38,7 +38,9 @@ pub enum IngestOutcome {
     Retried(ContentHash),
 }
 
-/// The entry point for everything that brings files in or reads results out.
+/// The entry point for everything that brings files in or reads results out. Cloning it
+/// shares the same backends.
+#[derive(Clone)]
 pub struct Service {
     catalog: Arc<dyn Catalog>,
     store: Arc<dyn ObjectStore>,
@@ -51,15 +53,6 @@ impl Service {
             catalog,
             store,
             limits,
-        }
-    }
-
-    /// Another handle on the same backends, for a server that shares the service.
-    pub fn clone_handles(&self) -> Self {
-        Self {
-            catalog: Arc::clone(&self.catalog),
-            store: Arc::clone(&self.store),
-            limits: self.limits,
         }
     }
 

@@ -14,6 +14,7 @@ pub mod date;
 mod fonts;
 mod layout;
 mod output;
+pub use output::crc32;
 mod people;
 mod scan;
 mod specimen;

@@ -32,7 +32,8 @@ impl PageImage {
     }
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
+/// PNG's chunk checksum (CRC-32, IEEE).
+pub fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = 0xffff_ffffu32;
     for b in bytes {
         crc ^= u32::from(*b);

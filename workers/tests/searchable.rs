@@ -437,21 +437,6 @@ mod searchable {
         out
     }
 
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xffff_ffffu32;
-        for b in bytes {
-            crc ^= u32::from(*b);
-            for _ in 0..8 {
-                crc = if crc & 1 != 0 {
-                    (crc >> 1) ^ 0xedb8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-
     /// A palette PNG: an 8-bit grey PNG of indices relabelled as colour type 3, with `PLTE`.
     fn palette_png(width: u32, height: u32, indices: &[u8], palette: &[[u8; 3]]) -> Vec<u8> {
         let mut grey = Vec::new();
@@ -464,7 +449,7 @@ mod searchable {
             let mut body = kind.to_vec();
             body.extend_from_slice(data);
             c.extend_from_slice(&body);
-            c.extend_from_slice(&crc32(&body).to_be_bytes());
+            c.extend_from_slice(&hoso_testdata::crc32(&body).to_be_bytes());
             c
         };
         let mut ihdr = grey[16..29].to_vec();

@@ -10,7 +10,7 @@ use crate::config::Settings;
 
 /// Stores the original, then runs every page stage in this process and prints the result.
 pub async fn run(settings: Settings, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    let embedded = super::open(settings).await?;
+    let embedded = crate::backends::Backends::open(settings).await?;
     let service = &embedded.service;
     let file_name = display_name(&file.to_string_lossy());
     let limit = service.limits().max_file_bytes;

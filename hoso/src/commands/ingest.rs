@@ -26,7 +26,7 @@ pub async fn run(
     workers: Option<usize>,
     queue_only: bool,
 ) -> anyhow::Result<ExitCode> {
-    let backends = super::open(settings).await?;
+    let backends = crate::backends::Backends::open(settings).await?;
     let service = &backends.service;
     let files = collect_files(paths)?;
     let _lock = if queue_only {

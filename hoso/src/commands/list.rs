@@ -26,7 +26,7 @@ fn record_json(d: &DocumentRecord) -> serde_json::Value {
 }
 
 pub async fn list(settings: Settings, as_json: bool) -> anyhow::Result<ExitCode> {
-    let embedded = super::open(settings).await?;
+    let embedded = crate::backends::Backends::open(settings).await?;
     let catalog = embedded.service.catalog();
     let docs = catalog.documents().await?;
     let originals = catalog.originals().await?;
@@ -83,7 +83,7 @@ pub async fn list(settings: Settings, as_json: bool) -> anyhow::Result<ExitCode>
 }
 
 pub async fn show(settings: Settings, doc_id: &str, as_json: bool) -> anyhow::Result<ExitCode> {
-    let embedded = super::open(settings).await?;
+    let embedded = crate::backends::Backends::open(settings).await?;
     let Some(d) = embedded.service.catalog().document(doc_id).await? else {
         eprintln!("error: no document {doc_id:?}; `hoso list` shows the ids");
         return Ok(ExitCode::from(1));

@@ -14,7 +14,6 @@ use anyhow::Context;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use hoso_extractors::ExtractedDocument;
 
-use crate::backends::Backends;
 use crate::cli::{BenchCommand, Cli, Command};
 use crate::config::{Overrides, ProcessEnv, Settings};
 
@@ -53,11 +52,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             what: BenchCommand::Queue { jobs, ref workers },
         } => bench::queue(settings, jobs, workers).await,
     }
-}
-
-/// Opens the configured backends, naming the settings behind any failure.
-pub async fn open(settings: Settings) -> anyhow::Result<Backends> {
-    Backends::open(settings).await
 }
 
 pub fn table(header: &[&str]) -> Table {

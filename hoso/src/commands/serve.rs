@@ -25,13 +25,13 @@ use crate::config::Settings;
 
 pub async fn run(settings: Settings, no_workers: bool) -> anyhow::Result<ExitCode> {
     let listen = settings.listen.clone();
-    let backends = super::open(settings).await?;
+    let backends = crate::backends::Backends::open(settings).await?;
     let _lock = if no_workers {
         None
     } else {
         backends.prepare_workers().await?
     };
-    let service = Arc::new(backends.service.clone_handles());
+    let service = Arc::new(backends.service.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let workers = if no_workers {
         None

@@ -11,7 +11,7 @@ pub async fn run(
     concurrency: Option<usize>,
     drain: bool,
 ) -> anyhow::Result<ExitCode> {
-    let backends = super::open(settings).await?;
+    let backends = crate::backends::Backends::open(settings).await?;
     let _lock = backends.prepare_workers().await?;
     let options = backends.pool_options(concurrency);
     eprintln!(
