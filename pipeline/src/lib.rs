@@ -9,6 +9,7 @@ pub mod hash;
 pub mod limits;
 pub mod media;
 pub mod ports;
+pub mod registry;
 pub mod result;
 pub mod service;
 
