@@ -20,9 +20,16 @@ rm -rf "$work"
 mkdir -p "$work"
 export OMP_THREAD_LIMIT=1
 
-cargo build -q -p hoso -p hoso-testdata
-hoso="$root/target/debug/hoso"
-gen="$root/target/debug/hoso-testdata"
+# HOSO_BIN_DIR: binaries built beforehand (kept apart, so that another build cannot
+# replace them halfway through the run).
+if [ -n "${HOSO_BIN_DIR:-}" ]; then
+  bin="$HOSO_BIN_DIR"
+else
+  cargo build -q -p hoso -p hoso-testdata
+  bin="${CARGO_TARGET_DIR:-$root/target}/debug"
+fi
+hoso="$bin/hoso"
+gen="$bin/hoso-testdata"
 
 # The corpus: scanned PDFs (clean and office scans, single pages and dossiers).
 "$gen" --seed 4040 --count "$count" --out "$work/corpus" --qualities clean,office --formats pdf 2>/dev/null >/dev/null

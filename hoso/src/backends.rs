@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use hoso_pipeline::ports::{Catalog, ObjectStore};
+use hoso_pipeline::registry::Registry;
 use hoso_pipeline::service::Service;
 use hoso_storage::postgres::PgPoolSettings;
 use hoso_storage::{
@@ -24,7 +25,9 @@ pub struct Backends {
 
 impl Backends {
     pub async fn open(settings: Settings) -> anyhow::Result<Self> {
-        let catalog: Arc<dyn Catalog> = match &settings.database {
+        // Both catalogs are also the registry: one database holds the queue, the documents
+        // and the records made of them.
+        let (catalog, registry): (Arc<dyn Catalog>, Arc<dyn Registry>) = match &settings.database {
             Database::Sqlite => {
                 let dir = &settings.data_dir;
                 std::fs::create_dir_all(dir).with_context(|| {
@@ -33,11 +36,12 @@ impl Backends {
                         dir.display()
                     )
                 })?;
-                Arc::new(
+                let catalog = Arc::new(
                     SqliteCatalog::open(&dir.join("hoso.db"))
                         .await?
                         .with_policy(settings.workers.queue),
-                )
+                );
+                (catalog.clone(), catalog)
             }
             Database::Postgres {
                 url,
@@ -53,7 +57,8 @@ impl Backends {
                         redact_url(url)
                     )
                 })?;
-                Arc::new(catalog.with_policy(settings.workers.queue))
+                let catalog = Arc::new(catalog.with_policy(settings.workers.queue));
+                (catalog.clone(), catalog)
             }
         };
         let store: Arc<dyn ObjectStore> = match &settings.s3 {
@@ -79,7 +84,7 @@ impl Backends {
                 ))
             }
         };
-        let service = Service::new(catalog, store, settings.limits);
+        let service = Service::new(catalog, store, settings.limits).with_registry(registry);
         Ok(Self { settings, service })
     }
 

@@ -73,6 +73,16 @@ pub enum Command {
         #[command(subcommand)]
         what: BenchCommand,
     },
+    /// API tokens: create (the secret is printed once), list, revoke.
+    Token {
+        #[command(subcommand)]
+        what: TokenCommand,
+    },
+    /// Reports over the registry.
+    Report {
+        #[command(subcommand)]
+        what: ReportCommand,
+    },
     /// List registered documents and failed files.
     List {
         #[arg(long)]
@@ -98,6 +108,40 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token and print its secret (once: only its SHA-256 is stored).
+    Create {
+        /// A unique name; it is the actor in record histories and the access log.
+        #[arg(long)]
+        name: String,
+        /// clerk, procedure_system, auditor or admin.
+        #[arg(long)]
+        role: String,
+        /// For procedure_system (required there, refused for other roles): the document
+        /// types it may read, comma-separated (citizen_id,birth_certificate,...).
+        #[arg(long, value_delimiter = ',')]
+        types: Vec<String>,
+    },
+    /// List tokens (never their secrets).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token by name; requests with it get 401 from then on.
+    Revoke { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Over every dossier: the share of the fields its procedure needs that came from the
+    /// registry (verified earlier) rather than from the dossier's new documents.
+    Reuse {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// Claim-and-complete throughput of no-op jobs on the configured database (use
     /// PostgreSQL: HOSO_DATABASE_URL), at each worker count.
@@ -108,5 +152,19 @@ pub enum BenchCommand {
         /// Concurrent workers, comma-separated.
         #[arg(long, default_value = "1,4,16", value_delimiter = ',')]
         workers: Vec<usize>,
+    },
+    /// Fill the configured PostgreSQL database with synthetic verified records for the
+    /// subject lookup load test (scripts/bench-api.sh), and write the subject ids used,
+    /// one a line, for the load tool.
+    RegistrySeed {
+        /// Records to insert.
+        #[arg(long, default_value_t = 1_000_000)]
+        records: u64,
+        /// Where to write the subject ids (a sample of them).
+        #[arg(long)]
+        subjects_out: PathBuf,
+        /// How many subject ids to write.
+        #[arg(long, default_value_t = 10_000)]
+        sample: u64,
     },
 }

@@ -1,6 +1,7 @@
 //! `hoso`: the command line over the hoso pipeline. It parses arguments, wires the
 //! embedded backends together and prints; the work happens in the library crates.
 
+mod api;
 mod backends;
 mod cli;
 mod commands;

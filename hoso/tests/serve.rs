@@ -21,14 +21,14 @@ impl Drop for Server {
     }
 }
 
-/// One HTTP/1.1 exchange over a fresh connection: (status, JSON body).
-fn http(port: u16, method: &str, path: &str, body: &[u8]) -> (u16, Value) {
+/// One HTTP/1.1 exchange over a fresh connection with a bearer token: (status, JSON body).
+fn http(port: u16, token: &str, method: &str, path: &str, body: &[u8]) -> (u16, Value) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes()).unwrap();
@@ -78,15 +78,27 @@ async fn uploads_to_the_server_are_processed_by_a_separate_worker() {
     let mut rig = Rig::new(db.url());
     // Blocking waits in this test are short and on a multi-threaded runtime.
     let (_server, port) = start_server(&rig);
+    let out = rig
+        .hoso()
+        .args(["token", "create", "--name", "counter", "--role", "clerk"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
 
-    assert_eq!(http(port, "GET", "/healthz", b"").0, 200);
-    let (status, ready) = http(port, "GET", "/readyz", b"");
+    assert_eq!(http(port, &token, "GET", "/healthz", b"").0, 200);
+    let (status, ready) = http(port, &token, "GET", "/readyz", b"");
     assert_eq!(status, 200, "{ready}");
 
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     png.extend_from_slice(b"uploaded over http");
     let (status, created) = http(
         port,
+        &token,
         "POST",
         "/api/v1/originals?name=..%2F..%2Fetc%2Fpasswd",
         &png,
@@ -94,7 +106,13 @@ async fn uploads_to_the_server_are_processed_by_a_separate_worker() {
     assert_eq!(status, 201, "{created}");
     let sha = created["sha256"].as_str().unwrap().to_string();
     assert_eq!(created["outcome"], "queued");
-    let (status, again) = http(port, "POST", "/api/v1/originals?name=again.png", &png);
+    let (status, again) = http(
+        port,
+        &token,
+        "POST",
+        "/api/v1/originals?name=again.png",
+        &png,
+    );
     assert_eq!(
         (status, again["outcome"].as_str()),
         (200, Some("duplicate"))
@@ -103,28 +121,37 @@ async fn uploads_to_the_server_are_processed_by_a_separate_worker() {
     // Bad input gets a specific 4xx with a JSON error, never a 500.
     let (status, err) = http(
         port,
+        &token,
         "POST",
         "/api/v1/originals?name=notes.txt",
         b"just text",
     );
     assert_eq!(status, 415, "{err}");
-    assert!(err["error"]
+    assert_eq!(err["error"]["code"], "unsupported_media_type");
+    assert!(err["error"]["message"]
         .as_str()
         .unwrap()
         .contains("not a pdf, jpeg, png or tiff"));
-    let (status, err) = http(port, "POST", "/api/v1/originals", b"");
+    let (status, err) = http(port, &token, "POST", "/api/v1/originals", b"");
     assert_eq!(status, 400, "{err}");
-    let (status, err) = http(port, "GET", "/api/v1/originals/not-a-hash", b"");
+    let (status, err) = http(port, &token, "GET", "/api/v1/originals/not-a-hash", b"");
     assert_eq!(status, 400, "{err}");
     let (status, _) = http(
         port,
+        &token,
         "GET",
         &format!("/api/v1/originals/{}", "0".repeat(64)),
         b"",
     );
     assert_eq!(status, 404);
 
-    let (_, queued) = http(port, "GET", &format!("/api/v1/originals/{sha}"), b"");
+    let (_, queued) = http(
+        port,
+        &token,
+        "GET",
+        &format!("/api/v1/originals/{sha}"),
+        b"",
+    );
     assert_eq!(
         queued["status"], "queued",
         "nothing processes it until a worker runs"
@@ -137,7 +164,13 @@ async fn uploads_to_the_server_are_processed_by_a_separate_worker() {
     rig.spawn_worker();
     let deadline = Instant::now() + Duration::from_secs(60);
     let done = loop {
-        let (_, body) = http(port, "GET", &format!("/api/v1/originals/{sha}"), b"");
+        let (_, body) = http(
+            port,
+            &token,
+            "GET",
+            &format!("/api/v1/originals/{sha}"),
+            b"",
+        );
         if body["status"] == "processed" {
             break body;
         }
@@ -150,7 +183,7 @@ async fn uploads_to_the_server_are_processed_by_a_separate_worker() {
     };
     assert_eq!(done["documents"].as_array().unwrap().len(), 1);
     assert_eq!(done["attempts"], 1);
-    let (_, counts) = http(port, "GET", "/api/v1/queue", b"");
+    let (_, counts) = http(port, &token, "GET", "/api/v1/queue", b"");
     assert_eq!(counts["done"], 1, "{counts}");
     rig.stop_workers();
 }

@@ -12,6 +12,13 @@ impl ContentHash {
         Self(Sha256::digest(bytes).into())
     }
 
+    /// The hash of everything `reader` yields, read in blocks, never whole.
+    pub fn of_reader(mut reader: impl std::io::Read) -> std::io::Result<Self> {
+        let mut hasher = Sha256::new();
+        std::io::copy(&mut reader, &mut hasher)?;
+        Ok(Self(hasher.finalize().into()))
+    }
+
     pub fn to_hex(&self) -> String {
         hex::encode(self.0)
     }

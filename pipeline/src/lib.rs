@@ -4,11 +4,15 @@
 //! the traits in [`ports`]; `storage` and `workers` implement them, and the `hoso` binary wires
 //! them together. Nothing here knows SQL, HTTP or a file system layout.
 
+pub mod access;
 pub mod eval;
 pub mod hash;
 pub mod limits;
 pub mod media;
 pub mod ports;
+pub mod prefill;
+pub mod procedures;
+pub mod records;
 pub mod registry;
 pub mod result;
 pub mod service;

@@ -1,6 +1,7 @@
 //! The traits the pipeline is written against. `storage` implements the object store and
 //! the catalog; `workers` implements the page engine.
 
+use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -83,6 +84,34 @@ pub trait ObjectStore: Send + Sync {
     /// Every key that starts with `prefix` (a folder such as `originals/`), sorted. For
     /// operators and consistency checks, not for the hot path.
     async fn list(&self, prefix: &str) -> Result<Vec<String>, StoreError>;
+
+    /// Copies an object into the local file `path` (created or truncated), for engines
+    /// that read from disk. Backends that can stream override it, so a large original is
+    /// never held whole in memory; this default reads it whole.
+    async fn get_to_file(&self, key: &ObjectKey, path: &Path) -> Result<(), StoreError> {
+        let bytes = self.get(key).await?;
+        tokio::fs::write(path, bytes)
+            .await
+            .map_err(|e| local_file_error(key, path, e))
+    }
+
+    /// `replace` with the contents of the local file `path`. Backends that can stream
+    /// override it; this default reads the file whole.
+    async fn replace_from_file(&self, key: &ObjectKey, path: &Path) -> Result<(), StoreError> {
+        let bytes = tokio::fs::read(path)
+            .await
+            .map_err(|e| local_file_error(key, path, e))?;
+        self.replace(key, &bytes).await
+    }
+}
+
+/// A failure of the local side of a transfer (a full scratch disk, say): transient, like
+/// the backend's own failures.
+pub fn local_file_error(key: &ObjectKey, path: &Path, e: std::io::Error) -> StoreError {
+    StoreError::Backend {
+        key: key.as_str().to_string(),
+        detail: format!("local file {}: {e}", path.display()),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
@@ -134,27 +163,29 @@ impl PageError {
 /// Turns a file's pages into words with boxes. Implementations hold native engines and are
 /// used from one blocking thread at a time.
 pub trait PageEngine: Send {
-    /// Reads every page in order, handing each to `on_page` as soon as it is done so that no
-    /// implementation needs to hold a whole dossier's rasters. Returns the page count.
+    /// Reads every page of the file at `source` in order, handing each to `on_page` as soon
+    /// as it is done. The file is read from disk as pages need it, so that memory follows
+    /// one page, not the whole dossier. Returns the page count.
     fn read_pages(
         &mut self,
         media: MediaType,
-        bytes: &[u8],
+        source: &Path,
         limits: &Limits,
         on_page: &mut dyn FnMut(PageText),
     ) -> Result<u32, PageError>;
 
-    /// Builds the searchable PDF of a file whose pages were read: the original page
-    /// images with `pages`' words as an invisible text layer. `None` from engines that
-    /// make none.
+    /// Writes the searchable PDF of a file whose pages were read to `output`: the original
+    /// page images with `pages`' words as an invisible text layer. `false` from engines
+    /// that make none.
     fn searchable_pdf(
         &mut self,
         _media: MediaType,
-        _bytes: &[u8],
+        _source: &Path,
         _pages: &[PageText],
         _limits: &Limits,
-    ) -> Result<Option<Vec<u8>>, PageError> {
-        Ok(None)
+        _output: &Path,
+    ) -> Result<bool, PageError> {
+        Ok(false)
     }
 
     /// Names and versions of the engines, recorded as provenance of every result.

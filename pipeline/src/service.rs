@@ -8,6 +8,7 @@ use crate::ports::{
     Catalog, CatalogError, NewOriginal, ObjectKey, ObjectStore, OriginalRecord, OriginalStatus,
     PageEngine, PageError, Registration, StoreError,
 };
+use crate::registry::Registry;
 use crate::{ContentHash, ExtractionResult, Limits, MediaType, SourceInfo};
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +46,12 @@ pub struct Service {
     catalog: Arc<dyn Catalog>,
     store: Arc<dyn ObjectStore>,
     limits: Limits,
+    /// The records, dossiers, tokens and access log (see `records.rs` for the methods).
+    /// Optional so that tools that only ingest need not open it.
+    registry: Option<Arc<dyn Registry>>,
+    /// Recently seen tokens, so that a procedure system's steady stream of lookups does not
+    /// read the token table on every request (see `records.rs`).
+    pub(crate) tokens: crate::records::TokenCache,
 }
 
 impl Service {
@@ -53,7 +60,19 @@ impl Service {
             catalog,
             store,
             limits,
+            registry: None,
+            tokens: Default::default(),
         }
+    }
+
+    /// The same service with the registry behind the record, dossier and token methods.
+    pub fn with_registry(mut self, registry: Arc<dyn Registry>) -> Self {
+        self.registry = Some(registry);
+        self
+    }
+
+    pub fn registry(&self) -> Option<&Arc<dyn Registry>> {
+        self.registry.as_ref()
     }
 
     pub fn catalog(&self) -> &Arc<dyn Catalog> {
@@ -140,11 +159,11 @@ pub fn analyse(
     hash: &ContentHash,
     file_name: &str,
     media_type: MediaType,
-    bytes: &[u8],
+    source: &std::path::Path,
     limits: &Limits,
 ) -> Result<(ExtractionResult, Vec<PageText>), PageError> {
     let mut pages = Vec::new();
-    let page_count = engine.read_pages(media_type, bytes, limits, &mut |page| pages.push(page))?;
+    let page_count = engine.read_pages(media_type, source, limits, &mut |page| pages.push(page))?;
     let documents = extract_documents(&pages);
     let result = ExtractionResult {
         source: SourceInfo {

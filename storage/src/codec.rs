@@ -8,6 +8,9 @@ use hoso_pipeline::ports::{
     AttemptOutcome, AttemptRecord, CatalogError, DocumentRecord, OriginalRecord, OriginalStatus,
     QueueCounts,
 };
+use hoso_pipeline::registry::{
+    AccessEntry, Dossier, Record, RecordEvent, RecordStatus, Role, SubjectId, SubjectKind, Token,
+};
 use hoso_pipeline::{ContentHash, MediaType};
 
 pub fn corrupt(what: impl std::fmt::Display) -> CatalogError {
@@ -200,4 +203,175 @@ pub fn queue_counts(rows: Vec<StateCount>) -> Result<QueueCounts, CatalogError> 
         }
     }
     Ok(counts)
+}
+
+/// A record as both backends select it: `subjects` and `documents` are JSON arrays the
+/// query aggregates from `record_subjects` and `record_documents`, so one round trip
+/// returns whole records.
+#[derive(sqlx::FromRow)]
+pub struct RecordRow {
+    pub id: String,
+    pub document_type: String,
+    pub status: String,
+    pub content_key: String,
+    pub fields: String,
+    pub created_at: i64,
+    pub verified_at: Option<i64>,
+    pub verified_by: Option<String>,
+    pub superseded_by: Option<String>,
+    pub revoked_reason: Option<String>,
+    pub subjects: String,
+    pub documents: String,
+}
+
+pub fn record_status_from_str(s: &str) -> Result<RecordStatus, CatalogError> {
+    RecordStatus::parse(s).ok_or_else(|| corrupt(format!("unknown record status {s:?}")))
+}
+
+pub fn subject_kind_from_str(s: &str) -> Result<SubjectKind, CatalogError> {
+    SubjectKind::parse(s).ok_or_else(|| corrupt(format!("unknown subject kind {s:?}")))
+}
+
+pub fn role_from_str(s: &str) -> Result<Role, CatalogError> {
+    Role::parse(s).ok_or_else(|| corrupt(format!("unknown role {s:?}")))
+}
+
+impl RecordRow {
+    pub fn into_record(self) -> Result<Record, CatalogError> {
+        let mut subjects: Vec<SubjectId> = from_json(&self.subjects)?;
+        subjects.sort();
+        Ok(Record {
+            document_type: document_type_from_str(&self.document_type)?,
+            subjects,
+            status: record_status_from_str(&self.status)?,
+            fields: from_json(&self.fields)?,
+            documents: from_json(&self.documents)?,
+            content_key: self.content_key,
+            created_at_ms: self.created_at,
+            verified_at_ms: self.verified_at,
+            verified_by: self.verified_by,
+            superseded_by: self.superseded_by,
+            revoked_reason: self.revoked_reason,
+            id: self.id,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct EventRow {
+    pub record_id: String,
+    pub at: i64,
+    pub actor: String,
+    pub kind: String,
+}
+
+impl EventRow {
+    pub fn into_event(self) -> Result<RecordEvent, CatalogError> {
+        Ok(RecordEvent {
+            record_id: self.record_id,
+            at_ms: self.at,
+            actor: self.actor,
+            kind: from_json(&self.kind)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct DossierRow {
+    pub code: String,
+    pub procedure_code: String,
+    pub subject_kind: String,
+    pub subject_value: String,
+    pub created_at: i64,
+    pub created_by: String,
+    pub originals: String,
+}
+
+impl DossierRow {
+    pub fn into_dossier(self) -> Result<Dossier, CatalogError> {
+        Ok(Dossier {
+            subject: SubjectId {
+                kind: subject_kind_from_str(&self.subject_kind)?,
+                value: self.subject_value,
+            },
+            originals: from_json(&self.originals)?,
+            code: self.code,
+            procedure_code: self.procedure_code,
+            created_at_ms: self.created_at,
+            created_by: self.created_by,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+    pub document_types: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+pub const TOKENS_SELECT: &str =
+    "SELECT id, name, role, document_types, created_at, revoked_at FROM tokens";
+
+impl TokenRow {
+    pub fn into_token(self) -> Result<Token, CatalogError> {
+        Ok(Token {
+            id: self.id,
+            role: role_from_str(&self.role)?,
+            document_types: from_json(&self.document_types)?,
+            name: self.name,
+            created_at_ms: self.created_at,
+            revoked_at_ms: self.revoked_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct AccessRow {
+    pub at: i64,
+    pub token_name: String,
+    pub role: String,
+    pub subject_kind: String,
+    pub subject_value: String,
+    pub document_types: String,
+    pub record_ids: String,
+    pub purpose: String,
+    pub endpoint: String,
+}
+
+pub const ACCESS_SELECT: &str = "SELECT at, token_name, role, subject_kind, subject_value, \
+     document_types, record_ids, purpose, endpoint FROM access_log";
+
+impl AccessRow {
+    pub fn into_entry(self) -> Result<AccessEntry, CatalogError> {
+        Ok(AccessEntry {
+            role: role_from_str(&self.role)?,
+            subject: SubjectId {
+                kind: subject_kind_from_str(&self.subject_kind)?,
+                value: self.subject_value,
+            },
+            document_types: from_json(&self.document_types)?,
+            record_ids: from_json(&self.record_ids)?,
+            token_name: self.token_name,
+            purpose: self.purpose,
+            endpoint: self.endpoint,
+            at_ms: self.at,
+        })
+    }
+}
+
+/// A random record id: `r-` and 16 hex digits. Random rather than derived from the first
+/// document, because the same document may make several records over time (read again by
+/// a newer engine after its first record was revoked).
+pub fn new_record_id() -> String {
+    format!("r-{:016x}", rand::random::<u64>())
+}
+
+/// The name of the advisory lock (PostgreSQL) that serialises verifications of records of
+/// one type about one subject, so two concurrent verifications cannot both stay verified.
+pub fn verify_lock_key(t: DocumentType, s: &SubjectId) -> String {
+    format!("hoso-verify|{}|{}|{}", t.as_str(), s.kind.as_str(), s.value)
 }

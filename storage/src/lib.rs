@@ -5,15 +5,19 @@
 
 mod codec;
 pub mod local;
+mod pg_registry;
 pub mod postgres;
 pub mod retry;
 pub mod s3;
 pub mod sqlite;
+mod sqlite_registry;
 
 #[cfg(test)]
 mod catalog_suite;
 #[cfg(test)]
 mod object_store_suite;
+#[cfg(test)]
+mod registry_suite;
 
 pub use local::LocalObjectStore;
 pub use postgres::PgCatalog;

@@ -1,8 +1,7 @@
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
-use hoso_pipeline::ports::{ObjectKey, ObjectStore, StoreError};
+use hoso_pipeline::ports::{local_file_error, ObjectKey, ObjectStore, StoreError};
 
 /// An object store in a local folder: the embedded default.
 ///
@@ -54,13 +53,34 @@ fn backend(key: &ObjectKey, e: impl ToString) -> StoreError {
     }
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes through tokio's file, which hands the bytes to its blocking thread a block at a
+/// time: no copy of a large original is made to move it off the async runtime.
+async fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt as _;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    tokio::fs::create_dir_all(dir).await?;
+    let (tmp_path, file) = tempfile_in(dir)?;
+    let mut file = tokio::fs::File::from_std(file);
+    let written = async {
+        file.write_all(bytes).await?;
+        file.sync_all().await?;
+        tokio::fs::rename(&tmp_path, path).await
+    }
+    .await;
+    if written.is_err() {
+        let _ = tokio::fs::remove_file(&tmp_path).await;
+    }
+    written
+}
+
+/// `write_atomically` with the contents of the file at `source`, copied in blocks.
+fn copy_atomically(source: &Path, path: &Path) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let (tmp_path, mut file) = tempfile_in(dir)?;
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
+    let written = std::fs::File::open(source)
+        .and_then(|mut from| std::io::copy(&mut from, &mut file))
+        .and_then(|_| file.sync_all())
         .and_then(|()| std::fs::rename(&tmp_path, path));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp_path);
@@ -93,19 +113,15 @@ impl ObjectStore for LocalObjectStore {
         {
             return Ok(());
         }
-        let bytes = bytes.to_vec();
-        tokio::task::spawn_blocking(move || write_atomically(&path, &bytes))
+        write_atomically(&path, bytes)
             .await
-            .map_err(|e| backend(key, e))?
             .map_err(|e| backend(key, e))
     }
 
     async fn replace(&self, key: &ObjectKey, bytes: &[u8]) -> Result<(), StoreError> {
         let path = self.path_of(key)?;
-        let bytes = bytes.to_vec();
-        tokio::task::spawn_blocking(move || write_atomically(&path, &bytes))
+        write_atomically(&path, bytes)
             .await
-            .map_err(|e| backend(key, e))?
             .map_err(|e| backend(key, e))
     }
 
@@ -118,6 +134,26 @@ impl ObjectStore for LocalObjectStore {
             }
             Err(e) => Err(backend(key, e)),
         }
+    }
+
+    async fn get_to_file(&self, key: &ObjectKey, dest: &Path) -> Result<(), StoreError> {
+        let path = self.path_of(key)?;
+        match tokio::fs::copy(&path, dest).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !path.exists() => {
+                Err(StoreError::NotFound(key.as_str().to_string()))
+            }
+            Err(e) => Err(local_file_error(key, dest, e)),
+        }
+    }
+
+    async fn replace_from_file(&self, key: &ObjectKey, source: &Path) -> Result<(), StoreError> {
+        let path = self.path_of(key)?;
+        let source = source.to_path_buf();
+        tokio::task::spawn_blocking(move || copy_atomically(&source, &path))
+            .await
+            .map_err(|e| backend(key, e))?
+            .map_err(|e| backend(key, e))
     }
 
     async fn exists(&self, key: &ObjectKey) -> Result<bool, StoreError> {

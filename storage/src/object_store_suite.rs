@@ -77,6 +77,43 @@ pub async fn run(store: &dyn ObjectStore) {
         "large replace differs"
     );
 
+    // File transfers: the streaming paths the workers use, large enough for multipart.
+    let scratch = tempfile::tempdir().unwrap();
+    let downloaded = scratch.path().join("downloaded");
+    store.get_to_file(&large_key, &downloaded).await.unwrap();
+    assert!(
+        std::fs::read(&downloaded).unwrap() == large,
+        "large download differs"
+    );
+    store.get_to_file(&key, &downloaded).await.unwrap();
+    assert_eq!(
+        std::fs::read(&downloaded).unwrap(),
+        bytes,
+        "a download truncates"
+    );
+    let missing = ObjectKey::original(&ContentHash::of(b"never stored"));
+    match store
+        .get_to_file(&missing, &scratch.path().join("missing"))
+        .await
+    {
+        Err(StoreError::NotFound(k)) => assert_eq!(k, missing.as_str()),
+        other => panic!("expected not found, got {other:?}"),
+    }
+    let upload = scratch.path().join("upload");
+    std::fs::write(&upload, &large).unwrap();
+    store
+        .replace_from_file(&large_derived, &upload)
+        .await
+        .unwrap();
+    assert!(
+        store.get(&large_derived).await.unwrap() == large,
+        "large upload from a file differs"
+    );
+    std::fs::write(&upload, b"[3]").unwrap();
+    store.replace_from_file(&derived, &upload).await.unwrap();
+    assert_eq!(store.get(&derived).await.unwrap(), b"[3]");
+    store.replace(&derived, b"[1]").await.unwrap();
+
     let mut originals = vec![
         key.as_str().to_string(),
         empty_key.as_str().to_string(),

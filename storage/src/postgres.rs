@@ -495,6 +495,7 @@ impl Catalog for PgCatalog {
             .await
             .map_err(db)?;
         }
+        crate::pg_registry::register_records(&mut tx, &job.hash, &result.documents).await?;
         tx.commit().await.map_err(db)
     }
 
@@ -659,6 +660,127 @@ mod tests {
     async fn passes_the_catalog_suite() {
         let db = TestDatabase::create().await;
         crate::catalog_suite::run(&catalog(&db).await).await;
+    }
+
+    #[tokio::test]
+    async fn passes_the_registry_suite() {
+        let db = TestDatabase::create().await;
+        crate::registry_suite::run(&catalog(&db).await).await;
+    }
+
+    #[tokio::test]
+    async fn concurrent_completions_of_one_content_make_one_record() {
+        use hoso_pipeline::registry::Registry;
+        use hoso_pipeline::SourceInfo;
+
+        let db = TestDatabase::create().await;
+        let c = catalog(&db).await;
+        let mut jobs = Vec::new();
+        for i in 0..8u32 {
+            let hash = ContentHash::of(format!("same card, scan {i}").as_bytes());
+            c.register_original(&crate::catalog_suite::new_original(&hash))
+                .await
+                .unwrap();
+            jobs.push(
+                c.claim_job("w", Duration::from_secs(60))
+                    .await
+                    .unwrap()
+                    .unwrap(),
+            );
+        }
+        let card = crate::registry_suite::card("001099000909", "BÙI VĂN AN", "2021-01-01");
+        let tasks: Vec<_> = jobs
+            .into_iter()
+            .map(|job| {
+                let c = c.clone();
+                let result = ExtractionResult {
+                    source: SourceInfo {
+                        sha256: job.hash.to_hex(),
+                        file_name: "scan.jpg".to_string(),
+                        media_type: "image/jpeg".to_string(),
+                        pages: 1,
+                    },
+                    documents: vec![card.clone()],
+                };
+                tokio::spawn(async move { c.complete_job(&job, &result, "w").await })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let all = hoso_pipeline::registry::RecordQuery {
+            document_types: vec![],
+            statuses: vec![hoso_pipeline::registry::RecordStatus::Extracted],
+        };
+        let records = c
+            .subject_records(&crate::registry_suite::citizen("001099000909"), &all)
+            .await
+            .unwrap();
+        assert_eq!(records.len(), 1, "{records:?}");
+        assert_eq!(records[0].documents.len(), 8);
+        assert_eq!(c.history(&records[0].id).await.unwrap().len(), 8);
+    }
+
+    #[tokio::test]
+    async fn of_two_records_verified_at_once_one_stays_verified() {
+        use hoso_pipeline::registry::{RecordQuery, RecordStatus, Registry};
+        use hoso_pipeline::SourceInfo;
+
+        let db = TestDatabase::create().await;
+        let c = catalog(&db).await;
+        for round in 0..5 {
+            let id = format!("00109900{:04}", 1000 + round);
+            let hash = ContentHash::of(format!("two cards {round}").as_bytes());
+            c.register_original(&crate::catalog_suite::new_original(&hash))
+                .await
+                .unwrap();
+            let job = c
+                .claim_job("w", Duration::from_secs(60))
+                .await
+                .unwrap()
+                .unwrap();
+            let result = ExtractionResult {
+                source: SourceInfo {
+                    sha256: hash.to_hex(),
+                    file_name: "scan.jpg".to_string(),
+                    media_type: "image/jpeg".to_string(),
+                    pages: 2,
+                },
+                documents: vec![
+                    crate::registry_suite::card(&id, "BÙI THỊ BA", "2016-01-01"),
+                    crate::registry_suite::card(&id, "BÙI THỊ BA", "2024-01-01"),
+                ],
+            };
+            c.complete_job(&job, &result, "w").await.unwrap();
+            let records = c.records_of_original(&hash).await.unwrap();
+            assert_eq!(records.len(), 2);
+            let verifications: Vec<_> = records
+                .iter()
+                .map(|r| {
+                    let c = c.clone();
+                    let id = r.id.clone();
+                    tokio::spawn(async move { c.verify(&id, "clerk").await })
+                })
+                .collect();
+            for v in verifications {
+                v.await.unwrap().unwrap();
+            }
+            let verified = c
+                .subject_records(
+                    &crate::registry_suite::citizen(&id),
+                    &RecordQuery::default(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(verified.len(), 1, "round {round}: {verified:?}");
+            let other = records.iter().find(|r| r.id != verified[0].id).unwrap();
+            let other = c.record(&other.id).await.unwrap().unwrap();
+            assert_eq!(other.status, RecordStatus::Superseded);
+            assert_eq!(
+                other.superseded_by.as_deref(),
+                Some(verified[0].id.as_str())
+            );
+        }
     }
 
     #[tokio::test]

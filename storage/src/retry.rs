@@ -2,6 +2,7 @@
 //! unreachable delays work instead of failing it.
 
 use std::future::Future;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
@@ -129,6 +130,18 @@ impl<S: ObjectStore> ObjectStore for RetryingObjectStore<S> {
 
     async fn list(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
         self.retry("list", prefix, || self.inner.list(prefix)).await
+    }
+
+    async fn get_to_file(&self, key: &ObjectKey, path: &Path) -> Result<(), StoreError> {
+        self.retry("get", key.as_str(), || self.inner.get_to_file(key, path))
+            .await
+    }
+
+    async fn replace_from_file(&self, key: &ObjectKey, path: &Path) -> Result<(), StoreError> {
+        self.retry("replace", key.as_str(), || {
+            self.inner.replace_from_file(key, path)
+        })
+        .await
     }
 }
 

@@ -9,6 +9,7 @@
 //! that retries are logged in one place and a total deadline holds across them.
 
 use std::fmt;
+use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -24,7 +25,7 @@ use aws_sdk_s3::types::{
 };
 use aws_sdk_s3::Client;
 use aws_smithy_http_client::tls;
-use hoso_pipeline::ports::{ObjectKey, ObjectStore, StoreError};
+use hoso_pipeline::ports::{local_file_error, ObjectKey, ObjectStore, StoreError};
 use sha2::{Digest, Sha256};
 
 /// The user metadata entry that holds the hex SHA-256 of an object's bytes.
@@ -252,16 +253,25 @@ impl S3ObjectStore {
         }
     }
 
-    async fn upload(&self, key: &ObjectKey, bytes: &[u8]) -> Result<(), StoreError> {
-        let sha256 = hex::encode(Sha256::digest(bytes));
-        if bytes.len() as u64 > self.multipart_threshold_bytes {
-            return self.upload_multipart(key, bytes, &sha256).await;
+    async fn upload(&self, key: &ObjectKey, body: Body<'_>) -> Result<(), StoreError> {
+        let sha256 = match body {
+            Body::Memory(bytes) => hex::encode(Sha256::digest(bytes)),
+            Body::File { path, .. } => file_sha256(key, path).await?,
+        };
+        if body.len() > self.multipart_threshold_bytes {
+            return self.upload_multipart(key, body, &sha256).await;
         }
+        let stream = match body {
+            Body::Memory(bytes) => ByteStream::from(bytes.to_vec()),
+            Body::File { path, .. } => ByteStream::from_path(path)
+                .await
+                .map_err(|e| local_file_error(key, path, std::io::Error::other(e)))?,
+        };
         self.client
             .put_object()
             .bucket(&self.bucket)
             .key(self.full_key(key.as_str()))
-            .body(ByteStream::from(bytes.to_vec()))
+            .body(stream)
             .metadata(SHA256_METADATA, &sha256)
             .checksum_algorithm(ChecksumAlgorithm::Sha256)
             .set_server_side_encryption(self.sse.clone())
@@ -274,7 +284,7 @@ impl S3ObjectStore {
     async fn upload_multipart(
         &self,
         key: &ObjectKey,
-        bytes: &[u8],
+        body: Body<'_>,
         sha256: &str,
     ) -> Result<(), StoreError> {
         let full_key = self.full_key(key.as_str());
@@ -294,7 +304,7 @@ impl S3ObjectStore {
             detail: "the s3 server started a multipart upload without an upload id".to_string(),
         })?;
 
-        match self.upload_parts(key, &full_key, upload_id, bytes).await {
+        match self.upload_parts(key, &full_key, upload_id, body).await {
             Ok(()) => Ok(()),
             Err(e) => {
                 // An unfinished upload keeps its parts, and bills for them, until something aborts it.
@@ -324,15 +334,40 @@ impl S3ObjectStore {
         key: &ObjectKey,
         full_key: &str,
         upload_id: &str,
-        bytes: &[u8],
+        body: Body<'_>,
     ) -> Result<(), StoreError> {
         // Grows the parts of a huge body so that it stays within S3's part count.
         let part_bytes = self
             .part_bytes
-            .max((bytes.len() as u64).div_ceil(MAX_PARTS))
+            .max(body.len().div_ceil(MAX_PARTS))
             .min(usize::MAX as u64) as usize;
         let mut parts = Vec::new();
-        for (index, chunk) in bytes.chunks(part_bytes).enumerate() {
+        // A file is read one part at a time: memory follows the part size, not the file's.
+        let mut file: Option<tokio::fs::File> = None;
+        let count = body.len().div_ceil(part_bytes.max(1) as u64) as usize;
+        for index in 0..count {
+            let start = index * part_bytes;
+            let end = (start + part_bytes).min(body.len() as usize);
+            let chunk = match body {
+                Body::Memory(bytes) => bytes[start..end].to_vec(),
+                Body::File { path, .. } => {
+                    use tokio::io::AsyncReadExt as _;
+                    let reader = match file.as_mut() {
+                        Some(f) => f,
+                        None => file.insert(
+                            tokio::fs::File::open(path)
+                                .await
+                                .map_err(|e| local_file_error(key, path, e))?,
+                        ),
+                    };
+                    let mut chunk = vec![0u8; end - start];
+                    reader
+                        .read_exact(&mut chunk)
+                        .await
+                        .map_err(|e| local_file_error(key, path, e))?;
+                    chunk
+                }
+            };
             let part_number = i32::try_from(index + 1).map_err(|_| StoreError::Backend {
                 key: key.as_str().to_string(),
                 detail: "too many parts for one multipart upload".to_string(),
@@ -344,7 +379,7 @@ impl S3ObjectStore {
                 .key(full_key)
                 .upload_id(upload_id)
                 .part_number(part_number)
-                .body(ByteStream::from(chunk.to_vec()))
+                .body(ByteStream::from(chunk))
                 .checksum_algorithm(ChecksumAlgorithm::Sha256)
                 .send()
                 .await
@@ -469,11 +504,49 @@ impl ObjectStore for S3ObjectStore {
         if self.head(key).await? {
             return Ok(());
         }
-        self.upload(key, bytes).await
+        self.upload(key, Body::Memory(bytes)).await
     }
 
     async fn replace(&self, key: &ObjectKey, bytes: &[u8]) -> Result<(), StoreError> {
-        self.upload(key, bytes).await
+        self.upload(key, Body::Memory(bytes)).await
+    }
+
+    async fn replace_from_file(&self, key: &ObjectKey, path: &Path) -> Result<(), StoreError> {
+        let len = tokio::fs::metadata(path)
+            .await
+            .map_err(|e| local_file_error(key, path, e))?
+            .len();
+        self.upload(key, Body::File { path, len }).await
+    }
+
+    async fn get_to_file(&self, key: &ObjectKey, path: &Path) -> Result<(), StoreError> {
+        use tokio::io::AsyncWriteExt as _;
+        let mut output = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(self.full_key(key.as_str()))
+            .send()
+            .await
+            .map_err(|e| self.map_err(key.as_str(), e))?;
+        let expected = expected_sha256(key, output.metadata())?;
+        let mut file = tokio::fs::File::create(path)
+            .await
+            .map_err(|e| local_file_error(key, path, e))?;
+        let mut hasher = Sha256::new();
+        let mut len = 0u64;
+        while let Some(chunk) = output.body.next().await {
+            let chunk = chunk.map_err(|e| read_error(key, &e))?;
+            hasher.update(&chunk);
+            len += chunk.len() as u64;
+            file.write_all(&chunk)
+                .await
+                .map_err(|e| local_file_error(key, path, e))?;
+        }
+        file.flush()
+            .await
+            .map_err(|e| local_file_error(key, path, e))?;
+        check_sha256(key, &hex::encode(hasher.finalize()), &expected, len)
     }
 
     async fn get(&self, key: &ObjectKey) -> Result<Vec<u8>, StoreError> {
@@ -485,34 +558,15 @@ impl ObjectStore for S3ObjectStore {
             .send()
             .await
             .map_err(|e| self.map_err(key.as_str(), e))?;
-        let expected = output
-            .metadata()
-            .and_then(|m| m.get(SHA256_METADATA))
-            .cloned();
+        let expected = expected_sha256(key, output.metadata())?;
         let bytes = output
             .body
             .collect()
             .await
             .map_err(|e| read_error(key, &e))?
             .to_vec();
-        let Some(expected) = expected else {
-            // Every object this store writes has the metadata; one without it was written
-            // behind its back and cannot be vouched for.
-            return Err(StoreError::Corrupt {
-                key: key.as_str().to_string(),
-                detail: format!("the object has no {SHA256_METADATA} metadata to verify it by"),
-            });
-        };
         let actual = hex::encode(Sha256::digest(&bytes));
-        if !actual.eq_ignore_ascii_case(&expected) {
-            return Err(StoreError::Corrupt {
-                key: key.as_str().to_string(),
-                detail: format!(
-                    "sha-256 of the {} bytes read is {actual}, the object was stored with {expected}",
-                    bytes.len()
-                ),
-            });
-        }
+        check_sha256(key, &actual, &expected, bytes.len() as u64)?;
         Ok(bytes)
     }
 
@@ -549,6 +603,61 @@ impl ObjectStore for S3ObjectStore {
         keys.sort();
         Ok(keys)
     }
+}
+
+/// What an upload sends: bytes in memory, or a local file read as it goes.
+#[derive(Clone, Copy)]
+enum Body<'a> {
+    Memory(&'a [u8]),
+    File { path: &'a Path, len: u64 },
+}
+
+impl Body<'_> {
+    fn len(&self) -> u64 {
+        match self {
+            Body::Memory(bytes) => bytes.len() as u64,
+            Body::File { len, .. } => *len,
+        }
+    }
+}
+
+async fn file_sha256(key: &ObjectKey, path: &Path) -> Result<String, StoreError> {
+    let owned = path.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        hoso_pipeline::ContentHash::of_reader(std::fs::File::open(owned)?)
+    })
+    .await
+    .map_err(std::io::Error::other)
+    .and_then(|r| r)
+    .map(|hash| hash.to_hex())
+    .map_err(|e| local_file_error(key, path, e))
+}
+
+/// The SHA-256 an object was stored with. Every object this store writes has it; one
+/// without it was written behind the store's back and cannot be vouched for.
+fn expected_sha256(
+    key: &ObjectKey,
+    metadata: Option<&std::collections::HashMap<String, String>>,
+) -> Result<String, StoreError> {
+    metadata
+        .and_then(|m| m.get(SHA256_METADATA))
+        .cloned()
+        .ok_or_else(|| StoreError::Corrupt {
+            key: key.as_str().to_string(),
+            detail: format!("the object has no {SHA256_METADATA} metadata to verify it by"),
+        })
+}
+
+fn check_sha256(key: &ObjectKey, actual: &str, expected: &str, len: u64) -> Result<(), StoreError> {
+    if actual.eq_ignore_ascii_case(expected) {
+        return Ok(());
+    }
+    Err(StoreError::Corrupt {
+        key: key.as_str().to_string(),
+        detail: format!(
+            "sha-256 of the {len} bytes read is {actual}, the object was stored with {expected}"
+        ),
+    })
 }
 
 /// A download that broke off, or that the SDK's own check of the server's checksum

@@ -22,7 +22,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 
 #[derive(Debug, Clone)]
 pub struct SqliteCatalog {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
     policy: QueuePolicy,
 }
 
@@ -396,6 +396,8 @@ impl Catalog for SqliteCatalog {
                 .map_err(db)?;
             }
         }
+        crate::sqlite_registry::register_records(&mut tx, &job.hash, &result.documents, now)
+            .await?;
         sqlx::query(
             "UPDATE originals SET status = 'processed', error = NULL, page_count = ?, updated_at = ? WHERE sha256 = ?",
         )
@@ -538,6 +540,15 @@ mod tests {
             .await
             .unwrap();
         crate::catalog_suite::run(&catalog).await;
+    }
+
+    #[tokio::test]
+    async fn passes_the_registry_suite() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = SqliteCatalog::open(&dir.path().join("hoso.db"))
+            .await
+            .unwrap();
+        crate::registry_suite::run(&catalog).await;
     }
 
     #[tokio::test]

@@ -1,6 +1,8 @@
 //! The in-process page engine: PDFium for PDFs, the `image` crate for image files,
 //! Tesseract for OCR.
 
+use std::io::Write as _;
+use std::path::Path;
 use std::time::Instant;
 
 use hoso_extractors::{Method, PageText};
@@ -57,54 +59,27 @@ impl LocalPageEngine {
     ) -> Result<PageText, PageError> {
         let started = Instant::now();
         // Upright first (quarter turns), then level (a few degrees): Tesseract reads
-        // sideways pages badly and crooked ones worse. Orientation detection can take a
-        // card with little text for upside down, so a turn is kept only if the turned
-        // page also reads better than the page as it came.
-        let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
-        let turn = self.orientation.upright_turn(gray, dpi) as f32;
-        let mut candidates = vec![turn];
-        if turn != 0.0 {
-            candidates.push(0.0);
-        }
-        let mut best: Option<(f32, f32, Vec<hoso_extractors::Word>, image::GrayImage)> = None;
-        for candidate in candidates {
-            let turned = if candidate == 0.0 {
-                gray.clone()
-            } else {
-                crate::deskew::rotate(gray, candidate)
-            };
-            let skew = crate::deskew::skew_correction(&turned);
-            let level = if skew == 0.0 {
-                turned
-            } else {
-                crate::deskew::rotate(&turned, skew)
-            };
-            let words = self
-                .ocr
-                .recognize(&level, dpi, limit)
-                .map_err(|e| match e {
-                    OcrError::TimedOut(_) => PageError::OcrTimeout {
-                        page,
-                        limit_ms: limits.ocr_timeout_ms,
-                    },
-                    other => PageError::Engine {
-                        page,
-                        detail: other.to_string(),
-                    },
-                })?;
-            let better = best.as_ref().is_none_or(|(_, _, words_so_far, _)| {
-                reading_score(&words) > reading_score(words_so_far)
-            });
-            if better {
-                best = Some((candidate, skew, words, level));
+        // sideways pages badly and crooked ones worse. Most pages come upright, and a page
+        // that reads well as it came needs no orientation detection. Otherwise detection
+        // can still take a card with little text for upside down, so a turn is kept only
+        // if the turned page also reads better than the page as it came.
+        let mut best = self.read_turned(page, gray, 0.0, dpi, limits)?;
+        if !reads_well(&best.words, best.image.width(), best.image.height()) {
+            let turn = self.orientation.upright_turn(gray, dpi) as f32;
+            if turn != 0.0 {
+                let turned = self.read_turned(page, gray, turn, dpi, limits)?;
+                // Tesseract reads some sideways text well; on a tie the detector decides.
+                if reading_score(&turned.words) >= reading_score(&best.words) {
+                    best = turned;
+                }
             }
         }
-        let Some((turn, skew, words, gray)) = best else {
-            return Err(PageError::Engine {
-                page,
-                detail: "no orientation was read".to_string(),
-            });
-        };
+        let Reading {
+            turn,
+            skew,
+            words,
+            image: gray,
+        } = best;
         let gray = &gray;
         let ocr_done = Instant::now();
         let barcodes: Vec<_> = crate::qr::find_qr(gray).into_iter().collect();
@@ -128,9 +103,51 @@ impl LocalPageEngine {
         })
     }
 
+    /// Turns the page by `turn` degrees, levels it and reads it.
+    fn read_turned(
+        &mut self,
+        page: u32,
+        gray: &image::GrayImage,
+        turn: f32,
+        dpi: u32,
+        limits: &Limits,
+    ) -> Result<Reading, PageError> {
+        let turned = if turn == 0.0 {
+            gray.clone()
+        } else {
+            crate::deskew::rotate(gray, turn)
+        };
+        let skew = crate::deskew::skew_correction(&turned);
+        let image = if skew == 0.0 {
+            turned
+        } else {
+            crate::deskew::rotate(&turned, skew)
+        };
+        let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
+        let words = self
+            .ocr
+            .recognize(&image, dpi, limit)
+            .map_err(|e| match e {
+                OcrError::TimedOut(_) => PageError::OcrTimeout {
+                    page,
+                    limit_ms: limits.ocr_timeout_ms,
+                },
+                other => PageError::Engine {
+                    page,
+                    detail: other.to_string(),
+                },
+            })?;
+        Ok(Reading {
+            turn,
+            skew,
+            words,
+            image,
+        })
+    }
+
     fn read_pdf(
         &mut self,
-        bytes: &[u8],
+        source: &Path,
         limits: &Limits,
         on_page: &mut dyn FnMut(PageText),
     ) -> Result<u32, PageError> {
@@ -142,8 +159,10 @@ impl LocalPageEngine {
             page: 0,
             detail: e.to_string(),
         })?;
+        // From the file, not from memory: PDFium reads the parts each page needs, so a
+        // 200-page dossier costs no more memory than a 20-page one.
         let document = pdfium
-            .load_pdf_from_byte_slice(bytes, None)
+            .load_pdf_from_file(source, None)
             .map_err(|e| match e {
                 PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::PasswordError) => {
                     PageError::Encrypted
@@ -160,7 +179,6 @@ impl LocalPageEngine {
                 limit: limits.max_pages,
             });
         }
-        let scans = pdf::EmbeddedScans::parse(bytes);
         for (index, page) in document.pages().iter().enumerate() {
             let number = index as u32 + 1;
             if let Some(words) = pdf::text_layer_words(&page) {
@@ -174,9 +192,7 @@ impl LocalPageEngine {
                 continue;
             }
             let (w_in, h_in) = (page.width().to_inches(), page.height().to_inches());
-            let scan = scans
-                .as_ref()
-                .and_then(|s| s.jpeg(number, page.width().value, page.height().value))
+            let scan = pdf::embedded_jpeg(&page)
                 .and_then(|jpeg| raster::decode_image(MediaType::Jpeg, &jpeg, limits).ok());
             if let Some(image) = scan {
                 // The scan's own resolution, from its pixels over the page's inches.
@@ -244,13 +260,14 @@ impl PageEngine for LocalPageEngine {
     fn read_pages(
         &mut self,
         media: MediaType,
-        bytes: &[u8],
+        source: &Path,
         limits: &Limits,
         on_page: &mut dyn FnMut(PageText),
     ) -> Result<u32, PageError> {
         match media {
-            MediaType::Pdf => self.read_pdf(bytes, limits, on_page),
+            MediaType::Pdf => self.read_pdf(source, limits, on_page),
             MediaType::Tiff => {
+                let bytes = &read_source(source)?;
                 let count = raster::tiff_page_count(bytes, limits.max_pages)?;
                 if count > limits.max_pages {
                     return Err(PageError::TooManyPages {
@@ -268,6 +285,7 @@ impl PageEngine for LocalPageEngine {
                 Ok(count)
             }
             MediaType::Jpeg | MediaType::Png => {
+                let bytes = &read_source(source)?;
                 self.read_single_image(media, bytes, limits, on_page)
             }
         }
@@ -276,15 +294,20 @@ impl PageEngine for LocalPageEngine {
     fn searchable_pdf(
         &mut self,
         media: MediaType,
-        bytes: &[u8],
+        source: &Path,
         pages: &[PageText],
         limits: &Limits,
-    ) -> Result<Option<Vec<u8>>, PageError> {
-        crate::searchable::searchable_pdf_with_limits(media, bytes, pages, limits)
-            .map(Some)
-            .map_err(|e| PageError::Searchable {
-                detail: e.to_string(),
-            })
+        output: &Path,
+    ) -> Result<bool, PageError> {
+        let failed = |detail: String| PageError::Searchable { detail };
+        let file = std::fs::File::create(output)
+            .map_err(|e| failed(format!("cannot create {}: {e}", output.display())))?;
+        let mut out = std::io::BufWriter::new(file);
+        crate::searchable::write_searchable_pdf(media, source, pages, limits, &mut out)
+            .map_err(|e| failed(e.to_string()))?;
+        out.flush()
+            .map_err(|e| failed(format!("cannot write {}: {e}", output.display())))?;
+        Ok(true)
     }
 
     fn describe(&self) -> String {
@@ -295,6 +318,50 @@ impl PageEngine for LocalPageEngine {
             env!("CARGO_PKG_VERSION")
         )
     }
+}
+
+/// An image file's bytes. Image files are small next to their decoded pixels, which the
+/// pixel limit bounds; PDFs are never read whole. A file that cannot be read is the
+/// machine's fault, not the file's: a transient error.
+fn read_source(source: &Path) -> Result<Vec<u8>, PageError> {
+    std::fs::read(source).map_err(|e| PageError::Engine {
+        page: 0,
+        detail: format!("cannot read {}: {e}", source.display()),
+    })
+}
+
+/// One reading of a page: the turn and skew applied, the words, and the image they were
+/// read from (its boxes are fractions of it).
+struct Reading {
+    turn: f32,
+    skew: f32,
+    words: Vec<hoso_extractors::Word>,
+    image: image::GrayImage,
+}
+
+/// Words of three letters or more a page needs, their mean confidence, and the share of
+/// them lying across the page, to count as read the right way up. Text upside down reads
+/// as noise of low confidence; Tesseract can read sideways text well, but its words then
+/// stand taller than wide.
+const UPRIGHT_MIN_WORDS: usize = 8;
+const UPRIGHT_MIN_MEAN_CONFIDENCE: f32 = 0.80;
+const UPRIGHT_MIN_ACROSS: f32 = 0.9;
+
+fn reads_well(words: &[hoso_extractors::Word], width: u32, height: u32) -> bool {
+    let real: Vec<&hoso_extractors::Word> = words
+        .iter()
+        .filter(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
+        .collect();
+    if real.len() < UPRIGHT_MIN_WORDS {
+        return false;
+    }
+    let n = real.len() as f32;
+    let confidence = real.iter().map(|w| w.confidence).sum::<f32>() / n;
+    let across = real
+        .iter()
+        .filter(|w| w.bbox.width() * width as f32 > w.bbox.height() * height as f32)
+        .count() as f32;
+    confidence >= UPRIGHT_MIN_MEAN_CONFIDENCE && across / n >= UPRIGHT_MIN_ACROSS
 }
 
 /// How well a page read: the confidence summed over words of two letters or more, so

@@ -3,6 +3,7 @@
 //!
 //! Native engines run only on dedicated worker threads, never on the async runtime.
 
+mod append;
 pub mod deskew;
 pub mod engine;
 pub mod ocr;

@@ -120,89 +120,52 @@ pub fn text_layer_words(page: &PdfPage) -> Option<Vec<Word>> {
     (alnum >= MIN_TEXT_LAYER_CHARS).then_some(words)
 }
 
-/// Pages that are nothing but one full-page JPEG scan, read from the file with lopdf so the
-/// OCR sees the scanner's own pixels instead of a resampling of them, at no render cost.
-pub struct EmbeddedScans {
-    doc: lopdf::Document,
-    pages: std::collections::BTreeMap<u32, lopdf::ObjectId>,
-}
-
-/// How far an image's or a placement's proportions may stray from the page's and still be
-/// the whole page (rounding in scanners' PDF writers).
+/// How far an image's placement may stray from the page's edges and size and still be the
+/// whole page (rounding in scanners' PDF writers).
 const FULL_PAGE_TOLERANCE: f32 = 0.02;
 
 fn close(a: f32, b: f32) -> bool {
     b.abs() > f32::EPSILON && ((a / b) - 1.0).abs() <= FULL_PAGE_TOLERANCE
 }
 
-impl EmbeddedScans {
-    /// Parses the file with lopdf; `None` when lopdf cannot, and PDFium renders instead.
-    pub fn parse(bytes: &[u8]) -> Option<Self> {
-        // A second parser over hostile input: if it panics, only the shortcut is lost.
-        let doc = std::panic::catch_unwind(|| lopdf::Document::load_mem(bytes).ok())
-            .ok()
-            .flatten()?;
-        let pages = doc.get_pages();
-        Some(Self { doc, pages })
+/// The JPEG bytes of a page that is nothing but one full-page scan, so the OCR sees the
+/// scanner's own pixels instead of a resampling of them, at no render cost. PDFium reads
+/// only this page's image stream from the file, never the whole file.
+///
+/// `None` unless the unrotated page draws exactly one DCT-encoded image, with the page's
+/// proportions, placed over the whole page.
+pub fn embedded_jpeg(page: &PdfPage) -> Option<Vec<u8>> {
+    let (width_pt, height_pt) = (page.width().value, page.height().value);
+    if !matches!(page.rotation(), Ok(PdfPageRenderRotation::None)) {
+        return None;
     }
-
-    /// The JPEG bytes of 1-based `page`, when the page (`width_pt` × `height_pt`, unrotated)
-    /// draws exactly one DCT-encoded image scaled to cover it.
-    pub fn jpeg(&self, page: u32, width_pt: f32, height_pt: f32) -> Option<Vec<u8>> {
-        let id = *self.pages.get(&page)?;
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.full_page_jpeg(id, width_pt, height_pt)
-        }))
+    let objects = page.objects();
+    if objects.len() != 1 {
+        return None;
+    }
+    let object = objects.get(0).ok()?;
+    let image = object.as_image_object()?;
+    let filters = image.filters();
+    if filters.len() != 1 || filters.get(0).ok()?.name() != "DCTDecode" {
+        return None;
+    }
+    let (w_px, h_px) = (image.width().ok()?, image.height().ok()?);
+    if w_px <= 0 || h_px <= 0 || !close(w_px as f32 / h_px as f32, width_pt / height_pt) {
+        return None;
+    }
+    // The image must also be placed over the whole page, not drawn small in a corner.
+    let bounds = object.bounds().ok()?;
+    let covers_page = close(bounds.width().value, width_pt)
+        && close(bounds.height().value, height_pt)
+        && bounds.left().value.abs() <= width_pt * FULL_PAGE_TOLERANCE
+        && bounds.bottom().value.abs() <= height_pt * FULL_PAGE_TOLERANCE;
+    if !covers_page {
+        return None;
+    }
+    // pdfium-render asserts on a length mismatch that hostile streams could cause; a panic
+    // here only loses the shortcut, and the page is rendered instead.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| image.get_raw_image_data()))
+        .ok()?
         .ok()
-        .flatten()
-    }
-
-    fn full_page_jpeg(
-        &self,
-        id: lopdf::ObjectId,
-        width_pt: f32,
-        height_pt: f32,
-    ) -> Option<Vec<u8>> {
-        let page = self.doc.get_dictionary(id).ok()?;
-        let rotate = page
-            .get(b"Rotate")
-            .ok()
-            .and_then(|o| o.as_i64().ok())
-            .unwrap_or(0);
-        if rotate.rem_euclid(360) != 0 {
-            return None;
-        }
-        let images = self.doc.get_page_images(id).ok()?;
-        let [image] = images.as_slice() else {
-            return None;
-        };
-        let is_jpeg = image.filters.as_deref() == Some(&["DCTDecode".to_string()][..]);
-        if !is_jpeg || image.width <= 0 || image.height <= 0 {
-            return None;
-        }
-        if !close(
-            image.width as f32 / image.height as f32,
-            width_pt / height_pt,
-        ) {
-            return None;
-        }
-        // The image must also be placed over the whole page, not drawn small in a corner.
-        let content = self.doc.get_and_decode_page_content(id).ok()?;
-        let covers_page = content.operations.iter().any(|op| {
-            let n: Vec<f32> = op
-                .operands
-                .iter()
-                .filter_map(|o| o.as_float().ok())
-                .collect();
-            op.operator == "cm"
-                && n.len() == 6
-                && close(n[0], width_pt)
-                && close(n[3], height_pt)
-                && n[1].abs() < 1.0
-                && n[2].abs() < 1.0
-                && n[4].abs() <= width_pt * FULL_PAGE_TOLERANCE
-                && n[5].abs() <= height_pt * FULL_PAGE_TOLERANCE
-        });
-        covers_page.then(|| image.content.to_vec())
-    }
+        .filter(|jpeg| !jpeg.is_empty())
 }

@@ -4,6 +4,7 @@
 //! so any number of them may run in any number of processes.
 
 use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -42,6 +43,9 @@ pub struct PoolOptions {
     pub limits: Limits,
     /// Backoff before the second attempt; doubles per attempt, jittered.
     pub retry_base: Duration,
+    /// Where each job's original and searchable PDF are kept on disk while it runs: the
+    /// engines read and write files, so no file is ever held whole in memory.
+    pub scratch_dir: PathBuf,
 }
 
 impl Default for PoolOptions {
@@ -56,6 +60,7 @@ impl Default for PoolOptions {
             idle_poll: Duration::from_millis(250),
             limits: Limits::default(),
             retry_base: Duration::from_secs(2),
+            scratch_dir: std::env::temp_dir(),
         }
     }
 }
@@ -93,7 +98,10 @@ pub struct WorkerPool {
 
 struct EngineRequest {
     job: Job,
-    bytes: Vec<u8>,
+    /// The original, on disk.
+    source: PathBuf,
+    /// Where the searchable PDF goes.
+    searchable_pdf: PathBuf,
     limits: Limits,
     reply: oneshot::Sender<EngineReply>,
 }
@@ -101,7 +109,8 @@ struct EngineRequest {
 struct EngineOutput {
     result: ExtractionResult,
     pages: Vec<PageText>,
-    searchable_pdf: Option<Vec<u8>>,
+    /// Whether the searchable PDF was written.
+    searchable_pdf: bool,
     producer: String,
 }
 
@@ -262,22 +271,45 @@ impl WorkerPool {
         owner: &str,
     ) -> Result<(), PoolError> {
         let key = ObjectKey::original(&job.hash);
-        let bytes = match self.store.get(&key).await {
-            Ok(b) => b,
-            Err(e) => return self.fail(job, &e.to_string(), false).await,
+        // Removed with everything in it when the job is over, however it ends.
+        let scratch = match tempfile::Builder::new()
+            .prefix("hoso-job-")
+            .tempdir_in(&self.options.scratch_dir)
+        {
+            Ok(dir) => dir,
+            Err(e) => {
+                let msg = format!(
+                    "cannot make a scratch folder in {}: {e}",
+                    self.options.scratch_dir.display()
+                );
+                return self.fail(job, &msg, false).await;
+            }
         };
-        if ContentHash::of(&bytes) != job.hash {
-            let msg = format!(
-                "the stored original {} does not match its hash",
-                key.as_str()
-            );
-            return self.fail(job, &msg, true).await;
+        let source = scratch.path().join("original");
+        if let Err(e) = self.store.get_to_file(&key, &source).await {
+            return self.fail(job, &e.to_string(), false).await;
+        }
+        match file_hash(&source).await {
+            Ok(hash) if hash == job.hash => {}
+            Ok(_) => {
+                let msg = format!(
+                    "the stored original {} does not match its hash",
+                    key.as_str()
+                );
+                return self.fail(job, &msg, true).await;
+            }
+            Err(e) => {
+                let msg = format!("cannot read back {}: {e}", source.display());
+                return self.fail(job, &msg, false).await;
+            }
         }
 
+        let searchable_path = scratch.path().join("searchable.pdf");
         let (reply_tx, reply_rx) = oneshot::channel();
         let request = EngineRequest {
             job: job.clone(),
-            bytes,
+            source,
+            searchable_pdf: searchable_path.clone(),
             limits: self.options.limits,
             reply: reply_tx,
         };
@@ -304,9 +336,9 @@ impl WorkerPool {
                 if let Err(e) = self.store.replace(&pages_key, &pages_json).await {
                     return self.fail(job, &e.to_string(), false).await;
                 }
-                if let Some(pdf) = searchable_pdf {
+                if searchable_pdf {
                     let key = ObjectKey::derivative(&job.hash, DerivativeKind::SearchablePdf);
-                    if let Err(e) = self.store.replace(&key, &pdf).await {
+                    if let Err(e) = self.store.replace_from_file(&key, &searchable_path).await {
                         return self.fail(job, &e.to_string(), false).await;
                     }
                 }
@@ -382,6 +414,14 @@ impl WorkerPool {
     }
 }
 
+/// The SHA-256 of a file, read in blocks off the async runtime.
+async fn file_hash(path: &Path) -> std::io::Result<ContentHash> {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || ContentHash::of_reader(std::fs::File::open(path)?))
+        .await
+        .map_err(std::io::Error::other)?
+}
+
 fn serde_json_bytes(pages: &[PageText]) -> Vec<u8> {
     // Serialising plain structs of strings and numbers cannot fail.
     serde_json::to_vec(pages).unwrap_or_default()
@@ -431,15 +471,21 @@ fn spawn_engine_thread(
                     &req.job.hash,
                     &req.job.file_name,
                     req.job.media_type,
-                    &req.bytes,
+                    &req.source,
                     &req.limits,
                 )?;
                 // The searchable PDF is a convenience: without it the reading still counts.
                 let searchable_pdf = e
-                    .searchable_pdf(req.job.media_type, &req.bytes, &pages, &req.limits)
+                    .searchable_pdf(
+                        req.job.media_type,
+                        &req.source,
+                        &pages,
+                        &req.limits,
+                        &req.searchable_pdf,
+                    )
                     .unwrap_or_else(|err| {
                         tracing::warn!(job = req.job.id, error = %err, "no searchable pdf");
-                        None
+                        false
                     });
                 Ok(EngineOutput {
                     result,

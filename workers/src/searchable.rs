@@ -108,8 +108,7 @@ pub fn searchable_pdf_with_limits(
             limit: limits.max_pages,
         });
     }
-    // lopdf and the image decoders see hostile files; a panic in them fails this file only.
-    let built = std::panic::catch_unwind(AssertUnwindSafe(|| match media {
+    catch_panic(|| match media {
         MediaType::Pdf => pdf_original(original, pages),
         MediaType::Jpeg => {
             let order = page_order(pages, 1)?;
@@ -126,8 +125,43 @@ pub fn searchable_pdf_with_limits(
             doc.finish()
         }
         MediaType::Tiff => tiff_original(original, pages, limits),
-    }));
-    match built {
+    })
+}
+
+/// [`searchable_pdf_with_limits`] from the original's file at `source`, written to `out`.
+/// A PDF original is parsed from the file and the result streamed out, never built
+/// whole in memory as well.
+pub fn write_searchable_pdf(
+    media: MediaType,
+    source: &std::path::Path,
+    pages: &[PageText],
+    limits: &Limits,
+    out: &mut impl std::io::Write,
+) -> Result<(), SearchableError> {
+    let unreadable = |e: std::io::Error| SearchableError::Unreadable {
+        media,
+        detail: format!("cannot read {}: {e}", source.display()),
+    };
+    if media != MediaType::Pdf {
+        let original = std::fs::read(source).map_err(unreadable)?;
+        let pdf = searchable_pdf_with_limits(media, &original, pages, limits)?;
+        return out.write_all(&pdf).map_err(write_error);
+    }
+    if pages.len() > limits.max_pages as usize {
+        return Err(SearchableError::TooManyPages {
+            read: pages.len(),
+            limit: limits.max_pages,
+        });
+    }
+    catch_panic(|| layered_pdf(Original::File(source), pages, out))
+}
+
+/// Runs `build` and turns a panic (lopdf and the image decoders see hostile files) into an
+/// error for this file only.
+fn catch_panic<T>(
+    build: impl FnOnce() -> Result<T, SearchableError>,
+) -> Result<T, SearchableError> {
+    match std::panic::catch_unwind(AssertUnwindSafe(build)) {
         Ok(result) => result,
         Err(payload) => {
             let detail = payload
@@ -1102,13 +1136,134 @@ fn image_stream(
 // ---------------------------------------------------------------------------------------
 
 fn pdf_original(bytes: &[u8], pages: &[PageText]) -> Result<Vec<u8>, SearchableError> {
-    let mut doc = Document::load_mem(bytes).map_err(|e| SearchableError::Unreadable {
-        media: MediaType::Pdf,
-        detail: e.to_string(),
-    })?;
+    let mut out = Vec::new();
+    layered_pdf(Original::Bytes(bytes), pages, &mut out)?;
+    Ok(out)
+}
+
+/// A PDF original, in memory or on disk.
+#[derive(Clone, Copy)]
+enum Original<'a> {
+    Bytes(&'a [u8]),
+    File(&'a std::path::Path),
+}
+
+impl Original<'_> {
+    fn load(&self, options: lopdf::LoadOptions) -> Result<Document, SearchableError> {
+        match self {
+            Original::Bytes(bytes) => Document::load_mem_with_options(bytes, options),
+            Original::File(path) => Document::load_with_options(path, options),
+        }
+        .map_err(|e| SearchableError::Unreadable {
+            media: MediaType::Pdf,
+            detail: e.to_string(),
+        })
+    }
+
+    fn unreadable(&self, e: std::io::Error) -> SearchableError {
+        let detail = match self {
+            Original::Bytes(_) => e.to_string(),
+            Original::File(path) => format!("cannot read {}: {e}", path.display()),
+        };
+        SearchableError::Unreadable {
+            media: MediaType::Pdf,
+            detail,
+        }
+    }
+
+    /// Up to 64 bytes from `offset` on.
+    fn head(&self, offset: usize) -> Result<Vec<u8>, SearchableError> {
+        match self {
+            Original::Bytes(bytes) => {
+                let rest = bytes.get(offset..).unwrap_or_default();
+                Ok(rest[..rest.len().min(64)].to_vec())
+            }
+            Original::File(path) => {
+                use std::io::{Read, Seek, SeekFrom};
+                let mut file = std::fs::File::open(path).map_err(|e| self.unreadable(e))?;
+                let mut head = Vec::with_capacity(64);
+                file.seek(SeekFrom::Start(offset as u64))
+                    .and_then(|_| file.take(64).read_to_end(&mut head))
+                    .map_err(|e| self.unreadable(e))?;
+                Ok(head)
+            }
+        }
+    }
+
+    /// Copies the original to `out` and returns its length.
+    fn copy_to(&self, out: &mut impl std::io::Write) -> Result<u64, SearchableError> {
+        match self {
+            Original::Bytes(bytes) => {
+                out.write_all(bytes).map_err(write_error)?;
+                Ok(bytes.len() as u64)
+            }
+            Original::File(path) => {
+                let mut file = std::fs::File::open(path).map_err(|e| self.unreadable(e))?;
+                std::io::copy(&mut file, out).map_err(write_error)
+            }
+        }
+    }
+}
+
+/// Loads image streams without their data: a text layer never needs the pixels, and a
+/// scanned dossier is almost all pixels.
+fn without_image_data(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+    if let Object::Stream(stream) = object {
+        let image = stream
+            .dict
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .is_ok_and(|name| name == b"Image");
+        if image {
+            stream.content = Vec::new();
+        }
+    }
+    // lopdf keeps the object as changed in place and only looks at whether this is `Some`.
+    Some((id, Object::Null))
+}
+
+/// Writes the original with the text layers to `out`. Where it can, the layers go after
+/// the original's unchanged bytes as an incremental update, from a parse that skipped the
+/// image data, so memory follows the layers rather than the file. A damaged or encrypted
+/// original is parsed whole and rewritten instead.
+fn layered_pdf(
+    original: Original,
+    pages: &[PageText],
+    out: &mut impl std::io::Write,
+) -> Result<(), SearchableError> {
+    let mut slim = original.load(lopdf::LoadOptions::with_filter(without_image_data))?;
+    let kind = crate::append::appendable(&slim, &original.head(slim.xref_start)?);
+    if let Some(kind) = kind {
+        let first_new = slim.max_id + 1;
+        let layered = add_text_layers(&mut slim, pages)?;
+        let original_len = original.copy_to(out)?;
+        if layered.is_empty() {
+            // No page needed a text layer: the original is as searchable as it gets.
+            return Ok(());
+        }
+        let mut objects = layered;
+        objects.extend(slim.objects.keys().filter(|id| id.0 >= first_new));
+        return crate::append::write_update(out, original_len, &slim, &objects, kind)
+            .map_err(write_error);
+    }
+    drop(slim);
+    let mut doc = original.load(lopdf::LoadOptions::default())?;
+    if add_text_layers(&mut doc, pages)?.is_empty() {
+        original.copy_to(out)?;
+        return Ok(());
+    }
+    doc.save_to(out).map_err(write_error)
+}
+
+/// Adds each OCR page's words as an invisible text layer; returns the pages that got one.
+fn add_text_layers(
+    doc: &mut Document,
+    pages: &[PageText],
+) -> Result<Vec<ObjectId>, SearchableError> {
     let page_ids = doc.get_pages();
     let order = page_order(pages, page_ids.len())?;
     let mut font_id = None;
+    let mut layered = Vec::new();
     for ((_, &page_id), page) in page_ids.iter().zip(&order) {
         if page.method != Method::Ocr || page.words.is_empty() {
             continue;
@@ -1116,24 +1271,19 @@ fn pdf_original(bytes: &[u8], pages: &[PageText]) -> Result<Vec<u8>, SearchableE
         if !page.words.iter().any(|w| placed(w).is_some()) {
             continue;
         }
-        let geometry = PageGeometry::of(&doc, page_id);
-        let font = *font_id.get_or_insert_with(|| add_font(&mut doc));
+        let geometry = PageGeometry::of(doc, page_id);
+        let font = *font_id.get_or_insert_with(|| add_font(doc));
         add_layer(
-            &mut doc,
+            doc,
             page_id,
             &geometry,
             Turn::new(page.rotation),
             &page.words,
             font,
         )?;
+        layered.push(page_id);
     }
-    if font_id.is_none() {
-        // No page needed a text layer: the original is as searchable as it gets.
-        return Ok(bytes.to_vec());
-    }
-    let mut out = Vec::new();
-    doc.save_to(&mut out).map_err(write_error)?;
-    Ok(out)
+    Ok(layered)
 }
 
 /// Where a page's words go: its visible box (the crop box within the media box, as PDFium

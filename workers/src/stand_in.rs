@@ -3,6 +3,8 @@
 //! fault tests and the queue benchmark), so thousands of jobs run in seconds through the
 //! same worker, catalog and object store code as real ones.
 
+use std::path::Path;
+
 use hoso_extractors::{BBox, Method, PageText, Word};
 use hoso_pipeline::ports::{PageEngine, PageError};
 use hoso_pipeline::{ContentHash, Limits, MediaType};
@@ -18,12 +20,16 @@ impl PageEngine for StandInEngine {
     fn read_pages(
         &mut self,
         _media: MediaType,
-        bytes: &[u8],
+        source: &Path,
         _limits: &Limits,
         on_page: &mut dyn FnMut(PageText),
     ) -> Result<u32, PageError> {
         std::thread::sleep(self.delay);
-        let words = ["stand-in", "page", &ContentHash::of(bytes).short()]
+        let bytes = std::fs::read(source).map_err(|e| PageError::Engine {
+            page: 0,
+            detail: format!("cannot read {}: {e}", source.display()),
+        })?;
+        let words = ["stand-in", "page", &ContentHash::of(&bytes).short()]
             .iter()
             .enumerate()
             .map(|(i, text)| Word {

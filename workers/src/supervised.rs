@@ -3,15 +3,15 @@
 //! nothing else.
 //!
 //! The parent (`SupervisedEngine`, a `PageEngine`) starts the child once and reuses it, so
-//! Tesseract loads once per worker. For each file it sends a JSON header line and the raw
-//! bytes; the child answers with one JSON line per page as soon as the page is read, then
+//! Tesseract loads once per worker. For each file it sends one JSON line naming the file
+//! on disk (never its bytes, which may be hundreds of megabytes); the child answers with one JSON line per page as soon as the page is read, then
 //! a last line with the page count or the error. The child runs under an address-space
 //! limit and dies with its parent; the parent kills it when a file takes too long overall
 //! or a page makes no progress, and starts a fresh one for the next file.
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -27,7 +27,7 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// Lines of the child's stderr kept to explain a crash.
 const STDERR_TAIL: usize = 20;
 
-/// A header line; the file's bytes follow it, exactly `bytes` of them.
+/// One request line. Files are named by path: parent and child share the file system.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum Request {
@@ -35,23 +35,16 @@ enum Request {
     Read {
         media: MediaType,
         limits: Limits,
-        bytes: u64,
+        source: PathBuf,
     },
-    /// Build the searchable PDF of a file whose pages were read.
+    /// Write the searchable PDF of a file whose pages were read to `output`.
     Searchable {
         media: MediaType,
         limits: Limits,
-        bytes: u64,
+        source: PathBuf,
+        output: PathBuf,
         pages: Vec<PageText>,
     },
-}
-
-impl Request {
-    fn bytes(&self) -> u64 {
-        match self {
-            Request::Read { bytes, .. } | Request::Searchable { bytes, .. } => *bytes,
-        }
-    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -65,9 +58,9 @@ enum Reply {
         pages: u32,
     },
     Failed(PageError),
-    /// The searchable PDF, base64: the protocol is lines of JSON.
+    /// Whether the searchable PDF was written to the requested output.
     Searchable {
-        pdf: Option<String>,
+        written: bool,
     },
 }
 
@@ -246,11 +239,10 @@ impl SupervisedEngine {
         }
     }
 
-    fn send(child: &mut RunningChild, request: &Request, bytes: &[u8]) -> std::io::Result<()> {
-        let mut header = serde_json::to_vec(request).map_err(std::io::Error::other)?;
-        header.push(b'\n');
-        child.stdin.write_all(&header)?;
-        child.stdin.write_all(bytes)?;
+    fn send(child: &mut RunningChild, request: &Request) -> std::io::Result<()> {
+        let mut line = serde_json::to_vec(request).map_err(std::io::Error::other)?;
+        line.push(b'\n');
+        child.stdin.write_all(&line)?;
         child.stdin.flush()
     }
 }
@@ -364,7 +356,6 @@ impl SupervisedEngine {
     fn exchange<T>(
         &mut self,
         request: &Request,
-        bytes: &[u8],
         limits: &Limits,
         on_reply: &mut dyn FnMut(Reply) -> Step<T>,
     ) -> Result<T, PageError> {
@@ -385,7 +376,7 @@ impl SupervisedEngine {
         let started = Instant::now();
         let file_limit = Duration::from_millis(limits.file_timeout_ms);
         let page_limit = Duration::from_millis(limits.page_timeout_ms);
-        if Self::send(&mut child, request, bytes).is_err() {
+        if Self::send(&mut child, request).is_err() {
             // The child died between files, or while reading this one.
             let why = child.death();
             return Err(PageError::Crashed { detail: why });
@@ -453,16 +444,16 @@ impl PageEngine for SupervisedEngine {
     fn read_pages(
         &mut self,
         media: MediaType,
-        bytes: &[u8],
+        source: &Path,
         limits: &Limits,
         on_page: &mut dyn FnMut(PageText),
     ) -> Result<u32, PageError> {
         let request = Request::Read {
             media,
             limits: *limits,
-            bytes: bytes.len() as u64,
+            source: absolute(source)?,
         };
-        self.exchange(&request, bytes, limits, &mut |reply| match reply {
+        self.exchange(&request, limits, &mut |reply| match reply {
             Reply::Page(page) => {
                 on_page(page);
                 Step::Continue
@@ -476,27 +467,20 @@ impl PageEngine for SupervisedEngine {
     fn searchable_pdf(
         &mut self,
         media: MediaType,
-        bytes: &[u8],
+        source: &Path,
         pages: &[PageText],
         limits: &Limits,
-    ) -> Result<Option<Vec<u8>>, PageError> {
-        use base64::Engine as _;
+        output: &Path,
+    ) -> Result<bool, PageError> {
         let request = Request::Searchable {
             media,
             limits: *limits,
-            bytes: bytes.len() as u64,
+            source: absolute(source)?,
+            output: absolute(output)?,
             pages: pages.to_vec(),
         };
-        self.exchange(&request, bytes, limits, &mut |reply| match reply {
-            Reply::Searchable { pdf: None } => Step::Finish(Ok(None)),
-            Reply::Searchable { pdf: Some(encoded) } => Step::Finish(
-                base64::engine::general_purpose::STANDARD
-                    .decode(encoded)
-                    .map(Some)
-                    .map_err(|e| PageError::Searchable {
-                        detail: format!("the child sent a damaged pdf: {e}"),
-                    }),
-            ),
+        self.exchange(&request, limits, &mut |reply| match reply {
+            Reply::Searchable { written } => Step::Finish(Ok(written)),
             Reply::Failed(e) => Step::Finish(Err(e)),
             other => unexpected(&other),
         })
@@ -530,12 +514,14 @@ pub fn serve_child(
         }
         let request: Request = serde_json::from_str(header.trim_end())
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-        let mut bytes = vec![0u8; request.bytes() as usize];
-        input.read_exact(&mut bytes)?;
         let last = match request {
-            Request::Read { media, limits, .. } => {
+            Request::Read {
+                media,
+                limits,
+                source,
+            } => {
                 let mut write_error = None;
-                let outcome = engine.read_pages(media, &bytes, &limits, &mut |page| {
+                let outcome = engine.read_pages(media, &source, &limits, &mut |page| {
                     if write_error.is_none() {
                         write_error = write_reply(&mut output, &Reply::Page(page)).err();
                     }
@@ -551,20 +537,24 @@ pub fn serve_child(
             Request::Searchable {
                 media,
                 limits,
+                source,
+                output,
                 pages,
-                ..
-            } => {
-                use base64::Engine as _;
-                match engine.searchable_pdf(media, &bytes, &pages, &limits) {
-                    Ok(pdf) => Reply::Searchable {
-                        pdf: pdf.map(|p| base64::engine::general_purpose::STANDARD.encode(p)),
-                    },
-                    Err(e) => Reply::Failed(e),
-                }
-            }
+            } => match engine.searchable_pdf(media, &source, &pages, &limits, &output) {
+                Ok(written) => Reply::Searchable { written },
+                Err(e) => Reply::Failed(e),
+            },
         };
         write_reply(&mut output, &last)?;
     }
+}
+
+/// The child may run in another working directory: name files absolutely.
+fn absolute(path: &Path) -> Result<PathBuf, PageError> {
+    std::path::absolute(path).map_err(|e| PageError::Engine {
+        page: 0,
+        detail: format!("cannot resolve {}: {e}", path.display()),
+    })
 }
 
 fn write_reply(output: &mut impl Write, reply: &Reply) -> std::io::Result<()> {
@@ -605,11 +595,11 @@ mod tests {
         fn read_pages(
             &mut self,
             _media: MediaType,
-            bytes: &[u8],
+            source: &Path,
             _limits: &Limits,
             on_page: &mut dyn FnMut(PageText),
         ) -> Result<u32, PageError> {
-            match bytes {
+            match std::fs::read(source).unwrap().as_slice() {
                 b"encrypted" => Err(PageError::Encrypted),
                 b"abort" => std::process::abort(),
                 b"hang" => loop {
@@ -681,15 +671,15 @@ mod tests {
             let result = serve_child(&mut Scripted, std::io::stdin(), out);
             std::process::exit(if result.is_ok() { 0 } else { 3 });
         }
+        let file = file_with(b"ok");
         let mut input = Vec::new();
         let request = Request::Read {
             media: MediaType::Png,
             limits: Limits::default(),
-            bytes: 2,
+            source: file.path().to_path_buf(),
         };
         input.extend(serde_json::to_vec(&request).unwrap());
         input.push(b'\n');
-        input.extend(b"ok");
         let mut output = Vec::new();
         serve_child(&mut Scripted, &input[..], &mut output).unwrap();
         let lines: Vec<Reply> = String::from_utf8(output)
@@ -711,10 +701,19 @@ mod tests {
         }
     }
 
+    fn file_with(bytes: &[u8]) -> tempfile::NamedTempFile {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(bytes).unwrap();
+        file
+    }
+
     fn read(engine: &mut SupervisedEngine, bytes: &[u8]) -> Result<Vec<PageText>, PageError> {
+        let file = file_with(bytes);
         let mut pages = Vec::new();
         engine
-            .read_pages(MediaType::Pdf, bytes, &limits(), &mut |p| pages.push(p))
+            .read_pages(MediaType::Pdf, file.path(), &limits(), &mut |p| {
+                pages.push(p)
+            })
             .map(|n| {
                 assert_eq!(n as usize, pages.len());
                 pages

@@ -870,6 +870,54 @@ mod searchable {
             assert_eq!(lines(&text(&pdf, n)), vec![format!("trang{n}")]);
         }
         assert_eq!(pdfium_text(&pdf).len(), count as usize);
+        // The layers are an incremental update after the original's own bytes (here with
+        // a cross-reference stream, like the original's), not a rewrite of its scans.
+        assert!(
+            pdf.starts_with(&original),
+            "the original's bytes come first, unchanged"
+        );
+        let added = pdf.len() - original.len();
+        assert!(
+            added < 64 * 1024,
+            "{added} bytes added for {count} small layers"
+        );
+        assert!(String::from_utf8_lossy(&pdf[original.len()..]).contains("/XRef"));
+    }
+
+    #[test]
+    fn a_damaged_pdf_gets_its_layer_by_a_rewrite() {
+        // The last cross-reference offset points nowhere: lopdf rebuilds the table, so an
+        // update could not say where the original's is, and the file is rewritten whole.
+        let mut original = two_page_pdf(None);
+        let at = original
+            .windows(9)
+            .rposition(|w| w == b"startxref")
+            .unwrap();
+        let tail = String::from_utf8_lossy(&original[at..]).to_string();
+        let offset = tail.split_whitespace().nth(1).unwrap().to_string();
+        let broken = tail.replacen(&offset, &"9".repeat(offset.len()), 1);
+        original.truncate(at);
+        original.extend_from_slice(broken.as_bytes());
+        let pages = vec![
+            ocr_page(1, vec![word("một", 0, [0.1, 0.1, 0.3, 0.14])]),
+            ocr_page(2, vec![word("hai", 0, [0.1, 0.1, 0.3, 0.14])]),
+        ];
+        // The same file with a classic cross-reference table.
+        let mut doc = load(&two_page_pdf(None));
+        doc.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
+        let mut sound = Vec::new();
+        doc.save_to(&mut sound).unwrap();
+        let pdf = searchable_pdf(MediaType::Pdf, &sound, &pages).unwrap();
+        assert!(pdf.starts_with(&sound), "a sound file is appended to");
+        assert!(String::from_utf8_lossy(&pdf[sound.len()..]).contains("\nxref\n"));
+        assert!(lines(&text(&pdf, 2)).contains(&"hai".to_string()));
+        assert_eq!(pdfium_text(&pdf).len(), 2, "pdfium follows the update too");
+
+        let pdf = searchable_pdf(MediaType::Pdf, &original, &pages).unwrap();
+        assert!(!pdf.starts_with(&original), "rewritten, not appended to");
+        assert_eq!(load(&pdf).get_pages().len(), 2);
+        assert!(lines(&text(&pdf, 1)).contains(&"một".to_string()));
+        assert!(lines(&text(&pdf, 2)).contains(&"hai".to_string()));
     }
 
     #[test]

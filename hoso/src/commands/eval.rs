@@ -122,7 +122,7 @@ fn evaluate_one(
         &ContentHash::of(&bytes),
         &name,
         media,
-        &bytes,
+        &sample.file,
         &Limits::default(),
     )?;
     Ok((truth, result))

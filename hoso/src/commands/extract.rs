@@ -22,9 +22,13 @@ pub async fn run(settings: Settings, file: &Path, json: bool) -> anyhow::Result<
         .put(&ObjectKey::original(&hash), &bytes)
         .await?;
 
+    drop(bytes);
+
     let engines = embedded.engines();
     let limits = *service.limits();
     let name = file_name.clone();
+    // The engine reads the file itself; it was checked above and is read again from disk.
+    let source = file.to_path_buf();
     let (result, _pages) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let mut engine = engines().map_err(anyhow::Error::msg)?;
         Ok(analyse(
@@ -32,7 +36,7 @@ pub async fn run(settings: Settings, file: &Path, json: bool) -> anyhow::Result<
             &hash,
             &name,
             media,
-            &bytes,
+            &source,
             &limits,
         )?)
     })

@@ -3,7 +3,9 @@ mod eval;
 mod extract;
 mod ingest;
 mod list;
+mod report;
 mod serve;
+mod token;
 mod worker;
 
 use std::path::{Path, PathBuf};
@@ -14,7 +16,7 @@ use anyhow::Context;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use hoso_extractors::ExtractedDocument;
 
-use crate::cli::{BenchCommand, Cli, Command};
+use crate::cli::{BenchCommand, Cli, Command, ReportCommand, TokenCommand};
 use crate::config::{Overrides, ProcessEnv, Settings};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -51,6 +53,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench {
             what: BenchCommand::Queue { jobs, ref workers },
         } => bench::queue(settings, jobs, workers).await,
+        Command::Bench {
+            what:
+                BenchCommand::RegistrySeed {
+                    records,
+                    ref subjects_out,
+                    sample,
+                },
+        } => bench::registry_seed(settings, records, subjects_out, sample).await,
+        Command::Token { what } => match what {
+            TokenCommand::Create { name, role, types } => {
+                token::create(settings, &name, &role, &types).await
+            }
+            TokenCommand::List { json } => token::list(settings, json).await,
+            TokenCommand::Revoke { name } => token::revoke(settings, &name).await,
+        },
+        Command::Report {
+            what: ReportCommand::Reuse { json },
+        } => report::reuse(settings, json).await,
     }
 }
 

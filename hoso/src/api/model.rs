@@ -1,0 +1,487 @@
+//! The JSON shapes of the API, with their OpenAPI schemas. Service-layer values are
+//! converted here and nowhere else.
+
+use std::collections::BTreeMap;
+
+use hoso_pipeline::prefill::Prefill;
+use hoso_pipeline::records::{DossierView, RecordSource, RecordView, UploadedFile};
+use hoso_pipeline::registry::{AccessEntry, Dossier, RecordEvent, SubjectId, Token};
+use hoso_pipeline::service::IngestOutcome;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use utoipa::ToSchema;
+
+/// Milliseconds since the epoch as RFC 3339 UTC (`2026-01-31T08:15:00.123Z`).
+pub fn iso(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let millis = ms.rem_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil conversion.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectOut {
+    /// `citizen` or `enterprise`.
+    pub kind: &'static str,
+    pub value: String,
+}
+
+impl From<&SubjectId> for SubjectOut {
+    fn from(s: &SubjectId) -> Self {
+        Self {
+            kind: match s.kind {
+                hoso_pipeline::registry::SubjectKind::Citizen => "citizen",
+                hoso_pipeline::registry::SubjectKind::Enterprise => "enterprise",
+            },
+            value: s.value.clone(),
+        }
+    }
+}
+
+/// One document a record was read from, and the original (by SHA-256) it is part of.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceOut {
+    pub document_id: String,
+    /// The original's SHA-256, hex (`GET /originals/{sha256}`).
+    pub sha256: String,
+    /// The original's file name: only in the answers about one record (`/records/{id}`),
+    /// and absent there too when a reprocessing no longer yields the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// The document's pages in the original, like `file_name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<Vec<u32>>,
+}
+
+impl From<&RecordSource> for SourceOut {
+    fn from(s: &RecordSource) -> Self {
+        Self {
+            document_id: s.document_id.clone(),
+            sha256: s.sha256.clone(),
+            file_name: s.file_name.clone(),
+            pages: s.pages.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordOut {
+    pub id: String,
+    pub document_type: String,
+    /// `extracted`, `verified`, `superseded` or `revoked`.
+    pub status: &'static str,
+    pub subjects: Vec<SubjectOut>,
+    /// Field key → `{value, confidence, method, evidence, source}`; `source` names the
+    /// document and original the value was read from (`method` is `manual` after a
+    /// correction).
+    #[schema(value_type = Object)]
+    pub fields: BTreeMap<String, Value>,
+    pub sources: Vec<SourceOut>,
+    pub created_at: String,
+    pub verified_at: Option<String>,
+    pub verified_by: Option<String>,
+    pub superseded_by: Option<String>,
+    pub revoked_reason: Option<String>,
+    /// Every correction, verification, supersession and revocation, oldest first (only
+    /// on `GET /records/{id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub history: Option<Vec<Value>>,
+}
+
+impl RecordOut {
+    pub fn new(view: &RecordView, with_history: bool) -> Self {
+        let r = &view.record;
+        let first = view.sources.first();
+        let fields = r
+            .fields
+            .iter()
+            .map(|(k, f)| {
+                let mut v = serde_json::to_value(f).unwrap_or(Value::Null);
+                if let Value::Object(m) = &mut v {
+                    m.insert(
+                        "source".to_string(),
+                        json!({
+                            "document_id": first.map(|s| s.document_id.clone()),
+                            "sha256": first.map(|s| s.sha256.clone()),
+                        }),
+                    );
+                }
+                (k.clone(), v)
+            })
+            .collect();
+        Self {
+            id: r.id.clone(),
+            document_type: r.document_type.as_str().to_string(),
+            status: r.status.as_str(),
+            subjects: r.subjects.iter().map(SubjectOut::from).collect(),
+            fields,
+            sources: view.sources.iter().map(SourceOut::from).collect(),
+            created_at: iso(r.created_at_ms),
+            verified_at: r.verified_at_ms.map(iso),
+            verified_by: r.verified_by.clone(),
+            superseded_by: r.superseded_by.clone(),
+            revoked_reason: r.revoked_reason.clone(),
+            history: with_history.then(|| view.history.iter().map(event).collect()),
+        }
+    }
+
+    /// A record listed under a dossier's original: its sources as the registry holds
+    /// them, without the catalog's file names and pages.
+    pub fn listed(r: &hoso_pipeline::registry::Record) -> Self {
+        Self::new(&RecordView::listed(r.clone()), false)
+    }
+}
+
+fn event(e: &RecordEvent) -> Value {
+    let mut v = serde_json::to_value(&e.kind).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        m.insert("at".to_string(), json!(iso(e.at_ms)));
+        m.insert("actor".to_string(), json!(e.actor));
+    }
+    v
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentOut {
+    pub id: String,
+    pub document_type: String,
+    pub pages: Vec<u32>,
+    pub confidence: f32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DossierOriginalOut {
+    pub sha256: String,
+    pub file_name: String,
+    pub media_type: String,
+    /// `queued`, `processed` or `failed`.
+    pub status: &'static str,
+    pub error: Option<String>,
+    pub pages: Option<u32>,
+    pub documents: Vec<DocumentOut>,
+    pub records: Vec<RecordOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DossierOut {
+    pub code: String,
+    pub procedure_code: String,
+    pub subject: SubjectOut,
+    pub created_at: String,
+    pub created_by: String,
+    /// `processing`, `processed` or `failed`.
+    pub status: &'static str,
+    pub originals: Vec<DossierOriginalOut>,
+}
+
+impl From<&DossierView> for DossierOut {
+    fn from(v: &DossierView) -> Self {
+        let d = &v.dossier;
+        Self {
+            code: d.code.clone(),
+            procedure_code: d.procedure_code.clone(),
+            subject: SubjectOut::from(&d.subject),
+            created_at: iso(d.created_at_ms),
+            created_by: d.created_by.clone(),
+            status: v.status,
+            originals: v
+                .originals
+                .iter()
+                .map(|o| DossierOriginalOut {
+                    sha256: o.original.hash.to_hex(),
+                    file_name: o.original.file_name.clone(),
+                    media_type: o.original.media_type.as_mime().to_string(),
+                    status: o.original.status.as_str(),
+                    error: o.original.error.clone(),
+                    pages: o.original.pages,
+                    documents: o
+                        .documents
+                        .iter()
+                        .map(|doc| DocumentOut {
+                            id: doc.id.clone(),
+                            document_type: doc.document.document_type.as_str().to_string(),
+                            pages: doc.document.pages.clone(),
+                            confidence: doc.document.confidence,
+                        })
+                        .collect(),
+                    records: o.records.iter().map(RecordOut::listed).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UploadedFileOut {
+    pub file_name: String,
+    pub sha256: String,
+    /// `queued` (new bytes), `duplicate` (known bytes, not processed again) or
+    /// `retried` (had failed, queued again).
+    pub outcome: &'static str,
+}
+
+pub fn outcome(o: &IngestOutcome) -> (&'static str, String) {
+    match o {
+        IngestOutcome::Queued(h) => ("queued", h.to_hex()),
+        IngestOutcome::Retried(h) => ("retried", h.to_hex()),
+        IngestOutcome::Duplicate(rec) => ("duplicate", rec.hash.to_hex()),
+    }
+}
+
+impl From<&UploadedFile> for UploadedFileOut {
+    fn from(f: &UploadedFile) -> Self {
+        let (outcome, sha256) = outcome(&f.outcome);
+        Self {
+            file_name: f.file_name.clone(),
+            sha256,
+            outcome,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DossierCreatedOut {
+    pub code: String,
+    pub procedure_code: String,
+    pub subject: SubjectOut,
+    pub created_at: String,
+    pub created_by: String,
+    pub files: Vec<UploadedFileOut>,
+}
+
+impl DossierCreatedOut {
+    pub fn new(d: &Dossier, files: &[UploadedFile]) -> Self {
+        Self {
+            code: d.code.clone(),
+            procedure_code: d.procedure_code.clone(),
+            subject: SubjectOut::from(&d.subject),
+            created_at: iso(d.created_at_ms),
+            created_by: d.created_by.clone(),
+            files: files.iter().map(UploadedFileOut::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectRecordsOut {
+    pub subject: SubjectOut,
+    /// The types the answer covers; empty means every type.
+    pub document_types: Vec<String>,
+    pub records: Vec<RecordOut>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CorrectionIn {
+    pub value: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RevocationIn {
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PrefillIn {
+    pub subject_id: String,
+    /// A procedure of the built-in table (`birth_registration`, `marriage_registration`,
+    /// `residence_registration`, `business_registration_change`) ...
+    pub procedure_code: Option<String>,
+    /// ... or the fields wanted, as `document_type.key`.
+    #[serde(default)]
+    pub fields: Vec<String>,
+}
+
+/// Where a known value comes from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KnownSourceOut {
+    pub record_id: String,
+    pub document_id: Option<String>,
+    pub sha256: Option<String>,
+    pub verified_at: Option<String>,
+    pub verified_by: Option<String>,
+    pub method: String,
+    pub confidence: f32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KnownOut {
+    pub value: String,
+    pub source: KnownSourceOut,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PrefillOut {
+    pub subject: SubjectOut,
+    pub procedure_code: Option<String>,
+    pub known: BTreeMap<String, KnownOut>,
+    /// The needed fields no verified record provides: ask the citizen for these.
+    pub missing: Vec<String>,
+}
+
+impl From<&Prefill> for PrefillOut {
+    fn from(p: &Prefill) -> Self {
+        Self {
+            subject: SubjectOut::from(&p.subject),
+            procedure_code: p.procedure_code.map(str::to_string),
+            known: p
+                .known
+                .iter()
+                .map(|k| {
+                    (
+                        k.field.to_string(),
+                        KnownOut {
+                            value: k.value.clone(),
+                            source: KnownSourceOut {
+                                record_id: k.record_id.clone(),
+                                document_id: k.document_id.clone(),
+                                sha256: k.sha256.clone(),
+                                verified_at: k.verified_at_ms.map(iso),
+                                verified_by: k.verified_by.clone(),
+                                method: k.method.as_str().to_string(),
+                                confidence: k.confidence,
+                            },
+                        },
+                    )
+                })
+                .collect(),
+            missing: p.missing.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessEntryOut {
+    pub token_name: String,
+    pub role: &'static str,
+    pub subject: SubjectOut,
+    pub document_types: Vec<String>,
+    pub record_ids: Vec<String>,
+    pub purpose: String,
+    pub endpoint: String,
+    pub at: String,
+}
+
+impl From<&AccessEntry> for AccessEntryOut {
+    fn from(e: &AccessEntry) -> Self {
+        Self {
+            token_name: e.token_name.clone(),
+            role: e.role.as_str(),
+            subject: SubjectOut::from(&e.subject),
+            document_types: e
+                .document_types
+                .iter()
+                .map(|t| t.as_str().to_string())
+                .collect(),
+            record_ids: e.record_ids.clone(),
+            purpose: e.purpose.clone(),
+            endpoint: e.endpoint.clone(),
+            at: iso(e.at_ms),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenOut {
+    pub name: String,
+    pub role: &'static str,
+    pub document_types: Vec<String>,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+impl From<&Token> for TokenOut {
+    fn from(t: &Token) -> Self {
+        Self {
+            name: t.name.clone(),
+            role: t.role.as_str(),
+            document_types: t
+                .document_types
+                .iter()
+                .map(|d| d.as_str().to_string())
+                .collect(),
+            created_at: iso(t.created_at_ms),
+            revoked_at: t.revoked_at_ms.map(iso),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TokenIn {
+    pub name: String,
+    /// `clerk`, `procedure_system`, `auditor` or `admin`.
+    pub role: String,
+    /// For `procedure_system` only: the document types it may read.
+    #[serde(default)]
+    pub document_types: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenCreatedOut {
+    pub token: TokenOut,
+    /// The bearer secret: shown this once, stored only as its SHA-256.
+    pub secret: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OriginalUploadOut {
+    pub sha256: String,
+    pub outcome: &'static str,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OriginalOut {
+    pub sha256: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub byte_size: u64,
+    pub status: &'static str,
+    pub error: Option<String>,
+    pub pages: Option<u32>,
+    pub attempts: u32,
+    /// Each document with its producer and the extraction JSON of the spec.
+    #[schema(value_type = Vec<Object>)]
+    pub documents: Vec<Value>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueOut {
+    pub queued: u64,
+    pub running: u64,
+    pub done: u64,
+    pub failed: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusOut {
+    pub status: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso;
+
+    #[test]
+    fn timestamps_are_rfc3339_utc() {
+        assert_eq!(iso(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso(951_782_400_123), "2000-02-29T00:00:00.123Z");
+        assert_eq!(iso(1_767_225_599_999), "2025-12-31T23:59:59.999Z");
+    }
+}

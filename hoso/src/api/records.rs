@@ -1,0 +1,83 @@
+//! Records: read with provenance and history, correct a field, verify, revoke.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::Json;
+use hoso_pipeline::service::Service;
+
+use super::error::{ApiError, ErrorBody};
+use super::extract::{ApiJson, ApiPath, Auth};
+use super::model::{CorrectionIn, RecordOut, RevocationIn};
+
+#[utoipa::path(get, path = "/api/v1/records/{id}", tag = "records",
+    params(("id" = String, Path, description = "the record id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "fields with provenance, sources and history", body = RecordOut),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn get(
+    Auth(caller): Auth,
+    State(service): State<Arc<Service>>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<RecordOut>, ApiError> {
+    let view = service.record(&caller, &id).await?;
+    Ok(Json(RecordOut::new(&view, true)))
+}
+
+/// Replaces one field's value; the old value stays in the history.
+#[utoipa::path(patch, path = "/api/v1/records/{id}/fields/{key}", tag = "records",
+    params(("id" = String, Path, description = "the record id"),
+        ("key" = String, Path, description = "a field key of the record's type")),
+    request_body = CorrectionIn,
+    security(("bearer" = [])),
+    responses((status = 200, body = RecordOut),
+        (status = 400, description = "unknown key, empty or malformed value", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "the record is superseded or revoked", body = ErrorBody)))]
+pub async fn correct(
+    Auth(caller): Auth,
+    State(service): State<Arc<Service>>,
+    ApiPath((id, key)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<CorrectionIn>,
+) -> Result<Json<RecordOut>, ApiError> {
+    let view = service
+        .correct_field(&caller, &id, &key, &body.value, body.reason.as_deref())
+        .await?;
+    Ok(Json(RecordOut::new(&view, true)))
+}
+
+/// Marks an extracted record verified; older verified records of the same type and
+/// subject become superseded.
+#[utoipa::path(post, path = "/api/v1/records/{id}/verify", tag = "records",
+    params(("id" = String, Path, description = "the record id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = RecordOut), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "not in the extracted state", body = ErrorBody)))]
+pub async fn verify(
+    Auth(caller): Auth,
+    State(service): State<Arc<Service>>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<RecordOut>, ApiError> {
+    let view = service.verify(&caller, &id).await?;
+    Ok(Json(RecordOut::new(&view, true)))
+}
+
+#[utoipa::path(post, path = "/api/v1/records/{id}/revoke", tag = "records",
+    params(("id" = String, Path, description = "the record id")),
+    request_body = RevocationIn,
+    security(("bearer" = [])),
+    responses((status = 200, body = RecordOut), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn revoke(
+    Auth(caller): Auth,
+    State(service): State<Arc<Service>>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<RevocationIn>,
+) -> Result<Json<RecordOut>, ApiError> {
+    let view = service.revoke(&caller, &id, &body.reason).await?;
+    Ok(Json(RecordOut::new(&view, true)))
+}
