@@ -444,6 +444,51 @@ pub fn normalise_value(s: &str) -> String {
 /// A field after a clerk's correction: the new value, read by a person (`manual`, full
 /// confidence), with the evidence of the reading it replaces so the page region stays
 /// reachable.
+/// A correction of one field, worked out before any of it is stored, so that every
+/// backend stores the same thing: the record's new fields, the subjects it loses and gains
+/// (a corrected id number moves the record to the right person), and the history entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Correction {
+    pub fields: BTreeMap<String, Field>,
+    pub subjects_gone: Vec<SubjectId>,
+    pub subjects_came: Vec<SubjectId>,
+    pub event: RecordEventKind,
+}
+
+/// Plans setting `key` of `record` to `value`; `UnknownField` when the record's type has
+/// no such key.
+pub fn plan_correction(
+    record: &Record,
+    key: &str,
+    value: &str,
+    reason: Option<&str>,
+) -> Result<Correction, RegistryError> {
+    if !field_keys(record.document_type).contains(&key) {
+        return Err(RegistryError::UnknownField {
+            id: record.id.clone(),
+            key: key.to_string(),
+        });
+    }
+    let old = record.fields.get(key);
+    let new = corrected_field(old, value);
+    let event = RecordEventKind::Corrected {
+        key: key.to_string(),
+        old_value: old.map(|f| f.value.clone()),
+        new_value: new.value.clone(),
+        reason: reason.map(str::to_string),
+    };
+    let mut fields = record.fields.clone();
+    fields.insert(key.to_string(), new);
+    let (subjects_gone, subjects_came) =
+        subject_change(record.document_type, &record.fields, &fields);
+    Ok(Correction {
+        fields,
+        subjects_gone,
+        subjects_came,
+        event,
+    })
+}
+
 pub fn corrected_field(old: Option<&Field>, value: &str) -> Field {
     Field {
         value: normalise_value(value),
@@ -1179,11 +1224,56 @@ mod tests {
             ),
         ];
         for (t, fields, (key, value), gone, came) in cases {
-            let before = doc(*t, fields).fields;
-            let mut after = before.clone();
-            after.insert(key.to_string(), corrected_field(before.get(*key), value));
-            let (g, c) = subject_change(*t, &before, &after);
-            assert_eq!((g.as_slice(), c.as_slice()), (*gone, *came), "{t:?} {key}");
+            let record = record_of(*t, doc(*t, fields).fields);
+            let planned = plan_correction(&record, key, value, Some("misread")).unwrap();
+            assert_eq!(
+                (
+                    planned.subjects_gone.as_slice(),
+                    planned.subjects_came.as_slice()
+                ),
+                (*gone, *came),
+                "{t:?} {key}"
+            );
+            assert_eq!(
+                planned.fields[*key],
+                corrected_field(record.fields.get(*key), value)
+            );
+            assert_eq!(
+                planned.event,
+                RecordEventKind::Corrected {
+                    key: key.to_string(),
+                    old_value: record.fields.get(*key).map(|f| f.value.clone()),
+                    new_value: planned.fields[*key].value.clone(),
+                    reason: Some("misread".to_string()),
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn a_correction_of_a_key_the_type_lacks_is_refused() {
+        let record = record_of(DocumentType::CitizenId, BTreeMap::new());
+        let err = plan_correction(&record, "enterprise_code", "0101234567", None).unwrap_err();
+        assert!(
+            matches!(&err, RegistryError::UnknownField { id, key } if id == "r-1" && key == "enterprise_code"),
+            "{err}"
+        );
+    }
+
+    fn record_of(t: DocumentType, fields: BTreeMap<String, Field>) -> Record {
+        Record {
+            id: "r-1".to_string(),
+            document_type: t,
+            subjects: subjects_of(t, &fields),
+            status: RecordStatus::Extracted,
+            fields,
+            documents: Vec::new(),
+            content_key: String::new(),
+            created_at_ms: 0,
+            verified_at_ms: None,
+            verified_by: None,
+            superseded_by: None,
+            revoked_reason: None,
         }
     }
 

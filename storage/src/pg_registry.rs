@@ -10,9 +10,9 @@ use async_trait::async_trait;
 use hoso_extractors::ExtractedDocument;
 use hoso_pipeline::ports::{document_id, CatalogError};
 use hoso_pipeline::registry::{
-    corrected_field, field_keys, record_candidate, subject_change, superseding_kinds, AccessEntry,
-    Dossier, NewDossier, NewRecord, NewToken, Record, RecordAction, RecordEvent, RecordEventKind,
-    RecordQuery, Registry, RegistryError, SubjectId, Token,
+    plan_correction, record_candidate, superseding_kinds, AccessEntry, Dossier, NewDossier,
+    NewRecord, NewToken, Record, RecordAction, RecordEvent, RecordEventKind, RecordQuery, Registry,
+    RegistryError, SubjectId, Token,
 };
 use hoso_pipeline::ContentHash;
 use sqlx::{PgConnection, Row};
@@ -365,31 +365,14 @@ impl Registry for PgCatalog {
     ) -> Result<Record, RegistryError> {
         let mut tx = self.pool().begin().await.map_err(db)?;
         let record = Self::record_for(&mut tx, id, RecordAction::Correct).await?;
-        if !field_keys(record.document_type).contains(&key) {
-            return Err(RegistryError::UnknownField {
-                id: id.to_string(),
-                key: key.to_string(),
-            });
-        }
-        let before = record.fields;
-        let mut after = before.clone();
-        let old = before.get(key);
-        let new = corrected_field(old, value);
-        let event = RecordEventKind::Corrected {
-            key: key.to_string(),
-            old_value: old.map(|f| f.value.clone()),
-            new_value: new.value.clone(),
-            reason: reason.map(str::to_string),
-        };
-        after.insert(key.to_string(), new);
+        let correction = plan_correction(&record, key, value, reason)?;
         sqlx::query("UPDATE records SET fields = $1 WHERE id = $2")
-            .bind(codec::to_json(&after)?)
+            .bind(codec::to_json(&correction.fields)?)
             .bind(id)
             .execute(&mut *tx)
             .await
             .map_err(db)?;
-        let (gone, came) = subject_change(record.document_type, &before, &after);
-        for s in gone {
+        for s in &correction.subjects_gone {
             sqlx::query(
                 "DELETE FROM record_subjects WHERE record_id = $1 AND kind = $2 AND value = $3",
             )
@@ -400,10 +383,10 @@ impl Registry for PgCatalog {
             .await
             .map_err(db)?;
         }
-        for s in came {
-            add_subject(&mut tx, id, &s).await?;
+        for s in &correction.subjects_came {
+            add_subject(&mut tx, id, s).await?;
         }
-        add_event(&mut tx, id, by, &event).await?;
+        add_event(&mut tx, id, by, &correction.event).await?;
         let record = load_record(&mut *tx, id, false).await?;
         tx.commit().await.map_err(db)?;
         Ok(record)
