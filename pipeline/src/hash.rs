@@ -19,6 +19,14 @@ impl ContentHash {
         Ok(Self(hasher.finalize().into()))
     }
 
+    /// The hash of a file, read in blocks on a blocking thread, off the async runtime.
+    pub async fn of_file(path: &std::path::Path) -> std::io::Result<Self> {
+        let path = path.to_path_buf();
+        tokio::task::spawn_blocking(move || Self::of_reader(std::fs::File::open(path)?))
+            .await
+            .map_err(std::io::Error::other)?
+    }
+
     pub fn to_hex(&self) -> String {
         hex::encode(self.0)
     }

@@ -256,7 +256,10 @@ impl S3ObjectStore {
     async fn upload(&self, key: &ObjectKey, body: Body<'_>) -> Result<(), StoreError> {
         let sha256 = match body {
             Body::Memory(bytes) => hex::encode(Sha256::digest(bytes)),
-            Body::File { path, .. } => file_sha256(key, path).await?,
+            Body::File { path, .. } => hoso_pipeline::ContentHash::of_file(path)
+                .await
+                .map_err(|e| local_file_error(key, path, e))?
+                .to_hex(),
         };
         if body.len() > self.multipart_threshold_bytes {
             return self.upload_multipart(key, body, &sha256).await;
@@ -619,18 +622,6 @@ impl Body<'_> {
             Body::File { len, .. } => *len,
         }
     }
-}
-
-async fn file_sha256(key: &ObjectKey, path: &Path) -> Result<String, StoreError> {
-    let owned = path.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        hoso_pipeline::ContentHash::of_reader(std::fs::File::open(owned)?)
-    })
-    .await
-    .map_err(std::io::Error::other)
-    .and_then(|r| r)
-    .map(|hash| hash.to_hex())
-    .map_err(|e| local_file_error(key, path, e))
 }
 
 /// The SHA-256 an object was stored with. Every object this store writes has it; one

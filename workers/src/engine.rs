@@ -1,6 +1,7 @@
 //! The in-process page engine: PDFium for PDFs, the `image` crate for image files,
 //! Tesseract for OCR.
 
+use std::borrow::Cow;
 use std::io::Write as _;
 use std::path::Path;
 use std::time::Instant;
@@ -80,7 +81,7 @@ impl LocalPageEngine {
             words,
             image: gray,
         } = best;
-        let gray = &gray;
+        let gray: &image::GrayImage = &gray;
         let ocr_done = Instant::now();
         let barcodes: Vec<_> = crate::qr::find_qr(gray).into_iter().collect();
         tracing::debug!(
@@ -104,24 +105,25 @@ impl LocalPageEngine {
     }
 
     /// Turns the page by `turn` degrees, levels it and reads it.
-    fn read_turned(
+    fn read_turned<'a>(
         &mut self,
         page: u32,
-        gray: &image::GrayImage,
+        gray: &'a image::GrayImage,
         turn: f32,
         dpi: u32,
         limits: &Limits,
-    ) -> Result<Reading, PageError> {
+    ) -> Result<Reading<'a>, PageError> {
+        // Most pages are read as they came: borrow them rather than copy a page of pixels.
         let turned = if turn == 0.0 {
-            gray.clone()
+            Cow::Borrowed(gray)
         } else {
-            crate::deskew::rotate(gray, turn)
+            Cow::Owned(crate::deskew::rotate(gray, turn))
         };
         let skew = crate::deskew::skew_correction(&turned);
         let image = if skew == 0.0 {
             turned
         } else {
-            crate::deskew::rotate(&turned, skew)
+            Cow::Owned(crate::deskew::rotate(&turned, skew))
         };
         let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
         let words = self
@@ -332,11 +334,11 @@ fn read_source(source: &Path) -> Result<Vec<u8>, PageError> {
 
 /// One reading of a page: the turn and skew applied, the words, and the image they were
 /// read from (its boxes are fractions of it).
-struct Reading {
+struct Reading<'a> {
     turn: f32,
     skew: f32,
     words: Vec<hoso_extractors::Word>,
-    image: image::GrayImage,
+    image: Cow<'a, image::GrayImage>,
 }
 
 /// Words of three letters or more a page needs, their mean confidence, and the share of

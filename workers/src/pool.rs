@@ -4,7 +4,7 @@
 //! so any number of them may run in any number of processes.
 
 use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -289,7 +289,7 @@ impl WorkerPool {
         if let Err(e) = self.store.get_to_file(&key, &source).await {
             return self.fail(job, &e.to_string(), false).await;
         }
-        match file_hash(&source).await {
+        match ContentHash::of_file(&source).await {
             Ok(hash) if hash == job.hash => {}
             Ok(_) => {
                 let msg = format!(
@@ -412,14 +412,6 @@ impl WorkerPool {
         // Nobody listening is fine: events are informational.
         let _ = self.events.send(event);
     }
-}
-
-/// The SHA-256 of a file, read in blocks off the async runtime.
-async fn file_hash(path: &Path) -> std::io::Result<ContentHash> {
-    let path = path.to_path_buf();
-    tokio::task::spawn_blocking(move || ContentHash::of_reader(std::fs::File::open(path)?))
-        .await
-        .map_err(std::io::Error::other)?
 }
 
 fn serde_json_bytes(pages: &[PageText]) -> Vec<u8> {

@@ -102,12 +102,7 @@ pub fn searchable_pdf_with_limits(
     pages: &[PageText],
     limits: &Limits,
 ) -> Result<Vec<u8>, SearchableError> {
-    if pages.len() > limits.max_pages as usize {
-        return Err(SearchableError::TooManyPages {
-            read: pages.len(),
-            limit: limits.max_pages,
-        });
-    }
+    check_page_count(pages, limits)?;
     catch_panic(|| match media {
         MediaType::Pdf => pdf_original(original, pages),
         MediaType::Jpeg => {
@@ -147,13 +142,19 @@ pub fn write_searchable_pdf(
         let pdf = searchable_pdf_with_limits(media, &original, pages, limits)?;
         return out.write_all(&pdf).map_err(write_error);
     }
+    check_page_count(pages, limits)?;
+    catch_panic(|| layered_pdf(Original::File(source), pages, out))
+}
+
+/// Refuses more page readings than the page limit, before anything is decoded.
+fn check_page_count(pages: &[PageText], limits: &Limits) -> Result<(), SearchableError> {
     if pages.len() > limits.max_pages as usize {
         return Err(SearchableError::TooManyPages {
             read: pages.len(),
             limit: limits.max_pages,
         });
     }
-    catch_panic(|| layered_pdf(Original::File(source), pages, out))
+    Ok(())
 }
 
 /// Runs `build` and turns a panic (lopdf and the image decoders see hostile files) into an
