@@ -32,6 +32,10 @@ pub enum Command {
         /// Print the extraction JSON of the spec instead of a table.
         #[arg(long)]
         json: bool,
+        /// Also write what the page engine read (words with boxes, barcodes) to this file,
+        /// as JSON in the extractor fixtures' input format.
+        #[arg(long, value_name = "OUT")]
+        pages: Option<PathBuf>,
     },
     /// Store files and folders (recursively), queue them, and process the queue.
     Ingest {
@@ -104,6 +108,9 @@ pub enum Command {
         /// Print the scores as JSON.
         #[arg(long)]
         json: bool,
+        /// Also list every field read wrong or not at all, with the expected value.
+        #[arg(long)]
+        misses: bool,
     },
 }
 

@@ -77,6 +77,20 @@ pub struct Scoreboard {
     /// Fields the extractor emitted that the truth does not have: guesses, or misplaced values.
     pub unexpected_fields: u64,
     pub errors: Vec<(String, String)>,
+    /// Every truth field not read right, to show what went wrong and where.
+    pub misses: Vec<Miss>,
+}
+
+/// A truth field whose extracted value differs from, or lacks, the expected one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Miss {
+    pub file: String,
+    pub quality: String,
+    /// `document_type.field_key`.
+    pub field: String,
+    pub expected: String,
+    /// `None` when the field was not extracted, or the document was given another type.
+    pub got: Option<String>,
 }
 
 impl Scoreboard {
@@ -86,7 +100,7 @@ impl Scoreboard {
     }
 
     /// Scores one file. Truth documents are matched to predicted ones by shared pages.
-    pub fn record(&mut self, truth: &Truth, result: &ExtractionResult) {
+    pub fn record(&mut self, file: &str, truth: &Truth, result: &ExtractionResult) {
         self.files += 1;
         self.pages += result.source.pages as u64;
         let quality = truth
@@ -131,6 +145,15 @@ impl Scoreboard {
                     .or_default()
                     .add(ok);
                 self.per_quality.entry(quality.clone()).or_default().add(ok);
+                if !ok {
+                    self.misses.push(Miss {
+                        file: file.to_string(),
+                        quality: quality.clone(),
+                        field: format!("{}.{}", t.document_type, key),
+                        expected: tf.value.clone(),
+                        got: got.map(|f| f.value.clone()),
+                    });
+                }
             }
             if let Some(d) = predicted {
                 self.unexpected_fields += d
@@ -225,7 +248,7 @@ mod tests {
             (DocumentType::Unknown, vec![2], vec![]),
         ]);
         let mut s = Scoreboard::default();
-        s.record(&t, &r);
+        s.record("f.png", &t, &r);
         assert_eq!(
             s.classification,
             Tally {
@@ -263,5 +286,24 @@ mod tests {
         );
         assert_eq!(s.unexpected_fields, 1);
         assert_eq!(s.pages, 2);
+        assert_eq!(
+            s.misses,
+            vec![
+                Miss {
+                    file: "f.png".into(),
+                    quality: "office".into(),
+                    field: "citizen_id.sex".into(),
+                    expected: "male".into(),
+                    got: Some("female".into()),
+                },
+                Miss {
+                    file: "f.png".into(),
+                    quality: "office".into(),
+                    field: "birth_certificate.full_name".into(),
+                    expected: "Lê Thị Hoa".into(),
+                    got: None,
+                },
+            ]
+        );
     }
 }

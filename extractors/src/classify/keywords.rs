@@ -66,7 +66,8 @@ pub const CITIZEN_ID: &[Keyword] = &[
     back(kw("place of birth registration", 1.5)),
     back(kw("date of issue", 1.0)),
     back(kw("đặc điểm nhân dạng", 1.5)),
-    back(kw("personal identification", 0.5)),
+    // Also the start of the front's "personal identification number": no face.
+    kw("personal identification", 0.5),
     back(kw("date, month, year", 1.5)),
     back(kw("ngón trỏ trái", 1.0)),
     back(kw("left index finger", 1.5)),

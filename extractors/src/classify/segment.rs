@@ -138,6 +138,34 @@ mod tests {
     }
 
     #[test]
+    fn the_2024_back_joins_a_front_that_names_the_personal_identification_number() {
+        let front_2024 = page(
+            1,
+            &[
+                (0.2, 0.35, "CĂN CƯỚC"),
+                (
+                    0.4,
+                    0.3,
+                    "Số định danh cá nhân/Personal identification number:",
+                ),
+                (0.5, 0.3, "Ngày, tháng, năm sinh/Date of birth: 17/09/1952"),
+            ],
+        );
+        let back_2024 = page(
+            2,
+            &[
+                (0.1, 0.05, "Nơi đăng ký khai sinh/Place of birth registration:"),
+                (0.2, 0.05, "Ngày, tháng, năm cấp/Date of issue: 29/09/2024"),
+                (0.7, 0.05, "IDVNM0524695487027052469548<<0"),
+            ],
+        );
+        assert_eq!(
+            types(&[front_2024, back_2024]),
+            [(DocumentType::CitizenId, vec![0, 1])]
+        );
+    }
+
+    #[test]
     fn two_titled_certificates_are_two_documents() {
         let bc = |n| {
             page(

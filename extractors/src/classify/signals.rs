@@ -23,6 +23,11 @@ const TITLE_COVERAGE: f32 = 0.5;
 const MENTION_FACTOR: f32 = 0.1;
 /// Weight of a card's own QR payload or MRZ: each decides the type on its own.
 const CODE_WEIGHT: f32 = 5.0;
+/// A face's keywords must add up to this much to mark the page as that face...
+const FACE_MIN: f32 = 2.0;
+/// ...and to this share of the other face's: labels fuzzily found inside the other
+/// face's longer labels ("date of birth" in "place of birth registration") are weak.
+const FACE_SHARE: f32 = 0.3;
 
 fn index(t: DocumentType) -> usize {
     TYPES.iter().position(|x| *x == t).unwrap_or(0)
@@ -70,6 +75,7 @@ pub fn page_signals(page: &PageText) -> PageSignals {
         .map(|w| format!("{}{}", w[0], w[1]))
         .collect();
     let mut s = PageSignals::default();
+    let (mut front, mut back) = (0.0f32, 0.0f32);
     for (ti, t) in TYPES.iter().enumerate() {
         for k in keywords(*t) {
             let key = label_key(k.text);
@@ -93,8 +99,8 @@ pub fn page_signals(page: &PageText) -> PageSignals {
                 s.scores[ti] += best;
                 s.titled[ti] |= titled;
                 match k.face {
-                    Some(Face::Front) => s.front = true,
-                    Some(Face::Back) => s.back = true,
+                    Some(Face::Front) => front += best,
+                    Some(Face::Back) => back += best,
                     None => {}
                 }
             }
@@ -104,8 +110,10 @@ pub fn page_signals(page: &PageText) -> PageSignals {
     if layout.lines.iter().any(|l| looks_like_line1(&l.text())) {
         s.scores[ci] += CODE_WEIGHT;
         s.titled[ci] = true;
-        s.back = true;
+        back += CODE_WEIGHT;
     }
+    s.front = front >= FACE_MIN && front >= FACE_SHARE * back;
+    s.back = back >= FACE_MIN && back >= FACE_SHARE * front;
     if page.barcodes.iter().any(|b| parse_qr(&b.payload).is_some()) {
         s.scores[ci] += CODE_WEIGHT;
         s.titled[ci] = true;

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::layout::{values_for, Hits, Layout, Value, ValueOpts};
+use crate::layout::{candidate_values, values_for, Hits, Layout, Value, ValueOpts};
 use crate::model::{Evidence, Field, Method};
 use crate::text::{
-    clean, fix_digit_token, fuzzy_score, label_key, parse_date, parse_enterprise_code,
-    parse_expiry, parse_money, parse_sex, parse_year, read_id, restore_family_name, tidy_place,
-    IdRead,
+    allowed_edits, clean, fix_digit_token, fuzzy_score, label_key, parse_date, parse_enterprise_code,
+    parse_expiry, parse_money, parse_sex, parse_year, read_id, restore_family_name,
+    substring_match, tidy_place, IdRead,
 };
 
 /// How a field's text is validated and normalised.
@@ -76,7 +76,14 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
                 return Err(None);
             }
             let key = label_key(&t);
-            if fuzzy_score(&label_key("Việt Nam"), &key).is_some() {
+            let viet_nam = label_key("Việt Nam");
+            // OCR sometimes glues a garbled label to the value (`Nauonaliy: Việt Nam`):
+            // the country still ends the text.
+            let ends_the_text = || {
+                substring_match(&viet_nam, &key, allowed_edits(viet_nam.chars().count()))
+                    .is_some_and(|(_, end, _)| end == key.chars().count())
+            };
+            if fuzzy_score(&viet_nam, &key).is_some() || ends_the_text() {
                 Ok("Việt Nam".to_string())
             } else {
                 Ok(t)
@@ -233,7 +240,12 @@ pub fn read_rule(
     rule: &Rule,
 ) -> (Option<(Value, String)>, Option<String>) {
     let mut warning = None;
-    for v in values_for(layout, hits, rule.label, rule.opts) {
+    let values: Box<dyn Iterator<Item = Value>> = if rule.kind.validated() {
+        Box::new(candidate_values(layout, hits, rule.label, rule.opts))
+    } else {
+        Box::new(values_for(layout, hits, rule.label, rule.opts))
+    };
+    for v in values {
         match normalize(rule.kind, &v.text) {
             Ok(value) => return (Some((focus(v, rule.kind, &value), value)), None),
             Err(Some(w)) if warning.is_none() => warning = Some(format!("{}: {w}", rule.field)),
@@ -289,6 +301,10 @@ mod tests {
         );
         assert_eq!(
             normalize(Kind::Nationality, "Viet Narn").as_deref(),
+            Ok("Việt Nam")
+        );
+        assert_eq!(
+            normalize(Kind::Nationality, "Nauonaliy: Việt Nam").as_deref(),
             Ok("Việt Nam")
         );
         assert_eq!(normalize(Kind::Nationality, "Lào").as_deref(), Ok("Lào"));

@@ -8,7 +8,7 @@ pub mod value;
 pub use labels::{find_hits, Hit, Hits, Label};
 pub use lines::{Layout, Line};
 pub use token::Token;
-pub use value::{column_value, value_of, values_for, Value, ValueOpts};
+pub use value::{candidate_values, column_value, value_of, values_for, Value, ValueOpts};
 
 #[cfg(test)]
 pub(crate) use test_support::test_layout;

@@ -175,13 +175,86 @@ fn next_column_label(layout: &Layout, hits: &Hits, li: usize) -> Option<f32> {
     (gap > COLUMN_GAP).then_some(next.bbox.x0)
 }
 
+/// The first line of the value printed under hit `h`, left of `right`.
+fn run_below(layout: &Layout, hits: &Hits, h: &Hit, mut right: f32) -> Option<(usize, Vec<usize>)> {
+    let line = layout.lines.get(h.line)?;
+    let mut bottom = h.bbox.y1;
+    for li in h.line + 1..layout.lines.len() {
+        let below = &layout.lines[li];
+        if below.page != line.page || below.bbox.y0 - bottom > BELOW_GAP * line.height {
+            break;
+        }
+        match column_run(layout, hits, li, label_x0(line, h)) {
+            None => continue,
+            // The label's translation printed on a line of its own.
+            Some(Err(())) if translation_below(layout, hits, h, li) => {
+                bottom = below.bbox.y1;
+                if let Some(x) = next_column_label(layout, hits, li) {
+                    right = right.min(x);
+                }
+                continue;
+            }
+            // A label of the column to the right, on a line of its own.
+            Some(Err(())) if starts_beyond(below, label_x0(line, h), h.bbox.x1, line.height) => {
+                continue
+            }
+            Some(Err(())) => return None,
+            // Only the other column has text on this line.
+            Some(Ok(run))
+                if run
+                    .first()
+                    .is_some_and(|&ti| below.tokens[ti].bbox.x0 >= right)
+                    || starts_beyond(below, label_x0(line, h), h.bbox.x1, line.height) =>
+            {
+                continue
+            }
+            Some(Ok(run)) => {
+                let run: Vec<usize> = run
+                    .into_iter()
+                    .take_while(|&ti| below.tokens[ti].bbox.x1 <= right)
+                    .collect();
+                return (!run.is_empty()).then_some((li, run));
+            }
+        }
+    }
+    None
+}
+
 /// The value of hit `hi`.
 pub fn value_of(layout: &Layout, hits: &Hits, hi: usize, opts: ValueOpts) -> Option<Value> {
+    value_at(layout, hits, hi, opts, false)
+}
+
+/// The value of hit `hi` read under the label even when OCR put text to its right:
+/// the second reading when what stands right of the label is not a valid value (the
+/// specks and the neighbouring column's words a merged line puts there).
+pub fn value_below(layout: &Layout, hits: &Hits, hi: usize, opts: ValueOpts) -> Option<Value> {
+    let h: &Hit = hits.all.get(hi)?;
+    let line = layout.lines.get(h.line)?;
+    let stop = hits.next_start(h.line, h.end, line.tokens.len());
+    if take_run(line, h.end, stop).is_empty() {
+        // `value_of` already looked below.
+        return None;
+    }
+    value_at(layout, hits, hi, opts, true)
+}
+
+fn value_at(
+    layout: &Layout,
+    hits: &Hits,
+    hi: usize,
+    opts: ValueOpts,
+    force_below: bool,
+) -> Option<Value> {
     let h: &Hit = hits.all.get(hi)?;
     let line = layout.lines.get(h.line)?;
     let stop = hits.next_start(h.line, h.end, line.tokens.len());
     let mut parts: Vec<(usize, Vec<usize>)> = Vec::new();
-    let same = take_run(line, h.end, stop);
+    let same = if force_below {
+        Vec::new()
+    } else {
+        take_run(line, h.end, stop)
+    };
     // A label of another column further along the line leaves this one's value below
     // it, as on cards whose left column prints its label and value on two lines.
     let other_column = stop < line.tokens.len()
@@ -189,57 +262,14 @@ pub fn value_of(layout: &Layout, hits: &Hits, hi: usize, opts: ValueOpts) -> Opt
         && (line.tokens[stop].bbox.x0 - line.tokens[h.end - 1].bbox.x1) / line.height > COLUMN_GAP;
     if !same.is_empty() {
         parts.push((h.line, same));
-    } else if stop == line.tokens.len() || other_column {
+    } else if force_below || stop == line.tokens.len() || other_column {
         // Nothing to the right: the value is printed under the label.
-        let mut right = if other_column {
+        let right = if other_column {
             line.tokens[stop].bbox.x0
         } else {
             f32::INFINITY
         };
-        let mut bottom = h.bbox.y1;
-        for li in h.line + 1..layout.lines.len() {
-            let below = &layout.lines[li];
-            if below.page != line.page || below.bbox.y0 - bottom > BELOW_GAP * line.height {
-                break;
-            }
-            match column_run(layout, hits, li, label_x0(line, h)) {
-                None => continue,
-                // The label's translation printed on a line of its own.
-                Some(Err(())) if translation_below(layout, hits, h, li) => {
-                    bottom = below.bbox.y1;
-                    if let Some(x) = next_column_label(layout, hits, li) {
-                        right = right.min(x);
-                    }
-                    continue;
-                }
-                // A label of the column to the right, on a line of its own.
-                Some(Err(()))
-                    if starts_beyond(below, label_x0(line, h), h.bbox.x1, line.height) =>
-                {
-                    continue
-                }
-                Some(Err(())) => return None,
-                // Only the other column has text on this line.
-                Some(Ok(run))
-                    if run
-                        .first()
-                        .is_some_and(|&ti| below.tokens[ti].bbox.x0 >= right) =>
-                {
-                    continue
-                }
-                Some(Ok(run)) => {
-                    let run: Vec<usize> = run
-                        .into_iter()
-                        .take_while(|&ti| below.tokens[ti].bbox.x1 <= right)
-                        .collect();
-                    if run.is_empty() {
-                        return None;
-                    }
-                    parts.push((li, run));
-                    break;
-                }
-            }
-        }
+        parts.extend(run_below(layout, hits, h, right));
     }
     if parts.is_empty() {
         return None;
@@ -441,6 +471,22 @@ pub fn values_for<'a>(
     hits.of(key)
         .into_iter()
         .filter_map(move |hi| value_of(layout, hits, hi, opts))
+}
+
+/// The values of every hit of label `key`, then for hits with text to their right the
+/// readings under them. For values a format checks, where the first reading that
+/// validates wins.
+pub fn candidate_values<'a>(
+    layout: &'a Layout,
+    hits: &'a Hits,
+    key: &'a str,
+    opts: ValueOpts,
+) -> impl Iterator<Item = Value> + 'a {
+    values_for(layout, hits, key, opts).chain(
+        hits.of(key)
+            .into_iter()
+            .filter_map(move |hi| value_below(layout, hits, hi, opts)),
+    )
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ pub async fn run(
     dir: &Path,
     workers: Option<usize>,
     as_json: bool,
+    show_misses: bool,
 ) -> anyhow::Result<ExitCode> {
     let samples = find_samples(dir)?;
     anyhow::ensure!(
@@ -55,7 +56,7 @@ pub async fn run(
     let (board, busy, wall) = tokio::task::spawn_blocking(move || score(samples, workers, &config))
         .await
         .context("evaluation stopped")??;
-    report(&board, total, busy, wall, workers, as_json)?;
+    report(&board, total, busy, wall, workers, as_json, show_misses)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -83,7 +84,7 @@ fn score(
                         let mut b = board.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
                         let name = sample.file.display().to_string();
                         match outcome {
-                            Ok((truth, result)) => b.record(&truth, &result),
+                            Ok((truth, result)) => b.record(&name, &truth, &result),
                             Err(e) => b.record_error(&name, &format!("{e:#}")),
                         }
                     }
@@ -145,6 +146,7 @@ fn report(
     wall: Duration,
     workers: usize,
     as_json: bool,
+    show_misses: bool,
 ) -> anyhow::Result<()> {
     let pages = b.pages.max(1) as f64;
     let secs_per_page = busy.as_secs_f64() / pages;
@@ -165,6 +167,10 @@ fn report(
             "per_quality": map(&b.per_quality),
             "unexpected_fields": b.unexpected_fields,
             "errors": b.errors.iter().map(|(f, e)| json!({"file": f, "error": e})).collect::<Vec<_>>(),
+            "misses": b.misses.iter().map(|m| json!({
+                "file": m.file, "quality": m.quality, "field": m.field,
+                "expected": m.expected, "got": m.got,
+            })).collect::<Vec<_>>(),
             "seconds_per_page": secs_per_page,
             "wall_seconds_per_page": wall_per_page,
             "workers": workers,
@@ -187,6 +193,20 @@ fn report(
             ]);
         }
         println!("{t}");
+    }
+    if show_misses {
+        let mut misses: Vec<_> = b.misses.iter().collect();
+        misses.sort_by(|a, b| (&a.field, &a.file).cmp(&(&b.field, &b.file)));
+        for m in misses {
+            println!(
+                "miss: {} [{}] {}: expected {:?}, got {}",
+                m.field,
+                m.quality,
+                m.file,
+                m.expected,
+                m.got.as_deref().map_or("nothing".into(), |g| format!("{g:?}"))
+            );
+        }
     }
     for (f, e) in &b.errors {
         println!("error: {f}: {e}");

@@ -9,7 +9,12 @@ use hoso_pipeline::ContentHash;
 use crate::config::Settings;
 
 /// Stores the original, then runs every page stage in this process and prints the result.
-pub async fn run(settings: Settings, file: &Path, json: bool) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    settings: Settings,
+    file: &Path,
+    json: bool,
+    pages_out: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
     let embedded = crate::backends::Backends::open(settings).await?;
     let service = &embedded.service;
     let file_name = display_name(&file.to_string_lossy());
@@ -29,7 +34,7 @@ pub async fn run(settings: Settings, file: &Path, json: bool) -> anyhow::Result<
     let name = file_name.clone();
     // The engine reads the file itself; it was checked above and is read again from disk.
     let source = file.to_path_buf();
-    let (result, _pages) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+    let (result, pages) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let mut engine = engines().map_err(anyhow::Error::msg)?;
         Ok(analyse(
             engine.as_mut(),
@@ -42,6 +47,10 @@ pub async fn run(settings: Settings, file: &Path, json: bool) -> anyhow::Result<
     })
     .await
     .context("the page engine stopped")??;
+    if let Some(out) = pages_out {
+        std::fs::write(out, serde_json::to_vec_pretty(&pages)?)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+    }
 
     if json {
         println!("{}", serde_json::to_string_pretty(&result)?);

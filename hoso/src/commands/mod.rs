@@ -34,7 +34,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // Bad settings stop every command before it touches anything.
     let settings = Settings::load(&overrides, &ProcessEnv)?;
     match cli.command {
-        Command::Extract { ref file, json } => extract::run(settings, file, json).await,
+        Command::Extract {
+            ref file,
+            json,
+            ref pages,
+        } => extract::run(settings, file, json, pages.as_deref()).await,
         Command::Ingest {
             ref paths,
             workers,
@@ -46,7 +50,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ref dir,
             workers,
             json,
-        } => eval::run(&settings, dir, workers, json).await,
+            misses,
+        } => eval::run(&settings, dir, workers, json, misses).await,
         Command::Worker { concurrency, drain } => worker::run(settings, concurrency, drain).await,
         Command::Serve { no_workers, .. } => serve::run(settings, no_workers).await,
         Command::EngineChild => crate::engines::run_child(&settings.workers.ocr_languages),
