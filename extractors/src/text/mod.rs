@@ -6,6 +6,7 @@
 pub mod date;
 pub mod fold;
 pub mod fuzzy;
+pub mod gazetteer;
 pub mod ids;
 pub mod money;
 pub mod name;

@@ -6,6 +6,7 @@
 //! free name (a commune, a street) is never altered, since nothing says what it was.
 
 use super::fold::fold;
+use super::gazetteer;
 
 /// Administrative unit words, as printed in lower case, by their number of words.
 const UNITS: &[&str] = &[
@@ -27,7 +28,7 @@ const UNITS: &[&str] = &[
 const AMBIGUOUS: &[&str] = &["quận", "phường"];
 
 /// Provinces and centrally governed cities.
-const PROVINCES: &[&str] = &[
+pub(crate) const PROVINCES: &[&str] = &[
     "An Giang",
     "Bà Rịa - Vũng Tàu",
     "Bạc Liêu",
@@ -202,7 +203,47 @@ pub fn tidy_place(s: &str) -> String {
         }
         i += n;
     }
-    restore_province(&words.join(" "))
+    restore_province(&restore_unit_names(&words.join(" ")))
+}
+
+/// Units whose names the gazetteer lists: communes and wards, districts, provinces.
+const LISTED_UNITS: &[&str] = &[
+    "thành phố",
+    "thị trấn",
+    "thị xã",
+    "tỉnh",
+    "huyện",
+    "quận",
+    "phường",
+    "xã",
+];
+
+/// Each comma-separated part that is a listed unit's name, with or without its unit
+/// word, restored to the name's real spelling (`Xã Hiép Thành` stays: two real names
+/// fit it; `Huyện Quynh Lưu` becomes `Huyện Quỳnh Lưu`).
+fn restore_unit_names(s: &str) -> String {
+    s.split(',')
+        .map(|part| {
+            let words: Vec<String> = part.split_whitespace().map(str::to_string).collect();
+            let unit_len = match unit_at(&words, 0) {
+                Some((u, n)) if LISTED_UNITS.contains(&u) => n,
+                Some(_) => return part.to_string(),
+                None => 0,
+            };
+            let name = words[unit_len..].join(" ");
+            let trimmed = name.trim_end_matches(['.', ';']);
+            match gazetteer::restore_name(trimmed) {
+                Some(real) => {
+                    let lead = if part.starts_with(' ') { " " } else { "" };
+                    let mut out = words[..unit_len].to_vec();
+                    out.push(format!("{real}{}", &name[trimmed.len()..]));
+                    format!("{lead}{}", out.join(" "))
+                }
+                None => part.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Folded, without hyphens, for comparing province spellings.
@@ -320,12 +361,34 @@ mod tests {
     fn provinces_are_restored_only_when_they_are_one() {
         assert_eq!(
             tidy_place("Xã Hải Châu, Kim Son, Quang Tri"),
-            "Xã Hải Châu, Kim Son, Quảng Trị"
+            "Xã Hải Châu, Kim Sơn, Quảng Trị"
         );
         assert_eq!(
             tidy_place("Số 45, phường Thanh Bình, quận 3, thành phố Hồ Chi Minh"),
             "Số 45, phường Thanh Bình, quận 3, thành phố Hồ Chí Minh"
         );
-        assert_eq!(tidy_place("xã Tân Lập, Nam Son"), "xã Tân Lập, Nam Son");
+        // A district's name before the province is restored from the gazetteer instead.
+        assert_eq!(tidy_place("xã Tân Lập, Nam Son"), "xã Tân Lập, Nam Sơn");
+    }
+
+    #[test]
+    fn unit_names_regain_their_marks_from_the_gazetteer() {
+        assert_eq!(
+            tidy_place("Xã Phú Thượng, Đức Tho, Bắc Ninh"),
+            "Xã Phú Thượng, Đức Thọ, Bắc Ninh"
+        );
+        assert_eq!(
+            tidy_place("Xã Hòa Thuận, Quynh Lưu, Hòa Bình"),
+            "Xã Hòa Thuận, Quỳnh Lưu, Hòa Bình"
+        );
+        assert_eq!(
+            tidy_place("Khu phố Tân Phước, thị trấn An Phú, huyện Van Lam, tỉnh Hưng Yên"),
+            "Khu phố Tân Phước, thị trấn An Phú, huyện Văn Lâm, tỉnh Hưng Yên"
+        );
+        // A hamlet is not listed, and a street is no unit: both are kept as read.
+        assert_eq!(
+            tidy_place("Thôn Ha, Xã Yên Hòa, 12 Nguyen Hue"),
+            "Thôn Ha, Xã Yên Hòa, 12 Nguyen Hue"
+        );
     }
 }
