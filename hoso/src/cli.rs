@@ -16,7 +16,7 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub data_dir: Option<PathBuf>,
 
-    /// Tesseract languages for OCR [default: vie+eng; env HOSO_OCR_LANGUAGES].
+    /// Tesseract languages for the page text [default: vie; env HOSO_OCR_LANGUAGES]. Machine-readable zones are read again with eng.
     #[arg(long, global = true)]
     pub ocr_languages: Option<String>,
 

@@ -571,7 +571,7 @@ fn worker_settings(
             "workers.ocr_languages",
             file.ocr_languages,
         )?)
-        .unwrap_or_else(|| "vie+eng".to_string());
+        .unwrap_or_else(|| "vie".to_string());
     if ocr_languages.is_empty()
         || !ocr_languages
             .split('+')

@@ -24,7 +24,7 @@ pub struct EngineConfig {
 impl Default for EngineConfig {
     fn default() -> Self {
         Self {
-            ocr_languages: "vie+eng".to_string(),
+            ocr_languages: "vie".to_string(),
         }
     }
 }
@@ -39,14 +39,16 @@ pub enum EngineError {
 
 pub struct LocalPageEngine {
     ocr: TesseractOcr,
+    mrz: TesseractOcr,
     orientation: crate::ocr::OrientationDetector,
 }
 
 impl LocalPageEngine {
-    /// Loads Tesseract (about 150 ms for `vie+eng`): build one per worker thread and reuse it.
+    /// Loads Tesseract (about 150 ms for `vie`, plus `eng` for machine-readable zones): build one per worker thread and reuse it.
     pub fn new(config: &EngineConfig) -> Result<Self, EngineError> {
         Ok(Self {
             ocr: TesseractOcr::new(&config.ocr_languages)?,
+            mrz: TesseractOcr::for_mrz()?,
             orientation: crate::ocr::OrientationDetector::new()?,
         })
     }
@@ -78,10 +80,22 @@ impl LocalPageEngine {
         let Reading {
             turn,
             skew,
-            words,
+            mut words,
             image: gray,
         } = best;
         let gray: &image::GrayImage = &gray;
+        if let Some(zone) = crate::mrz_zone::find_zone(&words) {
+            let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
+            let region = crate::mrz_zone::pixels(&zone.region, gray);
+            match self.mrz.recognize_region(gray, region, dpi, limit) {
+                Ok(reread) => {
+                    let replaced = crate::mrz_zone::replace_zone(&mut words, &zone, reread);
+                    tracing::debug!(page, replaced, "machine-readable zone read again");
+                }
+                // The page reading's zone stands; the extractor checks its digits.
+                Err(e) => tracing::warn!(page, error = %e, "machine-readable zone not read again"),
+            }
+        }
         let ocr_done = Instant::now();
         let barcodes: Vec<_> = crate::qr::find_qr(gray).into_iter().collect();
         tracing::debug!(

@@ -6,6 +6,7 @@
 mod append;
 pub mod deskew;
 pub mod engine;
+pub mod mrz_zone;
 pub mod ocr;
 pub mod pdf;
 pub mod pool;

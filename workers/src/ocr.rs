@@ -193,6 +193,44 @@ impl TesseractOcr {
         })
     }
 
+    /// An engine for machine-readable zones: the English model, one block of text,
+    /// only the zone's 37 characters.
+    pub fn for_mrz() -> Result<Self, OcrError> {
+        let ocr = Self::new("eng")?;
+        ocr.api
+            .set_page_seg_mode(TessPageSegMode::PSM_SINGLE_BLOCK)
+            .map_err(recognition)?;
+        ocr.api
+            .set_variable("tessedit_char_whitelist", crate::mrz_zone::MRZ_ALPHABET)
+            .map_err(recognition)?;
+        Ok(ocr)
+    }
+
+    /// Recognises the words of region `(x, y, width, height)` (pixels) of a page image,
+    /// with boxes as fractions of the whole page.
+    pub fn recognize_region(
+        &mut self,
+        image: &GrayImage,
+        (x, y, w, h): (u32, u32, u32, u32),
+        dpi: u32,
+        limit: Duration,
+    ) -> Result<Vec<Word>, OcrError> {
+        let crop = image::imageops::crop_imm(image, x, y, w, h).to_image();
+        let (pw, ph) = (image.width() as f32, image.height() as f32);
+        let (cw, ch) = (crop.width() as f32, crop.height() as f32);
+        let mut words = self.recognize(&crop, dpi, limit)?;
+        for word in &mut words {
+            let b = word.bbox;
+            word.bbox = BBox::new(
+                (x as f32 + b.x0 * cw) / pw,
+                (y as f32 + b.y0 * ch) / ph,
+                (x as f32 + b.x1 * cw) / pw,
+                (y as f32 + b.y1 * ch) / ph,
+            );
+        }
+        Ok(words)
+    }
+
     fn recognize_within(&mut self, limit: Duration) -> Result<(), OcrError> {
         let deadline = Deadline::after(limit)
             .ok_or_else(|| OcrError::Recognition("cannot create a progress monitor".into()))?;

@@ -203,7 +203,9 @@ fn mrz_candidates(mrz: &Mrz, data: &MrzData, c: &mut Candidates) {
         ),
         (
             "date_of_expiry",
-            data.date_of_expiry.map(|d| d.iso()),
+            data.date_of_expiry
+                .map(|d| d.iso())
+                .or_else(|| data.no_expiry.then(|| "unlimited".to_string())),
             1,
             checked,
         ),

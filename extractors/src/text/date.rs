@@ -60,11 +60,23 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^0-9])([0-9]{4})(?:[^0-9]|$)").expect("literal year pattern")
 });
 
-/// Folds the text and repairs letters misread inside numbers (`2O18` → `2018`).
+/// A numeric date whose slashes OCR read as the letters and bars they resemble
+/// (`06l07I2036`, folded to `06l07i2036`).
+static SLASHES_MISREAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([0-9]{1,2})[/li|!]([0-9]{1,2})[/li|!]([0-9]{4})$").expect("literal date pattern")
+});
+
+/// Folds the text and repairs letters misread inside numbers (`2O18` → `2018`) and
+/// slashes misread inside dates.
 fn prepare(s: &str) -> String {
     fold(s)
         .split(' ')
-        .map(|tok| fix_digit_token(tok).unwrap_or_else(|| tok.to_string()))
+        .map(|tok| {
+            if let Some(c) = SLASHES_MISREAD.captures(tok) {
+                return format!("{}/{}/{}", &c[1], &c[2], &c[3]);
+            }
+            fix_digit_token(tok).unwrap_or_else(|| tok.to_string())
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -150,6 +162,9 @@ mod tests {
     #[test]
     fn numeric_forms() {
         assert_eq!(iso("05/03/2018").as_deref(), Some("2018-03-05"));
+        assert_eq!(iso("S 06l07I2036 trấn").as_deref(), Some("2036-07-06"));
+        assert_eq!(iso("06/07I1996").as_deref(), Some("1996-07-06"));
+        assert_eq!(iso("17i02|2021").as_deref(), Some("2021-02-17"));
         assert_eq!(iso("05-03-2018").as_deref(), Some("2018-03-05"));
         assert_eq!(iso("5/3/2018").as_deref(), Some("2018-03-05"));
         assert_eq!(iso("05.03.2018").as_deref(), Some("2018-03-05"));

@@ -133,6 +133,9 @@ pub struct MrzData {
     pub date_of_birth: Option<Date>,
     pub sex: Option<Sex>,
     pub date_of_expiry: Option<Date>,
+    /// The expiry field is all fillers: the card has no expiry date ("Không thời
+    /// hạn"), since there is no date to print.
+    pub no_expiry: bool,
     /// `SURNAME GIVEN NAMES` without diacritics; line 3 has no check digit.
     pub full_name: Option<String>,
     pub composite_ok: bool,
@@ -186,7 +189,11 @@ impl Mrz {
             out.id_number = Some(id12.to_string());
         }
 
-        let expiry = if checked(&l2[8..14], &l2[14..15]) {
+        let raw_expiry = self.lines[1].text.get(8..15).unwrap_or("");
+        out.no_expiry = raw_expiry == "<<<<<<<" || raw_expiry == "<<<<<<0";
+        let expiry = if out.no_expiry {
+            None
+        } else if checked(&l2[8..14], &l2[14..15]) {
             yymmdd(&l2[8..14]).and_then(|(y, m, d)| Date::new(2000 + y, m, d))
         } else {
             out.warnings
@@ -357,6 +364,24 @@ mod tests {
         }
         .decode();
         assert_eq!(m.id_number.as_deref(), Some("001099012345"));
+    }
+
+    #[test]
+    fn an_expiry_of_fillers_is_no_expiry() {
+        let [a, b, c] = sample();
+        let b = format!("{}<<<<<<0{}", &b[..8], &b[15..]);
+        let m = Mrz {
+            lines: [line(&a), line(&b), line(&c)],
+        }
+        .decode();
+        assert!(m.no_expiry);
+        assert_eq!(m.date_of_expiry, None);
+        assert!(!m.warnings.iter().any(|w| w.contains("expiry")), "{:?}", m.warnings);
+        let m = Mrz {
+            lines: [line(&a), line(&sample()[1]), line(&c)],
+        }
+        .decode();
+        assert!(!m.no_expiry);
     }
 
     #[test]

@@ -1,0 +1,225 @@
+//! A second reading of a card's machine-readable zone.
+//!
+//! The page is read with the document's language, whose model takes OCR-B digits for
+//! letters (`TDVNM6942…` for `IDVNM0942…`). The zone is printed in one font from a
+//! 37-character alphabet, so it is read again, alone, by the English model restricted to
+//! that alphabet, and its words replace the page reading's.
+
+use hoso_extractors::{BBox, Word};
+use image::GrayImage;
+
+/// Most lines a machine-readable zone has (TD1).
+const MAX_ZONE_LINES: usize = 3;
+/// A zone line read with the page is at least this long, spaces removed.
+const MIN_LINE_CHARS: usize = 20;
+/// Of which at least this many fillers...
+const MIN_FILLERS: usize = 2;
+/// ...or at least this share in the zone's alphabet and this many digits, for a line
+/// whose fillers were misread: a heading in capitals has no digits.
+const MIN_ALPHABET_SHARE: f32 = 0.9;
+const MIN_DIGITS: usize = 6;
+/// Margin around the zone, in line heights: a zone line the page reading missed or
+/// split still falls inside.
+const MARGIN_LINES: f32 = 1.0;
+
+/// The characters of a machine-readable zone (ICAO 9303).
+pub const MRZ_ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<";
+
+fn in_alphabet(c: char) -> bool {
+    c.is_ascii_uppercase() || c.is_ascii_digit() || c == '<'
+}
+
+/// Whether a line of text, as any model read it, is a machine-readable zone line.
+pub fn looks_like_zone_line(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if chars.len() < MIN_LINE_CHARS {
+        return false;
+    }
+    let fillers = chars.iter().filter(|&&c| matches!(c, '<' | '«' | '‹')).count();
+    let share = chars.iter().filter(|&&c| in_alphabet(c)).count() as f32 / chars.len() as f32;
+    let digits = chars.iter().filter(|c| c.is_ascii_digit()).count();
+    fillers >= MIN_FILLERS || (share >= MIN_ALPHABET_SHARE && digits >= MIN_DIGITS)
+}
+
+/// The lines of `words` as (line id, text, box), top to bottom.
+fn lines_of(words: &[Word]) -> Vec<(u32, String, BBox)> {
+    let mut lines: Vec<(u32, String, BBox)> = Vec::new();
+    for w in words {
+        match lines.iter_mut().find(|(id, _, _)| *id == w.line) {
+            Some((_, text, bbox)) => {
+                text.push(' ');
+                text.push_str(&w.text);
+                *bbox = bbox.union(&w.bbox);
+            }
+            None => lines.push((w.line, w.text.clone(), w.bbox)),
+        }
+    }
+    lines.sort_by(|a, b| a.2.y0.total_cmp(&b.2.y0));
+    lines
+}
+
+/// A zone found in a page reading: the ids of its lines and the region to read again,
+/// in fractions of the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    pub lines: Vec<u32>,
+    pub region: BBox,
+}
+
+/// The machine-readable zone of a page reading: up to three zone lines one under the
+/// other, with a margin.
+pub fn find_zone(words: &[Word]) -> Option<Zone> {
+    let lines = lines_of(words);
+    let zone: Vec<&(u32, String, BBox)> = lines
+        .iter()
+        .filter(|(_, text, _)| looks_like_zone_line(text))
+        .collect();
+    // Consecutive zone lines, at most a line apart, form a group; the zone is the
+    // group with most lines, the lowest on a tie (zones are printed at the bottom).
+    let mut groups: Vec<Vec<&(u32, String, BBox)>> = Vec::new();
+    for l in zone {
+        match groups.last_mut() {
+            Some(g)
+                if g.len() < MAX_ZONE_LINES
+                    && g.last().is_some_and(|p| {
+                        l.2.y0 - p.2.y1 <= 2.0 * p.2.height().max(1e-4)
+                    }) =>
+            {
+                g.push(l)
+            }
+            _ => groups.push(vec![l]),
+        }
+    }
+    // `max_by_key` keeps the last of equals: the lowest group.
+    let picked = groups.into_iter().max_by_key(|g| g.len())?;
+    let height = picked[0].2.height().max(1e-4);
+    let bbox = picked
+        .iter()
+        .skip(1)
+        .fold(picked[0].2, |acc, l| acc.union(&l.2));
+    let margin = MARGIN_LINES * height;
+    let region = BBox::new(
+        (bbox.x0 - margin).max(0.0),
+        (bbox.y0 - margin).max(0.0),
+        (bbox.x1 + margin).min(1.0),
+        (bbox.y1 + margin).min(1.0),
+    );
+    Some(Zone {
+        lines: picked.iter().map(|l| l.0).collect(),
+        region,
+    })
+}
+
+/// The page region `r` (fractions) in pixels: x, y, width, height, at least one pixel.
+pub fn pixels(r: &BBox, image: &GrayImage) -> (u32, u32, u32, u32) {
+    let (w, h) = (image.width() as f32, image.height() as f32);
+    let x = (r.x0 * w).floor().clamp(0.0, w - 1.0) as u32;
+    let y = (r.y0 * h).floor().clamp(0.0, h - 1.0) as u32;
+    let x1 = ((r.x1 * w).ceil() as u32).clamp(x + 1, image.width());
+    let y1 = ((r.y1 * h).ceil() as u32).clamp(y + 1, image.height());
+    (x, y, x1 - x, y1 - y)
+}
+
+/// Replaces the page reading's zone with `reread`, words read from the zone's region
+/// (boxes already in page fractions). Kept only when it finds at least as many zone
+/// lines as the page reading did: a worse second reading changes nothing.
+pub fn replace_zone(words: &mut Vec<Word>, zone: &Zone, reread: Vec<Word>) -> bool {
+    let new_lines: Vec<(u32, String, BBox)> = lines_of(&reread)
+        .into_iter()
+        .filter(|(_, text, _)| looks_like_zone_line(text))
+        .collect();
+    if new_lines.len() < zone.lines.len() {
+        return false;
+    }
+    let next_id = words.iter().map(|w| w.line + 1).max().unwrap_or(0);
+    let keep: Vec<u32> = new_lines.iter().map(|l| l.0).collect();
+    // Whatever the page reading made of the zone's print goes: its zone lines, and the
+    // fragments of lines it split, whose centres lie on a new zone line.
+    words.retain(|w| {
+        let (cx, cy) = ((w.bbox.x0 + w.bbox.x1) / 2.0, (w.bbox.y0 + w.bbox.y1) / 2.0);
+        !zone.lines.contains(&w.line)
+            && !new_lines
+                .iter()
+                .any(|(_, _, b)| cx >= b.x0 && cx <= b.x1 && cy >= b.y0 && cy <= b.y1)
+    });
+    words.extend(
+        reread
+            .into_iter()
+            .filter(|w| keep.contains(&w.line))
+            .map(|mut w| {
+                w.line += next_id;
+                w
+            }),
+    );
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str, line: u32, y: f32) -> Word {
+        Word {
+            text: text.into(),
+            bbox: BBox::new(0.1, y, 0.9, y + 0.02),
+            confidence: 0.9,
+            line,
+        }
+    }
+
+    #[test]
+    fn zone_lines_are_told_from_text() {
+        assert!(looks_like_zone_line("TDVNM6942878862031094287886<<2"));
+        assert!(looks_like_zone_line("BUI <<QUANG<HUN6<<<<<<<<<<<<< ¬"));
+        assert!(looks_like_zone_line("9410039M3410037VNM«««««««««0"));
+        assert!(!looks_like_zone_line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+        assert!(!looks_like_zone_line("SOCIALIST REPUBLIC OF VIET NAM"));
+        assert!(!looks_like_zone_line("Ngày, tháng, năm cấp/Date of issue: 06/11/2024"));
+        assert!(!looks_like_zone_line("<<<"));
+    }
+
+    #[test]
+    fn the_zone_is_its_lines_with_a_margin() {
+        let words = vec![
+            word("BỘ CÔNG AN", 0, 0.40),
+            word("TDVNM6942878862031094287886<<2", 1, 0.52),
+            word("9410939M3410937VNM<<<<<<<<<<<0", 2, 0.54),
+            word("BUI<<QUANG<HUN6<<<<<<<<<<<<<<<", 3, 0.56),
+            word("IDVNM0000000000000000000000<<0", 4, 0.95),
+        ];
+        let zone = find_zone(&words).unwrap();
+        assert_eq!(zone.lines, vec![1, 2, 3]);
+        assert!((zone.region.y0 - 0.50).abs() < 1e-4, "{zone:?}");
+        assert!((zone.region.y1 - 0.60).abs() < 1e-4, "{zone:?}");
+        assert_eq!(find_zone(&words[..1]), None);
+    }
+
+    #[test]
+    fn a_better_reading_replaces_the_zone_and_a_worse_one_does_not() {
+        let mut words = vec![
+            word("BỘ CÔNG AN", 0, 0.40),
+            word("TDVNM6942878862031094287886<<2", 1, 0.52),
+            word("9410939M3410937VNM<<<<<<<<<<<0", 2, 0.54),
+        ];
+        let zone = find_zone(&words).unwrap();
+        let worse = vec![word("IDVNM0942878862031094287886<<2", 0, 0.52)];
+        assert!(!replace_zone(&mut words, &zone, worse));
+        assert_eq!(words.len(), 3);
+        let better = vec![
+            word("IDVNM0942878862031094287886<<2", 0, 0.52),
+            word("9410039M3410037VNM<<<<<<<<<<<0", 1, 0.54),
+            word("BUI<<QUANG<HUNG<<<<<<<<<<<<<<<", 2, 0.56),
+        ];
+        assert!(replace_zone(&mut words, &zone, better));
+        let texts: Vec<(&str, u32)> = words.iter().map(|w| (w.text.as_str(), w.line)).collect();
+        assert_eq!(
+            texts,
+            [
+                ("BỘ CÔNG AN", 0),
+                ("IDVNM0942878862031094287886<<2", 3),
+                ("9410039M3410037VNM<<<<<<<<<<<0", 4),
+                ("BUI<<QUANG<HUNG<<<<<<<<<<<<<<<", 5),
+            ]
+        );
+    }
+}
