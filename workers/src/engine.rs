@@ -89,8 +89,8 @@ impl LocalPageEngine {
             let region = crate::mrz_zone::pixels(&zone.region, gray);
             match self.mrz.recognize_region(gray, region, dpi, limit) {
                 Ok(reread) => {
-                    let replaced = crate::mrz_zone::replace_zone(&mut words, &zone, reread);
-                    tracing::debug!(page, replaced, "machine-readable zone read again");
+                    let lines = crate::mrz_zone::merge_zone(&mut words, &zone, reread);
+                    tracing::debug!(page, lines, "machine-readable zone read again");
                 }
                 // The page reading's zone stands; the extractor checks its digits.
                 Err(e) => tracing::warn!(page, error = %e, "machine-readable zone not read again"),

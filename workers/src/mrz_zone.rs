@@ -35,7 +35,10 @@ pub fn looks_like_zone_line(text: &str) -> bool {
     if chars.len() < MIN_LINE_CHARS {
         return false;
     }
-    let fillers = chars.iter().filter(|&&c| matches!(c, '<' | '«' | '‹')).count();
+    let fillers = chars
+        .iter()
+        .filter(|&&c| matches!(c, '<' | '«' | '‹'))
+        .count();
     let share = chars.iter().filter(|&&c| in_alphabet(c)).count() as f32 / chars.len() as f32;
     let digits = chars.iter().filter(|c| c.is_ascii_digit()).count();
     fillers >= MIN_FILLERS || (share >= MIN_ALPHABET_SHARE && digits >= MIN_DIGITS)
@@ -81,9 +84,8 @@ pub fn find_zone(words: &[Word]) -> Option<Zone> {
         match groups.last_mut() {
             Some(g)
                 if g.len() < MAX_ZONE_LINES
-                    && g.last().is_some_and(|p| {
-                        l.2.y0 - p.2.y1 <= 2.0 * p.2.height().max(1e-4)
-                    }) =>
+                    && g.last()
+                        .is_some_and(|p| l.2.y0 - p.2.y1 <= 2.0 * p.2.height().max(1e-4)) =>
             {
                 g.push(l)
             }
@@ -120,38 +122,64 @@ pub fn pixels(r: &BBox, image: &GrayImage) -> (u32, u32, u32, u32) {
     (x, y, x1 - x, y1 - y)
 }
 
-/// Replaces the page reading's zone with `reread`, words read from the zone's region
-/// (boxes already in page fractions). Kept only when it finds at least as many zone
-/// lines as the page reading did: a worse second reading changes nothing.
-pub fn replace_zone(words: &mut Vec<Word>, zone: &Zone, reread: Vec<Word>) -> bool {
+/// Zone lines are 30 (TD1), 36 (TD2) or 44 (TD3) characters long.
+const LINE_LENGTHS: [usize; 3] = [30, 36, 44];
+
+/// How much a reading of a zone line looks like one: characters outside the zone's
+/// alphabet cost two, a length off the nearest zone length one per character.
+fn line_score(text: &str) -> i64 {
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let junk = chars
+        .iter()
+        .filter(|&&c| !in_alphabet(c) && c != '«')
+        .count();
+    let len = chars.len() - junk;
+    let off = LINE_LENGTHS
+        .iter()
+        .map(|&l| l.abs_diff(len))
+        .min()
+        .unwrap_or(len);
+    -(off as i64) - 2 * junk as i64
+}
+
+fn centre_y(b: &BBox) -> f32 {
+    (b.y0 + b.y1) / 2.0
+}
+
+/// Merges `reread`, words read from the zone's region (boxes already in page
+/// fractions), into the page reading line by line. A line read again replaces the
+/// page reading's line at its height, unless that one looks more like a zone line: the
+/// English model reads the digits right but may drop a run of fillers. A zone line the
+/// page reading missed is added. Returns how many lines changed.
+pub fn merge_zone(words: &mut Vec<Word>, zone: &Zone, reread: Vec<Word>) -> usize {
+    let old_lines: Vec<(u32, String, BBox)> = lines_of(words)
+        .into_iter()
+        .filter(|(id, _, _)| zone.lines.contains(id))
+        .collect();
     let new_lines: Vec<(u32, String, BBox)> = lines_of(&reread)
         .into_iter()
         .filter(|(_, text, _)| looks_like_zone_line(text))
         .collect();
-    if new_lines.len() < zone.lines.len() {
-        return false;
+    let mut next_id = words.iter().map(|w| w.line + 1).max().unwrap_or(0);
+    let mut changed = 0;
+    for (new_id, text, bbox) in &new_lines {
+        let at_same_height = old_lines.iter().find(|(_, _, b)| {
+            let y = centre_y(bbox);
+            y >= b.y0 && y <= b.y1 || (centre_y(b) >= bbox.y0 && centre_y(b) <= bbox.y1)
+        });
+        match at_same_height {
+            Some((_, old_text, _)) if line_score(old_text) > line_score(text) => continue,
+            Some((old_id, _, _)) => words.retain(|w| w.line != *old_id),
+            None => {}
+        }
+        words.extend(reread.iter().filter(|w| w.line == *new_id).map(|w| Word {
+            line: next_id,
+            ..w.clone()
+        }));
+        next_id += 1;
+        changed += 1;
     }
-    let next_id = words.iter().map(|w| w.line + 1).max().unwrap_or(0);
-    let keep: Vec<u32> = new_lines.iter().map(|l| l.0).collect();
-    // Whatever the page reading made of the zone's print goes: its zone lines, and the
-    // fragments of lines it split, whose centres lie on a new zone line.
-    words.retain(|w| {
-        let (cx, cy) = ((w.bbox.x0 + w.bbox.x1) / 2.0, (w.bbox.y0 + w.bbox.y1) / 2.0);
-        !zone.lines.contains(&w.line)
-            && !new_lines
-                .iter()
-                .any(|(_, _, b)| cx >= b.x0 && cx <= b.x1 && cy >= b.y0 && cy <= b.y1)
-    });
-    words.extend(
-        reread
-            .into_iter()
-            .filter(|w| keep.contains(&w.line))
-            .map(|mut w| {
-                w.line += next_id;
-                w
-            }),
-    );
-    true
+    changed
 }
 
 #[cfg(test)]
@@ -174,7 +202,9 @@ mod tests {
         assert!(looks_like_zone_line("9410039M3410037VNM«««««««««0"));
         assert!(!looks_like_zone_line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
         assert!(!looks_like_zone_line("SOCIALIST REPUBLIC OF VIET NAM"));
-        assert!(!looks_like_zone_line("Ngày, tháng, năm cấp/Date of issue: 06/11/2024"));
+        assert!(!looks_like_zone_line(
+            "Ngày, tháng, năm cấp/Date of issue: 06/11/2024"
+        ));
         assert!(!looks_like_zone_line("<<<"));
     }
 
@@ -195,31 +225,42 @@ mod tests {
     }
 
     #[test]
-    fn a_better_reading_replaces_the_zone_and_a_worse_one_does_not() {
+    fn each_line_keeps_its_better_reading() {
         let mut words = vec![
             word("BỘ CÔNG AN", 0, 0.40),
-            word("TDVNM6942878862031094287886<<2", 1, 0.52),
-            word("9410939M3410937VNM<<<<<<<<<<<0", 2, 0.54),
+            word("I1DVNM1842171958027184217195<<1", 1, 0.52),
+            word("8410146F4410148VNM<<<<<<<<<<<§8", 2, 0.54),
         ];
         let zone = find_zone(&words).unwrap();
-        let worse = vec![word("IDVNM0942878862031094287886<<2", 0, 0.52)];
-        assert!(!replace_zone(&mut words, &zone, worse));
-        assert_eq!(words.len(), 3);
-        let better = vec![
-            word("IDVNM0942878862031094287886<<2", 0, 0.52),
-            word("9410039M3410037VNM<<<<<<<<<<<0", 1, 0.54),
-            word("BUI<<QUANG<HUNG<<<<<<<<<<<<<<<", 2, 0.56),
+        let reread = vec![
+            // Digits right, one stray letter fewer: better.
+            word("IDVNM1842171958027184217195<<1", 0, 0.52),
+            // Fillers and the final check digit dropped: worse than a stray mark.
+            word("8410146F4410148VNM<<<<", 1, 0.54),
+            // Missed by the page reading: added.
+            word("LE<<THU<CHI<<<<<<<<<<<<<<<<<<<", 2, 0.56),
         ];
-        assert!(replace_zone(&mut words, &zone, better));
+        assert_eq!(merge_zone(&mut words, &zone, reread), 2);
         let texts: Vec<(&str, u32)> = words.iter().map(|w| (w.text.as_str(), w.line)).collect();
         assert_eq!(
             texts,
             [
                 ("BỘ CÔNG AN", 0),
-                ("IDVNM0942878862031094287886<<2", 3),
-                ("9410039M3410037VNM<<<<<<<<<<<0", 4),
-                ("BUI<<QUANG<HUNG<<<<<<<<<<<<<<<", 5),
+                ("8410146F4410148VNM<<<<<<<<<<<§8", 2),
+                ("IDVNM1842171958027184217195<<1", 3),
+                ("LE<<THU<CHI<<<<<<<<<<<<<<<<<<<", 4),
             ]
+        );
+    }
+
+    #[test]
+    fn zone_lines_are_scored_by_alphabet_and_length() {
+        assert!(
+            line_score("IDVNM1842171958027184217195<<1")
+                > line_score("I1DVNM1842171958027184217195<<1")
+        );
+        assert!(
+            line_score("8410146F4410148VNM<<<<<<<<<<<§8") > line_score("8410146F4410148VNM<<<<")
         );
     }
 }
