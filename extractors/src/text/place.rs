@@ -145,6 +145,8 @@ fn unit_at(words: &[String], i: usize) -> Option<(&'static str, usize)> {
 
 /// Restores unit words, edge noise and misread separators in a place or an authority.
 pub fn tidy_place(s: &str) -> String {
+    // Addresses separate their parts with commas; a semicolon is a misread one.
+    let s = s.replace(';', ",");
     let mut words: Vec<String> = s
         .split_whitespace()
         .map(|w| w.trim_matches(is_edge_noise).to_string())
@@ -273,12 +275,30 @@ fn restore_province(s: &str) -> String {
         }
         None => ("", trimmed),
     };
-    let key = province_key(name);
-    let Some(p) = PROVINCES.iter().find(|p| province_key(p) == key) else {
-        return s.to_string();
-    };
-    let sep = if head.is_empty() { "" } else { " " };
-    format!("{head}{sep}{prefix}{}", in_case_of_name(p, name))
+    let words: Vec<&str> = name.split_whitespace().collect();
+    // The province ends an address: what OCR put after it (specks, the next label) goes,
+    // unless it reads as more of a name (`Hà Nam Ninh`, a province of the 1980s).
+    for k in (1..=words.len()).rev() {
+        let (own, rest) = words.split_at(k);
+        let candidate = own.join(" ");
+        let candidate = candidate.trim_end_matches([',', '.', ';']);
+        let key = province_key(candidate);
+        let Some(p) = PROVINCES.iter().find(|p| province_key(p) == key) else {
+            continue;
+        };
+        if !rest.is_empty() && rest.iter().all(|w| is_name_word(w)) {
+            return s.to_string();
+        }
+        let sep = if head.is_empty() { "" } else { " " };
+        return format!("{head}{sep}{prefix}{}", in_case_of_name(p, candidate));
+    }
+    s.to_string()
+}
+
+/// A capitalised word of letters only, as the words of a place's name are printed.
+fn is_name_word(w: &str) -> bool {
+    let mut cs = w.chars();
+    cs.next().is_some_and(char::is_uppercase) && cs.all(|c| c.is_alphabetic())
 }
 
 fn in_case_of_name(canonical: &str, like: &str) -> String {
@@ -369,6 +389,23 @@ mod tests {
         );
         // A district's name before the province is restored from the gazetteer instead.
         assert_eq!(tidy_place("xã Tân Lập, Nam Son"), "xã Tân Lập, Nam Sơn");
+    }
+
+    #[test]
+    fn what_follows_the_province_is_noise_unless_it_is_more_name() {
+        assert_eq!(
+            tidy_place("Xã Phú Thượng, Đức Thọ; Bắc Ninh y"),
+            "Xã Phú Thượng, Đức Thọ, Bắc Ninh"
+        );
+        assert_eq!(
+            tidy_place("thôn Hạ, huyện Hải Hậu, tỉnh Tiền Giang 8 9"),
+            "thôn Hạ, huyện Hải Hậu, tỉnh Tiền Giang"
+        );
+        assert_eq!(
+            tidy_place("Xã Hải Châu, Đức Thọ, Đông Nại Net thường tý Phx of"),
+            "Xã Hải Châu, Đức Thọ, Đồng Nai"
+        );
+        assert_eq!(tidy_place("Xã Thanh Liêm, Hà Nam Ninh"), "Xã Thanh Liêm, Hà Nam Ninh");
     }
 
     #[test]
