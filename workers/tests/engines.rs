@@ -419,7 +419,8 @@ fn the_machine_readable_zone_is_read_again_in_its_own_alphabet() {
         // Line 1: IDVNM, the id's last nine digits, their check digit, the whole id.
         let line1 = format!("IDVNM{}", &id[3..]);
         assert!(
-            zone.iter().any(|l| l.starts_with(&line1) && l.contains(id.as_str())),
+            zone.iter()
+                .any(|l| l.starts_with(&line1) && l.contains(id.as_str())),
             "{}: {zone:?}",
             s.file_name
         );
@@ -435,7 +436,9 @@ fn the_machine_readable_zone_is_read_again_in_its_own_alphabet() {
         let docs = hoso_extractors::extract_documents(&without_qr);
         let warnings: Vec<&String> = docs.iter().flat_map(|d| &d.warnings).collect();
         assert!(
-            !warnings.iter().any(|w| w.contains("document number check digit")),
+            !warnings
+                .iter()
+                .any(|w| w.contains("document number check digit")),
             "{}: {warnings:?}",
             s.file_name
         );

@@ -154,7 +154,11 @@ mod tests {
         let back_2024 = page(
             2,
             &[
-                (0.1, 0.05, "Nơi đăng ký khai sinh/Place of birth registration:"),
+                (
+                    0.1,
+                    0.05,
+                    "Nơi đăng ký khai sinh/Place of birth registration:",
+                ),
                 (0.2, 0.05, "Ngày, tháng, năm cấp/Date of issue: 29/09/2024"),
                 (0.7, 0.05, "IDVNM0524695487027052469548<<0"),
             ],

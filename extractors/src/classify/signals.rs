@@ -65,6 +65,18 @@ fn find(key: &str, text: &str) -> Option<(f32, f32)> {
     Some((1.0 - d as f32 / len as f32, (e - s) as f32 / total as f32))
 }
 
+/// Whether `text` holds a run of digits as long as an id number's shortest (a CMND's).
+fn has_number(text: &str) -> bool {
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        if run >= 9 {
+            return true;
+        }
+    }
+    false
+}
+
 /// Scores one page from its lines and barcodes.
 pub fn page_signals(page: &PageText) -> PageSignals {
     let layout = Layout::from_page(page);
@@ -74,6 +86,14 @@ pub fn page_signals(page: &PageText) -> PageSignals {
         .windows(2)
         .map(|w| format!("{}{}", w[0], w[1]))
         .collect();
+    // A line that carries a number is a sentence mentioning a title ("Căn cước công
+    // dân số 079188282579"), never the title itself.
+    let numbered: Vec<bool> = layout
+        .lines
+        .iter()
+        .map(|l| has_number(&l.text()))
+        .collect();
+    let numbered_pairs: Vec<bool> = numbered.windows(2).map(|w| w[0] || w[1]).collect();
     let mut s = PageSignals::default();
     let (mut front, mut back) = (0.0f32, 0.0f32);
     for (ti, t) in TYPES.iter().enumerate() {
@@ -82,11 +102,12 @@ pub fn page_signals(page: &PageText) -> PageSignals {
             let mut best = 0.0f32;
             let mut titled = false;
             let joined: &[String] = if k.title { &pairs } else { &[] };
-            for text in keys.iter().chain(joined.iter()) {
+            let with_number = numbered.iter().chain(numbered_pairs.iter());
+            for (text, numbered) in keys.iter().chain(joined.iter()).zip(with_number) {
                 let Some((quality, coverage)) = find(&key, text) else {
                     continue;
                 };
-                let full = !k.title || coverage >= TITLE_COVERAGE;
+                let full = !k.title || (coverage >= TITLE_COVERAGE && !numbered);
                 let w = k.weight * quality * if full { 1.0 } else { MENTION_FACTOR };
                 if w.abs() > best.abs() {
                     best = w;
@@ -151,6 +172,19 @@ mod tests {
         ));
         assert!(!s.is_titled(DocumentType::CitizenId));
         assert!(s.score(DocumentType::CitizenId) < 2.5);
+    }
+
+    #[test]
+    fn a_title_followed_by_its_number_is_a_mention() {
+        let s = page_signals(&page(
+            1,
+            &[
+                (0.1, 0.1, "Giấy tờ tùy thân:"),
+                (0.12, 0.15, "Căn cước công dân số 079188282579"),
+            ],
+        ));
+        assert!(!s.is_titled(DocumentType::CitizenId));
+        assert!(s.score(DocumentType::CitizenId) < 2.5, "{s:?}");
     }
 
     #[test]

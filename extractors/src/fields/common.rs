@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use crate::layout::{candidate_values, values_for, Hits, Layout, Value, ValueOpts};
 use crate::model::{Evidence, Field, Method};
 use crate::text::{
-    allowed_edits, clean, fix_digit_token, fuzzy_score, label_key, parse_date, parse_enterprise_code,
-    parse_expiry, parse_money, parse_sex, parse_year, read_id, restore_family_name,
-    substring_match, tidy_place, IdRead,
+    allowed_edits, clean, fix_digit_token, fuzzy_score, label_key, parse_date,
+    parse_enterprise_code, parse_expiry, parse_money, parse_sex, parse_year, read_id,
+    restore_family_name, substring_match, tidy_place, IdRead,
 };
 
 /// How a field's text is validated and normalised.

@@ -102,11 +102,7 @@ fn mark_distance(a: &str, b: &str) -> usize {
         .zip(&bw)
         .map(|(x, y)| {
             let ((xl, xt), (yl, yt)) = (syllable(x), syllable(y));
-            let letters = xl
-                .chars()
-                .zip(yl.chars())
-                .filter(|(p, q)| p != q)
-                .count()
+            let letters = xl.chars().zip(yl.chars()).filter(|(p, q)| p != q).count()
                 + xl.chars().count().abs_diff(yl.chars().count());
             letters + usize::from(xt != yt)
         })
@@ -139,7 +135,10 @@ pub fn restore_name(read: &str) -> Option<String> {
     if best_d == 0 {
         return None;
     }
-    if scored.get(1).is_some_and(|s| s.0 == best_d && s.1 == best_c) {
+    if scored
+        .get(1)
+        .is_some_and(|s| s.0 == best_d && s.1 == best_c)
+    {
         return None;
     }
     Some(in_case_of(&classic_tones(best), &read))

@@ -405,7 +405,10 @@ mod tests {
             tidy_place("Xã Hải Châu, Đức Thọ, Đông Nại Net thường tý Phx of"),
             "Xã Hải Châu, Đức Thọ, Đồng Nai"
         );
-        assert_eq!(tidy_place("Xã Thanh Liêm, Hà Nam Ninh"), "Xã Thanh Liêm, Hà Nam Ninh");
+        assert_eq!(
+            tidy_place("Xã Thanh Liêm, Hà Nam Ninh"),
+            "Xã Thanh Liêm, Hà Nam Ninh"
+        );
     }
 
     #[test]

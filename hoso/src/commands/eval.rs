@@ -204,7 +204,9 @@ fn report(
                 m.quality,
                 m.file,
                 m.expected,
-                m.got.as_deref().map_or("nothing".into(), |g| format!("{g:?}"))
+                m.got
+                    .as_deref()
+                    .map_or("nothing".into(), |g| format!("{g:?}"))
             );
         }
     }

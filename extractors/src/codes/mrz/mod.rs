@@ -376,7 +376,11 @@ mod tests {
         .decode();
         assert!(m.no_expiry);
         assert_eq!(m.date_of_expiry, None);
-        assert!(!m.warnings.iter().any(|w| w.contains("expiry")), "{:?}", m.warnings);
+        assert!(
+            !m.warnings.iter().any(|w| w.contains("expiry")),
+            "{:?}",
+            m.warnings
+        );
         let m = Mrz {
             lines: [line(&a), line(&sample()[1]), line(&c)],
         }
