@@ -373,8 +373,19 @@ fn eval_scores_a_folder_of_specimens() {
     assert!(v["seconds_per_page"].as_f64().unwrap() > 0.0);
     assert!(v["errors"].as_array().unwrap().is_empty(), "{v}");
     assert!(v["per_quality"].as_object().unwrap().len() >= 2);
+    // Every field not read right is listed, with what was expected.
+    let wrong = v["fields"]["total"].as_u64().unwrap() - v["fields"]["correct"].as_u64().unwrap();
+    let misses = v["misses"].as_array().unwrap();
+    assert_eq!(misses.len() as u64, wrong, "{v}");
+    assert!(misses
+        .iter()
+        .all(|m| m["expected"].is_string() && m["field"].is_string()));
 
-    let (out, text) = run(hoso(&env.data).arg("eval").arg(&env.input));
+    let (out, text) = run(hoso(&env.data).args(["eval", "--misses"]).arg(&env.input));
     assert!(out.status.success(), "{text}");
     assert!(text.contains("s per page"), "{text}");
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("miss: ")).count() as u64,
+        wrong
+    );
 }

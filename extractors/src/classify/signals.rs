@@ -88,11 +88,7 @@ pub fn page_signals(page: &PageText) -> PageSignals {
         .collect();
     // A line that carries a number is a sentence mentioning a title ("Căn cước công
     // dân số 079188282579"), never the title itself.
-    let numbered: Vec<bool> = layout
-        .lines
-        .iter()
-        .map(|l| has_number(&l.text()))
-        .collect();
+    let numbered: Vec<bool> = layout.lines.iter().map(|l| has_number(&l.text())).collect();
     let numbered_pairs: Vec<bool> = numbered.windows(2).map(|w| w[0] || w[1]).collect();
     let mut s = PageSignals::default();
     let (mut front, mut back) = (0.0f32, 0.0f32);

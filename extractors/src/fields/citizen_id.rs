@@ -94,7 +94,7 @@ const VOCAB: &[Label] = &[
 
 const RULES: &[Rule] = &[
     Rule::new("id_number", "id_number", Kind::Id(&[12])),
-    Rule::new("full_name", "full_name", Kind::Name),
+    Rule::new("full_name", "full_name", Kind::CapitalName),
     Rule::new("date_of_birth", "date_of_birth", Kind::Date),
     Rule::new("sex", "sex", Kind::Sex),
     Rule::new("nationality", "nationality", Kind::Nationality),

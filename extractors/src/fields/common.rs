@@ -15,6 +15,9 @@ use crate::text::{
 pub enum Kind {
     /// A person's name, kept as printed.
     Name,
+    /// A name on an ID card, which prints names in capitals: words mostly in small
+    /// letters are the label's own text, which OCR sometimes leaves where the name is.
+    CapitalName,
     /// Free text: places, authorities, relations.
     Text,
     /// A country, `Việt Nam` normalised when it is recognisably that.
@@ -36,7 +39,10 @@ impl Kind {
     /// Whether a valid reading was checked against a format, which makes it more
     /// trustworthy than free text.
     fn validated(self) -> bool {
-        !matches!(self, Kind::Name | Kind::Text | Kind::Reference)
+        !matches!(
+            self,
+            Kind::Name | Kind::CapitalName | Kind::Text | Kind::Reference
+        )
     }
 }
 
@@ -60,6 +66,15 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
             let name = words.join(" ");
             if letters(&name) >= 2 {
                 Ok(restore_family_name(&name))
+            } else {
+                Err(None)
+            }
+        }
+        Kind::CapitalName => {
+            let name = normalize(Kind::Name, &t)?;
+            let capitals = name.chars().filter(|c| c.is_uppercase()).count();
+            if capitals * 5 >= letters(&name) * 4 {
+                Ok(name)
             } else {
                 Err(None)
             }
@@ -176,7 +191,7 @@ impl Rule {
                 max_lines: 2,
                 name_wrap: false,
             },
-            Kind::Name => ValueOpts {
+            Kind::Name | Kind::CapitalName => ValueOpts {
                 name_wrap: true,
                 ..ValueOpts::SINGLE
             },
@@ -291,6 +306,14 @@ mod tests {
             Ok("NGUYỄN VĂN AN")
         );
         assert_eq!(normalize(Kind::Name, "1 2"), Err(None));
+        assert_eq!(
+            normalize(Kind::CapitalName, "ĐINH THỊ NGỌC").as_deref(),
+            Ok("ĐINH THỊ NGỌC")
+        );
+        assert_eq!(
+            normalize(Kind::CapitalName, "Surname, middle and given"),
+            Err(None)
+        );
     }
 
     #[test]

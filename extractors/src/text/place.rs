@@ -5,7 +5,8 @@
 //! `tỉnh` right before a place name, and a province name where a province is due. A
 //! free name (a commune, a street) is never altered, since nothing says what it was.
 
-use super::fold::fold;
+use super::fold::{fold, label_key};
+use super::fuzzy::fuzzy_score;
 use super::gazetteer;
 
 /// Administrative unit words, as printed in lower case, by their number of words.
@@ -143,6 +144,46 @@ fn unit_at(words: &[String], i: usize) -> Option<(&'static str, usize)> {
     })
 }
 
+/// Words that open a place on a card, besides the unit words: a group of houses, a
+/// hamlet, a house number.
+const PLACE_OPENERS: &[&str] = &["to", "ap", "xom", "so", "khom", "buon", "ban"];
+
+fn opens_place(words: &[String], i: usize) -> bool {
+    let Some(w) = words.get(i) else { return false };
+    unit_at(words, i).is_some()
+        || w.chars().next().is_some_and(|c| c.is_ascii_digit())
+        || (w.chars().next().is_some_and(char::is_uppercase)
+            && PLACE_OPENERS.contains(&fold(bare(w)).as_str()))
+}
+
+/// Drops the English half of a card's bilingual label ("Place of origin:") when OCR
+/// garbled it past recognition as a label and left it at the start of the value
+/// (`Phace of œigin: Phường …`, `Piace Gf o0 Thị trấn …`): `Place`, `of`, then words up
+/// to a colon or to where a place opens.
+fn strip_garbled_translation(words: &mut Vec<String>) {
+    let looks_like_place = |w: &str| fuzzy_score(&label_key("place"), &label_key(w)).is_some();
+    let looks_like_of = |w: &str| {
+        let f = fold(w);
+        f.chars().count() == 2 && (f.starts_with('o') || f.ends_with('f'))
+    };
+    if words.len() < 3 || !looks_like_place(&words[0]) || !looks_like_of(&words[1]) {
+        return;
+    }
+    let limit = words.len().min(8);
+    let opens = (2..limit).find(|&i| opens_place(words, i));
+    let colon = (1..limit)
+        .find(|&i| words[i].ends_with([':', ',']))
+        .map(|i| i + 1);
+    // The nearer of the two: a colon ends the label even before the place opens.
+    let end = match (colon, opens) {
+        (Some(c), Some(o)) => Some(c.min(o)),
+        (c, o) => c.or(o),
+    };
+    if let Some(end) = end.filter(|&e| e < words.len()) {
+        words.drain(..end);
+    }
+}
+
 /// Restores unit words, edge noise and misread separators in a place or an authority.
 pub fn tidy_place(s: &str) -> String {
     // Addresses separate their parts with commas; a semicolon is a misread one.
@@ -152,6 +193,7 @@ pub fn tidy_place(s: &str) -> String {
         .map(|w| w.trim_matches(is_edge_noise).to_string())
         .filter(|w| !w.is_empty())
         .collect();
+    strip_garbled_translation(&mut words);
     // A lone small letter before the first unit word is a speck at the value's edge.
     if words.len() > 1
         && words[0].chars().count() == 1
@@ -389,6 +431,37 @@ mod tests {
         );
         // A district's name before the province is restored from the gazetteer instead.
         assert_eq!(tidy_place("xã Tân Lập, Nam Son"), "xã Tân Lập, Nam Sơn");
+    }
+
+    #[test]
+    fn a_garbled_english_label_before_the_place_is_dropped() {
+        for (read, place) in [
+            (
+                "Phace of œigin: Phường Hải Châu, Tam Kỳ",
+                "Phường Hải Châu, Tam Kỳ",
+            ),
+            (
+                "Piace Gf o0 Thị trấn Tân Lập, Huyện Châu Thành",
+                "Thị trấn Tân Lập, Huyện Châu Thành",
+            ),
+            ("Ptace of Dựth cegtstra0or Xã Bến Nghé", "Xã Bến Nghé"),
+            (
+                "Plaee of ortgta, Xã Láng Hạ, Châu Thành",
+                "Xã Láng Hạ, Châu Thành",
+            ),
+            ("Place oÝ neudenoc: 298/8 Chí Thanh", "298/8 Chí Thanh"),
+            (
+                "Pace of residence Tổ dân phố 7, Xã Bến Nghé",
+                "Tổ dân phố 7, Xã Bến Nghé",
+            ),
+        ] {
+            assert_eq!(tidy_place(read), place, "{read}");
+        }
+        // Not a label: a place that happens to start with such words is kept.
+        assert_eq!(
+            tidy_place("Phước Long, Bình Phước"),
+            "Phước Long, Bình Phước"
+        );
     }
 
     #[test]
