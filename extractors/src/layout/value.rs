@@ -71,6 +71,8 @@ const COLUMN_GAP: f32 = 2.5;
 const BELOW_GAP: f32 = 2.5;
 /// A continuation line starts at most this many line heights below the previous one.
 const WRAP_GAP: f32 = 1.2;
+/// How many lines under a label are tried for a value a format checks.
+const BELOW_READINGS: usize = 3;
 /// Tokens up to this many line heights left of the label still belong to its column.
 const COLUMN_SLACK: f32 = 1.5;
 
@@ -175,8 +177,15 @@ fn next_column_label(layout: &Layout, hits: &Hits, li: usize) -> Option<f32> {
     (gap > COLUMN_GAP).then_some(next.bbox.x0)
 }
 
-/// The first line of the value printed under hit `h`, left of `right`.
-fn run_below(layout: &Layout, hits: &Hits, h: &Hit, mut right: f32) -> Option<(usize, Vec<usize>)> {
+/// The first line of the value printed under hit `h`, left of `right`, after `skip`
+/// lines of text in the label's column.
+fn run_below(
+    layout: &Layout,
+    hits: &Hits,
+    h: &Hit,
+    mut right: f32,
+    mut skip: usize,
+) -> Option<(usize, Vec<usize>)> {
     let line = layout.lines.get(h.line)?;
     let mut bottom = h.bbox.y1;
     for li in h.line + 1..layout.lines.len() {
@@ -213,6 +222,11 @@ fn run_below(layout: &Layout, hits: &Hits, h: &Hit, mut right: f32) -> Option<(u
                     .into_iter()
                     .take_while(|&ti| below.tokens[ti].bbox.x1 <= right)
                     .collect();
+                if skip > 0 && !run.is_empty() {
+                    skip -= 1;
+                    bottom = below.bbox.y1;
+                    continue;
+                }
                 return (!run.is_empty()).then_some((li, run));
             }
         }
@@ -222,21 +236,28 @@ fn run_below(layout: &Layout, hits: &Hits, h: &Hit, mut right: f32) -> Option<(u
 
 /// The value of hit `hi`.
 pub fn value_of(layout: &Layout, hits: &Hits, hi: usize, opts: ValueOpts) -> Option<Value> {
-    value_at(layout, hits, hi, opts, false)
+    value_at(layout, hits, hi, opts, false, 0)
 }
 
-/// The value of hit `hi` read under the label even when OCR put text to its right:
-/// the second reading when what stands right of the label is not a valid value (the
-/// specks and the neighbouring column's words a merged line puts there).
-pub fn value_below(layout: &Layout, hits: &Hits, hi: usize, opts: ValueOpts) -> Option<Value> {
+/// The value of hit `hi` read under the label, after `skip` lines of its column, even
+/// when OCR put text to its right: further readings for when what `value_of` found is
+/// not a valid value (specks and the neighbouring column's words a merged line puts
+/// right of the label; the label's translation, garbled, on the line under it).
+pub fn value_below(
+    layout: &Layout,
+    hits: &Hits,
+    hi: usize,
+    opts: ValueOpts,
+    skip: usize,
+) -> Option<Value> {
     let h: &Hit = hits.all.get(hi)?;
     let line = layout.lines.get(h.line)?;
     let stop = hits.next_start(h.line, h.end, line.tokens.len());
-    if take_run(line, h.end, stop).is_empty() {
+    if skip == 0 && take_run(line, h.end, stop).is_empty() {
         // `value_of` already looked below.
         return None;
     }
-    value_at(layout, hits, hi, opts, true)
+    value_at(layout, hits, hi, opts, true, skip)
 }
 
 fn value_at(
@@ -245,6 +266,7 @@ fn value_at(
     hi: usize,
     opts: ValueOpts,
     force_below: bool,
+    skip: usize,
 ) -> Option<Value> {
     let h: &Hit = hits.all.get(hi)?;
     let line = layout.lines.get(h.line)?;
@@ -269,7 +291,7 @@ fn value_at(
         } else {
             f32::INFINITY
         };
-        parts.extend(run_below(layout, hits, h, right));
+        parts.extend(run_below(layout, hits, h, right, skip));
     }
     if parts.is_empty() {
         return None;
@@ -482,11 +504,12 @@ pub fn candidate_values<'a>(
     key: &'a str,
     opts: ValueOpts,
 ) -> impl Iterator<Item = Value> + 'a {
-    values_for(layout, hits, key, opts).chain(
+    let below = (0..BELOW_READINGS).flat_map(move |skip| {
         hits.of(key)
             .into_iter()
-            .filter_map(move |hi| value_below(layout, hits, hi, opts)),
-    )
+            .filter_map(move |hi| value_below(layout, hits, hi, opts, skip))
+    });
+    values_for(layout, hits, key, opts).chain(below)
 }
 
 #[cfg(test)]
