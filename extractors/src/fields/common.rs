@@ -1,6 +1,9 @@
 //! What every document extractor shares: value kinds, validation, confidence.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::layout::{candidate_values, values_for, Hits, Layout, Value, ValueOpts};
 use crate::model::{Evidence, Field, Method};
@@ -45,6 +48,11 @@ impl Kind {
         )
     }
 }
+
+/// A register book's number and year with the slash misread (`04I2015`, `04l2015`).
+static BOOK_SLASH_MISREAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([0-9]{1,3})[lI|!]((?:19|20)[0-9]{2})$").expect("literal book number pattern")
+});
 
 /// Why a reading was rejected: `Some` carries a warning worth reporting.
 pub type Rejection = Option<String>;
@@ -132,6 +140,10 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
         Kind::Reference => {
             let first = t.split(' ').next().unwrap_or("");
             let r = first.trim_matches(|c: char| !c.is_alphanumeric());
+            // A book number is `NN/YYYY`; a slash read as a letter or a bar is one.
+            if let Some(c) = BOOK_SLASH_MISREAD.captures(r) {
+                return Ok(format!("{}/{}", &c[1], &c[2]));
+            }
             let r = fix_digit_token(r).unwrap_or_else(|| r.to_string());
             if r.chars().any(|c| c.is_ascii_digit()) {
                 Ok(r)
@@ -354,6 +366,10 @@ mod tests {
             Ok("123/2018")
         );
         assert_eq!(normalize(Kind::Reference, "01 ").as_deref(), Ok("01"));
+        assert_eq!(
+            normalize(Kind::Reference, "04I2015").as_deref(),
+            Ok("04/2015")
+        );
         assert_eq!(normalize(Kind::Reference, "O2").as_deref(), Ok("02"));
         assert_eq!(normalize(Kind::Reference, "....."), Err(None));
     }

@@ -60,10 +60,12 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^0-9])([0-9]{4})(?:[^0-9]|$)").expect("literal year pattern")
 });
 
-/// A numeric date whose slashes OCR read as the letters and bars they resemble
-/// (`06l07I2036`, folded to `06l07i2036`).
+/// A numeric date whose slashes OCR read as the letters and bars they resemble, one
+/// or two of them, or as a `1` beside another misread slash (`06l07I2036`,
+/// `30/04!I2021`, `07I0712019`; folded to lower case).
 static SLASHES_MISREAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([0-9]{1,2})[/li|!]([0-9]{1,2})[/li|!]([0-9]{4})$").expect("literal date pattern")
+    Regex::new(r"^([0-9]{1,2})([/li|!]{1,2}|1)([0-9]{1,2})([/li|!]{1,2}|1)([0-9]{4})$")
+        .expect("literal date pattern")
 });
 
 /// Folds the text and repairs letters misread inside numbers (`2O18` → `2018`) and
@@ -73,7 +75,10 @@ fn prepare(s: &str) -> String {
         .split(' ')
         .map(|tok| {
             if let Some(c) = SLASHES_MISREAD.captures(tok) {
-                return format!("{}/{}/{}", &c[1], &c[2], &c[3]);
+                // Two `1`s between digits are digits: only a letter vouches for a slash.
+                if &c[2] != "1" || &c[4] != "1" {
+                    return format!("{}/{}/{}", &c[1], &c[3], &c[5]);
+                }
             }
             fix_digit_token(tok).unwrap_or_else(|| tok.to_string())
         })
@@ -165,6 +170,9 @@ mod tests {
         assert_eq!(iso("S 06l07I2036 trấn").as_deref(), Some("2036-07-06"));
         assert_eq!(iso("06/07I1996").as_deref(), Some("1996-07-06"));
         assert_eq!(iso("17i02|2021").as_deref(), Some("2021-02-17"));
+        assert_eq!(iso("30/04!I2021").as_deref(), Some("2021-04-30"));
+        assert_eq!(iso("07I0712019").as_deref(), Some("2019-07-07"));
+        assert_eq!(iso("0710712019"), None);
         assert_eq!(iso("05-03-2018").as_deref(), Some("2018-03-05"));
         assert_eq!(iso("5/3/2018").as_deref(), Some("2018-03-05"));
         assert_eq!(iso("05.03.2018").as_deref(), Some("2018-03-05"));
