@@ -44,21 +44,62 @@ pub fn looks_like_zone_line(text: &str) -> bool {
     fillers >= MIN_FILLERS || (share >= MIN_ALPHABET_SHARE && digits >= MIN_DIGITS)
 }
 
-/// The lines of `words` as (line id, text, box), top to bottom.
-fn lines_of(words: &[Word]) -> Vec<(u32, String, BBox)> {
-    let mut lines: Vec<(u32, String, BBox)> = Vec::new();
+/// A row of text: the lines Tesseract gave it (it may split one printed line in two,
+/// side by side), their words left to right, and its box.
+#[derive(Debug, Clone)]
+struct Row {
+    ids: Vec<u32>,
+    text: String,
+    bbox: BBox,
+}
+
+fn centre_y(b: &BBox) -> f32 {
+    (b.y0 + b.y1) / 2.0
+}
+
+/// The rows of `words`, top to bottom: Tesseract's lines, with lines side by side at the
+/// same height joined.
+fn rows_of(words: &[Word]) -> Vec<Row> {
+    let mut lines: Vec<(u32, Vec<&Word>, BBox)> = Vec::new();
     for w in words {
         match lines.iter_mut().find(|(id, _, _)| *id == w.line) {
-            Some((_, text, bbox)) => {
-                text.push(' ');
-                text.push_str(&w.text);
+            Some((_, ws, bbox)) => {
+                ws.push(w);
                 *bbox = bbox.union(&w.bbox);
             }
-            None => lines.push((w.line, w.text.clone(), w.bbox)),
+            None => lines.push((w.line, vec![w], w.bbox)),
         }
     }
-    lines.sort_by(|a, b| a.2.y0.total_cmp(&b.2.y0));
-    lines
+    lines.sort_by(|a, b| a.2.x0.total_cmp(&b.2.x0));
+    let mut rows: Vec<(Vec<u32>, Vec<&Word>, BBox)> = Vec::new();
+    for (id, ws, bbox) in lines {
+        let side_by_side = rows.iter_mut().find(|(_, _, r)| {
+            let y = centre_y(&bbox);
+            y >= r.y0 && y <= r.y1 && bbox.x0 >= r.x1 - 0.25 * bbox.width().min(r.width())
+        });
+        match side_by_side {
+            Some((ids, row_words, r)) => {
+                ids.push(id);
+                row_words.extend(ws);
+                *r = r.union(&bbox);
+            }
+            None => rows.push((vec![id], ws, bbox)),
+        }
+    }
+    let mut out: Vec<Row> = rows
+        .into_iter()
+        .map(|(ids, mut ws, bbox)| {
+            ws.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+            let text = ws
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            Row { ids, text, bbox }
+        })
+        .collect();
+    out.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+    out
 }
 
 /// A zone found in a page reading: the ids of its lines and the region to read again,
@@ -72,33 +113,34 @@ pub struct Zone {
 /// The machine-readable zone of a page reading: up to three zone lines one under the
 /// other, with a margin.
 pub fn find_zone(words: &[Word]) -> Option<Zone> {
-    let lines = lines_of(words);
-    let zone: Vec<&(u32, String, BBox)> = lines
+    let rows = rows_of(words);
+    let zone: Vec<&Row> = rows
         .iter()
-        .filter(|(_, text, _)| looks_like_zone_line(text))
+        .filter(|r| looks_like_zone_line(&r.text))
         .collect();
     // Consecutive zone lines, at most a line apart, form a group; the zone is the
     // group with most lines, the lowest on a tie (zones are printed at the bottom).
-    let mut groups: Vec<Vec<&(u32, String, BBox)>> = Vec::new();
-    for l in zone {
+    let mut groups: Vec<Vec<&Row>> = Vec::new();
+    for r in zone {
         match groups.last_mut() {
             Some(g)
                 if g.len() < MAX_ZONE_LINES
-                    && g.last()
-                        .is_some_and(|p| l.2.y0 - p.2.y1 <= 2.0 * p.2.height().max(1e-4)) =>
+                    && g.last().is_some_and(|p| {
+                        r.bbox.y0 - p.bbox.y1 <= 2.0 * p.bbox.height().max(1e-4)
+                    }) =>
             {
-                g.push(l)
+                g.push(r)
             }
-            _ => groups.push(vec![l]),
+            _ => groups.push(vec![r]),
         }
     }
     // `max_by_key` keeps the last of equals: the lowest group.
     let picked = groups.into_iter().max_by_key(|g| g.len())?;
-    let height = picked[0].2.height().max(1e-4);
+    let height = picked[0].bbox.height().max(1e-4);
     let bbox = picked
         .iter()
         .skip(1)
-        .fold(picked[0].2, |acc, l| acc.union(&l.2));
+        .fold(picked[0].bbox, |acc, r| acc.union(&r.bbox));
     let margin = MARGIN_LINES * height;
     let region = BBox::new(
         (bbox.x0 - margin).max(0.0),
@@ -107,7 +149,7 @@ pub fn find_zone(words: &[Word]) -> Option<Zone> {
         (bbox.y1 + margin).min(1.0),
     );
     Some(Zone {
-        lines: picked.iter().map(|l| l.0).collect(),
+        lines: picked.iter().flat_map(|r| r.ids.iter().copied()).collect(),
         region,
     })
 }
@@ -142,40 +184,42 @@ fn line_score(text: &str) -> i64 {
     -(off as i64) - 2 * junk as i64
 }
 
-fn centre_y(b: &BBox) -> f32 {
-    (b.y0 + b.y1) / 2.0
-}
-
 /// Merges `reread`, words read from the zone's region (boxes already in page
 /// fractions), into the page reading line by line. A line read again replaces the
 /// page reading's line at its height, unless that one looks more like a zone line: the
 /// English model reads the digits right but may drop a run of fillers. A zone line the
 /// page reading missed is added. Returns how many lines changed.
 pub fn merge_zone(words: &mut Vec<Word>, zone: &Zone, reread: Vec<Word>) -> usize {
-    let old_lines: Vec<(u32, String, BBox)> = lines_of(words)
+    let old_rows: Vec<Row> = rows_of(words)
         .into_iter()
-        .filter(|(id, _, _)| zone.lines.contains(id))
+        .filter(|r| r.ids.iter().all(|id| zone.lines.contains(id)))
         .collect();
-    let new_lines: Vec<(u32, String, BBox)> = lines_of(&reread)
+    let new_rows: Vec<Row> = rows_of(&reread)
         .into_iter()
-        .filter(|(_, text, _)| looks_like_zone_line(text))
+        .filter(|r| looks_like_zone_line(&r.text))
         .collect();
     let mut next_id = words.iter().map(|w| w.line + 1).max().unwrap_or(0);
     let mut changed = 0;
-    for (new_id, text, bbox) in &new_lines {
-        let at_same_height = old_lines.iter().find(|(_, _, b)| {
-            let y = centre_y(bbox);
-            y >= b.y0 && y <= b.y1 || (centre_y(b) >= bbox.y0 && centre_y(b) <= bbox.y1)
+    for new in &new_rows {
+        let at_same_height = old_rows.iter().find(|old| {
+            let (b, n) = (&old.bbox, &new.bbox);
+            (centre_y(n) >= b.y0 && centre_y(n) <= b.y1)
+                || (centre_y(b) >= n.y0 && centre_y(b) <= n.y1)
         });
         match at_same_height {
-            Some((_, old_text, _)) if line_score(old_text) > line_score(text) => continue,
-            Some((old_id, _, _)) => words.retain(|w| w.line != *old_id),
+            Some(old) if line_score(&old.text) > line_score(&new.text) => continue,
+            Some(old) => words.retain(|w| !old.ids.contains(&w.line)),
             None => {}
         }
-        words.extend(reread.iter().filter(|w| w.line == *new_id).map(|w| Word {
-            line: next_id,
-            ..w.clone()
-        }));
+        words.extend(
+            reread
+                .iter()
+                .filter(|w| new.ids.contains(&w.line))
+                .map(|w| Word {
+                    line: next_id,
+                    ..w.clone()
+                }),
+        );
         next_id += 1;
         changed += 1;
     }
@@ -249,6 +293,38 @@ mod tests {
                 ("8410146F4410148VNM<<<<<<<<<<<§8", 2),
                 ("IDVNM1842171958027184217195<<1", 3),
                 ("LE<<THU<CHI<<<<<<<<<<<<<<<<<<<", 4),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_zone_line_split_in_two_side_by_side_is_one_row() {
+        let half = |text: &str, line: u32, x: f32, y: f32| Word {
+            text: text.into(),
+            bbox: BBox::new(x, y, x + 0.1, y + 0.012),
+            confidence: 0.5,
+            line,
+        };
+        let words = vec![
+            half("I1DVNM9930gg", 18, 0.30, 0.525),
+            half("2212979093088921<<›", 21, 0.42, 0.527),
+            half("9305281M330g", 19, 0.30, 0.538),
+            half("5289VNM<<<<<<<<<<<2", 22, 0.42, 0.540),
+        ];
+        let zone = find_zone(&words).unwrap();
+        assert_eq!(zone.lines, vec![18, 21, 19, 22]);
+        let reread = vec![
+            word("IDVNM0930880926079093088921<<5", 0, 0.524),
+            word("9305281M3305289VNM<<<<<<<<<<<2", 1, 0.537),
+        ];
+        let mut words = words;
+        assert_eq!(merge_zone(&mut words, &zone, reread), 2);
+        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "IDVNM0930880926079093088921<<5",
+                "9305281M3305289VNM<<<<<<<<<<<2"
             ]
         );
     }
