@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
 use super::fold::fold;
+use super::place::in_case_of_name;
 
 /// `name<TAB>count` lines; `#` starts a comment. Compiled in: extractors do no I/O.
 const PLACE_NAMES: &str = include_str!("../../data/place_names.tsv");
@@ -141,17 +142,7 @@ pub fn restore_name(read: &str) -> Option<String> {
     {
         return None;
     }
-    Some(in_case_of(&classic_tones(best), &read))
-}
-
-/// `name` in capitals when `like` is all capitals.
-fn in_case_of(name: &str, like: &str) -> String {
-    let letters: Vec<char> = like.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
-        name.to_uppercase()
-    } else {
-        name.to_string()
-    }
+    Some(in_case_of_name(&classic_tones(best), &read))
 }
 
 /// The tone on the first vowel of a closing `oa`, `oe`, `uy` (`Hòa`, `Thủy`), as most

@@ -343,7 +343,8 @@ fn is_name_word(w: &str) -> bool {
     cs.next().is_some_and(char::is_uppercase) && cs.all(|c| c.is_alphabetic())
 }
 
-fn in_case_of_name(canonical: &str, like: &str) -> String {
+/// `canonical` in capitals when `like` is all capitals, else as it is spelled.
+pub(crate) fn in_case_of_name(canonical: &str, like: &str) -> String {
     let letters: Vec<char> = like.chars().filter(|c| c.is_alphabetic()).collect();
     if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
         canonical.to_uppercase()
