@@ -111,6 +111,11 @@ pub enum Command {
         /// Also list every field read wrong or not at all, with the expected value.
         #[arg(long)]
         misses: bool,
+        /// Keep what the page engine read of each file in this folder, by content hash,
+        /// and read it back on later runs instead of running OCR again: extraction rules
+        /// are then measured in seconds. Empty the folder when the engine changes.
+        #[arg(long)]
+        pages_cache: Option<PathBuf>,
     },
 }
 

@@ -358,7 +358,11 @@ fn extract_prints_the_spec_json_and_show_finds_documents() {
 #[test]
 fn eval_scores_a_folder_of_specimens() {
     let (env, specimens) = env_with(15, 4, &Quality::ALL);
-    let (out, text) = run(hoso(&env.data).args(["eval", "--json"]).arg(&env.input));
+    let cache = env.data.join("pages-cache");
+    let (out, text) = run(hoso(&env.data)
+        .args(["eval", "--json", "--pages-cache"])
+        .arg(&cache)
+        .arg(&env.input));
     assert!(out.status.success(), "{text}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["files"], specimens.len());
@@ -381,7 +385,30 @@ fn eval_scores_a_folder_of_specimens() {
         .iter()
         .all(|m| m["expected"].is_string() && m["field"].is_string()));
 
-    let (out, text) = run(hoso(&env.data).args(["eval", "--misses"]).arg(&env.input));
+    // What the engine read of each file was kept, and a second run reads it back and
+    // scores the same.
+    let cached = std::fs::read_dir(&cache).unwrap().count();
+    assert_eq!(cached, specimens.len());
+    let (out, text) = run(hoso(&env.data)
+        .args(["eval", "--json", "--pages-cache"])
+        .arg(&cache)
+        .arg(&env.input));
+    assert!(out.status.success(), "{text}");
+    let again: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in [
+        "fields",
+        "classification",
+        "per_field",
+        "per_quality",
+        "per_type",
+    ] {
+        assert_eq!(again[key], v[key], "{key}");
+    }
+
+    let (out, text) = run(hoso(&env.data)
+        .args(["eval", "--misses", "--pages-cache"])
+        .arg(&cache)
+        .arg(&env.input));
     assert!(out.status.success(), "{text}");
     assert!(text.contains("s per page"), "{text}");
     assert_eq!(

@@ -164,17 +164,27 @@ pub fn analyse(
 ) -> Result<(ExtractionResult, Vec<PageText>), PageError> {
     let mut pages = Vec::new();
     let page_count = engine.read_pages(media_type, source, limits, &mut |page| pages.push(page))?;
-    let documents = extract_documents(&pages);
-    let result = ExtractionResult {
+    let result = extraction_of(hash, file_name, media_type, page_count, &pages);
+    Ok((result, pages))
+}
+
+/// The extraction result of a file whose `page_count` pages were read into `pages`.
+pub fn extraction_of(
+    hash: &ContentHash,
+    file_name: &str,
+    media_type: MediaType,
+    page_count: u32,
+    pages: &[PageText],
+) -> ExtractionResult {
+    ExtractionResult {
         source: SourceInfo {
             sha256: hash.to_hex(),
             file_name: file_name.to_string(),
             media_type: media_type.as_mime().to_string(),
             pages: page_count,
         },
-        documents,
-    };
-    Ok((result, pages))
+        documents: extract_documents(pages),
+    }
 }
 
 #[cfg(test)]

@@ -51,7 +51,11 @@ impl Kind {
 
 /// A register book's number and year with the slash misread (`04I2015`, `04l2015`).
 static BOOK_SLASH_MISREAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([0-9]{1,3})[lI|!]((?:19|20)[0-9]{2})$").expect("literal book number pattern")
+    Regex::new(&format!(
+        r"^([0-9]{{1,3}}){}((?:19|20)[0-9]{{2}})$",
+        crate::text::date::SLASH_OR_LOOKALIKE
+    ))
+    .expect("literal book number pattern")
 });
 
 /// Why a reading was rejected: `Some` carries a warning worth reporting.
@@ -66,10 +70,14 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
     let t = clean(text);
     match kind {
         Kind::Name => {
-            // Digits and lone marks in a name are scanning noise, not part of it.
+            // Digits and lone marks in a name are scanning noise, not part of it, and so
+            // are marks at a word's edge (`'TRẦN`). A name has no punctuation, so a mark
+            // between letters is a misread space (`KIM.NGỌC`).
             let words: Vec<&str> = t
-                .split(' ')
-                .filter(|w| letters(w) > 0 && !w.chars().any(|c| c.is_ascii_digit()))
+                .split(|c: char| c == ' ' || c == '.' || c == ',')
+                .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+                .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()))
+                .filter(|w| letters(w) > 0)
                 .collect();
             let name = words.join(" ");
             if letters(&name) >= 2 {
@@ -318,6 +326,19 @@ mod tests {
             Ok("NGUYỄN VĂN AN")
         );
         assert_eq!(normalize(Kind::Name, "1 2"), Err(None));
+        assert_eq!(
+            normalize(Kind::Name, "'TRẦN THỊ PHƯƠNG ANH").as_deref(),
+            Ok("TRẦN THỊ PHƯƠNG ANH")
+        );
+        assert_eq!(
+            normalize(Kind::Name, "LÊ KIM.NGỌC,").as_deref(),
+            Ok("LÊ KIM NGỌC")
+        );
+        // Ê Đê names carry an apostrophe inside a word.
+        assert_eq!(
+            normalize(Kind::Name, "H'HEN NIÊ").as_deref(),
+            Ok("H'HEN NIÊ")
+        );
         assert_eq!(
             normalize(Kind::CapitalName, "ĐINH THỊ NGỌC").as_deref(),
             Ok("ĐINH THỊ NGỌC")

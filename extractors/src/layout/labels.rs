@@ -80,10 +80,11 @@ impl Hits {
     }
 }
 
-/// A label variant's matching key, and the key of its last word.
+/// A label variant's matching key, the key of its last word, and its word count.
 struct Variant {
     key: String,
     last: String,
+    key_words: usize,
 }
 
 impl Variant {
@@ -94,7 +95,15 @@ impl Variant {
             .map(label_key)
             .rfind(|k| !k.is_empty())
             .unwrap_or_default();
-        (!key.is_empty()).then_some(Variant { key, last })
+        let key_words = text
+            .split_whitespace()
+            .filter(|w| !label_key(w).is_empty())
+            .count();
+        (!key.is_empty()).then_some(Variant {
+            key,
+            last,
+            key_words,
+        })
     }
 }
 
@@ -208,6 +217,50 @@ pub fn is_numbering(text: &str) -> bool {
             || (t.chars().count() == 1 && t.chars().all(char::is_alphabetic)))
 }
 
+/// Where the translation after a Vietnamese label ends when OCR garbled it past a
+/// label match (`Quốc tịch / Nauonaliy:`, `Quê quán / Phace of œigin:`), so that a value
+/// never starts with its own label's translation. It needs the slash that opens a
+/// translation and, unless it also ends with the colon that closes a label, a closer
+/// likeness, since the words after a slash may be the value.
+fn garbled_translation(line: &Line, end: usize, en: &[Variant]) -> Option<usize> {
+    let after = first_word_after_punct(line, end);
+    let slash = line.tokens[end.saturating_sub(1)..after.min(line.tokens.len())]
+        .iter()
+        .chain(line.tokens.get(after))
+        .any(|t| t.text.contains('/'));
+    if !slash {
+        return None;
+    }
+    let mut best: Option<(usize, usize)> = None;
+    for v in en {
+        let len = v.key.chars().count();
+        let words = v.key_words;
+        let mut window = String::new();
+        for (i, tok) in line.tokens.iter().enumerate().skip(after).take(words + 1) {
+            if tok.is_punct() {
+                break;
+            }
+            window.push_str(&tok.key);
+            let closed = terminated(line, i + 1);
+            let d = levenshtein(&v.key, &window);
+            // Half the letters may be wrong before a colon, a third without one.
+            let ok = if closed { 2 * d <= len } else { 3 * d <= len };
+            if ok && best.is_none_or(|(_, bd)| d < bd) {
+                let e = if closed && line.tokens.get(i + 1).is_some_and(|t| t.is_punct()) {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                best = Some((e, d));
+            }
+            if closed {
+                break;
+            }
+        }
+    }
+    best.map(|(e, _)| e)
+}
+
 /// Labels shorter than this must be closed by a colon or carry their translation, since
 /// `Số` or `Sex` alone also occur inside values.
 const SHORT_LABEL: usize = 5;
@@ -222,7 +275,12 @@ fn candidates(line: &Line, labels: &[Keys]) -> Vec<Candidate> {
                 let after = first_word_after_punct(line, end);
                 match best_of(line, after, &l.en) {
                     Some((e2, d2, len2)) => matched = Some((e2, d + d2, len + len2, true)),
-                    None => matched = Some((end, d, len, false)),
+                    // The Vietnamese half vouches for the label; its translation only
+                    // has to be told from the value.
+                    None => match garbled_translation(line, end, &l.en) {
+                        Some(e2) => matched = Some((e2, d, len, true)),
+                        None => matched = Some((end, d, len, false)),
+                    },
                 }
             } else if let Some((end, d, len)) = best_of(line, start, &l.en) {
                 matched = Some((end, d, len, false));
@@ -352,6 +410,37 @@ mod tests {
             "Gioi tinh / 5ex: Nam",
         ]);
         assert_eq!(keys(&l), [("name", 0, 0, 6), ("sex", 1, 0, 4)]);
+    }
+
+    #[test]
+    fn a_translation_garbled_past_a_match_is_still_not_the_value() {
+        const ORIGIN: &[Label] = &[Label {
+            key: "origin",
+            vi: &["Quê quán"],
+            en: &["Place of origin"],
+        }];
+        let hits = |lines: &[&str]| -> Vec<(usize, usize)> {
+            find_hits(&layout(lines), ORIGIN)
+                .all
+                .iter()
+                .map(|h| (h.start, h.end))
+                .collect()
+        };
+        // Closed by a colon: half its letters may be wrong.
+        assert_eq!(
+            hits(&["Quê quán / Phace of œigin: Phường Hải Châu"]),
+            [(0, 6)]
+        );
+        assert_eq!(
+            hits(&["Quê quán /Phace 0f œigin : Phường Hải Châu"]),
+            [(0, 6)]
+        );
+        // Without its colon it must look closer.
+        assert_eq!(hits(&["Quê quán / Piace of orgin Xã Tân Hiệp"]), [(0, 6)]);
+        // After a slash, words unlike the translation are the value.
+        assert_eq!(hits(&["Quê quán / Phường Hải Châu"]), [(0, 2)]);
+        // Without a slash nothing is taken for a translation.
+        assert_eq!(hits(&["Quê quán: Phace of œigin Hải Châu"]), [(0, 2)]);
     }
 
     #[test]

@@ -236,7 +236,7 @@ fn run_below(
 
 /// The value of hit `hi`.
 pub fn value_of(layout: &Layout, hits: &Hits, hi: usize, opts: ValueOpts) -> Option<Value> {
-    value_at(layout, hits, hi, opts, false, 0)
+    value_at(layout, hits, hi, opts, None)
 }
 
 /// The value of hit `hi` read under the label, after `skip` lines of its column, even
@@ -250,48 +250,43 @@ pub fn value_below(
     opts: ValueOpts,
     skip: usize,
 ) -> Option<Value> {
-    let h: &Hit = hits.all.get(hi)?;
-    let line = layout.lines.get(h.line)?;
-    let stop = hits.next_start(h.line, h.end, line.tokens.len());
-    if skip == 0 && take_run(line, h.end, stop).is_empty() {
-        // `value_of` already looked below.
-        return None;
-    }
-    value_at(layout, hits, hi, opts, true, skip)
+    value_at(layout, hits, hi, opts, Some(skip))
 }
 
+/// The value of hit `hi`: to the label's right or, with nothing there, under it; or,
+/// with `below` set, under it after that many lines of its column.
 fn value_at(
     layout: &Layout,
     hits: &Hits,
     hi: usize,
     opts: ValueOpts,
-    force_below: bool,
-    skip: usize,
+    below: Option<usize>,
 ) -> Option<Value> {
     let h: &Hit = hits.all.get(hi)?;
     let line = layout.lines.get(h.line)?;
     let stop = hits.next_start(h.line, h.end, line.tokens.len());
-    let mut parts: Vec<(usize, Vec<usize>)> = Vec::new();
-    let same = if force_below {
-        Vec::new()
-    } else {
-        take_run(line, h.end, stop)
-    };
+    let same = take_run(line, h.end, stop);
     // A label of another column further along the line leaves this one's value below
     // it, as on cards whose left column prints its label and value on two lines.
     let other_column = stop < line.tokens.len()
         && h.end > 0
         && (line.tokens[stop].bbox.x0 - line.tokens[h.end - 1].bbox.x1) / line.height > COLUMN_GAP;
-    if !same.is_empty() {
-        parts.push((h.line, same));
-    } else if force_below || stop == line.tokens.len() || other_column {
+    let right = if other_column {
+        line.tokens[stop].bbox.x0
+    } else {
+        f32::INFINITY
+    };
+    let mut parts: Vec<(usize, Vec<usize>)> = Vec::new();
+    match below {
+        None if !same.is_empty() => parts.push((h.line, same)),
         // Nothing to the right: the value is printed under the label.
-        let right = if other_column {
-            line.tokens[stop].bbox.x0
-        } else {
-            f32::INFINITY
-        };
-        parts.extend(run_below(layout, hits, h, right, skip));
+        None if stop == line.tokens.len() || other_column => {
+            parts.extend(run_below(layout, hits, h, right, 0))
+        }
+        None => {}
+        // Nothing to the right, so the natural reading already looked below.
+        Some(0) if same.is_empty() => {}
+        Some(skip) => parts.extend(run_below(layout, hits, h, right, skip)),
     }
     if parts.is_empty() {
         return None;

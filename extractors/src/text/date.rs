@@ -60,12 +60,18 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^0-9])([0-9]{4})(?:[^0-9]|$)").expect("literal year pattern")
 });
 
+/// A slash, or a letter or a bar OCR reads in its place between digits (`04I2015`).
+pub(crate) const SLASH_OR_LOOKALIKE: &str = r"[/lLiI|!]";
+
 /// A numeric date whose slashes OCR read as the letters and bars they resemble, one
 /// or two of them, or as a `1` beside another misread slash (`06l07I2036`,
-/// `30/04!I2021`, `07I0712019`; folded to lower case).
+/// `30/04!I2021`, `07I0712019`).
 static SLASHES_MISREAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([0-9]{1,2})([/li|!]{1,2}|1)([0-9]{1,2})([/li|!]{1,2}|1)([0-9]{4})$")
-        .expect("literal date pattern")
+    let s = SLASH_OR_LOOKALIKE;
+    Regex::new(&format!(
+        r"^([0-9]{{1,2}})({s}{{1,2}}|1)([0-9]{{1,2}})({s}{{1,2}}|1)([0-9]{{4}})$"
+    ))
+    .expect("literal date pattern")
 });
 
 /// Folds the text and repairs letters misread inside numbers (`2O18` → `2018`) and

@@ -4,8 +4,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use hoso_extractors::PageText;
 use hoso_pipeline::eval::{Scoreboard, Tally, Truth};
-use hoso_pipeline::service::analyse;
+use hoso_pipeline::service::{analyse, extraction_of};
 use hoso_pipeline::{ContentHash, Limits, MediaType};
 use hoso_workers::{EngineConfig, LocalPageEngine};
 use serde_json::json;
@@ -34,8 +35,14 @@ pub async fn run(
     workers: Option<usize>,
     as_json: bool,
     show_misses: bool,
+    pages_cache: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     let samples = find_samples(dir)?;
+    if let Some(cache) = pages_cache {
+        std::fs::create_dir_all(cache)
+            .with_context(|| format!("cannot create the pages cache {}", cache.display()))?;
+    }
+    let cache = pages_cache.map(Path::to_path_buf);
     anyhow::ensure!(
         !samples.is_empty(),
         "no samples with {} files under {}",
@@ -53,9 +60,10 @@ pub async fn run(
         ocr_languages: settings.workers.ocr_languages.clone(),
     };
     let total = samples.len();
-    let (board, busy, wall) = tokio::task::spawn_blocking(move || score(samples, workers, &config))
-        .await
-        .context("evaluation stopped")??;
+    let (board, busy, wall) =
+        tokio::task::spawn_blocking(move || score(samples, workers, &config, cache.as_deref()))
+            .await
+            .context("evaluation stopped")??;
     report(&board, total, busy, wall, workers, as_json, show_misses)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -64,6 +72,7 @@ fn score(
     samples: Vec<Sample>,
     workers: usize,
     config: &EngineConfig,
+    pages_cache: Option<&Path>,
 ) -> anyhow::Result<(Scoreboard, Duration, Duration)> {
     let queue = Mutex::new(samples);
     let board = Mutex::new(Scoreboard::default());
@@ -78,7 +87,7 @@ fn score(
                         let next = queue.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.pop();
                         let Some(sample) = next else { return Ok(()) };
                         let t0 = Instant::now();
-                        let outcome = evaluate_one(&mut engine, &sample);
+                        let outcome = evaluate_one(&mut engine, &sample, pages_cache);
                         let spent = t0.elapsed();
                         *busy.lock().map_err(|_| anyhow::anyhow!("poisoned"))? += spent;
                         let mut b = board.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
@@ -108,6 +117,7 @@ fn score(
 fn evaluate_one(
     engine: &mut LocalPageEngine,
     sample: &Sample,
+    pages_cache: Option<&Path>,
 ) -> anyhow::Result<(Truth, hoso_pipeline::ExtractionResult)> {
     let truth: Truth = serde_json::from_slice(&std::fs::read(&sample.truth)?)
         .with_context(|| format!("bad truth file {}", sample.truth.display()))?;
@@ -118,14 +128,26 @@ fn evaluate_one(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let (result, _) = analyse(
+    let hash = ContentHash::of(&bytes);
+    let cached = pages_cache.map(|dir| dir.join(format!("{}.json", hash.to_hex())));
+    if let Some(path) = cached.as_deref().filter(|p| p.is_file()) {
+        let pages: Vec<PageText> = serde_json::from_slice(&std::fs::read(path)?)
+            .with_context(|| format!("bad cached pages {}", path.display()))?;
+        let result = extraction_of(&hash, &name, media, pages.len() as u32, &pages);
+        return Ok((truth, result));
+    }
+    let (result, pages) = analyse(
         engine,
-        &ContentHash::of(&bytes),
+        &hash,
         &name,
         media,
         &sample.file,
         &Limits::default(),
     )?;
+    if let Some(path) = cached {
+        std::fs::write(&path, serde_json::to_vec(&pages)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     Ok((truth, result))
 }
 

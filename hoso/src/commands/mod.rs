@@ -51,7 +51,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             workers,
             json,
             misses,
-        } => eval::run(&settings, dir, workers, json, misses).await,
+            ref pages_cache,
+        } => {
+            eval::run(
+                &settings,
+                dir,
+                workers,
+                json,
+                misses,
+                pages_cache.as_deref(),
+            )
+            .await
+        }
         Command::Worker { concurrency, drain } => worker::run(settings, concurrency, drain).await,
         Command::Serve { no_workers, .. } => serve::run(settings, no_workers).await,
         Command::EngineChild => crate::engines::run_child(&settings.workers.ocr_languages),
