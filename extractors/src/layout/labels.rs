@@ -222,7 +222,10 @@ pub fn is_numbering(text: &str) -> bool {
 /// never starts with its own label's translation. It needs the slash that opens a
 /// translation and, unless it also ends with the colon that closes a label, a closer
 /// likeness, since the words after a slash may be the value.
-fn garbled_translation(line: &Line, end: usize, en: &[Variant]) -> Option<usize> {
+///
+/// Returns the end, the edits and the translation's length, weighed as a bilingual
+/// label's are.
+fn garbled_translation(line: &Line, end: usize, en: &[Variant]) -> Option<(usize, usize, usize)> {
     let after = first_word_after_punct(line, end);
     let slash = line.tokens[end.saturating_sub(1)..after.min(line.tokens.len())]
         .iter()
@@ -231,7 +234,7 @@ fn garbled_translation(line: &Line, end: usize, en: &[Variant]) -> Option<usize>
     if !slash {
         return None;
     }
-    let mut best: Option<(usize, usize)> = None;
+    let mut best: Option<(usize, usize, usize)> = None;
     for v in en {
         let len = v.key.chars().count();
         let words = v.key_words;
@@ -245,20 +248,20 @@ fn garbled_translation(line: &Line, end: usize, en: &[Variant]) -> Option<usize>
             let d = levenshtein(&v.key, &window);
             // Half the letters may be wrong before a colon, a third without one.
             let ok = if closed { 2 * d <= len } else { 3 * d <= len };
-            if ok && best.is_none_or(|(_, bd)| d < bd) {
+            if ok && best.is_none_or(|(_, bd, _)| d < bd) {
                 let e = if closed && line.tokens.get(i + 1).is_some_and(|t| t.is_punct()) {
                     i + 2
                 } else {
                     i + 1
                 };
-                best = Some((e, d));
+                best = Some((e, d, len));
             }
             if closed {
                 break;
             }
         }
     }
-    best.map(|(e, _)| e)
+    best
 }
 
 /// Labels shorter than this must be closed by a colon or carry their translation, since
@@ -278,7 +281,7 @@ fn candidates(line: &Line, labels: &[Keys]) -> Vec<Candidate> {
                     // The Vietnamese half vouches for the label; its translation only
                     // has to be told from the value.
                     None => match garbled_translation(line, end, &l.en) {
-                        Some(e2) => matched = Some((e2, d, len, true)),
+                        Some((e2, d2, len2)) => matched = Some((e2, d + d2, len + len2, true)),
                         None => matched = Some((end, d, len, false)),
                     },
                 }
@@ -437,6 +440,9 @@ mod tests {
         );
         // Without its colon it must look closer.
         assert_eq!(hits(&["Quê quán / Piace of orgin Xã Tân Hiệp"]), [(0, 6)]);
+        // A translation OCR put out of order still weighs more than its own words
+        // taken for a label of their own.
+        assert_eq!(hits(&["Quê quán / of Piace orgin: Xã Tân Hiệp"]), [(0, 6)]);
         // After a slash, words unlike the translation are the value.
         assert_eq!(hits(&["Quê quán / Phường Hải Châu"]), [(0, 2)]);
         // Without a slash nothing is taken for a translation.

@@ -1,0 +1,35 @@
+//! Runs the extractors over a page-engine reading and prints the documents as JSON:
+//! `cargo run -p hoso-extractors --example extract_pages -- pages.json`, where
+//! `pages.json` is what `hoso extract FILE --pages pages.json` wrote (the fixtures' input
+//! format). For working on a rule against one real reading without running OCR again.
+
+use std::process::ExitCode;
+
+use hoso_extractors::{extract_documents, PageText};
+
+fn main() -> ExitCode {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: extract_pages PAGES.json");
+        return ExitCode::from(2);
+    };
+    let pages: Vec<PageText> = match std::fs::read(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
+    {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("cannot read {path}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match serde_json::to_string_pretty(&extract_documents(&pages)) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("cannot print the documents: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
