@@ -7,8 +7,9 @@ use super::common::{printed_field, read_rule, Kind, Output, Rule};
 use super::crosscheck::check_id_digits;
 use super::merge::{merge, Candidate, Source};
 use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
-use crate::layout::{find_hits, Label, Layout};
+use crate::layout::{find_hits, Hits, Label, Layout};
 use crate::model::{BBox, Evidence, Field, Method, PageText};
+use crate::text::{label_key, levenshtein, parse_sex};
 
 const VOCAB: &[Label] = &[
     Label::new(
@@ -134,6 +135,15 @@ const MRZ_CONFIDENCE: f32 = 0.95;
 const MRZ_PARTIAL_CONFIDENCE: f32 = 0.85;
 /// The MRZ name has no check digit at all.
 const MRZ_NAME_CONFIDENCE: f32 = 0.75;
+/// Neither has its nationality code, but three fixed letters are rarely misread into
+/// the one code that names a country.
+const MRZ_NATIONALITY_CONFIDENCE: f32 = 0.8;
+
+/// The printed nationality of a citizen, from the MRZ's code: cards are issued to
+/// citizens only, so any other code names no nationality this card prints.
+fn printed_nationality(code: &str) -> Option<String> {
+    (code == "VNM").then(|| "Việt Nam".to_string())
+}
 
 type Candidates = BTreeMap<&'static str, Vec<Candidate>>;
 
@@ -187,7 +197,7 @@ fn mrz_candidates(mrz: &Mrz, data: &MrzData, c: &mut Candidates) {
             }],
         }
     };
-    let values: [(&'static str, Option<String>, usize, f32); 5] = [
+    let values: [(&'static str, Option<String>, usize, f32); 6] = [
         ("id_number", data.id_number.clone(), 0, MRZ_CONFIDENCE),
         (
             "date_of_birth",
@@ -210,12 +220,60 @@ fn mrz_candidates(mrz: &Mrz, data: &MrzData, c: &mut Candidates) {
             checked,
         ),
         ("full_name", data.full_name.clone(), 2, MRZ_NAME_CONFIDENCE),
+        (
+            "nationality",
+            data.nationality.as_deref().and_then(printed_nationality),
+            1,
+            MRZ_NATIONALITY_CONFIDENCE,
+        ),
     ];
     for (key, v, line, conf) in values {
         if let Some(v) = v {
             push(c, key, Source::Mrz, mk(v, line, conf));
         }
     }
+}
+
+/// A nationality read without its label counts for less than one read beside it.
+const UNLABELLED_NATIONALITY: f32 = 0.7;
+/// Most words a card's sex and nationality line holds when both labels faded away.
+const BARE_SEX_LINE_WORDS: usize = 4;
+
+/// The nationality at the end of the line that prints the sex, when its own label was
+/// garbled past recognition (`Giới tính/Sex: Nữ Quốc tewNasonaey. Việt Nam`) or faded
+/// away with the sex's (`Nữ Việt Nam`). Both card templates print the two on one line.
+fn nationality_beside_sex(layout: &Layout, hits: &Hits) -> Option<Field> {
+    let viet_nam = label_key("Việt Nam");
+    layout.lines.iter().enumerate().find_map(|(li, line)| {
+        let words: Vec<_> = line.tokens.iter().filter(|t| !t.is_punct()).collect();
+        let [.., first, second] = words.as_slice() else {
+            return None;
+        };
+        let key = format!("{}{}", first.key, second.key);
+        if levenshtein(&key, &viet_nam) > 1 {
+            return None;
+        }
+        let labelled = hits.on_line(li).any(|(_, h)| h.key == "sex");
+        let bare = words.len() <= BARE_SEX_LINE_WORDS
+            && words.len() > 2
+            && parse_sex(&words[0].text).is_some();
+        if !labelled && !bare {
+            return None;
+        }
+        Some(Field {
+            value: "Việt Nam".to_string(),
+            confidence: UNLABELLED_NATIONALITY * (first.confidence + second.confidence) / 2.0,
+            method: match line.method {
+                Method::TextLayer => Method::TextLayer,
+                _ => Method::Ocr,
+            },
+            evidence: vec![Evidence {
+                page: line.page,
+                bbox: first.bbox.union(&second.bbox),
+                raw: format!("{} {}", first.text, second.text),
+            }],
+        })
+    })
 }
 
 /// Reads a citizen ID document from its layout and the barcodes of its pages.
@@ -241,6 +299,12 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
             ),
             (None, Some(w)) => printed_warnings.push((rule.field, w)),
             (None, None) => {}
+        }
+    }
+
+    if !cands.contains_key("nationality") {
+        if let Some(field) = nationality_beside_sex(layout, &hits) {
+            push(&mut cands, "nationality", Source::Printed, field);
         }
     }
 

@@ -138,6 +138,9 @@ pub struct MrzData {
     pub no_expiry: bool,
     /// `SURNAME GIVEN NAMES` without diacritics; line 3 has no check digit.
     pub full_name: Option<String>,
+    /// The three-letter nationality code of line 2 (`VNM`), when it reads as letters.
+    /// No check digit covers it.
+    pub nationality: Option<String>,
     pub composite_ok: bool,
     pub warnings: Vec<String>,
 }
@@ -224,6 +227,11 @@ impl Mrz {
         } else {
             out.warnings
                 .push("mrz birth date check digit mismatch".to_string());
+        }
+
+        let nationality = &l2[15..18];
+        if nationality.bytes().all(|b| b.is_ascii_uppercase()) {
+            out.nationality = Some(nationality.to_string());
         }
 
         out.sex = match &l2[7..8] {
@@ -335,6 +343,7 @@ mod tests {
             Some("2039-03-05")
         );
         assert_eq!(m.full_name.as_deref(), Some("NGUYEN VAN AN"));
+        assert_eq!(m.nationality.as_deref(), Some("VNM"));
     }
 
     #[test]
