@@ -343,3 +343,37 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
     check_id_digits(&mut out);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::test_layout;
+
+    fn beside_sex(lines: &[&str]) -> Option<String> {
+        let at_margin: Vec<(f32, &str)> = lines.iter().map(|l| (0.05, *l)).collect();
+        let layout = test_layout(&at_margin);
+        let hits = find_hits(&layout, VOCAB);
+        nationality_beside_sex(&layout, &hits).map(|f| f.evidence[0].raw.clone())
+    }
+
+    #[test]
+    fn the_nationality_ends_the_sex_line_when_its_label_is_lost() {
+        assert_eq!(
+            beside_sex(&["Giới tính/Sex: Nữ Quốc tewNasonaey. Việt Nam"]).as_deref(),
+            Some("Việt Nam")
+        );
+        // Both labels faded: the sex value opens the line.
+        assert_eq!(beside_sex(&["Nữ Việt Nam."]).as_deref(), Some("Việt Nam."));
+        assert_eq!(beside_sex(&["Nam Viet Nam"]).as_deref(), Some("Viet Nam"));
+    }
+
+    #[test]
+    fn viet_nam_elsewhere_is_not_a_nationality() {
+        assert_eq!(beside_sex(&["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]), None);
+        assert_eq!(beside_sex(&["Việt Nam"]), None);
+        assert_eq!(
+            beside_sex(&["Thôn Trung, Xã Trung Hòa, Thành phố Cần Thơ, Việt Nam"]),
+            None
+        );
+    }
+}
