@@ -187,11 +187,6 @@ impl TesseractOcr {
         // would interleave with the command's own output.
         api.set_variable("debug_file", "/dev/null")
             .map_err(recognition)?;
-        // Sauvola's local threshold instead of Otsu's global one: a global threshold
-        // drops the light-grey labels of ID cards on office scans and photocopies, and the
-        // values lose the labels that name them.
-        api.set_variable("thresholding_method", "2")
-            .map_err(recognition)?;
         Ok(Self {
             api,
             languages: languages.to_string(),
