@@ -12,6 +12,7 @@ pub mod money;
 pub mod name;
 pub mod place;
 pub mod sex;
+pub mod syllable;
 
 pub use date::{parse_date, parse_ddmmyyyy, parse_expiry, parse_year, Date, Expiry};
 pub use fold::{clean, fold, label_key, nfc};
@@ -23,3 +24,4 @@ pub use money::parse_money;
 pub use name::restore_family_name;
 pub use place::tidy_place;
 pub use sex::{parse_sex, Sex};
+pub use syllable::is_vietnamese_syllable;

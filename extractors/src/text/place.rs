@@ -5,9 +5,9 @@
 //! `tỉnh` right before a place name, and a province name where a province is due. A
 //! free name (a commune, a street) is never altered, since nothing says what it was.
 
-use super::fold::{fold, label_key};
-use super::fuzzy::fuzzy_score;
+use super::fold::fold;
 use super::gazetteer;
+use super::syllable::is_vietnamese_syllable;
 
 /// Administrative unit words, as printed in lower case, by their number of words.
 const UNITS: &[&str] = &[
@@ -158,28 +158,35 @@ fn opens_place(words: &[String], i: usize) -> bool {
 
 /// Drops the English half of a card's bilingual label ("Place of origin:") when OCR
 /// garbled it past recognition as a label and left it at the start of the value
-/// (`Phace of œigin: Phường …`, `Piace Gf o0 Thị trấn …`): `Place`, `of`, then words up
-/// to a colon or to where a place opens.
+/// (`Phace of œigin: Phường …`, `Đisce cể sewdence- Xóm …`): the words up to a colon or
+/// to where the place opens, when none of them reads as Vietnamese.
 fn strip_garbled_translation(words: &mut Vec<String>) {
-    let looks_like_place = |w: &str| fuzzy_score(&label_key("place"), &label_key(w)).is_some();
-    let looks_like_of = |w: &str| {
-        let f = fold(w);
-        f.chars().count() == 2 && (f.starts_with('o') || f.ends_with('f'))
-    };
-    if words.len() < 3 || !looks_like_place(&words[0]) || !looks_like_of(&words[1]) {
+    if opens_place(words, 0) {
         return;
     }
     let limit = words.len().min(8);
-    let opens = (2..limit).find(|&i| opens_place(words, i));
-    let colon = (1..limit)
+    let opens = (1..limit).find(|&i| opens_place(words, i));
+    let colon = (0..limit)
         .find(|&i| words[i].ends_with([':', ',']))
         .map(|i| i + 1);
     // The nearer of the two: a colon ends the label even before the place opens.
     let end = match (colon, opens) {
-        (Some(c), Some(o)) => Some(c.min(o)),
-        (c, o) => c.or(o),
+        (Some(c), Some(o)) => c.min(o),
+        (Some(e), None) | (None, Some(e)) => e,
+        (None, None) => return,
     };
-    if let Some(end) = end.filter(|&e| e < words.len()) {
+    if end >= words.len() {
+        return;
+    }
+    let letters = |w: &str| w.chars().filter(|c| c.is_alphabetic()).count();
+    // Words in capitals are abbreviations (`UBND`, `TP.`), not a label's translation.
+    let capitals = |w: &str| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let foreign = |w: &str| !w.split('-').all(is_vietnamese_syllable) && !capitals(w);
+    let run = &words[..end];
+    // Two letters are too few to tell (`cể`, `dí` are syllables of no word here).
+    if run.iter().all(|w| foreign(w) || letters(w) <= 2)
+        && run.iter().any(|w| foreign(w) && letters(w) >= 3)
+    {
         words.drain(..end);
     }
 }
@@ -451,6 +458,15 @@ mod tests {
                 "Xã Láng Hạ, Châu Thành",
             ),
             ("Place oÝ neudenoc: 298/8 Chí Thanh", "298/8 Chí Thanh"),
+            ("Phxc dí cm Xã Hải Châu, Tân Lạc", "Xã Hải Châu, Tân Lạc"),
+            (
+                "Đisce cể sewdence- Xóm Mới, Xã Hòa Thuận",
+                "Xóm Mới, Xã Hòa Thuận",
+            ),
+            (
+                "Phaco of bếth ro15tya00r: Thị trấn Tân An",
+                "Thị trấn Tân An",
+            ),
             (
                 "Pace of residence Tổ dân phố 7, Xã Bến Nghé",
                 "Tổ dân phố 7, Xã Bến Nghé",
@@ -458,7 +474,16 @@ mod tests {
         ] {
             assert_eq!(tidy_place(read), place, "{read}");
         }
-        // Not a label: a place that happens to start with such words is kept.
+        // Not a label: a place whose first words read as Vietnamese, or as an
+        // abbreviation, is kept.
+        assert_eq!(
+            tidy_place("Bệnh viện Sản Nhi tỉnh Hải Dương"),
+            "Bệnh viện Sản Nhi tỉnh Hải Dương"
+        );
+        assert_eq!(
+            tidy_place("UBND xã Thạnh Lộc, huyện Cam Lâm"),
+            "UBND xã Thạnh Lộc, huyện Cam Lâm"
+        );
         assert_eq!(
             tidy_place("Phước Long, Bình Phước"),
             "Phước Long, Bình Phước"
