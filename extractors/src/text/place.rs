@@ -28,6 +28,28 @@ const UNITS: &[&str] = &[
 /// `Phương Liệt`): restored only before a number, where a name cannot stand.
 const AMBIGUOUS: &[&str] = &["quận", "phường"];
 
+/// Provinces of 1976 to 1997 since split, which older certificates still print
+/// (`Hà Nam Ninh`, `Nghệ Tĩnh`).
+const FORMER_PROVINCES: &[&str] = &[
+    "Bắc Thái",
+    "Bình Trị Thiên",
+    "Cao Lạng",
+    "Cửu Long",
+    "Hà Bắc",
+    "Hà Nam Ninh",
+    "Hà Sơn Bình",
+    "Hà Tuyên",
+    "Hải Hưng",
+    "Hoàng Liên Sơn",
+    "Minh Hải",
+    "Nghệ Tĩnh",
+    "Nghĩa Bình",
+    "Phú Khánh",
+    "Sông Bé",
+    "Thuận Hải",
+    "Vĩnh Phú",
+];
+
 /// Provinces and centrally governed cities.
 pub(crate) const PROVINCES: &[&str] = &[
     "An Giang",
@@ -180,7 +202,11 @@ fn strip_garbled_translation(words: &mut Vec<String>) {
     }
     let letters = |w: &str| w.chars().filter(|c| c.is_alphabetic()).count();
     // Words in capitals are abbreviations (`UBND`, `TP.`), not a label's translation.
-    let capitals = |w: &str| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let capitals = |w: &str| {
+        w.chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+    };
     let foreign = |w: &str| !w.split('-').all(is_vietnamese_syllable) && !capitals(w);
     let run = &words[..end];
     // Two letters are too few to tell (`cể`, `dí` are syllables of no word here).
@@ -325,29 +351,24 @@ fn restore_province(s: &str) -> String {
         None => ("", trimmed),
     };
     let words: Vec<&str> = name.split_whitespace().collect();
-    // The province ends an address: what OCR put after it (specks, the next label) goes,
-    // unless it reads as more of a name (`Hà Nam Ninh`, a province of the 1980s).
+    // The province ends an address: what OCR put after it (specks, the next label's
+    // first word) goes. The longest match is tried first, so a former province that
+    // begins with a current one's name (`Hà Nam Ninh`) stays whole.
     for k in (1..=words.len()).rev() {
-        let (own, rest) = words.split_at(k);
-        let candidate = own.join(" ");
+        let candidate = words[..k].join(" ");
         let candidate = candidate.trim_end_matches([',', '.', ';']);
         let key = province_key(candidate);
-        let Some(p) = PROVINCES.iter().find(|p| province_key(p) == key) else {
+        let Some(p) = PROVINCES
+            .iter()
+            .chain(FORMER_PROVINCES)
+            .find(|p| province_key(p) == key)
+        else {
             continue;
         };
-        if !rest.is_empty() && rest.iter().all(|w| is_name_word(w)) {
-            return s.to_string();
-        }
         let sep = if head.is_empty() { "" } else { " " };
         return format!("{head}{sep}{prefix}{}", in_case_of_name(p, candidate));
     }
     s.to_string()
-}
-
-/// A capitalised word of letters only, as the words of a place's name are printed.
-fn is_name_word(w: &str) -> bool {
-    let mut cs = w.chars();
-    cs.next().is_some_and(char::is_uppercase) && cs.all(|c| c.is_alphabetic())
 }
 
 /// `canonical` in capitals when `like` is all capitals, else as it is spelled.
@@ -507,6 +528,11 @@ mod tests {
         assert_eq!(
             tidy_place("Xã Thanh Liêm, Hà Nam Ninh"),
             "Xã Thanh Liêm, Hà Nam Ninh"
+        );
+        // The next label's first word, read on the same line.
+        assert_eq!(
+            tidy_place("Ủy ban nhân dân xã Hải Châu, tỉnh Bắc Ninh Ngày"),
+            "Ủy ban nhân dân xã Hải Châu, tỉnh Bắc Ninh"
         );
     }
 

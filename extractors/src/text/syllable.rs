@@ -35,8 +35,21 @@ mod tests {
     #[test]
     fn vietnamese_words_are_syllables() {
         for w in [
-            "Nguyễn", "Thị", "Hương", "xã", "Phường", "Nghệ", "Quảng", "Khánh", "Đắk", "huyện",
-            "Ấp", "Tổ,", "GIANG", "Chí", "Minh.",
+            "Nguyễn",
+            "Thị",
+            "Hương",
+            "xã",
+            "Phường",
+            "Nghệ",
+            "Quảng",
+            "Khánh",
+            "Đắk",
+            "huyện",
+            "Ấp",
+            "Tổ,",
+            "GIANG",
+            "Chí",
+            "Minh.",
         ] {
             assert!(is_vietnamese_syllable(w), "{w}");
         }
@@ -45,8 +58,17 @@ mod tests {
     #[test]
     fn english_labels_and_their_noise_are_not() {
         for w in [
-            "Place", "of", "origin:", "residence", "Phxc", "sewdence-", "ro15tya00r", "œigin",
-            "cm", "TNHH", "",
+            "Place",
+            "of",
+            "origin:",
+            "residence",
+            "Phxc",
+            "sewdence-",
+            "ro15tya00r",
+            "œigin",
+            "cm",
+            "TNHH",
+            "",
         ] {
             assert!(!is_vietnamese_syllable(w), "{w}");
         }
