@@ -9,7 +9,7 @@ use super::merge::{merge, Candidate, Source};
 use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
 use crate::layout::{find_hits, Hits, Label, Layout};
 use crate::model::{BBox, Evidence, Field, Method, PageText};
-use crate::text::{label_key, levenshtein, parse_sex};
+use crate::text::{label_key, levenshtein, parse_date, parse_sex, Date};
 
 const VOCAB: &[Label] = &[
     Label::new(
@@ -276,6 +276,49 @@ fn nationality_beside_sex(layout: &Layout, hits: &Hits) -> Option<Field> {
     })
 }
 
+/// Ages at which a card must be renewed (Law on Citizen Identification 2014, art. 21;
+/// Law on Identification 2023, art. 21): a card expires on its holder's birthday at
+/// the next one.
+const RENEWAL_AGES: [i32; 4] = [14, 25, 40, 60];
+/// An expiry read without its label, recognised by its day and year alone.
+const UNLABELLED_EXPIRY: f32 = 0.6;
+
+fn iso_date(s: &str) -> Option<Date> {
+    let mut parts = s.splitn(3, '-').map(str::parse::<u32>);
+    let (y, m, d) = (
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+    );
+    Date::new(i32::try_from(y).ok()?, m, d)
+}
+
+/// The expiry when its label was lost (faded, or read into the residence lines beside
+/// the photo): a date on the card that is the holder's birthday at a renewal age.
+fn expiry_by_birthday(layout: &Layout, birth: Date) -> Option<Field> {
+    layout.lines.iter().find_map(|line| {
+        line.tokens.iter().find_map(|t| {
+            let d = parse_date(&t.text)?;
+            let age = d.year - birth.year;
+            (d.day == birth.day && d.month == birth.month && RENEWAL_AGES.contains(&age)).then(
+                || Field {
+                    value: d.iso(),
+                    confidence: UNLABELLED_EXPIRY * t.confidence,
+                    method: match line.method {
+                        Method::TextLayer => Method::TextLayer,
+                        _ => Method::Ocr,
+                    },
+                    evidence: vec![Evidence {
+                        page: line.page,
+                        bbox: t.bbox,
+                        raw: t.text.clone(),
+                    }],
+                },
+            )
+        })
+    })
+}
+
 /// Reads a citizen ID document from its layout and the barcodes of its pages.
 pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
     let mut out = Output::default();
@@ -330,6 +373,15 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
         mrz_candidates(&mrz, &data, &mut cands);
     }
 
+    if !cands.contains_key("date_of_expiry") {
+        let birth = cands
+            .get("date_of_birth")
+            .and_then(|list| list.iter().find_map(|c| iso_date(&c.field.value)));
+        if let Some(field) = birth.and_then(|b| expiry_by_birthday(layout, b)) {
+            push(&mut cands, "date_of_expiry", Source::Printed, field);
+        }
+    }
+
     for key in KEYS {
         if let Some(list) = cands.remove(key) {
             merge(key, list, &mut out);
@@ -365,6 +417,23 @@ mod tests {
         // Both labels faded: the sex value opens the line.
         assert_eq!(beside_sex(&["Nữ Việt Nam."]).as_deref(), Some("Việt Nam."));
         assert_eq!(beside_sex(&["Nam Viet Nam"]).as_deref(), Some("Viet Nam"));
+    }
+
+    #[test]
+    fn an_unlabelled_expiry_is_the_birthday_at_a_renewal_age() {
+        let layout = test_layout(&[
+            (0.3, "Ngày sinh / Date of birth: 30/08/1999"),
+            (0.03, "30/08/2039 Phường Tân An, Tây Ninh"),
+        ]);
+        let birth = Date::new(1999, 8, 30).unwrap();
+        let expiry = expiry_by_birthday(&layout, birth).unwrap();
+        assert_eq!(expiry.value, "2039-08-30");
+        assert_eq!(expiry.evidence[0].raw, "30/08/2039");
+        // Another day, or a year no renewal age gives, is some other date.
+        for other in ["30/08/2030", "29/08/2039"] {
+            let layout = test_layout(&[(0.03, other)]);
+            assert!(expiry_by_birthday(&layout, birth).is_none(), "{other}");
+        }
     }
 
     #[test]
