@@ -7,6 +7,7 @@ use regex::Regex;
 
 use crate::layout::{candidate_values, values_for, Hits, Layout, Value, ValueOpts};
 use crate::model::{Evidence, Field, Method};
+use crate::text::syllable::split_glued;
 use crate::text::{
     allowed_edits, clean, fix_digit_token, fuzzy_score, label_key, parse_date,
     parse_enterprise_code, parse_expiry, parse_money, parse_sex, parse_year, read_id,
@@ -78,6 +79,12 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
                 .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
                 .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()))
                 .filter(|w| letters(w) > 0)
+                .collect();
+            // Every word of a Vietnamese name is one syllable: a longer one is two or
+            // three that OCR read without the space between them (`THỊYẾN`).
+            let words: Vec<String> = words
+                .iter()
+                .flat_map(|w| split_glued(w).unwrap_or_else(|| vec![w.to_string()]))
                 .collect();
             let name = words.join(" ");
             if letters(&name) >= 2 {
@@ -333,6 +340,10 @@ mod tests {
         assert_eq!(
             normalize(Kind::Name, "LÊ KIM.NGỌC,").as_deref(),
             Ok("LÊ KIM NGỌC")
+        );
+        assert_eq!(
+            normalize(Kind::Name, "DƯƠNG THỊYẾN").as_deref(),
+            Ok("DƯƠNG THỊ YẾN")
         );
         // Ê Đê names carry an apostrophe inside a word.
         assert_eq!(

@@ -14,9 +14,12 @@ use regex::Regex;
 use super::fold::fold;
 
 static SYLLABLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?[aeiouy]{1,3}(ng|nh|ch|[cmnptk])?$",
-    )
+    // Vowel groups ending in a glide (`ai`, `ươi`, `yêu`) take no final consonant.
+    Regex::new(concat!(
+        "^(?P<initial>ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?",
+        "(?P<rhyme>(oai|oay|oeo|uay|uoi|uou|yeu|ieu|uyu|ai|ao|au|ay|eo|eu|iu|oi|ui|uu)",
+        "|(uye|uya|oa|oe|oo|ua|ue|uo|uy|ye|ia|ie|a|e|i|o|u|y)(ng|nh|ch|[cmnptk])?)$",
+    ))
     .expect("literal syllable pattern")
 });
 
@@ -25,7 +28,58 @@ static SYLLABLE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn is_vietnamese_syllable(word: &str) -> bool {
     let folded = fold(word);
     let bare = folded.trim_matches(|c: char| !c.is_alphanumeric());
-    !bare.is_empty() && SYLLABLE.is_match(bare)
+    let Some(parts) = SYLLABLE.captures(bare) else {
+        return false;
+    };
+    let initial = parts.name("initial").map_or("", |m| m.as_str());
+    let front_vowel = parts
+        .name("rhyme")
+        .is_some_and(|m| m.as_str().starts_with(['e', 'i', 'y']));
+    // Spelling rules: `c` is written `k` before e, i, y; `gh` and `ngh` only come there.
+    match initial {
+        "c" => !front_vowel,
+        "gh" | "ngh" => front_vowel,
+        _ => true,
+    }
+}
+
+/// Most syllables OCR glues into one word before we stop looking for the seams.
+const MOST_GLUED: usize = 3;
+
+/// `word` cut into the syllables OCR glued together when it dropped the spaces
+/// (`THỊYẾN`, `VŨQUANGBÌNH`), when exactly one cut into the fewest syllables exists.
+/// A word that is a syllable, or that no cut or several cuts explain, is not cut.
+pub fn split_glued(word: &str) -> Option<Vec<String>> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < 4 || !chars.iter().all(|c| c.is_alphabetic()) || is_vietnamese_syllable(word) {
+        return None;
+    }
+    let piece = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+    // Every cut into at most MOST_GLUED syllables, fewest first.
+    let mut found: Vec<Vec<usize>> = Vec::new();
+    let mut stack: Vec<Vec<usize>> = vec![vec![0]];
+    while let Some(cuts) = stack.pop() {
+        let from = *cuts.last().unwrap_or(&0);
+        for to in from + 1..=chars.len() {
+            if !is_vietnamese_syllable(&piece(from, to)) {
+                continue;
+            }
+            let mut next = cuts.clone();
+            next.push(to);
+            if to == chars.len() {
+                found.push(next);
+            } else if next.len() <= MOST_GLUED {
+                stack.push(next);
+            }
+        }
+    }
+    let fewest = found.iter().map(Vec::len).min()?;
+    let mut best = found.into_iter().filter(|c| c.len() == fewest);
+    let cuts = best.next()?;
+    if best.next().is_some() {
+        return None;
+    }
+    Some(cuts.windows(2).map(|w| piece(w[0], w[1])).collect())
 }
 
 #[cfg(test)]
@@ -53,6 +107,21 @@ mod tests {
         ] {
             assert!(is_vietnamese_syllable(w), "{w}");
         }
+    }
+
+    #[test]
+    fn glued_syllables_are_cut_where_only_one_cut_fits() {
+        let cut = |w: &str| split_glued(w).map(|v| v.join(" "));
+        assert_eq!(cut("THỊYẾN").as_deref(), Some("THỊ YẾN"));
+        assert_eq!(cut("NGỌCYẾN").as_deref(), Some("NGỌC YẾN"));
+        assert_eq!(cut("MAINGỌC").as_deref(), Some("MAI NGỌC"));
+        assert_eq!(cut("VŨQUANGBÌNH").as_deref(), Some("VŨ QUANG BÌNH"));
+        assert_eq!(cut("DIỆULOAN").as_deref(), Some("DIỆU LOAN"));
+        // One syllable, a name of another tongue, or two readings: left whole.
+        assert_eq!(cut("NGUYỄN"), None);
+        assert_eq!(cut("Ksor"), None);
+        assert_eq!(cut("H'Hen"), None);
+        assert_eq!(cut("ANHANH"), None);
     }
 
     #[test]
