@@ -5,6 +5,10 @@
 //! `tỉnh` right before a place name, and a province name where a province is due. A
 //! free name (a commune, a street) is never altered, since nothing says what it was.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::fold::fold;
 use super::gazetteer;
 use super::syllable::is_vietnamese_syllable;
@@ -217,14 +221,36 @@ fn strip_garbled_translation(words: &mut Vec<String>) {
     }
 }
 
+/// A house number on an alley (`156/5`) whose slash OCR read as a letter or a bar.
+static HOUSE_NUMBER_SLASH_MISREAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^([0-9]{{1,4}}){}([0-9]{{1,4}}[A-Z]?,?)$",
+        super::date::SLASH_OR_LOOKALIKE
+    ))
+    .expect("literal house number pattern")
+});
+
+fn house_number_slash(word: &str) -> String {
+    match HOUSE_NUMBER_SLASH_MISREAD.captures(word) {
+        Some(c) => format!("{}/{}", &c[1], &c[2]),
+        None => word.to_string(),
+    }
+}
+
 /// Restores unit words, edge noise and misread separators in a place or an authority.
 pub fn tidy_place(s: &str) -> String {
     // Addresses separate their parts with commas; a semicolon is a misread one.
     let s = s.replace(';', ",");
     let mut words: Vec<String> = s
         .split_whitespace()
-        .map(|w| w.trim_matches(is_edge_noise).to_string())
-        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches(is_edge_noise))
+        // A mark standing alone (`ˆ`, `-`) carries nothing of the place. Spacing
+        // modifiers such as `ˆ` count as letters to Unicode, not to an address.
+        .filter(|w| {
+            w.chars()
+                .any(|c| c.is_alphanumeric() && !('\u{2B0}'..='\u{2FF}').contains(&c))
+        })
+        .map(house_number_slash)
         .collect();
     strip_garbled_translation(&mut words);
     // A lone small letter before the first unit word is a speck at the value's edge.
@@ -508,6 +534,18 @@ mod tests {
         assert_eq!(
             tidy_place("Phước Long, Bình Phước"),
             "Phước Long, Bình Phước"
+        );
+    }
+
+    #[test]
+    fn a_house_number_keeps_its_slash_and_loses_lone_marks() {
+        assert_eq!(
+            tidy_place("156I5 Hùng Vương, phường Trung Hòa"),
+            "156/5 Hùng Vương, phường Trung Hòa"
+        );
+        assert_eq!(
+            tidy_place("Khu phố 4, Xã Kim ˆ Mã, Quỳnh Lưu"),
+            "Khu phố 4, Xã Kim Mã, Quỳnh Lưu"
         );
     }
 
