@@ -306,7 +306,47 @@ pub fn tidy_place(s: &str) -> String {
         }
         i += n;
     }
-    restore_province(&restore_unit_names(&words.join(" ")))
+    restore_province(&restore_unit_names(&cut_at_next_label(&words.join(" "))))
+}
+
+/// Words that name a province's unit before its name: `tỉnh`, `thành phố`, `TP.`.
+fn province_unit_words(words: &[&str]) -> usize {
+    let folded: Vec<String> = words.iter().take(2).map(|w| fold(w)).collect();
+    match folded.as_slice() {
+        [a, b, ..] if a == "thanh" && b == "pho" => 2,
+        [a, ..] if a == "tinh" || a == "tp." || a == "tp" => 1,
+        _ => 0,
+    }
+}
+
+fn is_province(name: &str) -> bool {
+    let key = province_key(name.trim_end_matches([',', '.', ';']));
+    PROVINCES
+        .iter()
+        .chain(FORMER_PROVINCES)
+        .any(|p| province_key(p) == key)
+}
+
+/// The place cut after its province when the next label was read into the same part
+/// (`Tỉnh Quảng Trị Nơi thường trú / Place of residence: Tổ 7, …`): a province, then
+/// words up to a colon, which no place contains.
+fn cut_at_next_label(s: &str) -> String {
+    let mut at = 0;
+    for part in s.split(',') {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        let unit = province_unit_words(&words);
+        let names = &words[unit.min(words.len())..];
+        let label_after = |k: usize| names[k..].iter().any(|w| w.ends_with(':'));
+        if let Some(k) = (1..names.len())
+            .rev()
+            .find(|&k| is_province(&names[..k].join(" ")) && label_after(k))
+        {
+            let lead = if part.starts_with(' ') { " " } else { "" };
+            return format!("{}{lead}{}", &s[..at], words[..unit + k].join(" "));
+        }
+        at += part.len() + 1;
+    }
+    s.to_string()
 }
 
 /// Units whose names the gazetteer lists: communes and wards, districts, provinces.
@@ -566,6 +606,17 @@ mod tests {
         assert_eq!(
             tidy_place("Xã Thanh Liêm, Hà Nam Ninh"),
             "Xã Thanh Liêm, Hà Nam Ninh"
+        );
+        // The next label, read into the place after its province.
+        assert_eq!(
+            tidy_place(
+                "Xã Tân Mai, Huyện Phù Cát, Tỉnh Quảng Trị Ẫ ét thường ý Pieee í noidenec: Tổ dân phố 7, Xã Phú Thượng"
+            ),
+            "Xã Tân Mai, Huyện Phù Cát, Tỉnh Quảng Trị"
+        );
+        assert_eq!(
+            tidy_place("Phường Dịch Vọng, Tam Kỳ, Hải Phòng Nơi thường trú/Place of residence: Số 15"),
+            "Phường Dịch Vọng, Tam Kỳ, Hải Phòng"
         );
         // The next label's first word, read on the same line.
         assert_eq!(
