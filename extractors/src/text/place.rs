@@ -253,10 +253,13 @@ pub fn tidy_place(s: &str) -> String {
         .map(house_number_slash)
         .collect();
     strip_garbled_translation(&mut words);
-    // A lone small letter before the first unit word is a speck at the value's edge.
+    // A lone small letter or digit before the first unit word is a speck at the value's
+    // edge: a house number is followed by its street, never by a unit.
     if words.len() > 1
         && words[0].chars().count() == 1
-        && words[0].chars().all(char::is_lowercase)
+        && words[0]
+            .chars()
+            .all(|c| c.is_lowercase() || c.is_ascii_digit())
         && words[1].chars().next().is_some_and(char::is_uppercase)
         && unit_at(&words, 1).is_some()
     {
@@ -488,6 +491,11 @@ mod tests {
     #[test]
     fn periods_and_quotes_from_specks_are_dropped() {
         assert_eq!(
+            tidy_place("2 Phường Dịch Vọng, Tam Kỳ"),
+            "Phường Dịch Vọng, Tam Kỳ"
+        );
+        assert_eq!(tidy_place("2 Lý Thường Kiệt"), "2 Lý Thường Kiệt");
+        assert_eq!(
             tidy_place("Uy ban nhân dân xã Phước Long, huyện. Kim Sơn, tỉnh Bà Rịa Vũng Tau"),
             "Ủy ban nhân dân xã Phước Long, huyện Kim Sơn, tỉnh Bà Rịa - Vũng Tàu"
         );
@@ -615,7 +623,9 @@ mod tests {
             "Xã Tân Mai, Huyện Phù Cát, Tỉnh Quảng Trị"
         );
         assert_eq!(
-            tidy_place("Phường Dịch Vọng, Tam Kỳ, Hải Phòng Nơi thường trú/Place of residence: Số 15"),
+            tidy_place(
+                "Phường Dịch Vọng, Tam Kỳ, Hải Phòng Nơi thường trú/Place of residence: Số 15"
+            ),
             "Phường Dịch Vọng, Tam Kỳ, Hải Phòng"
         );
         // The next label's first word, read on the same line.
