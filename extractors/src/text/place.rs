@@ -15,11 +15,11 @@ use super::syllable::is_vietnamese_syllable;
 
 /// Administrative unit words, as printed in lower case, by their number of words.
 const UNITS: &[&str] = &[
+    "ủy ban nhân dân",
     "thành phố",
     "thị trấn",
     "thị xã",
     "khu phố",
-    "ủy ban",
     "tỉnh",
     "huyện",
     "quận",
@@ -230,6 +230,26 @@ static HOUSE_NUMBER_SLASH_MISREAD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("literal house number pattern")
 });
 
+/// A word that turns from small letters to a capital inside (`HàNội`) is two names OCR
+/// read without the space between them, when each half is a syllable.
+fn split_camel(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    for i in 1..chars.len() {
+        if chars[i - 1].is_lowercase() && chars[i].is_uppercase() {
+            pieces.push(chars[from..i].iter().collect::<String>());
+            from = i;
+        }
+    }
+    pieces.push(chars[from..].iter().collect());
+    if pieces.len() > 1 && pieces.iter().all(|p| is_vietnamese_syllable(p)) {
+        pieces
+    } else {
+        vec![word.to_string()]
+    }
+}
+
 fn house_number_slash(word: &str) -> String {
     match HOUSE_NUMBER_SLASH_MISREAD.captures(word) {
         Some(c) => format!("{}/{}", &c[1], &c[2]),
@@ -250,7 +270,8 @@ pub fn tidy_place(s: &str) -> String {
             w.chars()
                 .any(|c| c.is_alphanumeric() && !('\u{2B0}'..='\u{2FF}').contains(&c))
         })
-        .map(house_number_slash)
+        .flat_map(split_camel)
+        .map(|w| house_number_slash(&w))
         .collect();
     strip_garbled_translation(&mut words);
     // A lone small letter or digit before the first unit word is a speck at the value's
@@ -276,9 +297,10 @@ pub fn tidy_place(s: &str) -> String {
         let after_break = i == 0 || words[i - 1].ends_with([',', '.', ';']);
         let follows_name = starts_upper_or_digit(&next);
         let before_number = next.chars().next().is_some_and(|c| c.is_ascii_digit());
-        let ok = if unit == "ủy ban" {
-            // `Ủy ban nhân dân` is a name of its own, followed by the unit it governs.
-            fold(&next).starts_with("nhan")
+        // `Ủy ban nhân dân` is a name of its own, followed by the unit it governs.
+        let committee = unit == "ủy ban nhân dân";
+        let ok = if committee {
+            true
         } else if AMBIGUOUS.contains(&unit) {
             after_break && before_number
         } else {
@@ -291,7 +313,8 @@ pub fn tidy_place(s: &str) -> String {
             let mut parts: Vec<String> = restored.split(' ').map(str::to_string).collect();
             if let Some(last) = parts.last_mut() {
                 let tail = &words[end][bare(&words[end]).len()..];
-                if tail != "." {
+                // Nothing separates the committee from the unit it governs.
+                if tail != "." && !committee {
                     last.push_str(tail);
                 }
             }
@@ -583,6 +606,28 @@ mod tests {
             tidy_place("Phước Long, Bình Phước"),
             "Phước Long, Bình Phước"
         );
+    }
+
+    #[test]
+    fn the_peoples_committee_is_one_name() {
+        assert_eq!(
+            tidy_place("Ủy ban nhân dần, xã Hải Châu, huyện Tiên Du"),
+            "Ủy ban nhân dân xã Hải Châu, huyện Tiên Du"
+        );
+        assert_eq!(
+            tidy_place("UY BAN NHAN DAN PHƯỜNG 4"),
+            "ỦY BAN NHÂN DÂN PHƯỜNG 4"
+        );
+    }
+
+    #[test]
+    fn names_read_without_their_space_are_two() {
+        assert_eq!(
+            tidy_place("quận Long Biên, thành phố HàNội"),
+            "quận Long Biên, thành phố Hà Nội"
+        );
+        // Capitals inside a word that is no pair of syllables stay as read.
+        assert_eq!(tidy_place("Tổ 5, khu McKinley"), "Tổ 5, khu McKinley");
     }
 
     #[test]
