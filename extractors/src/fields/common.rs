@@ -75,7 +75,7 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
             // are marks at a word's edge (`'TRẦN`). A name has no punctuation, so a mark
             // between letters is a misread space (`KIM.NGỌC`).
             let words: Vec<&str> = t
-                .split(|c: char| c == ' ' || c == '.' || c == ',')
+                .split([' ', '.', ','])
                 .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
                 .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()))
                 .filter(|w| letters(w) > 0)
