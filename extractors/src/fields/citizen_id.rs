@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{printed_field, read_rule, Kind, Output, Rule};
+use super::common::{printed_field, read_rule, unlabelled_field, Kind, Output, Rule};
 use super::crosscheck::check_id_digits;
 use super::merge::{merge, Candidate, Source};
 use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
@@ -260,19 +260,12 @@ fn nationality_beside_sex(layout: &Layout, hits: &Hits) -> Option<Field> {
         if !labelled && !bare {
             return None;
         }
-        Some(Field {
-            value: "Việt Nam".to_string(),
-            confidence: UNLABELLED_NATIONALITY * (first.confidence + second.confidence) / 2.0,
-            method: match line.method {
-                Method::TextLayer => Method::TextLayer,
-                _ => Method::Ocr,
-            },
-            evidence: vec![Evidence {
-                page: line.page,
-                bbox: first.bbox.union(&second.bbox),
-                raw: format!("{} {}", first.text, second.text),
-            }],
-        })
+        Some(unlabelled_field(
+            "Việt Nam".to_string(),
+            UNLABELLED_NATIONALITY * (first.confidence + second.confidence) / 2.0,
+            line,
+            &[first, second],
+        ))
     })
 }
 
@@ -300,21 +293,8 @@ fn expiry_by_birthday(layout: &Layout, birth: Date) -> Option<Field> {
         line.tokens.iter().find_map(|t| {
             let d = parse_date(&t.text)?;
             let age = d.year - birth.year;
-            (d.day == birth.day && d.month == birth.month && RENEWAL_AGES.contains(&age)).then(
-                || Field {
-                    value: d.iso(),
-                    confidence: UNLABELLED_EXPIRY * t.confidence,
-                    method: match line.method {
-                        Method::TextLayer => Method::TextLayer,
-                        _ => Method::Ocr,
-                    },
-                    evidence: vec![Evidence {
-                        page: line.page,
-                        bbox: t.bbox,
-                        raw: t.text.clone(),
-                    }],
-                },
-            )
+            (d.day == birth.day && d.month == birth.month && RENEWAL_AGES.contains(&age))
+                .then(|| unlabelled_field(d.iso(), UNLABELLED_EXPIRY * t.confidence, line, &[t]))
         })
     })
 }

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::layout::{candidate_values, values_for, Hits, Layout, Value, ValueOpts};
+use crate::layout::{candidate_values, values_for, Hits, Layout, Line, Token, Value, ValueOpts};
 use crate::model::{Evidence, Field, Method};
 use crate::text::syllable::split_glued;
 use crate::text::{
@@ -184,18 +184,48 @@ pub fn printed_confidence(v: &Value, kind: Kind) -> f32 {
 
 /// A field read from printed text.
 pub fn printed_field(v: &Value, value: String, kind: Kind) -> Field {
-    let method = match v.method {
-        Method::TextLayer => Method::TextLayer,
-        _ => Method::Ocr,
-    };
     Field {
         value,
         confidence: printed_confidence(v, kind),
-        method,
+        method: printed_method(v.method),
         evidence: vec![Evidence {
             page: v.page,
             bbox: v.bbox,
             raw: v.raw.clone(),
+        }],
+    }
+}
+
+/// How a value printed on the page was read: from its text layer, or by OCR (whatever
+/// engine step produced the words).
+fn printed_method(page: Method) -> Method {
+    match page {
+        Method::TextLayer => Method::TextLayer,
+        _ => Method::Ocr,
+    }
+}
+
+/// A field read from the page's text without a label to vouch for it (a nationality at
+/// the end of the sex line, an expiry by its date alone): `words` are its tokens on
+/// `line`, and `confidence` is already discounted for the missing label.
+pub fn unlabelled_field(value: String, confidence: f32, line: &Line, words: &[&Token]) -> Field {
+    let bbox = words
+        .iter()
+        .map(|t| t.bbox)
+        .reduce(|a, b| a.union(&b))
+        .unwrap_or(line.bbox);
+    Field {
+        value,
+        confidence,
+        method: printed_method(line.method),
+        evidence: vec![Evidence {
+            page: line.page,
+            bbox,
+            raw: words
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
         }],
     }
 }
