@@ -7,9 +7,11 @@ use super::common::{printed_field, read_rule, unlabelled_field, Kind, Output, Ru
 use super::crosscheck::check_id_digits;
 use super::merge::{merge, Candidate, Source};
 use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
-use crate::layout::{find_hits, Hits, Label, Layout};
+use crate::layout::{find_hits, Hits, Label, Layout, Line, Token};
 use crate::model::{BBox, Evidence, Field, Method, PageText};
-use crate::text::{label_key, levenshtein, parse_date, parse_sex, Date};
+use crate::text::{
+    fix_digit_token, has_province_code, label_key, levenshtein, parse_date, parse_sex, Date,
+};
 
 const VOCAB: &[Label] = &[
     Label::new(
@@ -269,6 +271,37 @@ fn nationality_beside_sex(layout: &Layout, hits: &Hits) -> Option<Field> {
     })
 }
 
+/// An id number read without its label, recognised by its length and province code.
+const UNLABELLED_ID: f32 = 0.6;
+
+/// The card's id number when its label was not read: the one 12-digit number on the
+/// document that opens with a province's code. Two different such numbers leave it
+/// unread, since one of them may be another person's.
+fn id_without_label(layout: &Layout) -> Option<Field> {
+    let mut found: Option<(String, &Line, &Token)> = None;
+    for line in &layout.lines {
+        for t in &line.tokens {
+            let bare = t.text.trim_matches(|c: char| !c.is_alphanumeric());
+            let digits = fix_digit_token(bare).unwrap_or_else(|| bare.to_string());
+            if !(digits.bytes().all(|b| b.is_ascii_digit()) && has_province_code(&digits)) {
+                continue;
+            }
+            match &found {
+                Some((seen, _, _)) if *seen != digits => return None,
+                Some(_) => {}
+                None => found = Some((digits, line, t)),
+            }
+        }
+    }
+    let (digits, line, t) = found?;
+    Some(unlabelled_field(
+        digits,
+        UNLABELLED_ID * t.confidence,
+        line,
+        &[t],
+    ))
+}
+
 /// Ages at which a card must be renewed (Law on Citizen Identification 2014, art. 21;
 /// Law on Identification 2023, art. 21): a card expires on its holder's birthday at
 /// the next one.
@@ -353,6 +386,12 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
         mrz_candidates(&mrz, &data, &mut cands);
     }
 
+    // Fallbacks for what no source read with a label, the QR code or the zone.
+    if !cands.contains_key("id_number") {
+        if let Some(field) = id_without_label(layout) {
+            push(&mut cands, "id_number", Source::Printed, field);
+        }
+    }
     if !cands.contains_key("date_of_expiry") {
         let birth = cands
             .get("date_of_birth")
@@ -414,6 +453,26 @@ mod tests {
             let layout = test_layout(&[(0.03, other)]);
             assert!(expiry_by_birthday(&layout, birth).is_none(), "{other}");
         }
+    }
+
+    #[test]
+    fn an_unlabelled_id_is_the_one_twelve_digit_number_with_a_province_code() {
+        let id = |lines: &[&str]| {
+            let at_margin: Vec<(f32, &str)> = lines.iter().map(|l| (0.05, *l)).collect();
+            id_without_label(&test_layout(&at_margin)).map(|f| f.value)
+        };
+        assert_eq!(
+            id(&["39 tha đnh cá nhàn To,", "027180302905"]).as_deref(),
+            Some("027180302905")
+        );
+        // The same number twice (front and zone) is still one.
+        assert_eq!(
+            id(&["O27180302905", "027180302905."]).as_deref(),
+            Some("027180302905")
+        );
+        // No province opens with 099; two different numbers may be two people.
+        assert_eq!(id(&["099180302905"]), None);
+        assert_eq!(id(&["027180302905", "001079116439"]), None);
     }
 
     #[test]

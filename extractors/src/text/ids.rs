@@ -84,6 +84,21 @@ fn digit_groups(s: &str) -> Vec<String> {
     groups
 }
 
+/// The General Statistics Office's codes of the 63 provinces, which open every 12-digit
+/// personal id number (Circular 07/2016/TT-BCA, annex).
+const PROVINCE_CODES: [&str; 63] = [
+    "001", "002", "004", "006", "008", "010", "011", "012", "014", "015", "017", "019", "020",
+    "022", "024", "025", "026", "027", "030", "031", "033", "034", "035", "036", "037", "038",
+    "040", "042", "044", "045", "046", "048", "049", "051", "052", "054", "056", "058", "060",
+    "062", "064", "066", "067", "068", "070", "072", "074", "075", "077", "079", "080", "082",
+    "083", "084", "086", "087", "089", "091", "092", "093", "094", "095", "096",
+];
+
+/// Whether a 12-digit personal id opens with a province's code.
+pub fn has_province_code(id: &str) -> bool {
+    id.len() == 12 && PROVINCE_CODES.iter().any(|c| id.starts_with(c))
+}
+
 /// The id number in `s` with one of the `lengths` (e.g. `[12]`, or `[12, 9]`).
 ///
 /// A single token of the right length wins; otherwise adjacent number tokens are joined

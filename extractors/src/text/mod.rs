@@ -19,7 +19,7 @@ pub use fold::{clean, fold, label_key, nfc};
 pub use fuzzy::{
     allowed_edits, bounded_levenshtein, fuzzy_score, levenshtein, match_label, substring_match,
 };
-pub use ids::{fix_digit_token, parse_enterprise_code, read_id, IdRead};
+pub use ids::{fix_digit_token, has_province_code, parse_enterprise_code, read_id, IdRead};
 pub use money::parse_money;
 pub use name::restore_family_name;
 pub use place::tidy_place;
