@@ -19,6 +19,7 @@ pub mod text;
 #[cfg(test)]
 mod testutil;
 
+pub use classify::{looks_like_card, mean_confidence};
 pub use model::*;
 
 /// Splits the pages of one source file into documents and reads each one's fields.
@@ -31,7 +32,22 @@ pub fn extract_documents(pages: &[PageText]) -> Vec<ExtractedDocument> {
         .map(|seg| {
             let doc_pages: Vec<&PageText> =
                 seg.pages.iter().filter_map(|&i| pages.get(i)).collect();
-            let out = fields::extract(seg.doc_type, &doc_pages);
+            let readings = doc_pages
+                .iter()
+                .map(|p| p.rereadings.len())
+                .max()
+                .unwrap_or(0);
+            let mut outputs = vec![fields::extract(seg.doc_type, &doc_pages)];
+            for i in 0..readings {
+                // A page read fewer times stands as it was first read.
+                let views: Vec<PageText> = doc_pages
+                    .iter()
+                    .map(|p| p.reread(i).unwrap_or_else(|| (*p).clone()))
+                    .collect();
+                let refs: Vec<&PageText> = views.iter().collect();
+                outputs.push(fields::extract(seg.doc_type, &refs));
+            }
+            let out = fields::readings::merge_readings(outputs);
             ExtractedDocument {
                 document_type: seg.doc_type,
                 pages: doc_pages.iter().map(|p| p.page).collect(),

@@ -128,6 +128,24 @@ pub struct PageText {
     /// to hold the whole rotated image, centred, background white).
     #[serde(default)]
     pub rotation: f32,
+    /// Further OCR readings of a page that looks like an ID card (`looks_like_card`):
+    /// its text region enlarged to the print size Tesseract reads best, and, when the
+    /// first reading was unsure, the page under another binarisation. Boxes as in `words`,
+    /// fractions of the same image. Pages are classified by their most telling reading
+    /// and fields are read from every one and reconciled (`fields::readings`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rereadings: Vec<Vec<Word>>,
+}
+
+impl PageText {
+    /// The page as its `i`-th rereading saw it.
+    pub fn reread(&self, i: usize) -> Option<PageText> {
+        self.rereadings.get(i).map(|words| PageText {
+            words: words.clone(),
+            rereadings: Vec::new(),
+            ..self.clone()
+        })
+    }
 }
 
 /// Where a value was read: the page, the region and the text as read.

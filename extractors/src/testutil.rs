@@ -24,5 +24,6 @@ pub fn page(num: u32, lines: &[(f32, f32, &str)]) -> PageText {
         words,
         barcodes: Vec::new(),
         rotation: 0.0,
+        rereadings: Vec::new(),
     }
 }

@@ -30,6 +30,7 @@ pub fn page_of_lines(lines: &[&str]) -> PageText {
         words,
         barcodes: Vec::new(),
  rotation: 0.0,
+ rereadings: Vec::new(),
 }
 }
 

@@ -16,6 +16,7 @@ pub mod searchable;
 pub mod stamps;
 pub mod stand_in;
 pub mod supervised;
+pub mod upscale;
 
 pub use engine::{EngineConfig, EngineError, LocalPageEngine};
 pub use pool::{PoolEvent, PoolOptions, WorkerPool};

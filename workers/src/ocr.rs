@@ -193,6 +193,17 @@ impl TesseractOcr {
         })
     }
 
+    /// An engine that binarises with Sauvola's local threshold instead of Otsu's global
+    /// one: it keeps light-grey print a global threshold drops, and loses some of what
+    /// that keeps, so it serves for rereading unsure card pages.
+    pub fn with_local_threshold(languages: &str) -> Result<Self, OcrError> {
+        let ocr = Self::new(languages)?;
+        ocr.api
+            .set_variable("thresholding_method", "2")
+            .map_err(recognition)?;
+        Ok(ocr)
+    }
+
     /// An engine for machine-readable zones: the English model, one block of text,
     /// only the zone's 37 characters.
     pub fn for_mrz() -> Result<Self, OcrError> {

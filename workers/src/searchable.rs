@@ -1948,6 +1948,7 @@ mod tests {
             words,
             barcodes: Vec::new(),
             rotation: 0.0,
+            rereadings: Vec::new(),
         }
     }
 

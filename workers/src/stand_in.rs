@@ -45,6 +45,7 @@ impl PageEngine for StandInEngine {
             words,
             barcodes: Vec::new(),
             rotation: 0.0,
+            rereadings: Vec::new(),
         });
         Ok(1)
     }

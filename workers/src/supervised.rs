@@ -643,6 +643,7 @@ mod tests {
             }],
             barcodes: Vec::new(),
             rotation: 0.0,
+            rereadings: Vec::new(),
         }
     }
 

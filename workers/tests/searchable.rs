@@ -59,6 +59,7 @@ mod searchable {
             words,
             barcodes: Vec::new(),
             rotation: 0.0,
+            rereadings: Vec::new(),
         }
     }
 
@@ -723,6 +724,7 @@ mod searchable {
                 words: vec![word("Original", 0, [0.1, 0.1, 0.3, 0.15])],
                 barcodes: Vec::new(),
                 rotation: 0.0,
+                rereadings: Vec::new(),
             },
             ocr_page(2, words.clone()),
         ];
@@ -799,6 +801,7 @@ mod searchable {
                 words: vec![word("Original", 0, [0.1, 0.1, 0.3, 0.15])],
                 barcodes: Vec::new(),
                 rotation: 0.0,
+                rereadings: Vec::new(),
             },
             ocr_page(2, vec![]),
         ];

@@ -6,3 +6,58 @@ pub mod signals;
 
 pub use segment::{segment, Segment};
 pub use signals::{page_signals, PageSignals};
+
+use crate::model::{DocumentType, PageText};
+
+/// Whether `page` reads more like an ID card than anything else: the pages worth a
+/// second, enlarged reading, since a card's print is small on an A4 sheet or a photo.
+pub fn looks_like_card(page: &PageText) -> bool {
+    let (best, score, _) = page_signals(page).best();
+    best == DocumentType::CitizenId && score > 0.0
+}
+
+/// The mean confidence of the page's words of two characters or more (single marks
+/// and specks say nothing of how well the text read), or `None` without any.
+pub fn mean_confidence(page: &PageText) -> Option<f32> {
+    let words: Vec<f32> = page
+        .words
+        .iter()
+        .filter(|w| w.text.chars().count() > 1)
+        .map(|w| w.confidence)
+        .collect();
+    (!words.is_empty()).then(|| words.iter().sum::<f32>() / words.len() as f32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::page;
+
+    fn with_confidence(mut p: PageText, confidence: f32) -> PageText {
+        p.words.iter_mut().for_each(|w| w.confidence = confidence);
+        p
+    }
+
+    #[test]
+    fn card_pages_and_their_confidence() {
+        let card = page(
+            1,
+            &[
+                (0.1, 0.3, "CĂN CƯỚC CÔNG DÂN"),
+                (0.14, 0.3, "Họ và tên / Full name: NGUYỄN VĂN AN"),
+            ],
+        );
+        assert!(looks_like_card(&card));
+        assert_eq!(mean_confidence(&with_confidence(card, 0.7)), Some(0.7));
+        let certificate = page(
+            1,
+            &[
+                (0.1, 0.3, "GIẤY KHAI SINH"),
+                (0.14, 0.3, "Họ, chữ đệm, tên: AN"),
+            ],
+        );
+        assert!(!looks_like_card(&certificate));
+        assert!(!looks_like_card(&page(1, &[])));
+        assert_eq!(mean_confidence(&page(1, &[])), None);
+    }
+}

@@ -50,13 +50,28 @@ fn continues(prev: &Segment, s: &PageSignals) -> bool {
     own > 0.0 && (best == prev.doc_type || best_score < MIN_SCORE)
 }
 
+/// What the page says about its type, from whichever of its readings says it loudest:
+/// a card is read again where the first reading was unsure of it.
+fn strongest_signals(page: &PageText) -> PageSignals {
+    (0..page.rereadings.len())
+        .filter_map(|i| page.reread(i))
+        .map(|view| page_signals(&view))
+        .fold(page_signals(page), |best, other| {
+            if other.best().1 > best.best().1 {
+                other
+            } else {
+                best
+            }
+        })
+}
+
 /// Splits `pages` into documents: a titled page starts one, a following page without
 /// a title that still carries the same document's labels continues it, and the other
 /// face of an ID card joins its first face.
 pub fn segment(pages: &[PageText]) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::new();
     for (i, page) in pages.iter().enumerate() {
-        let s = page_signals(page);
+        let s = strongest_signals(page);
         let (best, best_score, second) = s.best();
         if let Some(prev) = out.last_mut() {
             if continues(prev, &s) {

@@ -7,6 +7,7 @@ pub mod common;
 pub mod crosscheck;
 pub mod marriage_certificate;
 pub mod merge;
+pub mod readings;
 pub mod residence_confirmation;
 pub mod sections;
 

@@ -42,6 +42,7 @@ mod test_support {
             words,
             barcodes: Vec::new(),
             rotation: 0.0,
+            rereadings: Vec::new(),
         })
     }
 }

@@ -669,6 +669,7 @@ mod tests {
             words,
             barcodes: Vec::new(),
             rotation: 0.0,
+            rereadings: Vec::new(),
         });
         assert_eq!(
             first(&l, "origin", ValueOpts::SINGLE).as_deref(),

@@ -20,17 +20,19 @@ const UNITS: &[&str] = &[
     "thị trấn",
     "thị xã",
     "khu phố",
+    "tổ dân phố",
     "tỉnh",
     "huyện",
     "quận",
     "phường",
     "thôn",
+    "ngõ",
     "xã",
 ];
 
 /// Units whose folded spelling is also a common name part (`Quan Hóa`, `Thanh Bình`,
 /// `Phương Liệt`): restored only before a number, where a name cannot stand.
-const AMBIGUOUS: &[&str] = &["quận", "phường"];
+const AMBIGUOUS: &[&str] = &["quận", "phường", "ngõ"];
 
 /// Provinces of 1976 to 1997 since split, which older certificates still print
 /// (`Hà Nam Ninh`, `Nghệ Tĩnh`).
@@ -257,6 +259,44 @@ fn house_number_slash(word: &str) -> String {
     }
 }
 
+/// Words that open a part of an address in small letters: a street or a lane.
+const STREET_WORDS: &[&str] = &["duong", "ngo", "ngach", "hem", "kiet", "so"];
+
+/// A period OCR read between two parts of an address, where the print has a comma:
+/// `Kim Động. Hưng Yên`, `Số 57. ngõ 261`. Before a word in small letters that opens
+/// no part (`Ủy. ban`) it is a speck and goes. An abbreviation in capitals (`TP.`,
+/// `Q.`) keeps its period.
+fn period_as_comma(words: &mut [String]) {
+    for i in 0..words.len().saturating_sub(1) {
+        let w = &words[i];
+        let Some(stem) = w.strip_suffix('.') else {
+            continue;
+        };
+        let letters: Vec<char> = stem.chars().filter(|c| c.is_alphabetic()).collect();
+        // After a unit word the period is a speck before its name (`huyện. Kim Sơn`),
+        // which the unit's restoration drops.
+        let ends_unit = UNITS.iter().any(|u| {
+            u.rsplit(' ')
+                .next()
+                .is_some_and(|last| fold(last) == fold(stem))
+        });
+        if stem.is_empty()
+            || ends_unit
+            || stem.ends_with(['.', ',', ';', ':'])
+            || (!letters.is_empty()
+                && letters.len() <= 3
+                && letters.iter().all(|c| c.is_uppercase()))
+        {
+            continue;
+        }
+        let opens_part = starts_upper_or_digit(&words[i + 1])
+            || unit_at(words, i + 1).is_some()
+            || STREET_WORDS.contains(&fold(bare(&words[i + 1])).as_str());
+        let stem = stem.to_string();
+        words[i] = if opens_part { format!("{stem},") } else { stem };
+    }
+}
+
 /// Restores unit words, edge noise and misread separators in a place or an authority.
 pub fn tidy_place(s: &str) -> String {
     // Addresses separate their parts with commas; a semicolon is a misread one.
@@ -274,6 +314,7 @@ pub fn tidy_place(s: &str) -> String {
         .map(|w| house_number_slash(&w))
         .collect();
     strip_garbled_translation(&mut words);
+    period_as_comma(&mut words);
     // A lone small letter or digit before the first unit word is a speck at the value's
     // edge: a house number is followed by its street, never by a unit.
     if words.len() > 1
@@ -476,6 +517,33 @@ pub(crate) fn in_case_of_name(canonical: &str, like: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods_between_parts_are_commas() {
+        for (read, place) in [
+            ("Xã Phú Thượng. Tiền Giang", "Xã Phú Thượng, Tiền Giang"),
+            (
+                "Số 57. ngô 261. đường Hoàng Quốc Việt, Quận 1. TP. Hồ Chí Minh",
+                "Số 57, ngõ 261, đường Hoàng Quốc Việt, Quận 1, TP. Hồ Chí Minh",
+            ),
+            (
+                "phường Thạnh Lộc. quận Hải Châu, thành phố Đà Nẵng",
+                "phường Thạnh Lộc, quận Hải Châu, thành phố Đà Nẵng",
+            ),
+            (
+                "Ủy. ban nhân dân xã Hiệp Thành",
+                "Ủy ban nhân dân xã Hiệp Thành",
+            ),
+            ("Tố dân phố 7, Xã Bình Hòa", "Tổ dân phố 7, Xã Bình Hòa"),
+            // A street named after a person keeps its name.
+            (
+                "Số 3 đường Ngô Quyền, Phường 2",
+                "Số 3 đường Ngô Quyền, Phường 2",
+            ),
+        ] {
+            assert_eq!(tidy_place(read), place, "{read}");
+        }
+    }
 
     #[test]
     fn unit_words_regain_their_marks_before_a_name() {

@@ -1,0 +1,246 @@
+//! Reconciling the fields of one document read several times: the page as it came,
+//! and the rereadings of an unsure card (`PageText::rereadings`).
+//!
+//! The readings are OCR of the same pixels, so they are not independent sources: their
+//! agreement does not raise confidence the way a QR code agreeing with the print does.
+//! What a rereading adds is the lines the first reading lost (a faded label, print too
+//! small for Tesseract at the scan's resolution), and a vote where readings differ.
+
+use std::collections::BTreeMap;
+
+use super::common::{round3, Output};
+use crate::model::{Field, Method};
+use crate::text::{clean, fold};
+
+/// How a value was obtained, most trusted first: a code's payload or a checked zone
+/// outranks print, except for a name, which the zone spells without its tone marks.
+fn method_rank(key: &str, m: Method) -> u8 {
+    match (key, m) {
+        (_, Method::Manual) => 0,
+        (_, Method::Qr) => 1,
+        (_, Method::TextLayer) => 2,
+        ("full_name", Method::Mrz) => 5,
+        (_, Method::Mrz) => 3,
+        (_, Method::Ocr) => 4,
+    }
+}
+
+/// Whether two readings gave the same value: equal as compared for accuracy, or, for a
+/// name, equal letters where one of them comes from the zone, which has no tone marks.
+fn same_value(key: &str, a: &Field, b: &Field) -> bool {
+    let plain = |f: &Field| clean(&f.value).to_lowercase();
+    if plain(a) == plain(b) {
+        return true;
+    }
+    let letters = |f: &Field| -> String {
+        fold(&f.value)
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect()
+    };
+    key == "full_name"
+        && (a.method == Method::Mrz || b.method == Method::Mrz)
+        && letters(a) == letters(b)
+}
+
+/// Multiplier on a value's confidence when another reading of the same page read
+/// something else there.
+const DISAGREEMENT_FACTOR: f32 = 0.8;
+
+/// One value of a field and the readings that gave it.
+struct Vote {
+    field: Field,
+    readings: usize,
+}
+
+impl Vote {
+    /// Better-sourced first, then read by more readings, then more confident.
+    fn rank(&self, key: &str) -> (u8, std::cmp::Reverse<usize>, std::cmp::Reverse<u32>) {
+        (
+            method_rank(key, self.field.method),
+            std::cmp::Reverse(self.readings),
+            std::cmp::Reverse((self.field.confidence * 1000.0) as u32),
+        )
+    }
+}
+
+/// The fields of several readings of one document (the first reading first) as one
+/// output. A field one reading has alone is taken from it; where readings differ, the
+/// value with the better source wins, then the one more readings gave, then the more
+/// confident, with its confidence lowered and a warning naming both values. The first
+/// reading's warnings stand, and a rereading's are added when a field came from it.
+pub fn merge_readings(outputs: Vec<Output>) -> Output {
+    let mut outputs = outputs.into_iter();
+    let Some(first) = outputs.next() else {
+        return Output::default();
+    };
+    let rest: Vec<Output> = outputs.collect();
+    if rest.is_empty() {
+        return first;
+    }
+    let mut votes: BTreeMap<String, Vec<Vote>> = BTreeMap::new();
+    // The first reading that gave each key's winning value, to know whose warnings apply.
+    let mut origin: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, out) in std::iter::once(&first).chain(rest.iter()).enumerate() {
+        for (key, field) in &out.fields {
+            let list = votes.entry(key.clone()).or_default();
+            let origins = origin.entry(key.clone()).or_default();
+            match list.iter().position(|v| same_value(key, &v.field, field)) {
+                Some(at) => {
+                    let v = &mut list[at];
+                    v.readings += 1;
+                    let confidence = v.field.confidence.max(field.confidence);
+                    // The better-sourced spelling stands for the group (a printed name
+                    // with its tone marks for the zone's).
+                    if method_rank(key, field.method) < method_rank(key, v.field.method) {
+                        v.field = field.clone();
+                    }
+                    v.field.confidence = confidence;
+                }
+                None => {
+                    list.push(Vote {
+                        field: field.clone(),
+                        readings: 1,
+                    });
+                    origins.push(i);
+                }
+            }
+        }
+    }
+    let mut out = Output {
+        fields: BTreeMap::new(),
+        warnings: first.warnings.clone(),
+    };
+    let mut from_rereading = vec![false; rest.len()];
+    for (key, list) in votes {
+        let origins = origin.remove(&key).unwrap_or_default();
+        let mut ranked: Vec<(Vote, usize)> = list.into_iter().zip(origins).collect();
+        ranked.sort_by_key(|(v, _)| v.rank(&key));
+        let mut ranked = ranked.into_iter();
+        let Some((mut win, from)) = ranked.next() else {
+            continue;
+        };
+        let losers: Vec<Vote> = ranked.map(|(v, _)| v).collect();
+        if !losers.is_empty() {
+            let others: Vec<String> = losers
+                .iter()
+                .map(|v| format!("{:?} ({})", v.field.value, v.field.method.as_str()))
+                .collect();
+            out.warn(format!(
+                "the page's ocr readings disagree on {key}: {:?} ({}) against {}",
+                win.field.value,
+                win.field.method.as_str(),
+                others.join(", ")
+            ));
+            win.field.confidence = round3(win.field.confidence * DISAGREEMENT_FACTOR);
+        }
+        if from > 0 {
+            from_rereading[from - 1] = true;
+        }
+        out.fields.insert(key, win.field);
+    }
+    for (out_i, used) in rest.into_iter().zip(from_rereading) {
+        if used {
+            for w in out_i.warnings {
+                out.warn(w);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Evidence;
+
+    fn field(value: &str, method: Method, confidence: f32) -> Field {
+        Field {
+            value: value.to_string(),
+            confidence,
+            method,
+            evidence: vec![Evidence {
+                page: 1,
+                bbox: crate::model::BBox::new(0.0, 0.0, 1.0, 1.0),
+                raw: value.to_string(),
+            }],
+        }
+    }
+
+    fn output(fields: &[(&str, Field)], warnings: &[&str]) -> Output {
+        Output {
+            fields: fields
+                .iter()
+                .map(|(k, f)| (k.to_string(), f.clone()))
+                .collect(),
+            warnings: warnings.iter().map(|w| w.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn one_reading_is_itself() {
+        let only = output(&[("sex", field("male", Method::Ocr, 0.9))], &["w"]);
+        let merged = merge_readings(vec![only.clone()]);
+        assert_eq!(merged.fields, only.fields);
+        assert_eq!(merged.warnings, only.warnings);
+        assert!(merge_readings(Vec::new()).fields.is_empty());
+    }
+
+    #[test]
+    fn a_rereading_fills_what_the_first_lost_and_brings_its_warnings() {
+        let first = output(&[("sex", field("male", Method::Ocr, 0.9))], &["first"]);
+        let second = output(
+            &[
+                ("sex", field("male", Method::Ocr, 0.95)),
+                ("date_of_issue", field("2022-01-02", Method::Ocr, 0.8)),
+            ],
+            &["second"],
+        );
+        let merged = merge_readings(vec![first, second]);
+        // Agreement of two readings of the same pixels is no new evidence.
+        assert_eq!(merged.fields["sex"].confidence, 0.95);
+        assert_eq!(merged.fields["date_of_issue"].value, "2022-01-02");
+        assert_eq!(merged.warnings, ["first", "second"]);
+    }
+
+    #[test]
+    fn a_rereading_that_adds_nothing_keeps_its_warnings_to_itself() {
+        let first = output(&[("sex", field("male", Method::Ocr, 0.9))], &[]);
+        let second = output(&[("sex", field("male", Method::Ocr, 0.9))], &["noise"]);
+        assert!(merge_readings(vec![first, second]).warnings.is_empty());
+    }
+
+    #[test]
+    fn disagreements_go_to_the_source_then_the_majority_then_confidence() {
+        let a = output(
+            &[
+                ("id_number", field("079093088921", Method::Ocr, 0.9)),
+                ("date_of_issue", field("2036-05-16", Method::Ocr, 0.9)),
+                ("full_name", field("PHAM XUAN VU", Method::Mrz, 0.75)),
+            ],
+            &[],
+        );
+        let b = output(
+            &[
+                ("id_number", field("079093088821", Method::Ocr, 0.95)),
+                ("date_of_issue", field("2026-05-16", Method::Ocr, 0.6)),
+                ("full_name", field("PHẠM XUÂN VŨ", Method::Ocr, 0.9)),
+            ],
+            &[],
+        );
+        let c = output(
+            &[("date_of_issue", field("2026-05-16", Method::Ocr, 0.5))],
+            &[],
+        );
+        let merged = merge_readings(vec![a, b, c]);
+        // The more confident of two single readings, lowered for the doubt.
+        assert_eq!(merged.fields["id_number"].value, "079093088821");
+        assert_eq!(merged.fields["id_number"].confidence, 0.76);
+        // Two readings against one.
+        assert_eq!(merged.fields["date_of_issue"].value, "2026-05-16");
+        // The zone's name without tone marks is the printed name with them.
+        assert_eq!(merged.fields["full_name"].value, "PHẠM XUÂN VŨ");
+        assert_eq!(merged.warnings.len(), 2);
+        assert!(merged.warnings[0].contains("\"2026-05-16\" (ocr) against \"2036-05-16\" (ocr)"));
+    }
+}
