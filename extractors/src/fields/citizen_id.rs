@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{printed_field, read_rule, unlabelled_field, Kind, Output, Rule};
+use super::common::{normalize, printed_field, read_rule, unlabelled_field, Kind, Output, Rule};
 use super::crosscheck::check_id_digits;
 use super::merge::{merge, Candidate, Source};
 use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
@@ -302,6 +302,56 @@ fn id_without_label(layout: &Layout) -> Option<Field> {
     ))
 }
 
+/// A name found by the zone's spelling counts for less than one read beside its label.
+const NAME_BY_ZONE: f32 = 0.7;
+/// Letters OCR may add at the ends of the zone's name line (`YS` from the photo's edge,
+/// a filler read as `K`), beyond which the printed line is some other name.
+const ZONE_NAME_JUNK: usize = 2;
+
+fn letters_folded(s: &str) -> String {
+    crate::text::fold(s)
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .collect()
+}
+
+/// The printed name when its label was lost: the line of capitals whose letters, tone
+/// marks aside, spell the zone's name line, which has no tone marks to give. A zone
+/// name with a letter or two of OCR junk at its ends still finds its line.
+fn name_by_zone(layout: &Layout, zone_name: &str) -> Option<Field> {
+    let target = letters_folded(zone_name);
+    if target.chars().count() < 4 {
+        return None;
+    }
+    layout.lines.iter().find_map(|line| {
+        let words: Vec<&Token> = line
+            .tokens
+            .iter()
+            .filter(|t| t.text.chars().any(char::is_alphabetic))
+            .collect();
+        // The zone line itself, with its fillers, is not print.
+        if words.is_empty() || line.tokens.iter().any(|t| t.text.contains('<')) {
+            return None;
+        }
+        let text = words
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let name = normalize(Kind::CapitalName, &text).ok()?;
+        let got = letters_folded(&name);
+        let fits = got == target
+            || (got.chars().count() >= 8
+                && target.contains(&got)
+                && target.chars().count() - got.chars().count() <= ZONE_NAME_JUNK);
+        fits.then(|| {
+            let confidence =
+                NAME_BY_ZONE * words.iter().map(|t| t.confidence).sum::<f32>() / words.len() as f32;
+            unlabelled_field(name, confidence, line, &words)
+        })
+    })
+}
+
 /// Ages at which a card must be renewed (Law on Citizen Identification 2014, art. 21;
 /// Law on Identification 2023, art. 21): a card expires on its holder's birthday at
 /// the next one.
@@ -384,6 +434,14 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
             out.warn(w.clone());
         }
         mrz_candidates(&mrz, &data, &mut cands);
+        let printed_name = cands
+            .get("full_name")
+            .is_some_and(|v| v.iter().any(|c| c.source == Source::Printed));
+        if let (false, Some(zone_name)) = (printed_name, data.full_name.as_deref()) {
+            if let Some(field) = name_by_zone(layout, zone_name) {
+                push(&mut cands, "full_name", Source::Printed, field);
+            }
+        }
     }
 
     // Fallbacks for what no source read with a label, the QR code or the zone.
@@ -473,6 +531,32 @@ mod tests {
         // No province opens with 099; two different numbers may be two people.
         assert_eq!(id(&["099180302905"]), None);
         assert_eq!(id(&["027180302905", "001079116439"]), None);
+    }
+
+    #[test]
+    fn a_name_without_its_label_is_found_by_the_zone_spelling() {
+        let name = |lines: &[&str], zone: &str| {
+            let at_margin: Vec<(f32, &str)> = lines.iter().map(|l| (0.05, *l)).collect();
+            name_by_zone(&test_layout(&at_margin), zone).map(|f| f.value)
+        };
+        let card = [
+            "Họ. chữ đệm và tên khái tới Sự ngưng, maỚCÖe",
+            "- HỒ TIẾN QUANG LONG",
+            "HO<<TIEN<QUANG<LONG<<<<<<<<<<< Q",
+        ];
+        assert_eq!(
+            name(&card, "HO TIEN QUANG LONG").as_deref(),
+            Some("HỒ TIẾN QUANG LONG")
+        );
+        // Junk the zone's reading picked up at its ends.
+        assert_eq!(
+            name(&["NGUYỄN MAI HƯƠNG"], "YSNGUYEN MAI HUONG").as_deref(),
+            Some("NGUYỄN MAI HƯƠNG")
+        );
+        // Another name, or the same letters in small print, is not the holder's.
+        assert_eq!(name(&["NGUYỄN MAI HƯƠNG"], "NGUYEN MAI HOA"), None);
+        assert_eq!(name(&["Xã Hồ Tiến Quang Long"], "HO TIEN QUANG LONG"), None);
+        assert_eq!(name(&["MAI"], "YSNGUYEN MAI HUONG"), None);
     }
 
     #[test]

@@ -50,8 +50,12 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
         .expect("literal date pattern")
 });
 static WORDED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"ngay\W*([0-9]{1,2})\W*thang\W*([0-9]{1,2})\W*nam\W*([0-9]{4})(?:[^0-9]|$)")
-        .expect("literal date pattern")
+    // Between the words a lone `l`, `i` or bar is a 1 (`ngày l tháng 2`): nothing else
+    // can stand there.
+    Regex::new(
+        r"ngay\W*([0-9]{1,2}|[li|])\W*thang\W*([0-9]{1,2}|[li|])\W*nam\W*([0-9]{4})(?:[^0-9]|$)",
+    )
+    .expect("literal date pattern")
 });
 static COMPACT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([0-9]{2})([0-9]{2})([0-9]{4})$").expect("literal date pattern")
@@ -93,8 +97,12 @@ fn prepare(s: &str) -> String {
 }
 
 fn from_captures(c: &regex::Captures<'_>) -> Option<Date> {
-    let day = c.get(1)?.as_str().parse().ok()?;
-    let month = c.get(2)?.as_str().parse().ok()?;
+    let number = |s: &str| match s {
+        "l" | "i" | "|" => Some(1),
+        _ => s.parse().ok(),
+    };
+    let day = number(c.get(1)?.as_str())?;
+    let month = number(c.get(2)?.as_str())?;
     let year = c.get(3)?.as_str().parse().ok()?;
     Date::new(year, month, day)
 }
@@ -212,6 +220,14 @@ mod tests {
     fn ocr_letters_inside_numbers_are_repaired() {
         assert_eq!(iso("O5/O3/2O18").as_deref(), Some("2018-03-05"));
         assert_eq!(iso("l5/08/2021").as_deref(), Some("2021-08-15"));
+        assert_eq!(
+            iso("ngày l tháng 2 năm 2022").as_deref(),
+            Some("2022-02-01")
+        );
+        assert_eq!(
+            iso("ngày 15 tháng I năm 2022").as_deref(),
+            Some("2022-01-15")
+        );
     }
 
     #[test]
