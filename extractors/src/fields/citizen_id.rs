@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::common::{normalize, printed_field, read_rule, unlabelled_field, Kind, Output, Rule};
-use super::crosscheck::check_id_digits;
+use super::crosscheck::{check_card_dates, check_id_digits};
 use super::merge::{merge, Candidate, Source};
 use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
 use crate::layout::{find_hits, Hits, Label, Layout, Line, Token};
@@ -469,6 +469,7 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
             out.warn(w);
         }
     }
+    check_card_dates(&mut out);
     check_id_digits(&mut out);
     out
 }
@@ -531,6 +532,35 @@ mod tests {
         // No province opens with 099; two different numbers may be two people.
         assert_eq!(id(&["099180302905"]), None);
         assert_eq!(id(&["027180302905", "001079116439"]), None);
+    }
+
+    #[test]
+    fn an_issue_date_outside_the_cards_life_is_dropped() {
+        let card = |issue: &str| {
+            let layout = test_layout(&[
+                (0.1, "CĂN CƯỚC CÔNG DÂN"),
+                (0.2, "Ngày sinh / Date of birth: 27/06/1997"),
+                (
+                    0.3,
+                    &format!("Ngày, tháng, năm cấp / Date of issue: {issue}"),
+                ),
+                (0.4, "Có giá trị đến / Date of expiry: 27/06/2037"),
+            ]);
+            let out = extract(&layout, &[]);
+            (
+                out.fields.get("date_of_issue").map(|f| f.value.clone()),
+                out.warnings,
+            )
+        };
+        assert_eq!(card("16/05/2026").0.as_deref(), Some("2026-05-16"));
+        for wrong in ["27/06/2037", "16/05/2038", "16/05/1996"] {
+            let (issue, warnings) = card(wrong);
+            assert_eq!(issue, None, "{wrong}");
+            assert!(
+                warnings.iter().any(|w| w.contains("date_of_issue (ocr)")),
+                "{warnings:?}"
+            );
+        }
     }
 
     #[test]

@@ -68,6 +68,34 @@ pub fn check_id_digits(out: &mut Output) {
     }
 }
 
+/// A card is issued after its holder's birth and before it expires: a printed date of
+/// issue outside that span is a misread (often the expiry below it, read in its place)
+/// and is dropped with a warning rather than reported with the others' confidence.
+pub fn check_card_dates(out: &mut Output) {
+    let Some(issue) = out.fields.get("date_of_issue") else {
+        return;
+    };
+    if issue.method != crate::model::Method::Ocr {
+        return;
+    }
+    let issue = issue.value.clone();
+    let bound = |key: &str| {
+        out.fields
+            .get(key)
+            .filter(|f| f.value.len() == 10 && f.value.as_bytes()[4] == b'-')
+            .map(|f| f.value.clone())
+    };
+    let reason = match (bound("date_of_birth"), bound("date_of_expiry")) {
+        (Some(birth), _) if issue <= birth => Some(format!("not after date_of_birth {birth}")),
+        (_, Some(expiry)) if issue >= expiry => Some(format!("not before date_of_expiry {expiry}")),
+        _ => None,
+    };
+    if let Some(reason) = reason {
+        out.fields.remove("date_of_issue");
+        out.warn(format!("date_of_issue (ocr) {issue} dropped: {reason}"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
