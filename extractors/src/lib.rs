@@ -20,6 +20,8 @@ pub mod text;
 mod testutil;
 
 pub use classify::{looks_like_card, mean_confidence};
+
+use classify::page_signals;
 pub use model::*;
 
 /// Splits the pages of one source file into documents and reads each one's fields.
@@ -57,4 +59,99 @@ pub fn extract_documents(pages: &[PageText]) -> Vec<ExtractedDocument> {
             }
         })
         .collect()
+}
+
+/// Fields every card prints on the face that carries them, whichever template.
+const FRONT_FIELDS: [&str; 5] = [
+    "id_number",
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "nationality",
+];
+const BACK_FIELDS: [&str; 1] = ["date_of_issue"];
+/// A field read with less confidence than this is worth a second look.
+const UNSURE_FIELD: f32 = 0.6;
+
+/// Whether a page that looks like an ID card is worth reading again: its front shows no
+/// decoded QR code (whose payload would carry most fields exactly), or its first
+/// reading, extracted on its own, lacks a field its face always prints, holds a field
+/// read with little confidence, or raised a warning (a failed check digit, a conflict).
+/// A card read whole and clean is not read twice.
+pub fn wants_rereading(page: &PageText) -> bool {
+    if !looks_like_card(page) {
+        return false;
+    }
+    let signals = page_signals(page);
+    let docs = extract_documents(std::slice::from_ref(page));
+    let Some(card) = docs
+        .iter()
+        .find(|d| d.document_type == DocumentType::CitizenId)
+    else {
+        return true;
+    };
+    let mut needed: Vec<&str> = Vec::new();
+    // A face the signals could not tell is read as needing both.
+    if signals.front || !signals.back {
+        needed.extend(FRONT_FIELDS);
+    }
+    if signals.back || !signals.front {
+        needed.extend(BACK_FIELDS);
+    }
+    let front = signals.front || !signals.back;
+    (front && page.barcodes.is_empty())
+        || !card.warnings.is_empty()
+        || needed.iter().any(|k| !card.fields.contains_key(*k))
+        || card.fields.values().any(|f| f.confidence < UNSURE_FIELD)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::page;
+
+    fn front() -> PageText {
+        page(
+            1,
+            &[
+                (0.05, 0.3, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+                (0.1, 0.3, "CĂN CƯỚC CÔNG DÂN"),
+                (0.15, 0.3, "Số / No.: 001099012345"),
+                (0.2, 0.3, "Họ và tên / Full name: NGUYỄN VĂN AN"),
+                (0.25, 0.3, "Ngày sinh / Date of birth: 05/03/1999"),
+                (
+                    0.3,
+                    0.3,
+                    "Giới tính / Sex: Nam Quốc tịch / Nationality: Việt Nam",
+                ),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_card_read_whole_with_its_code_is_not_read_again() {
+        let mut read = front();
+        read.barcodes.push(Barcode {
+            payload: "001099012345||Nguyễn Văn An|05031999|Nam|Hà Nội|01012022".to_string(),
+            bbox: BBox::new(0.8, 0.05, 0.95, 0.2),
+        });
+        assert!(!wants_rereading(&read));
+        // Without its QR code every printed field counts, so it is read again.
+        assert!(wants_rereading(&front()));
+        // A certificate is never read again.
+        let certificate = page(1, &[(0.1, 0.3, "GIẤY KHAI SINH")]);
+        assert!(!wants_rereading(&certificate));
+    }
+
+    #[test]
+    fn a_card_missing_a_field_of_its_face_is_read_again() {
+        let mut read = front();
+        read.barcodes.push(Barcode {
+            payload: "001099012345||Nguyễn Văn An|05031999|Nam|Hà Nội|01012022".to_string(),
+            bbox: BBox::new(0.8, 0.05, 0.95, 0.2),
+        });
+        // The nationality line lost.
+        read.words.retain(|w| w.line != 5);
+        assert!(wants_rereading(&read));
+    }
 }

@@ -46,9 +46,6 @@ const UNSURE_READING: f32 = 0.85;
 pub struct LocalPageEngine {
     ocr: TesseractOcr,
     mrz: TesseractOcr,
-    /// Loaded at the first card page read unsurely, since most files have none.
-    local_threshold: Option<TesseractOcr>,
-    languages: String,
     orientation: crate::ocr::OrientationDetector,
 }
 
@@ -58,8 +55,6 @@ impl LocalPageEngine {
         Ok(Self {
             ocr: TesseractOcr::new(&config.ocr_languages)?,
             mrz: TesseractOcr::for_mrz()?,
-            local_threshold: None,
-            languages: config.ocr_languages.clone(),
             orientation: crate::ocr::OrientationDetector::new()?,
         })
     }
@@ -128,7 +123,7 @@ impl LocalPageEngine {
             rotation: turn + skew,
             rereadings: Vec::new(),
         };
-        if hoso_extractors::looks_like_card(&text) {
+        if hoso_extractors::wants_rereading(&text) {
             self.read_card_again(&mut text, gray, dpi, limits);
         }
         Ok(text)
@@ -158,10 +153,7 @@ impl LocalPageEngine {
         }
         let unsure = hoso_extractors::mean_confidence(text).is_some_and(|c| c < UNSURE_READING);
         if unsure {
-            match self
-                .local_threshold_ocr()
-                .and_then(|ocr| ocr.recognize(gray, dpi, limit))
-            {
+            match self.ocr.recognize_local_threshold(gray, dpi, limit) {
                 Ok(words) if !words.is_empty() => text.rereadings.push(words),
                 Ok(_) => {}
                 Err(e) => {
@@ -175,15 +167,6 @@ impl LocalPageEngine {
             ms = started.elapsed().as_millis() as u64,
             "card page read again"
         );
-    }
-
-    fn local_threshold_ocr(&mut self) -> Result<&mut TesseractOcr, OcrError> {
-        if self.local_threshold.is_none() {
-            self.local_threshold = Some(TesseractOcr::with_local_threshold(&self.languages)?);
-        }
-        self.local_threshold
-            .as_mut()
-            .ok_or_else(|| OcrError::Recognition("no local-threshold engine".to_string()))
     }
 
     /// Turns the page by `turn` degrees, levels it and reads it.

@@ -193,15 +193,27 @@ impl TesseractOcr {
         })
     }
 
-    /// An engine that binarises with Sauvola's local threshold instead of Otsu's global
-    /// one: it keeps light-grey print a global threshold drops, and loses some of what
-    /// that keeps, so it serves for rereading unsure card pages.
-    pub fn with_local_threshold(languages: &str) -> Result<Self, OcrError> {
-        let ocr = Self::new(languages)?;
-        ocr.api
+    /// Recognises `image` as `recognize` does, but binarised with Sauvola's local
+    /// threshold instead of Otsu's global one: it keeps light-grey print a global
+    /// threshold drops, and loses some of what that keeps, so it serves for rereading
+    /// unsure card pages. The same engine switches back, so no second model is loaded.
+    pub fn recognize_local_threshold(
+        &mut self,
+        image: &GrayImage,
+        dpi: u32,
+        limit: Duration,
+    ) -> Result<Vec<Word>, OcrError> {
+        self.api
             .set_variable("thresholding_method", "2")
             .map_err(recognition)?;
-        Ok(ocr)
+        let words = self.recognize(image, dpi, limit);
+        let restored = self
+            .api
+            .set_variable("thresholding_method", "0")
+            .map_err(recognition);
+        let words = words?;
+        restored?;
+        Ok(words)
     }
 
     /// An engine for machine-readable zones: the English model, one block of text,
