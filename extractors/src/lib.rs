@@ -19,7 +19,7 @@ pub mod text;
 #[cfg(test)]
 mod testutil;
 
-pub use classify::{looks_like_card, mean_confidence};
+pub use classify::mean_confidence;
 
 use classify::page_signals;
 pub use model::*;
@@ -79,10 +79,10 @@ const UNSURE_FIELD: f32 = 0.6;
 /// read with little confidence, or raised a warning (a failed check digit, a conflict).
 /// A card read whole and clean is not read twice.
 pub fn wants_rereading(page: &PageText) -> bool {
-    if !looks_like_card(page) {
+    let signals = page_signals(page);
+    if !classify::is_card(&signals) {
         return false;
     }
-    let signals = page_signals(page);
     let docs = extract_documents(std::slice::from_ref(page));
     let Some(card) = docs
         .iter()
@@ -90,18 +90,16 @@ pub fn wants_rereading(page: &PageText) -> bool {
     else {
         return true;
     };
-    let mut needed: Vec<&str> = Vec::new();
     // A face the signals could not tell is read as needing both.
-    if signals.front || !signals.back {
-        needed.extend(FRONT_FIELDS);
-    }
-    if signals.back || !signals.front {
-        needed.extend(BACK_FIELDS);
-    }
     let front = signals.front || !signals.back;
+    let back = signals.back || !signals.front;
+    let needed = FRONT_FIELDS
+        .iter()
+        .filter(|_| front)
+        .chain(BACK_FIELDS.iter().filter(|_| back));
     (front && page.barcodes.is_empty())
         || !card.warnings.is_empty()
-        || needed.iter().any(|k| !card.fields.contains_key(*k))
+        || needed.into_iter().any(|k| !card.fields.contains_key(*k))
         || card.fields.values().any(|f| f.confidence < UNSURE_FIELD)
 }
 

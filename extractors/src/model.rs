@@ -128,7 +128,8 @@ pub struct PageText {
     /// to hold the whole rotated image, centred, background white).
     #[serde(default)]
     pub rotation: f32,
-    /// Further OCR readings of a page that looks like an ID card (`looks_like_card`):
+    /// Further OCR readings of an ID card page whose first reading was incomplete
+    /// (`wants_rereading`):
     /// its text region enlarged to the print size Tesseract reads best, and, when the
     /// first reading was unsure, the page under another binarisation. Boxes as in `words`,
     /// fractions of the same image. Pages are classified by their most telling reading

@@ -93,7 +93,7 @@ impl LocalPageEngine {
         if let Some(zone) = crate::mrz_zone::find_zone(&words) {
             let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
             let region = crate::mrz_zone::pixels(&zone.region, gray);
-            match self.mrz.recognize_region(gray, region, dpi, limit) {
+            match self.mrz.recognize_region(gray, region, 1.0, dpi, limit) {
                 Ok(reread) => {
                     let lines = crate::mrz_zone::merge_zone(&mut words, &zone, reread);
                     tracing::debug!(page, lines, "machine-readable zone read again");
@@ -145,7 +145,11 @@ impl LocalPageEngine {
         let page = text.page;
         let started = Instant::now();
         if let Some(region) = crate::upscale::card_region(&text.words, gray) {
-            match crate::upscale::read_enlarged(&mut self.ocr, gray, &region, dpi, limit) {
+            let pixels = (region.x, region.y, region.w, region.h);
+            match self
+                .ocr
+                .recognize_region(gray, pixels, region.scale, dpi, limit)
+            {
                 Ok(words) if !words.is_empty() => text.rereadings.push(words),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(page, error = %e, "card region not read enlarged"),

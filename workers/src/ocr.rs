@@ -168,6 +168,39 @@ pub fn default_tessdata() -> PathBuf {
     PathBuf::from("/usr/share/tesseract-ocr/5/tessdata")
 }
 
+/// Region `(x, y, width, height)` of `image` enlarged `scale` times (never shrunk), and
+/// the region as it was cut (clipped to the image).
+fn enlarged_crop(
+    image: &GrayImage,
+    (x, y, w, h): (u32, u32, u32, u32),
+    scale: f32,
+) -> (GrayImage, (u32, u32, u32, u32)) {
+    let crop = image::imageops::crop_imm(image, x, y, w, h).to_image();
+    let region = (x, y, crop.width(), crop.height());
+    if scale <= 1.0 {
+        return (crop, region);
+    }
+    let (sw, sh) = (
+        ((crop.width() as f32 * scale).round() as u32).max(1),
+        ((crop.height() as f32 * scale).round() as u32).max(1),
+    );
+    let big = image::imageops::resize(&crop, sw, sh, image::imageops::FilterType::CatmullRom);
+    (big, region)
+}
+
+/// A box in fractions of `region` (pixels of the page), as fractions of the page: an
+/// enlarged region's fractions are the same as the region's.
+fn region_box_on_page(b: BBox, (x, y, w, h): (u32, u32, u32, u32), (pw, ph): (u32, u32)) -> BBox {
+    let (x, y, w, h) = (x as f32, y as f32, w as f32, h as f32);
+    let (pw, ph) = (pw as f32, ph as f32);
+    BBox::new(
+        (x + b.x0 * w) / pw,
+        (y + b.y0 * h) / ph,
+        (x + b.x1 * w) / pw,
+        (y + b.y1 * h) / ph,
+    )
+}
+
 fn recognition(e: impl std::fmt::Display) -> OcrError {
     OcrError::Recognition(e.to_string())
 }
@@ -230,26 +263,20 @@ impl TesseractOcr {
     }
 
     /// Recognises the words of region `(x, y, width, height)` (pixels) of a page image,
-    /// with boxes as fractions of the whole page.
+    /// enlarged `scale` times first (Catmull-Rom; 1 reads it as it is), with boxes as
+    /// fractions of the whole page.
     pub fn recognize_region(
         &mut self,
         image: &GrayImage,
-        (x, y, w, h): (u32, u32, u32, u32),
+        region: (u32, u32, u32, u32),
+        scale: f32,
         dpi: u32,
         limit: Duration,
     ) -> Result<Vec<Word>, OcrError> {
-        let crop = image::imageops::crop_imm(image, x, y, w, h).to_image();
-        let (pw, ph) = (image.width() as f32, image.height() as f32);
-        let (cw, ch) = (crop.width() as f32, crop.height() as f32);
-        let mut words = self.recognize(&crop, dpi, limit)?;
+        let (crop, region) = enlarged_crop(image, region, scale);
+        let mut words = self.recognize(&crop, (dpi as f32 * scale.max(1.0)) as u32, limit)?;
         for word in &mut words {
-            let b = word.bbox;
-            word.bbox = BBox::new(
-                (x as f32 + b.x0 * cw) / pw,
-                (y as f32 + b.y0 * ch) / ph,
-                (x as f32 + b.x1 * cw) / pw,
-                (y as f32 + b.y1 * ch) / ph,
-            );
+            word.bbox = region_box_on_page(word.bbox, region, image.dimensions());
         }
         Ok(words)
     }
@@ -336,5 +363,30 @@ impl TesseractOcr {
         drop(iter);
         self.api.clear().map_err(recognition)?;
         Ok(words)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boxes_in_a_region_map_back_to_the_page() {
+        let b = region_box_on_page(
+            BBox::new(0.0, 0.0, 1.0, 0.5),
+            (100, 200, 500, 400),
+            (1000, 2000),
+        );
+        assert_eq!((b.x0, b.y0, b.x1, b.y1), (0.1, 0.1, 0.6, 0.2));
+        let page = GrayImage::new(1000, 2000);
+        let (big, region) = enlarged_crop(&page, (100, 200, 500, 400), 2.0);
+        assert_eq!(big.dimensions(), (1000, 800));
+        assert_eq!(region, (100, 200, 500, 400));
+        // A region past the page's edge is clipped before it is enlarged.
+        let (big, region) = enlarged_crop(&page, (900, 1900, 500, 400), 2.0);
+        assert_eq!(
+            (big.dimensions(), region),
+            ((200, 200), (900, 1900, 100, 100))
+        );
     }
 }

@@ -2,17 +2,12 @@
 //!
 //! A card is 85.6 mm wide: photocopied on an A4 sheet at 200 dpi, or photographed with
 //! the sheet around it, its print is 10 to 15 pixels high, below what Tesseract reads
-//! well. Enlarging the card's region (not the
-//! empty sheet) gives Tesseract letters of a size it was trained on, at the cost of one
-//! more OCR pass over a small area.
+//! well. Enlarging the card's region (not the empty sheet) gives Tesseract letters of a
+//! size it was trained on, at the cost of one more OCR pass over a small area; the
+//! reading itself is `TesseractOcr::recognize_region` with the region's scale.
 
-use std::time::Duration;
-
-use hoso_extractors::{BBox, Word};
-use image::imageops::{self, FilterType};
+use hoso_extractors::Word;
 use image::GrayImage;
-
-use crate::ocr::{OcrError, TesseractOcr};
 
 /// Pixel height of a word box (ascenders, descenders and stacked tone marks included)
 /// that Tesseract reads best at; measured on generated cards between 30 and 50.
@@ -71,46 +66,10 @@ pub fn card_region(words: &[Word], image: &GrayImage) -> Option<Region> {
     })
 }
 
-fn enlarge(image: &GrayImage, r: &Region) -> GrayImage {
-    let crop = imageops::crop_imm(image, r.x, r.y, r.w, r.h).to_image();
-    let (w, h) = (
-        (r.w as f32 * r.scale).round() as u32,
-        (r.h as f32 * r.scale).round() as u32,
-    );
-    imageops::resize(&crop, w.max(1), h.max(1), FilterType::CatmullRom)
-}
-
-/// A box in fractions of the enlarged region, as fractions of the page.
-fn to_page(b: BBox, r: &Region, image: &GrayImage) -> BBox {
-    let (pw, ph) = (image.width() as f32, image.height() as f32);
-    let (x, y, w, h) = (r.x as f32, r.y as f32, r.w as f32, r.h as f32);
-    BBox::new(
-        (x + b.x0 * w) / pw,
-        (y + b.y0 * h) / ph,
-        (x + b.x1 * w) / pw,
-        (y + b.y1 * h) / ph,
-    )
-}
-
-/// Reads `region` of `image` enlarged, with boxes as fractions of the whole page.
-pub fn read_enlarged(
-    ocr: &mut TesseractOcr,
-    image: &GrayImage,
-    region: &Region,
-    dpi: u32,
-    limit: Duration,
-) -> Result<Vec<Word>, OcrError> {
-    let big = enlarge(image, region);
-    let mut words = ocr.recognize(&big, (dpi as f32 * region.scale) as u32, limit)?;
-    for w in &mut words {
-        w.bbox = to_page(w.bbox, region, image);
-    }
-    Ok(words)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hoso_extractors::BBox;
 
     fn word(text: &str, bbox: [f32; 4]) -> Word {
         Word {
@@ -145,20 +104,5 @@ mod tests {
             card_region(&[word(".", [0.1, 0.1, 0.11, 0.105])], &page),
             None
         );
-    }
-
-    #[test]
-    fn boxes_in_the_region_map_back_to_the_page() {
-        let page = GrayImage::new(1000, 2000);
-        let r = Region {
-            x: 100,
-            y: 200,
-            w: 500,
-            h: 400,
-            scale: 2.0,
-        };
-        let b = to_page(BBox::new(0.0, 0.0, 1.0, 0.5), &r, &page);
-        assert_eq!((b.x0, b.y0, b.x1, b.y1), (0.1, 0.1, 0.6, 0.2));
-        assert_eq!(enlarge(&page, &r).dimensions(), (1000, 800));
     }
 }

@@ -9,10 +9,11 @@ pub use signals::{page_signals, PageSignals};
 
 use crate::model::{DocumentType, PageText};
 
-/// Whether `page` reads more like an ID card than anything else: the pages worth a
-/// second, enlarged reading, since a card's print is small on an A4 sheet or a photo.
-pub fn looks_like_card(page: &PageText) -> bool {
-    let (best, score, _) = page_signals(page).best();
+/// Whether a page with these signals reads more like an ID card than anything else:
+/// the pages `wants_rereading` considers, since a card's print is small on an A4 sheet
+/// or in a photo.
+pub fn is_card(signals: &PageSignals) -> bool {
+    let (best, score, _) = signals.best();
     best == DocumentType::CitizenId && score > 0.0
 }
 
@@ -47,7 +48,7 @@ mod tests {
                 (0.14, 0.3, "Họ và tên / Full name: NGUYỄN VĂN AN"),
             ],
         );
-        assert!(looks_like_card(&card));
+        assert!(is_card(&page_signals(&card)));
         let mean = mean_confidence(&with_confidence(card, 0.7)).unwrap_or(0.0);
         assert!((mean - 0.7).abs() < 1e-4, "{mean}");
         let certificate = page(
@@ -57,8 +58,8 @@ mod tests {
                 (0.14, 0.3, "Họ, chữ đệm, tên: AN"),
             ],
         );
-        assert!(!looks_like_card(&certificate));
-        assert!(!looks_like_card(&page(1, &[])));
+        assert!(!is_card(&page_signals(&certificate)));
+        assert!(!is_card(&page_signals(&page(1, &[]))));
         assert_eq!(mean_confidence(&page(1, &[])), None);
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::common::{normalize, printed_field, read_rule, unlabelled_field, Kind, Output, Rule};
 use super::crosscheck::{check_card_dates, check_id_digits};
-use super::merge::{merge, Candidate, Source};
+use super::merge::{compact_fold, merge, Candidate, Source};
 use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
 use crate::layout::{find_hits, Hits, Label, Layout, Line, Token};
 use crate::model::{BBox, Evidence, Field, Method, PageText};
@@ -308,18 +308,11 @@ const NAME_BY_ZONE: f32 = 0.7;
 /// a filler read as `K`), beyond which the printed line is some other name.
 const ZONE_NAME_JUNK: usize = 2;
 
-fn letters_folded(s: &str) -> String {
-    crate::text::fold(s)
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .collect()
-}
-
 /// The printed name when its label was lost: the line of capitals whose letters, tone
 /// marks aside, spell the zone's name line, which has no tone marks to give. A zone
 /// name with a letter or two of OCR junk at its ends still finds its line.
 fn name_by_zone(layout: &Layout, zone_name: &str) -> Option<Field> {
-    let target = letters_folded(zone_name);
+    let target = compact_fold(zone_name);
     if target.chars().count() < 4 {
         return None;
     }
@@ -339,7 +332,7 @@ fn name_by_zone(layout: &Layout, zone_name: &str) -> Option<Field> {
             .collect::<Vec<_>>()
             .join(" ");
         let name = normalize(Kind::CapitalName, &text).ok()?;
-        let got = letters_folded(&name);
+        let got = compact_fold(&name);
         let fits = got == target
             || (got.chars().count() >= 8
                 && target.contains(&got)

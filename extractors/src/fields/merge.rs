@@ -39,7 +39,8 @@ fn rank(key: &str, s: Source) -> u8 {
     }
 }
 
-fn compact_fold(s: &str) -> String {
+/// The letters and digits of `s` without tone marks or case: a name as the MRZ spells it.
+pub(super) fn compact_fold(s: &str) -> String {
     fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 

@@ -9,8 +9,9 @@
 use std::collections::BTreeMap;
 
 use super::common::{round3, Output};
+use super::merge::compact_fold;
 use crate::model::{Field, Method};
-use crate::text::{clean, fold};
+use crate::text::clean;
 
 /// How a value was obtained, most trusted first: a code's payload or a checked zone
 /// outranks print, except for a name, which the zone spells without its tone marks.
@@ -32,25 +33,20 @@ fn same_value(key: &str, a: &Field, b: &Field) -> bool {
     if plain(a) == plain(b) {
         return true;
     }
-    let letters = |f: &Field| -> String {
-        fold(&f.value)
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect()
-    };
     key == "full_name"
         && (a.method == Method::Mrz || b.method == Method::Mrz)
-        && letters(a) == letters(b)
+        && compact_fold(&a.value) == compact_fold(&b.value)
 }
 
 /// Multiplier on a value's confidence when another reading of the same page read
 /// something else there.
 const DISAGREEMENT_FACTOR: f32 = 0.8;
 
-/// One value of a field and the readings that gave it.
+/// One value of a field, the readings that gave it, and the first of them.
 struct Vote {
     field: Field,
     readings: usize,
+    from: usize,
 }
 
 impl Vote {
@@ -79,15 +75,11 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
         return first;
     }
     let mut votes: BTreeMap<String, Vec<Vote>> = BTreeMap::new();
-    // The first reading that gave each key's winning value, to know whose warnings apply.
-    let mut origin: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, out) in std::iter::once(&first).chain(rest.iter()).enumerate() {
         for (key, field) in &out.fields {
             let list = votes.entry(key.clone()).or_default();
-            let origins = origin.entry(key.clone()).or_default();
-            match list.iter().position(|v| same_value(key, &v.field, field)) {
-                Some(at) => {
-                    let v = &mut list[at];
+            match list.iter_mut().find(|v| same_value(key, &v.field, field)) {
+                Some(v) => {
                     v.readings += 1;
                     let confidence = v.field.confidence.max(field.confidence);
                     // The better-sourced spelling stands for the group (a printed name
@@ -97,13 +89,11 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
                     }
                     v.field.confidence = confidence;
                 }
-                None => {
-                    list.push(Vote {
-                        field: field.clone(),
-                        readings: 1,
-                    });
-                    origins.push(i);
-                }
+                None => list.push(Vote {
+                    field: field.clone(),
+                    readings: 1,
+                    from: i,
+                }),
             }
         }
     }
@@ -112,15 +102,13 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
         warnings: first.warnings.clone(),
     };
     let mut from_rereading = vec![false; rest.len()];
-    for (key, list) in votes {
-        let origins = origin.remove(&key).unwrap_or_default();
-        let mut ranked: Vec<(Vote, usize)> = list.into_iter().zip(origins).collect();
-        ranked.sort_by_key(|(v, _)| v.rank(&key));
-        let mut ranked = ranked.into_iter();
-        let Some((mut win, from)) = ranked.next() else {
+    for (key, mut list) in votes {
+        list.sort_by_key(|v| v.rank(&key));
+        let mut list = list.into_iter();
+        let Some(mut win) = list.next() else {
             continue;
         };
-        let losers: Vec<Vote> = ranked.map(|(v, _)| v).collect();
+        let losers: Vec<Vote> = list.collect();
         if !losers.is_empty() {
             let others: Vec<String> = losers
                 .iter()
@@ -134,8 +122,8 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
             ));
             win.field.confidence = round3(win.field.confidence * DISAGREEMENT_FACTOR);
         }
-        if from > 0 {
-            from_rereading[from - 1] = true;
+        if win.from > 0 {
+            from_rereading[win.from - 1] = true;
         }
         out.fields.insert(key, win.field);
     }
