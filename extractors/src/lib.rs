@@ -73,6 +73,16 @@ const BACK_FIELDS: [&str; 1] = ["date_of_issue"];
 /// A field read with less confidence than this is worth a second look.
 const UNSURE_FIELD: f32 = 0.6;
 
+/// Whether a page that looks like an ID card's front (or a card whose face could not be
+/// told) shows no decoded QR code, so that a slower search for the code is worth it.
+pub fn misses_card_code(page: &PageText) -> bool {
+    if !page.barcodes.is_empty() {
+        return false;
+    }
+    let signals = page_signals(page);
+    classify::is_card(&signals) && (signals.front || !signals.back)
+}
+
 /// Whether a page that looks like an ID card is worth reading again: its front shows no
 /// decoded QR code (whose payload would carry most fields exactly), or its first
 /// reading, extracted on its own, lacks a field its face always prints, holds a field

@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use hoso_extractors::{Method, PageText};
+use hoso_extractors::{BBox, Barcode, Method, PageText};
 use hoso_pipeline::ports::{PageEngine, PageError};
 use hoso_pipeline::{Limits, MediaType};
 use pdfium_render::prelude::*;
@@ -123,6 +123,9 @@ impl LocalPageEngine {
             rotation: turn + skew,
             rereadings: Vec::new(),
         };
+        if hoso_extractors::misses_card_code(&text) {
+            search_card_code(&mut text, gray);
+        }
         if hoso_extractors::wants_rereading(&text) {
             self.read_card_again(&mut text, gray, dpi, limits);
         }
@@ -476,6 +479,33 @@ fn describe_load_error(e: &PdfiumError) -> String {
             PdfiumInternalError::Unknown => "pdfium refused it without a reason".to_string(),
         },
         other => format!("pdfium refused it: {other}"),
+    }
+}
+
+/// Looks for the QR code of a card front that rxing's own reader missed, with the grid
+/// reader over the card's part of the page.
+fn search_card_code(text: &mut PageText, gray: &image::GrayImage) {
+    let Some(region) = crate::upscale::code_region(&text.words, gray) else {
+        return;
+    };
+    let started = Instant::now();
+    let found = crate::qr_grid::read(gray, region);
+    tracing::debug!(
+        page = text.page,
+        found = found.is_some(),
+        ms = started.elapsed().as_millis() as u64,
+        "card code searched by its grid"
+    );
+    if let Some(code) = found {
+        let (w, h) = (gray.width() as f32, gray.height() as f32);
+        let xs = code.corners.map(|c| c.0 / w);
+        let ys = code.corners.map(|c| c.1 / h);
+        let lo = |v: [f32; 4]| v.iter().copied().fold(1.0, f32::min).clamp(0.0, 1.0);
+        let hi = |v: [f32; 4]| v.iter().copied().fold(0.0, f32::max).clamp(0.0, 1.0);
+        text.barcodes.push(Barcode {
+            payload: code.payload,
+            bbox: BBox::new(lo(xs), lo(ys), hi(xs), hi(ys)),
+        });
     }
 }
 

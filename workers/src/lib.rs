@@ -11,6 +11,7 @@ pub mod ocr;
 pub mod pdf;
 pub mod pool;
 pub mod qr;
+pub mod qr_grid;
 mod raster;
 pub mod searchable;
 pub mod stamps;

@@ -20,6 +20,10 @@ const PIXEL_BUDGET: f32 = 30_000_000.0;
 /// Margin around the words, as a fraction of the page, so that a label or a value the
 /// first reading lost at the region's edge is inside it.
 const MARGIN: f32 = 0.03;
+/// Margin around a card's words where its QR code is looked for, as a fraction of the
+/// page: on an A4 sheet a card's code lies up to about 6% of the sheet's width past the
+/// header line.
+const CODE_MARGIN: f32 = 0.08;
 
 /// The pixels to read again and how much to enlarge them.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,27 +38,15 @@ pub struct Region {
 /// The region holding `words` on `image`, with the enlargement their size asks for, or
 /// `None` when the print is already large enough.
 pub fn card_region(words: &[Word], image: &GrayImage) -> Option<Region> {
-    let (pw, ph) = (image.width() as f32, image.height() as f32);
-    let real: Vec<&Word> = words
-        .iter()
-        .filter(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
-        .collect();
+    let real = real_words(words);
     if real.is_empty() {
         return None;
     }
+    let ph = image.height() as f32;
     let mut heights: Vec<f32> = real.iter().map(|w| w.bbox.height() * ph).collect();
     heights.sort_by(f32::total_cmp);
     let median = heights[heights.len() / 2].max(1.0);
-    let x0 = real.iter().map(|w| w.bbox.x0).fold(1.0, f32::min) - MARGIN;
-    let y0 = real.iter().map(|w| w.bbox.y0).fold(1.0, f32::min) - MARGIN;
-    let x1 = real.iter().map(|w| w.bbox.x1).fold(0.0, f32::max) + MARGIN;
-    let y1 = real.iter().map(|w| w.bbox.y1).fold(0.0, f32::max) + MARGIN;
-    let (x0, y0) = ((x0.max(0.0) * pw) as u32, (y0.max(0.0) * ph) as u32);
-    let (x1, y1) = ((x1.min(1.0) * pw) as u32, (y1.min(1.0) * ph) as u32);
-    let (w, h) = (x1.saturating_sub(x0), y1.saturating_sub(y0));
-    if w == 0 || h == 0 {
-        return None;
-    }
+    let (x0, y0, w, h) = bounds(&real, image, MARGIN)?;
     let fits = (PIXEL_BUDGET / (w as f32 * h as f32)).sqrt();
     let scale = (TARGET_WORD_HEIGHT / median).min(MAX_SCALE).min(fits);
     (scale >= MIN_SCALE).then_some(Region {
@@ -64,6 +56,36 @@ pub fn card_region(words: &[Word], image: &GrayImage) -> Option<Region> {
         h,
         scale,
     })
+}
+
+/// The pixels around a card's words where its QR code can be: the code sits beside the
+/// printed fields, past the words' extent by up to a fifth of the card.
+pub fn code_region(words: &[Word], image: &GrayImage) -> Option<(u32, u32, u32, u32)> {
+    bounds(&real_words(words), image, CODE_MARGIN)
+}
+
+/// Words with two letters or digits: marks and specks say nothing of where print is.
+fn real_words(words: &[Word]) -> Vec<&Word> {
+    words
+        .iter()
+        .filter(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
+        .collect()
+}
+
+/// The pixel rectangle holding `words`, widened by `margin` (a fraction of the page).
+fn bounds(words: &[&Word], image: &GrayImage, margin: f32) -> Option<(u32, u32, u32, u32)> {
+    if words.is_empty() {
+        return None;
+    }
+    let (pw, ph) = (image.width() as f32, image.height() as f32);
+    let x0 = words.iter().map(|w| w.bbox.x0).fold(1.0, f32::min) - margin;
+    let y0 = words.iter().map(|w| w.bbox.y0).fold(1.0, f32::min) - margin;
+    let x1 = words.iter().map(|w| w.bbox.x1).fold(0.0, f32::max) + margin;
+    let y1 = words.iter().map(|w| w.bbox.y1).fold(0.0, f32::max) + margin;
+    let (x0, y0) = ((x0.max(0.0) * pw) as u32, (y0.max(0.0) * ph) as u32);
+    let (x1, y1) = ((x1.min(1.0) * pw) as u32, (y1.min(1.0) * ph) as u32);
+    let (w, h) = (x1.saturating_sub(x0), y1.saturating_sub(y0));
+    (w > 0 && h > 0).then_some((x0, y0, w, h))
 }
 
 #[cfg(test)]

@@ -227,6 +227,35 @@ fn qr_codes_on_a_page_are_decoded_byte_exact() {
 }
 
 #[test]
+fn a_card_code_too_blurred_for_rxing_is_read_by_its_grid() {
+    use hoso_testdata::{generate, FileFormat, GenerateOptions, Quality};
+
+    let dir = tempfile::tempdir().unwrap();
+    // Seed 1's first specimen: a 2021 card photocopied on A4 at 200 dpi, its code two
+    // pixels a module.
+    let mut opts = GenerateOptions::new(1, 1, dir.path());
+    opts.formats = vec![FileFormat::Png];
+    opts.qualities = vec![Quality::Photocopy];
+    let specimen = generate(&opts).unwrap().remove(0);
+    let want = &specimen.truth.specimen.codes.iter().find(|c| c.kind == "qr").unwrap().payload;
+    let gray = image::open(&specimen.path).unwrap().to_luma8();
+    // The case the grid reader exists for: rxing alone finds nothing.
+    assert_eq!(hoso_workers::qr::find_qr(&gray), None);
+    let mut e = engine();
+    let bytes = std::fs::read(&specimen.path).unwrap();
+    let pages = read(&mut e, MediaType::Png, &bytes, &Limits::default()).unwrap();
+    let payloads: Vec<&str> = pages
+        .iter()
+        .flat_map(|p| &p.barcodes)
+        .map(|b| b.payload.as_str())
+        .collect();
+    assert_eq!(payloads, [want.as_str()]);
+    // Its box is the code's, in the card's top right on the sheet's upper half.
+    let b = pages[0].barcodes[0].bbox;
+    assert!(b.x0 > 0.4 && b.x1 < 1.0 && b.y1 < 0.5 && b.x1 - b.x0 < 0.15, "{b:?}");
+}
+
+#[test]
 fn a_page_without_a_qr_code_reports_none() {
     let mut e = engine();
     let pages = read_corpus(&mut e, MediaType::Tiff, "ocr/phototest.tif").unwrap();
