@@ -46,7 +46,13 @@ const MAX_DIMENSION: usize = 17 + 4 * ALIGNMENT.len();
 const FINDER_SCALES: [u32; 3] = [1, 2, 3];
 /// Grid positions tried around the fitted one, in modules: a fit can settle a quarter
 /// module off where blur makes the known modules agree equally.
-const SHIFTS: [(f32, f32); 5] = [(0.0, 0.0), (0.25, 0.0), (-0.25, 0.0), (0.0, 0.25), (0.0, -0.25)];
+const SHIFTS: [(f32, f32); 5] = [
+    (0.0, 0.0),
+    (0.25, 0.0),
+    (-0.25, 0.0),
+    (0.0, 0.25),
+    (0.0, -0.25),
+];
 /// Below this agreement of the fitted grid with the known modules it is not a code.
 const MIN_FIT: f32 = 0.6;
 
@@ -112,7 +118,7 @@ fn finder_sets(image: &GrayImage, region: Rect, scale: u32) -> Vec<Finders> {
             candidates.push(c);
         }
     }
-    candidates.sort_by(|a, b| b.2.cmp(&a.2));
+    candidates.sort_by_key(|c| std::cmp::Reverse(c.2));
     candidates.truncate(MAX_CANDIDATES);
     let mut sets = Vec::new();
     for i in 0..candidates.len() {
@@ -125,7 +131,7 @@ fn finder_sets(image: &GrayImage, region: Rect, scale: u32) -> Vec<Finders> {
             }
         }
     }
-    sets.sort_by(|a, b| b.0.cmp(&a.0));
+    sets.sort_by_key(|s| std::cmp::Reverse(s.0));
     sets.into_iter().map(|(_, set)| set).collect()
 }
 
@@ -332,7 +338,10 @@ impl Grid {
             .iter()
             .map(|k| {
                 let (x, y) = t.apply((k.col as f32 + 0.5) / n, (k.row as f32 + 0.5) / n);
-                (255.0 - bilinear(image, x, y), if k.dark { 1.0 } else { 0.0 })
+                (
+                    255.0 - bilinear(image, x, y),
+                    if k.dark { 1.0 } else { 0.0 },
+                )
             })
             .collect();
         correlation(&samples)
@@ -444,7 +453,10 @@ impl Perspective {
     fn apply(&self, u: f32, v: f32) -> (f32, f32) {
         let a = &self.a;
         let w = a[6] * u + a[7] * v + 1.0;
-        ((a[0] * u + a[1] * v + a[2]) / w, (a[3] * u + a[4] * v + a[5]) / w)
+        (
+            (a[0] * u + a[1] * v + a[2]) / w,
+            (a[3] * u + a[4] * v + a[5]) / w,
+        )
     }
 }
 
@@ -468,7 +480,11 @@ fn known_modules(n: usize) -> Vec<Known> {
                     continue;
                 }
                 let dark = !(r == -1 || c == -1 || r == 7 || c == 7)
-                    && (r == 0 || r == 6 || c == 0 || c == 6 || ((2..=4).contains(&r) && (2..=4).contains(&c)));
+                    && (r == 0
+                        || r == 6
+                        || c == 0
+                        || c == 6
+                        || ((2..=4).contains(&r) && (2..=4).contains(&c)));
                 known[row as usize * n + col as usize] = Some(dark);
             }
         }
@@ -585,7 +601,12 @@ fn bleed_model_step(values: &[f32], n: usize, dark: &[f32], known: &[Known]) -> 
     }
     let mut normal = [[0f64; 5]; 4];
     for i in 0..n * n {
-        let x = [1.0, f64::from(dark[i]), f64::from(edge[i]), f64::from(diagonal[i])];
+        let x = [
+            1.0,
+            f64::from(dark[i]),
+            f64::from(edge[i]),
+            f64::from(diagonal[i]),
+        ];
         for a in 0..4 {
             for b in 0..4 {
                 normal[a][b] += x[a] * x[b];
@@ -619,16 +640,22 @@ fn solve4(mut m: [[f64; 5]; 4]) -> Option<[f64; 4]> {
             return None;
         }
         m.swap(col, pivot);
-        for row in 0..4 {
-            if row != col {
-                let factor = m[row][col] / m[col][col];
-                for k in col..5 {
-                    m[row][k] -= factor * m[col][k];
+        let pivot_row = m[col];
+        for (r, row) in m.iter_mut().enumerate() {
+            if r != col {
+                let factor = row[col] / pivot_row[col];
+                for (v, p) in row.iter_mut().zip(pivot_row).skip(col) {
+                    *v -= factor * p;
                 }
             }
         }
     }
-    Some([m[0][4] / m[0][0], m[1][4] / m[1][1], m[2][4] / m[2][2], m[3][4] / m[3][3]])
+    Some([
+        m[0][4] / m[0][0],
+        m[1][4] / m[1][1],
+        m[2][4] / m[2][2],
+        m[3][4] / m[3][3],
+    ])
 }
 
 #[cfg(test)]
@@ -645,7 +672,11 @@ mod tests {
     fn render(payload: &str, module: f32, turn: f32, blur: usize) -> GrayImage {
         let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::L).unwrap();
         let n = code.width();
-        let dark: Vec<bool> = code.to_colors().into_iter().map(|c| c == Color::Dark).collect();
+        let dark: Vec<bool> = code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect();
         let side = 300;
         let (x0, y0) = (40.0, 50.0);
         let (cos, sin) = (turn.cos(), turn.sin());
@@ -657,7 +688,10 @@ mod tests {
                     let px = x as f32 + (sx as f32 + 0.5) / sub as f32 - x0;
                     let py = y as f32 + (sy as f32 + 0.5) / sub as f32 - y0;
                     // Back into the code's own axes.
-                    let (u, v) = ((px * cos + py * sin) / module, (-px * sin + py * cos) / module);
+                    let (u, v) = (
+                        (px * cos + py * sin) / module,
+                        (-px * sin + py * cos) / module,
+                    );
                     if u >= 0.0 && v >= 0.0 && (u as usize) < n && (v as usize) < n {
                         ink += usize::from(dark[v as usize * n + u as usize]);
                     }
@@ -691,7 +725,10 @@ mod tests {
     #[test]
     fn a_sharp_code_is_read_too() {
         let image = render(PAYLOAD, 3.0, 0.0, 0);
-        assert_eq!(read(&image, whole(&image)).map(|c| c.payload).as_deref(), Some(PAYLOAD));
+        assert_eq!(
+            read(&image, whole(&image)).map(|c| c.payload).as_deref(),
+            Some(PAYLOAD)
+        );
     }
 
     #[test]
@@ -730,20 +767,41 @@ mod tests {
         // Version 2 adds one alignment pattern and longer timing rows.
         assert_eq!(known_modules(25).len(), 3 * 64 + 2 * 9 + 25 + 1);
         // Version 7: six alignment patterns (three overlap finders and are left out).
-        assert_eq!(known_modules(45).len(), 3 * 64 + 2 * 29 + 6 * 25 - 2 * 5 + 1);
+        assert_eq!(
+            known_modules(45).len(),
+            3 * 64 + 2 * 29 + 6 * 25 - 2 * 5 + 1
+        );
         let timing = known_modules(21);
-        assert!(timing.contains(&Known { row: 6, col: 8, dark: true }));
-        assert!(timing.contains(&Known { row: 6, col: 9, dark: false }));
-        assert!(timing.contains(&Known { row: 13, col: 8, dark: true }));
+        assert!(timing.contains(&Known {
+            row: 6,
+            col: 8,
+            dark: true
+        }));
+        assert!(timing.contains(&Known {
+            row: 6,
+            col: 9,
+            dark: false
+        }));
+        assert!(timing.contains(&Known {
+            row: 13,
+            col: 8,
+            dark: true
+        }));
     }
 
     #[test]
     fn the_perspective_maps_the_unit_square_onto_its_quadrilateral() {
         let quad = [(10.0, 20.0), (110.0, 25.0), (120.0, 130.0), (5.0, 118.0)];
         let t = Perspective::square_to_quad(&quad);
-        for ((u, v), (x, y)) in [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)].into_iter().zip(quad) {
+        for ((u, v), (x, y)) in [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
+            .into_iter()
+            .zip(quad)
+        {
             let (px, py) = t.apply(u, v);
-            assert!((px - x).abs() < 1e-3 && (py - y).abs() < 1e-3, "{u},{v} -> {px},{py}");
+            assert!(
+                (px - x).abs() < 1e-3 && (py - y).abs() < 1e-3,
+                "{u},{v} -> {px},{py}"
+            );
         }
     }
 

@@ -237,7 +237,14 @@ fn a_card_code_too_blurred_for_rxing_is_read_by_its_grid() {
     opts.formats = vec![FileFormat::Png];
     opts.qualities = vec![Quality::Photocopy];
     let specimen = generate(&opts).unwrap().remove(0);
-    let want = &specimen.truth.specimen.codes.iter().find(|c| c.kind == "qr").unwrap().payload;
+    let want = &specimen
+        .truth
+        .specimen
+        .codes
+        .iter()
+        .find(|c| c.kind == "qr")
+        .unwrap()
+        .payload;
     let gray = image::open(&specimen.path).unwrap().to_luma8();
     // The case the grid reader exists for: rxing alone finds nothing.
     assert_eq!(hoso_workers::qr::find_qr(&gray), None);
@@ -252,7 +259,10 @@ fn a_card_code_too_blurred_for_rxing_is_read_by_its_grid() {
     assert_eq!(payloads, [want.as_str()]);
     // Its box is the code's, in the card's top right on the sheet's upper half.
     let b = pages[0].barcodes[0].bbox;
-    assert!(b.x0 > 0.4 && b.x1 < 1.0 && b.y1 < 0.5 && b.x1 - b.x0 < 0.15, "{b:?}");
+    assert!(
+        b.x0 > 0.4 && b.x1 < 1.0 && b.y1 < 0.5 && b.x1 - b.x0 < 0.15,
+        "{b:?}"
+    );
 }
 
 #[test]
