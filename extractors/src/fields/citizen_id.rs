@@ -51,7 +51,9 @@ const VOCAB: &[Label] = &[
     ),
     Label::new(
         "place_of_birth_registration",
-        &["Nơi đăng ký khai sinh"],
+        // Its last word is the one a photocopy garbles most (`khai sáedi`, `khai
+        // sen`); no other card label opens with these four.
+        &["Nơi đăng ký khai sinh", "Nơi đăng ký khai"],
         &["Place of birth registration"],
     ),
     Label::new(

@@ -215,9 +215,22 @@ fn strip_garbled_translation(words: &mut Vec<String>) {
     };
     let foreign = |w: &str| !w.split('-').all(is_vietnamese_syllable) && !capitals(w);
     let run = &words[..end];
+    // `of` (read `oý`, `0f`) after a foreign word is the translation's own mark: no
+    // Vietnamese place has it, so the run goes even if OCR made a syllable of
+    // `birth` (`bình`, `bánh`).
+    let english = (1..run.len().min(4)).any(|i| {
+        let of: String = crate::text::fold(&run[i])
+            .chars()
+            .map(|c| if c == '0' { 'o' } else { c })
+            .collect();
+        matches!(of.trim_end_matches(':'), "of" | "oy" | "oƒ")
+            && foreign(&run[i - 1])
+            && letters(&run[i - 1]) >= 3
+    });
     // Two letters are too few to tell (`cể`, `dí` are syllables of no word here).
-    if run.iter().all(|w| foreign(w) || letters(w) <= 2)
-        && run.iter().any(|w| foreign(w) && letters(w) >= 3)
+    if english
+        || (run.iter().all(|w| foreign(w) || letters(w) <= 2)
+            && run.iter().any(|w| foreign(w) && letters(w) >= 3))
     {
         words.drain(..end);
     }
@@ -315,13 +328,11 @@ pub fn tidy_place(s: &str) -> String {
         .collect();
     strip_garbled_translation(&mut words);
     period_as_comma(&mut words);
-    // A lone small letter or digit before the first unit word is a speck at the value's
-    // edge: a house number is followed by its street, never by a unit.
+    // A lone letter or digit before the first unit word is a speck at the value's edge:
+    // a house number is followed by its street, never by a unit.
     if words.len() > 1
         && words[0].chars().count() == 1
-        && words[0]
-            .chars()
-            .all(|c| c.is_lowercase() || c.is_ascii_digit())
+        && words[0].chars().all(char::is_alphanumeric)
         && words[1].chars().next().is_some_and(char::is_uppercase)
         && unit_at(&words, 1).is_some()
     {
@@ -657,6 +668,15 @@ mod tests {
                 "Pace of residence Tổ dân phố 7, Xã Bến Nghé",
                 "Tổ dân phố 7, Xã Bến Nghé",
             ),
+            // `birth` read as a syllable; the `of` after a foreign word tells.
+            (
+                "P†aee of bình reghiruúeg, Xã Trung Hòa, huyện Tân Lạc",
+                "Xã Trung Hòa, huyện Tân Lạc",
+            ),
+            (
+                "sáedi Piece oý bánh reg/ra6sonc Phường Hòa Khánh, tỉnh Bắc Ninh",
+                "Phường Hòa Khánh, tỉnh Bắc Ninh",
+            ),
         ] {
             assert_eq!(tidy_place(read), place, "{read}");
         }
@@ -673,6 +693,11 @@ mod tests {
         assert_eq!(
             tidy_place("Phước Long, Bình Phước"),
             "Phước Long, Bình Phước"
+        );
+        // A capital speck before the first unit goes as a small one does.
+        assert_eq!(
+            tidy_place("Í Xã Trung Hòa, huyện Hải Hậu"),
+            "Xã Trung Hòa, huyện Hải Hậu"
         );
     }
 
