@@ -80,7 +80,12 @@ pub fn misses_card_code(page: &PageText) -> bool {
         return false;
     }
     let signals = page_signals(page);
-    classify::is_card(&signals) && (signals.front || !signals.back)
+    classify::is_card(&signals) && may_be_front(&signals)
+}
+
+/// A card page shows its front, or a face the signals could not tell.
+fn may_be_front(signals: &classify::PageSignals) -> bool {
+    signals.front || !signals.back
 }
 
 /// Whether a page that looks like an ID card is worth reading again: its front shows no
@@ -101,7 +106,7 @@ pub fn wants_rereading(page: &PageText) -> bool {
         return true;
     };
     // A face the signals could not tell is read as needing both.
-    let front = signals.front || !signals.back;
+    let front = may_be_front(&signals);
     let back = signals.back || !signals.front;
     let needed = FRONT_FIELDS
         .iter()

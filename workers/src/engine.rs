@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use hoso_extractors::{BBox, Barcode, Method, PageText};
+use hoso_extractors::{Barcode, Method, PageText};
 use hoso_pipeline::ports::{PageEngine, PageError};
 use hoso_pipeline::{Limits, MediaType};
 use pdfium_render::prelude::*;
@@ -497,14 +497,9 @@ fn search_card_code(text: &mut PageText, gray: &image::GrayImage) {
         "card code searched by its grid"
     );
     if let Some(code) = found {
-        let (w, h) = (gray.width() as f32, gray.height() as f32);
-        let xs = code.corners.map(|c| c.0 / w);
-        let ys = code.corners.map(|c| c.1 / h);
-        let lo = |v: [f32; 4]| v.iter().copied().fold(1.0, f32::min).clamp(0.0, 1.0);
-        let hi = |v: [f32; 4]| v.iter().copied().fold(0.0, f32::max).clamp(0.0, 1.0);
         text.barcodes.push(Barcode {
             payload: code.payload,
-            bbox: BBox::new(lo(xs), lo(ys), hi(xs), hi(ys)),
+            bbox: crate::qr::bbox_of(&code.corners, gray.width(), gray.height()),
         });
     }
 }

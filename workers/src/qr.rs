@@ -61,24 +61,31 @@ fn find_qr_as_is(image: &GrayImage) -> Option<Barcode> {
         &mut hints,
     )
     .ok()?;
-    let points = found.getPoints();
-    let (fw, fh) = (w as f32, h as f32);
+    let points: Vec<(f32, f32)> = found.getPoints().iter().map(|p| (p.x, p.y)).collect();
     let bbox = if points.is_empty() {
         BBox::new(0.0, 0.0, 1.0, 1.0)
     } else {
-        let xs = points.iter().map(|p| p.x);
-        let ys = points.iter().map(|p| p.y);
-        let (x0, x1) = xs.fold((f32::MAX, f32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
-        let (y0, y1) = ys.fold((f32::MAX, f32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
-        BBox::new(
-            (x0 / fw).clamp(0.0, 1.0),
-            (y0 / fh).clamp(0.0, 1.0),
-            (x1 / fw).clamp(0.0, 1.0),
-            (y1 / fh).clamp(0.0, 1.0),
-        )
+        bbox_of(&points, w, h)
     };
     Some(Barcode {
         payload: found.getText().to_string(),
         bbox,
     })
+}
+
+/// The box, in fractions of a `w` × `h` image, around a code's corner points.
+pub(crate) fn bbox_of(points: &[(f32, f32)], w: u32, h: u32) -> BBox {
+    let (fw, fh) = (w as f32, h as f32);
+    let (x0, x1) = points.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| {
+        (lo.min(p.0), hi.max(p.0))
+    });
+    let (y0, y1) = points.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| {
+        (lo.min(p.1), hi.max(p.1))
+    });
+    BBox::new(
+        (x0 / fw).clamp(0.0, 1.0),
+        (y0 / fh).clamp(0.0, 1.0),
+        (x1 / fw).clamp(0.0, 1.0),
+        (y1 / fh).clamp(0.0, 1.0),
+    )
 }

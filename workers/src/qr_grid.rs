@@ -215,21 +215,18 @@ fn read_at(image: &GrayImage, f: &Finders) -> Option<GridCode> {
     let estimate = (span / f.module).round() as i64 + 7;
     // The module size of a blurred finder is off by a tenth or more, and so is the
     // dimension; each candidate is fitted and the best fit decides.
-    let mut fits: Vec<(f32, Grid)> = (-2..=2)
+    let (fit, grid, known) = (-2..=2)
         .map(|k| nearest_dimension(estimate) + 4 * k)
         .filter(|&n| (21..=MAX_DIMENSION as i64).contains(&n))
         .map(|n| {
-            let grid = Grid::from_finders(f, n as usize);
-            let known = known_modules(grid.n);
-            refine(image, grid, &known, f.module)
+            let known = known_modules(n as usize);
+            let (fit, grid) = refine(image, Grid::from_finders(f, n as usize), &known, f.module);
+            (fit, grid, known)
         })
-        .collect();
-    fits.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let (fit, grid) = fits.into_iter().next()?;
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
     if fit < MIN_FIT {
         return None;
     }
-    let known = known_modules(grid.n);
     let hints = DecodeHints {
         // ID-card payloads are UTF-8 Vietnamese; without this rxing may guess a
         // single-byte charset and mangle the diacritics.

@@ -32,6 +32,21 @@ fn read(
     Ok(pages)
 }
 
+/// The generator's specimens `0..count` of `seed` in `dir`, in one file format, rotating
+/// through `qualities`.
+fn generated(
+    dir: &std::path::Path,
+    seed: u64,
+    count: usize,
+    format: hoso_testdata::FileFormat,
+    qualities: &[hoso_testdata::Quality],
+) -> Vec<hoso_testdata::Specimen> {
+    let mut opts = hoso_testdata::GenerateOptions::new(seed, count, dir);
+    opts.formats = vec![format];
+    opts.qualities = qualities.to_vec();
+    hoso_testdata::generate(&opts).unwrap()
+}
+
 /// Reads a file of the shared corpus with the default limits.
 fn read_corpus(
     engine: &mut LocalPageEngine,
@@ -228,15 +243,12 @@ fn qr_codes_on_a_page_are_decoded_byte_exact() {
 
 #[test]
 fn a_card_code_too_blurred_for_rxing_is_read_by_its_grid() {
-    use hoso_testdata::{generate, FileFormat, GenerateOptions, Quality};
+    use hoso_testdata::{FileFormat, Quality};
 
     let dir = tempfile::tempdir().unwrap();
     // Seed 1's first specimen: a 2021 card photocopied on A4 at 200 dpi, its code two
     // pixels a module.
-    let mut opts = GenerateOptions::new(1, 1, dir.path());
-    opts.formats = vec![FileFormat::Png];
-    opts.qualities = vec![Quality::Photocopy];
-    let specimen = generate(&opts).unwrap().remove(0);
+    let specimen = generated(dir.path(), 1, 1, FileFormat::Png, &[Quality::Photocopy]).remove(0);
     let want = &specimen
         .truth
         .specimen
@@ -342,14 +354,11 @@ fn ocr_that_overruns_its_time_limit_stops_with_a_clear_error() {
 
 #[test]
 fn a_scanned_pdf_page_is_read_from_its_embedded_jpeg_not_re_rendered() {
-    use hoso_testdata::{generate, FileFormat, GenerateOptions, Quality};
+    use hoso_testdata::{FileFormat, Quality};
     use hoso_workers::pdf::{embedded_jpeg, pdfium};
 
     let dir = tempfile::tempdir().unwrap();
-    let mut opts = GenerateOptions::new(21, 2, dir.path());
-    opts.formats = vec![FileFormat::Pdf];
-    opts.qualities = vec![Quality::Office];
-    let specimens = generate(&opts).unwrap();
+    let specimens = generated(dir.path(), 21, 2, FileFormat::Pdf, &[Quality::Office]);
     let mut e = engine();
     for s in &specimens {
         let bytes = std::fs::read(&s.path).unwrap();
@@ -431,16 +440,13 @@ fn pages_turned_sideways_or_upside_down_are_read_upright() {
 
 #[test]
 fn the_machine_readable_zone_is_read_again_in_its_own_alphabet() {
-    use hoso_testdata::{generate, FileFormat, GenerateOptions, Quality};
+    use hoso_testdata::{FileFormat, Quality};
     use hoso_workers::mrz_zone::looks_like_zone_line;
 
     let dir = tempfile::tempdir().unwrap();
-    let mut opts = GenerateOptions::new(29, 40, dir.path());
-    opts.formats = vec![FileFormat::Png];
-    opts.qualities = vec![Quality::Office, Quality::Clean];
+    let quality = [Quality::Office, Quality::Clean];
     // Single cards whose back, with its zone, is on the sheet.
-    let cards: Vec<_> = generate(&opts)
-        .unwrap()
+    let cards: Vec<_> = generated(dir.path(), 29, 40, FileFormat::Png, &quality)
         .into_iter()
         .filter(|s| s.document_types == ["citizen_id"] && s.template.contains("back"))
         .collect();
