@@ -202,7 +202,16 @@ fn mrz_candidates(mrz: &Mrz, data: &MrzData, c: &mut Candidates) {
         }
     };
     let values: [(&'static str, Option<String>, usize, f32); 6] = [
-        ("id_number", data.id_number.clone(), 0, MRZ_CONFIDENCE),
+        (
+            "id_number",
+            data.id_number.clone(),
+            0,
+            if data.id_prefix_unchecked {
+                MRZ_PARTIAL_CONFIDENCE
+            } else {
+                MRZ_CONFIDENCE
+            },
+        ),
         (
             "date_of_birth",
             data.date_of_birth.map(|d| d.iso()),

@@ -10,7 +10,7 @@ pub use icao::{
 
 use crate::layout::Layout;
 use crate::model::BBox;
-use crate::text::{levenshtein, Date, Sex};
+use crate::text::{has_province_code, levenshtein, Date, Sex};
 use icao::yymmdd;
 
 /// ICAO 7-3-1 check digit over `s`: digits count as themselves, `A`..`Z` as 10..35,
@@ -127,9 +127,11 @@ fn checked(field: &str, check: &str) -> bool {
 /// What the MRZ says, keeping only values whose check digit holds.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MrzData {
-    /// Only when the document number check and the composite check both hold,
-    /// since the first three digits are covered by the composite check alone.
+    /// When the document number check holds over its last nine digits. The first
+    /// three (the province) are covered by the composite check alone: when that fails,
+    /// the number is kept only if they name a province, and `id_prefix_unchecked` says so.
     pub id_number: Option<String>,
+    pub id_prefix_unchecked: bool,
     pub date_of_birth: Option<Date>,
     pub sex: Option<Sex>,
     pub date_of_expiry: Option<Date>,
@@ -182,14 +184,16 @@ impl Mrz {
 
         let doc_ok = checked(&l1[5..14], &l1[14..15]);
         let id12 = &l1[15..27];
+        // The id's last nine digits are the document number, so its check covers them,
+        // the century digit among them.
+        let id_tail_checked =
+            doc_ok && id12.bytes().all(|b| b.is_ascii_digit()) && id12[3..] == l1[5..14];
         if !doc_ok {
             out.warnings
                 .push("mrz document number check digit mismatch".to_string());
-        } else if id12.bytes().all(|b| b.is_ascii_digit())
-            && id12[3..] == l1[5..14]
-            && out.composite_ok
-        {
+        } else if id_tail_checked && (out.composite_ok || has_province_code(id12)) {
             out.id_number = Some(id12.to_string());
+            out.id_prefix_unchecked = !out.composite_ok;
         }
 
         let raw_expiry = self.lines[1].text.get(8..15).unwrap_or("");
@@ -206,7 +210,7 @@ impl Mrz {
         out.date_of_expiry = expiry;
 
         if checked(&l2[0..6], &l2[6..7]) {
-            let century = out.id_number.as_deref().and_then(century_from_id);
+            let century = id_tail_checked.then_some(id12).and_then(century_from_id);
             out.date_of_birth = yymmdd(&l2[0..6]).and_then(|(yy, m, d)| {
                 let year = match (century, expiry) {
                     (Some(c), _) => c + yy,
@@ -408,7 +412,10 @@ mod tests {
         .decode();
         assert_eq!(m.date_of_birth, None);
         assert!(!m.composite_ok);
-        assert_eq!(m.id_number, None);
+        // The document number's own check still vouches for the id's last nine digits,
+        // and 001 is a province: the id stands, flagged as partly checked.
+        assert_eq!(m.id_number.as_deref(), Some("001099012345"));
+        assert!(m.id_prefix_unchecked);
         assert!(m
             .warnings
             .iter()
@@ -416,6 +423,36 @@ mod tests {
         assert_eq!(
             m.date_of_expiry.map(|d| d.iso()).as_deref(),
             Some("2039-03-05")
+        );
+    }
+
+    #[test]
+    fn a_failed_composite_keeps_only_what_its_own_checks_cover() {
+        let [a, b, c] = sample();
+        // The expiry misread: the id's last nine digits and the birth date still have
+        // checks of their own, and the id's century digit dates the birth.
+        let b = b.replacen("M390305", "M390905", 1);
+        let m = Mrz {
+            lines: [line(&a), line(&b), line(&c)],
+        }
+        .decode();
+        assert!(!m.composite_ok);
+        assert_eq!(m.date_of_expiry, None);
+        assert_eq!(
+            m.date_of_birth.map(|d| d.iso()).as_deref(),
+            Some("1999-03-05")
+        );
+        assert_eq!(m.id_number.as_deref(), Some("001099012345"));
+        // A prefix no province has is not kept without the composite check.
+        let a = a.replacen("001099012345", "991099012345", 1);
+        let m = Mrz {
+            lines: [line(&a), line(&b), line(&c)],
+        }
+        .decode();
+        assert_eq!(m.id_number, None);
+        assert_eq!(
+            m.date_of_birth.map(|d| d.iso()).as_deref(),
+            Some("1999-03-05")
         );
     }
 
