@@ -118,6 +118,52 @@ pub fn wants_rereading(page: &PageText) -> bool {
         || card.fields.values().any(|f| f.confidence < UNSURE_FIELD)
 }
 
+/// Where to read a card front again for the expiry its reading lost: the front prints
+/// it (see `fields::citizen_id::expiry_region`) and no source, neither the print nor
+/// the zone of a back on the same page, gave it.
+pub fn lost_expiry_region(page: &PageText) -> Option<BBox> {
+    let signals = page_signals(page);
+    if !(classify::is_card(&signals) && may_be_front(&signals)) {
+        return None;
+    }
+    let docs = extract_documents(std::slice::from_ref(page));
+    let card = docs
+        .iter()
+        .find(|d| d.document_type == DocumentType::CitizenId)?;
+    if card.fields.contains_key("date_of_expiry") {
+        return None;
+    }
+    fields::citizen_id::expiry_region(page)
+}
+
+/// `page` with `words`, read from `region` on its own (boxes as fractions of the
+/// page), in place of what the page reading holds there; `None` unless the card then
+/// reads an expiry and keeps every field it read before, so that a region reading never
+/// costs the page what it had.
+pub fn with_region_reading(page: &PageText, region: BBox, words: Vec<Word>) -> Option<PageText> {
+    let inside = |b: &BBox| {
+        let (x, y) = ((b.x0 + b.x1) / 2.0, b.center_y());
+        x >= region.x0 && x <= region.x1 && y >= region.y0 && y <= region.y1
+    };
+    let next_line = page.words.iter().map(|w| w.line + 1).max().unwrap_or(0);
+    let mut merged = page.clone();
+    merged.words.retain(|w| !inside(&w.bbox));
+    merged
+        .words
+        .extend(words.into_iter().filter(|w| inside(&w.bbox)).map(|w| Word {
+            line: next_line + w.line,
+            ..w
+        }));
+    let card = |p: &PageText| {
+        extract_documents(std::slice::from_ref(p))
+            .into_iter()
+            .find(|d| d.document_type == DocumentType::CitizenId)
+    };
+    let (before, after) = (card(page)?, card(&merged)?);
+    let keeps = before.fields.keys().all(|k| after.fields.contains_key(k));
+    (keeps && after.fields.contains_key("date_of_expiry")).then_some(merged)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +203,58 @@ mod tests {
         // A certificate is never read again.
         let certificate = page(1, &[(0.1, 0.3, "GIẤY KHAI SINH")]);
         assert!(!wants_rereading(&certificate));
+    }
+
+    /// A 2021 front whose reading lost the expiry under the photo (x < 0.3), its lines
+    /// spaced as a card's are.
+    fn front_2021() -> PageText {
+        let lines = [
+            "CĂN CƯỚC CÔNG DÂN",
+            "Số / No.: 001099012345",
+            "Họ và tên / Full name: NGUYỄN VĂN AN",
+            "Ngày sinh / Date of birth: 05/03/1999",
+            "Giới tính / Sex: Nam Quốc tịch / Nationality: Việt Nam",
+            "Quê quán / Place of origin: Xã Kim Mã, Hà Nội",
+            "Nơi thường trú / Place of residence: Số 12 phố Huế,",
+            "Phường Bạch Đằng, Hà Nội",
+        ];
+        let placed: Vec<(f32, f32, &str)> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (0.1 + 0.02 * i as f32, 0.3, *t))
+            .collect();
+        page(1, &placed)
+    }
+
+    #[test]
+    fn a_front_that_lost_its_expiry_is_read_under_its_photo() {
+        let card = front_2021();
+        let area = lost_expiry_region(&card).expect("a 2021 front without its expiry");
+        // Left of the field column, from the origin line down past the residence.
+        assert!(area.x1 < 0.3 && area.x0 < 0.2, "{area:?}");
+        assert!(area.y0 <= 0.2 && area.y1 > 0.254, "{area:?}");
+        // A 2024 front prints no origin or residence, and so no expiry.
+        assert_eq!(lost_expiry_region(&front()), None);
+
+        let region = page(
+            1,
+            &[
+                (0.22, 0.03, "Có giá trị đến:"),
+                (0.238, 0.03, "Date of expiry"),
+                (0.256, 0.03, "05/03/2039"),
+            ],
+        )
+        .words;
+        let read = with_region_reading(&card, area, region).expect("the expiry read");
+        let docs = extract_documents(std::slice::from_ref(&read));
+        let expiry = &docs[0].fields["date_of_expiry"];
+        assert_eq!(expiry.value, "2039-03-05");
+        assert_eq!(docs[0].fields["full_name"].value, "NGUYỄN VĂN AN");
+        // A reading of the area that finds no expiry leaves the page as it was.
+        let specks = page(1, &[(0.23, 0.05, "~ .")]).words;
+        assert_eq!(with_region_reading(&card, area, specks), None);
+        // Once read, the expiry is not looked for again.
+        assert_eq!(lost_expiry_region(&read), None);
     }
 
     #[test]

@@ -42,6 +42,9 @@ pub enum EngineError {
 /// Otsu's global one loses. Clean scans of cards read 0.83 to 0.91, photocopies 0.52
 /// to 0.86 (tuning seed).
 const UNSURE_READING: f32 = 0.85;
+/// Enlargements tried, in turn, on an area read on its own, as multiples of what the
+/// page's print size asks for.
+const AREA_ENLARGEMENTS: [f32; 2] = [1.0, 1.4];
 
 pub struct LocalPageEngine {
     ocr: TesseractOcr,
@@ -126,6 +129,9 @@ impl LocalPageEngine {
         if hoso_extractors::misses_card_code(&text) {
             search_card_code(&mut text, gray);
         }
+        if let Some(area) = hoso_extractors::lost_expiry_region(&text) {
+            self.read_expiry_again(&mut text, gray, area, dpi, limits);
+        }
         if hoso_extractors::wants_rereading(&text) {
             self.read_card_again(&mut text, gray, dpi, limits);
         }
@@ -174,6 +180,48 @@ impl LocalPageEngine {
             ms = started.elapsed().as_millis() as u64,
             "card page read again"
         );
+    }
+
+    /// Reads the part of a card front where its expiry is printed on its own, and keeps
+    /// what it read there when that gives the expiry (`with_region_reading`): a page
+    /// reading often loses that small print beside the photo. Tesseract reads a few
+    /// small lines well at one enlargement and loses one at the next, so a second,
+    /// larger one is tried when the first finds nothing.
+    fn read_expiry_again(
+        &mut self,
+        text: &mut PageText,
+        gray: &image::GrayImage,
+        area: hoso_extractors::BBox,
+        dpi: u32,
+        limits: &Limits,
+    ) {
+        let Some(region) = crate::upscale::area_region(area, &text.words, gray) else {
+            return;
+        };
+        let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
+        let pixels = (region.x, region.y, region.w, region.h);
+        for (attempt, factor) in AREA_ENLARGEMENTS.into_iter().enumerate() {
+            let scale = region.scale * factor;
+            match self.ocr.recognize_area(gray, pixels, scale, dpi, limit) {
+                Ok(words) => {
+                    let found = hoso_extractors::with_region_reading(text, area, words);
+                    tracing::debug!(
+                        page = text.page,
+                        attempt,
+                        found = found.is_some(),
+                        "expiry read again"
+                    );
+                    if let Some(merged) = found {
+                        *text = merged;
+                        return;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(page = text.page, error = %e, "expiry not read again");
+                    return;
+                }
+            }
+        }
     }
 
     /// Turns the page by `turn` degrees, levels it and reads it.

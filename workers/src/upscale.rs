@@ -6,7 +6,7 @@
 //! size it was trained on, at the cost of one more OCR pass over a small area; the
 //! reading itself is `TesseractOcr::recognize_region` with the region's scale.
 
-use hoso_extractors::Word;
+use hoso_extractors::{BBox, Word};
 use image::GrayImage;
 
 /// Pixel height of a word box (ascenders, descenders and stacked tone marks included)
@@ -39,23 +39,41 @@ pub struct Region {
 /// `None` when the print is already large enough.
 pub fn card_region(words: &[Word], image: &GrayImage) -> Option<Region> {
     let real = real_words(words);
-    if real.is_empty() {
-        return None;
-    }
-    let ph = image.height() as f32;
-    let mut heights: Vec<f32> = real.iter().map(|w| w.bbox.height() * ph).collect();
-    heights.sort_by(f32::total_cmp);
-    let median = heights[heights.len() / 2].max(1.0);
     let (x0, y0, w, h) = bounds(&real, image, MARGIN)?;
-    let fits = (PIXEL_BUDGET / (w as f32 * h as f32)).sqrt();
-    let scale = (TARGET_WORD_HEIGHT / median).min(MAX_SCALE).min(fits);
-    (scale >= MIN_SCALE).then_some(Region {
+    let region = Region {
         x: x0,
         y: y0,
         w,
         h,
-        scale,
-    })
+        scale: enlargement(&real, image, w, h)?,
+    };
+    (region.scale >= MIN_SCALE).then_some(region)
+}
+
+/// The pixels of `area` (fractions of the page), enlarged as the page's print asks
+/// for, or read as they are when it is large enough: for a small part of a page that
+/// its reading lost, read on its own whatever its print size.
+pub fn area_region(area: BBox, words: &[Word], image: &GrayImage) -> Option<Region> {
+    let (pw, ph) = (image.width() as f32, image.height() as f32);
+    let x = (area.x0.clamp(0.0, 1.0) * pw) as u32;
+    let y = (area.y0.clamp(0.0, 1.0) * ph) as u32;
+    let w = ((area.x1.clamp(0.0, 1.0) * pw) as u32).saturating_sub(x);
+    let h = ((area.y1.clamp(0.0, 1.0) * ph) as u32).saturating_sub(y);
+    if w == 0 || h == 0 {
+        return None;
+    }
+    let scale = enlargement(&real_words(words), image, w, h)?.max(1.0);
+    Some(Region { x, y, w, h, scale })
+}
+
+/// How much to enlarge a `w` by `h` region for print the size of `words`.
+fn enlargement(words: &[&Word], image: &GrayImage, w: u32, h: u32) -> Option<f32> {
+    let ph = image.height() as f32;
+    let mut heights: Vec<f32> = words.iter().map(|w| w.bbox.height() * ph).collect();
+    heights.sort_by(f32::total_cmp);
+    let median = heights.get(heights.len() / 2)?.max(1.0);
+    let fits = (PIXEL_BUDGET / (w as f32 * h as f32)).sqrt();
+    Some((TARGET_WORD_HEIGHT / median).min(MAX_SCALE).min(fits))
 }
 
 /// The pixels around a card's words where its QR code can be: the code sits beside the
@@ -91,7 +109,6 @@ fn bounds(words: &[&Word], image: &GrayImage, margin: f32) -> Option<(u32, u32, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hoso_extractors::BBox;
 
     fn word(text: &str, bbox: [f32; 4]) -> Word {
         Word {

@@ -489,3 +489,40 @@ fn the_machine_readable_zone_is_read_again_in_its_own_alphabet() {
         );
     }
 }
+
+#[test]
+fn a_2021_fronts_expiry_lost_beside_its_photo_is_read_on_its_own() {
+    use hoso_testdata::{FileFormat, Quality};
+
+    let dir = tempfile::tempdir().unwrap();
+    // Phone photos and photocopies, where the page reading loses that small print most.
+    let quality = [Quality::Phone, Quality::Photocopy];
+    let fronts: Vec<_> = generated(dir.path(), 8086, 24, FileFormat::Png, &quality)
+        .into_iter()
+        .filter(|s| {
+            s.document_types == ["citizen_id"] && s.template.starts_with("cccd_2021 front/")
+        })
+        .collect();
+    assert!(fronts.len() >= 4, "{fronts:?}");
+    let mut e = engine();
+    let mut read_right = 0;
+    for s in &fronts {
+        let want = &s.truth.documents[0].fields["date_of_expiry"].value;
+        let bytes = std::fs::read(&s.path).unwrap();
+        let pages = read(&mut e, MediaType::Png, &bytes, &Limits::default()).unwrap();
+        let docs = hoso_extractors::extract_documents(&pages);
+        let Some(got) = docs[0].fields.get("date_of_expiry") else {
+            continue;
+        };
+        // Never a wrong date: a region reading is kept only when it gives the expiry.
+        assert_eq!(&got.value, want, "{}", s.file_name);
+        read_right += 1;
+    }
+    // Measured at this seed: all four fronts. Tesseract loses the bold value at both
+    // enlargements on some photocopies (one in seven on seed 8086's eval specimens).
+    assert!(
+        read_right + 1 >= fronts.len(),
+        "{read_right} of {}",
+        fronts.len()
+    );
+}

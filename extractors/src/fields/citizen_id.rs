@@ -386,6 +386,80 @@ fn expiry_by_birthday(layout: &Layout, birth: Date) -> Option<Field> {
     })
 }
 
+/// Labels of the front's field column, the 2021 and the 2024 templates alike.
+const FRONT_LABELS: [&str; 6] = [
+    "id_number",
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "place_of_origin",
+    "place_of_residence",
+];
+/// How far below the field column's last line the expiry's value may reach, in line
+/// heights: the value is printed about level with it, under its label and translation,
+/// and a photographed card leans.
+const EXPIRY_DEPTH: f32 = 3.0;
+/// A line continues the one above it in the column when it starts within this many
+/// line heights below it.
+const CONTINUATION_GAP: f32 = 1.0;
+/// How far left of the field column the photo and the expiry under it reach, as a share
+/// of the column's width (the photo is under half as wide as the column).
+const PHOTO_REACH: f32 = 0.55;
+/// Space kept between the region and the field column, in line heights, so that no
+/// label of the column is read into it.
+const COLUMN_GAP: f32 = 0.15;
+
+/// Where a card front that prints its holder's origin or residence (the 2016 and 2021
+/// templates) prints its expiry: under the photo, left of the field column, level with
+/// the origin and residence lines. Print there is small and sits on the photo's edge
+/// and the guilloche, and a page reading often loses it, so it is worth reading on its
+/// own. `None` for a page with no such field column (a 2024 front prints no expiry).
+pub fn expiry_region(page: &PageText) -> Option<BBox> {
+    let layout = Layout::from_page(page);
+    let hits = find_hits(&layout, VOCAB);
+    let front: Vec<_> = hits
+        .all
+        .iter()
+        .filter(|h| FRONT_LABELS.contains(&h.key))
+        .collect();
+    let lower_ids: Vec<usize> = front
+        .iter()
+        .filter(|h| matches!(h.key, "place_of_origin" | "place_of_residence"))
+        .map(|h| h.line)
+        .collect();
+    let lower: Vec<&Line> = lower_ids.iter().map(|&i| &layout.lines[i]).collect();
+    let (Some(&last), true) = (lower_ids.iter().max(), front.len() >= 2) else {
+        return None;
+    };
+    let mut starts: Vec<f32> = front.iter().map(|h| h.bbox.x0).collect();
+    starts.sort_by(f32::total_cmp);
+    let column = starts[starts.len() / 2];
+    let mut heights: Vec<f32> = lower.iter().map(|l| l.height).collect();
+    heights.sort_by(f32::total_cmp);
+    let height = heights[heights.len() / 2];
+    let right = front
+        .iter()
+        .map(|h| layout.lines[h.line].bbox.x1)
+        .fold(column, f32::max);
+    let top = lower.iter().map(|l| l.bbox.y0).fold(1.0, f32::min);
+    // The residence wraps onto the lines below its label.
+    let mut bottom = lower.iter().map(|l| l.bbox.y1).fold(0.0, f32::max);
+    for line in &layout.lines[last + 1..] {
+        let continues = line.page == page.page
+            && line.bbox.y0 <= bottom + CONTINUATION_GAP * height
+            && line.bbox.y0 >= bottom - height
+            && line.bbox.x0 >= column - 2.0 * height;
+        if !continues {
+            break;
+        }
+        bottom = bottom.max(line.bbox.y1);
+    }
+    let x1 = column - COLUMN_GAP * height;
+    let x0 = (column - PHOTO_REACH * (right - column)).max(0.0);
+    let y1 = (bottom + EXPIRY_DEPTH * height).min(1.0);
+    (x1 > x0 && y1 > top).then(|| BBox::new(x0, top, x1, y1))
+}
+
 /// Reads a citizen ID document from its layout and the barcodes of its pages.
 pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
     let mut out = Output::default();
