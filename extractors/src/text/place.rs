@@ -176,10 +176,16 @@ fn unit_at(words: &[String], i: usize) -> Option<(&'static str, usize)> {
 /// hamlet, a house number.
 const PLACE_OPENERS: &[&str] = &["to", "ap", "xom", "so", "khom", "buon", "ban"];
 
+/// A house or lot number as printed (`12`, `12A`, `156/5`, `3-5`), not digits OCR
+/// made of a mark with letters after them (`204oex`).
+static HOUSE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[0-9]+[A-Za-z]?([/-][0-9]+[A-Za-z]?)*[,.;]?$").expect("literal house number")
+});
+
 fn opens_place(words: &[String], i: usize) -> bool {
     let Some(w) = words.get(i) else { return false };
     unit_at(words, i).is_some()
-        || w.chars().next().is_some_and(|c| c.is_ascii_digit())
+        || HOUSE_NUMBER.is_match(w)
         || (w.chars().next().is_some_and(char::is_uppercase)
             && PLACE_OPENERS.contains(&fold(bare(w)).as_str()))
 }
@@ -311,6 +317,29 @@ fn period_as_comma(words: &mut [String]) {
 }
 
 /// Restores unit words, edge noise and misread separators in a place or an authority.
+/// Joins a syllable's final consonants that OCR split off into a word of their own
+/// (`Bì nh` for `Bình`): a lower-case `nh`, `ng` or `ch` is no word in Vietnamese,
+/// and it is joined only when the word before it, and the two together, are syllables.
+fn join_split_syllables(words: &mut Vec<String>) {
+    let mut i = 1;
+    while i < words.len() {
+        let tail = &words[i];
+        let bare = tail.trim_end_matches([',', '.', ';']);
+        let head = &words[i - 1];
+        let joined = format!("{head}{tail}");
+        if matches!(bare, "nh" | "ng" | "ch")
+            && head.chars().last().is_some_and(char::is_alphabetic)
+            && is_vietnamese_syllable(head)
+            && is_vietnamese_syllable(&joined)
+        {
+            words[i - 1] = joined;
+            words.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+}
+
 pub fn tidy_place(s: &str) -> String {
     // Addresses separate their parts with commas; a semicolon is a misread one.
     let s = s.replace(';', ",");
@@ -326,6 +355,7 @@ pub fn tidy_place(s: &str) -> String {
         .flat_map(split_camel)
         .map(|w| house_number_slash(&w))
         .collect();
+    join_split_syllables(&mut words);
     strip_garbled_translation(&mut words);
     period_as_comma(&mut words);
     // A lone letter or digit before the first unit word is a speck at the value's edge:
@@ -528,6 +558,37 @@ pub(crate) fn in_case_of_name(canonical: &str, like: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_run_into_letters_are_no_house_number() {
+        assert_eq!(
+            tidy_place("204oex Phường Hưng Phú, Thị xã Sơn Tây, Tỉnh Kon Tum"),
+            "Phường Hưng Phú, Thị xã Sơn Tây, Tỉnh Kon Tum"
+        );
+        for kept in [
+            "156/5 Lạc Long Quân, Phường 5",
+            "12A đường Trần Phú, Phường 3",
+        ] {
+            assert_eq!(tidy_place(kept), kept);
+        }
+    }
+
+    #[test]
+    fn a_final_split_off_its_syllable_is_joined_back() {
+        for (read, place) in [
+            (
+                "Phường Bì nh Hòa, TP Hồ Chí Minh",
+                "Phường Bình Hòa, TP Hồ Chí Minh",
+            ),
+            ("Xã Hư ng, Huyện Cam Lâm", "Xã Hưng, Huyện Cam Lâm"),
+            ("Thôn Bạ ch Đằng", "Thôn Bạch Đằng"),
+            // Not after a number or a word that cannot take the final.
+            ("Số 12 nh", "Số 12 nh"),
+            ("Xã Tân nh", "Xã Tân nh"),
+        ] {
+            assert_eq!(tidy_place(read), place, "{read}");
+        }
+    }
 
     #[test]
     fn periods_between_parts_are_commas() {
