@@ -10,7 +10,7 @@ use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
 use crate::layout::{find_hits, Hits, Label, Layout, Line, Token};
 use crate::model::{BBox, Evidence, Field, Method, PageText};
 use crate::text::{
-    fix_digit_token, has_province_code, label_key, levenshtein, parse_date, parse_sex, Date,
+    fix_digit_token, fold, has_province_code, label_key, levenshtein, parse_date, parse_sex, Date,
 };
 
 const VOCAB: &[Label] = &[
@@ -386,6 +386,32 @@ fn expiry_by_birthday(layout: &Layout, birth: Date) -> Option<Field> {
     })
 }
 
+/// "Không thời hạn" (no expiry) is printed nowhere on a card but as the expiry's value,
+/// so it says what it is even when its label was lost or its line ran into another.
+fn unlimited_expiry_unlabelled(layout: &Layout) -> Option<Field> {
+    const PHRASE: &str = "khong thoi han";
+    layout.lines.iter().find_map(|line| {
+        line.tokens.windows(3).find_map(|w| {
+            let text = w
+                .iter()
+                .map(|t| fold(&t.text))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let text = text.trim_end_matches(|c: char| !c.is_alphanumeric());
+            (levenshtein(text, PHRASE) <= 1).then(|| {
+                let tokens: Vec<&Token> = w.iter().collect();
+                let confidence = w.iter().map(|t| t.confidence).fold(1.0, f32::min);
+                unlabelled_field(
+                    "unlimited".to_string(),
+                    UNLABELLED_EXPIRY * confidence,
+                    line,
+                    &tokens,
+                )
+            })
+        })
+    })
+}
+
 /// Labels of the front's field column, the 2021 and the 2024 templates alike.
 const FRONT_LABELS: [&str; 6] = [
     "id_number",
@@ -532,7 +558,10 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
         let birth = cands
             .get("date_of_birth")
             .and_then(|list| list.iter().find_map(|c| iso_date(&c.field.value)));
-        if let Some(field) = birth.and_then(|b| expiry_by_birthday(layout, b)) {
+        let unlabelled = birth
+            .and_then(|b| expiry_by_birthday(layout, b))
+            .or_else(|| unlimited_expiry_unlabelled(layout));
+        if let Some(field) = unlabelled {
             push(&mut cands, "date_of_expiry", Source::Printed, field);
         }
     }
@@ -573,6 +602,19 @@ mod tests {
         // Both labels faded: the sex value opens the line.
         assert_eq!(beside_sex(&["Nữ Việt Nam."]).as_deref(), Some("Việt Nam."));
         assert_eq!(beside_sex(&["Nam Viet Nam"]).as_deref(), Some("Viet Nam"));
+    }
+
+    #[test]
+    fn no_expiry_is_read_without_its_label_even_run_into_another_line() {
+        let layout = test_layout(&[
+            (0.7, "trị đến:"),
+            (0.73, "Không thời hạn Thuận, Thủy Nguyên, Đồng Nai"),
+        ]);
+        let field = unlimited_expiry_unlabelled(&layout).unwrap();
+        assert_eq!(field.value, "unlimited");
+        assert_eq!(field.evidence[0].raw, "Không thời hạn");
+        let other = test_layout(&[(0.7, "Không có thời hạn nào khác")]);
+        assert!(unlimited_expiry_unlabelled(&other).is_none());
     }
 
     #[test]
