@@ -437,14 +437,16 @@ fn is_province(name: &str) -> bool {
 
 /// The place cut after its province when the next label was read into the same part
 /// (`Tỉnh Quảng Trị Nơi thường trú / Place of residence: Tổ 7, …`): a province, then
-/// words up to a colon, which no place contains.
+/// words up to a colon, which no place contains. A province named with its unit word
+/// (`Tỉnh Tây Ninh`, `Thành phố Đà Nẵng`) ends the place by itself: addresses go from
+/// the house up, so nothing follows it even when the label's colon was lost.
 fn cut_at_next_label(s: &str) -> String {
     let mut at = 0;
     for part in s.split(',') {
         let words: Vec<&str> = part.split_whitespace().collect();
         let unit = province_unit_words(&words);
         let names = &words[unit.min(words.len())..];
-        let label_after = |k: usize| names[k..].iter().any(|w| w.ends_with(':'));
+        let label_after = |k: usize| unit > 0 || names[k..].iter().any(|w| w.ends_with(':'));
         if let Some(k) = (1..names.len())
             .rev()
             .find(|&k| is_province(&names[..k].join(" ")) && label_after(k))
@@ -558,6 +560,18 @@ pub(crate) fn in_case_of_name(canonical: &str, like: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_province_with_its_unit_word_ends_the_place() {
+        assert_eq!(
+            tidy_place("Thị trấn Quang Trung, Huyện Tiên Du, Tỉnh Tây Ninh Ae^ thường trà Phacc về nsôcev Ấp 3, Xã Trung Hòa"),
+            "Thị trấn Quang Trung, Huyện Tiên Du, Tỉnh Tây Ninh"
+        );
+        // Without its unit word a province might be part of a longer name: a colon
+        // must show that a label follows.
+        let kept = "Phường 12, Quận 10, Thành phố Hồ Chí Minh";
+        assert_eq!(tidy_place(kept), kept);
+    }
 
     #[test]
     fn digits_run_into_letters_are_no_house_number() {
