@@ -198,7 +198,7 @@ fn strip_garbled_translation(words: &mut Vec<String>) {
     if opens_place(words, 0) {
         return;
     }
-    let limit = words.len().min(8);
+    let limit = words.len().min(10);
     let opens = (1..limit).find(|&i| opens_place(words, i));
     let colon = (0..limit)
         .find(|&i| words[i].ends_with([':', ',']))
@@ -213,6 +213,8 @@ fn strip_garbled_translation(words: &mut Vec<String>) {
         return;
     }
     let letters = |w: &str| w.chars().filter(|c| c.is_alphabetic()).count();
+    // Digits run into letters (`807ao`) are noise as much as letters are.
+    let marks = |w: &str| w.chars().filter(|c| c.is_alphanumeric()).count();
     // Words in capitals are abbreviations (`UBND`, `TP.`), not a label's translation.
     let capitals = |w: &str| {
         w.chars()
@@ -229,14 +231,14 @@ fn strip_garbled_translation(words: &mut Vec<String>) {
             .chars()
             .map(|c| if c == '0' { 'o' } else { c })
             .collect();
-        matches!(of.trim_end_matches(':'), "of" | "oy" | "oƒ")
+        matches!(of.trim_end_matches(':'), "of" | "oy" | "oƒ" | "oi")
             && foreign(&run[i - 1])
             && letters(&run[i - 1]) >= 3
     });
     // Two letters are too few to tell (`cể`, `dí` are syllables of no word here).
     if english
         || (run.iter().all(|w| foreign(w) || letters(w) <= 2)
-            && run.iter().any(|w| foreign(w) && letters(w) >= 3))
+            && run.iter().any(|w| foreign(w) && marks(w) >= 3))
     {
         words.drain(..end);
     }
@@ -578,6 +580,15 @@ mod tests {
         assert_eq!(
             tidy_place("204oex Phường Hưng Phú, Thị xã Sơn Tây, Tỉnh Kon Tum"),
             "Phường Hưng Phú, Thị xã Sơn Tây, Tỉnh Kon Tum"
+        );
+        assert_eq!(
+            tidy_place("807ao Thị trấn Láng Hạ, huyện Đức Thọ, tỉnh Cà Mau"),
+            "Thị trấn Láng Hạ, huyện Đức Thọ, tỉnh Cà Mau"
+        );
+        // `of` read `oí` marks a garbled translation too.
+        assert_eq!(
+            tidy_place("snky PPace oí bách trg0720ec Phường Tân Mai, quận Liên Chiểu"),
+            "Phường Tân Mai, quận Liên Chiểu"
         );
         for kept in [
             "156/5 Lạc Long Quân, Phường 5",
