@@ -342,6 +342,30 @@ fn join_split_syllables(words: &mut Vec<String>) {
     }
 }
 
+/// Units a place opens with whose spelling, one letter short, is no other word.
+const OPENING_UNITS: &[&str] = &["phường", "huyện"];
+
+/// The unit word a place opens with, restored when OCR dropped one of its letters
+/// (`Pường Hưng Phú`): a place's first word before a capitalised name is its unit, and
+/// no word but the unit is spelled so.
+fn restore_opening_unit(words: &mut [String]) {
+    let [first, next, ..] = words else { return };
+    if !next.chars().next().is_some_and(char::is_uppercase) {
+        return;
+    }
+    let read = fold(first);
+    let restored = OPENING_UNITS.iter().find(|unit| {
+        let full: Vec<char> = fold(unit).chars().collect();
+        (1..full.len()).any(|gap| {
+            let short: String = full[..gap].iter().chain(&full[gap + 1..]).collect();
+            short == read
+        })
+    });
+    if let Some(unit) = restored {
+        *first = in_case_of(unit, first);
+    }
+}
+
 pub fn tidy_place(s: &str) -> String {
     // Addresses separate their parts with commas; a semicolon is a misread one.
     let s = s.replace(';', ",");
@@ -359,6 +383,7 @@ pub fn tidy_place(s: &str) -> String {
         .collect();
     join_split_syllables(&mut words);
     strip_garbled_translation(&mut words);
+    restore_opening_unit(&mut words);
     period_as_comma(&mut words);
     // A lone letter or digit before the first unit word is a speck at the value's edge:
     // a house number is followed by its street, never by a unit.
@@ -562,6 +587,22 @@ pub(crate) fn in_case_of_name(canonical: &str, like: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_opening_unit_short_of_a_letter_is_restored() {
+        assert_eq!(
+            tidy_place("Pường Hưng Phú, Tam Kỳ, Cần Thơ"),
+            "Phường Hưng Phú, Tam Kỳ, Cần Thơ"
+        );
+        assert_eq!(
+            tidy_place("Hyện Cam Lâm, Tỉnh Khánh Hòa"),
+            "Huyện Cam Lâm, Tỉnh Khánh Hòa"
+        );
+        // Not a name, and not before a word in small letters.
+        for kept in ["Phương Liệt, Hà Nội", "Pường số 5"] {
+            assert_eq!(tidy_place(kept), kept);
+        }
+    }
 
     #[test]
     fn a_province_with_its_unit_word_ends_the_place() {
