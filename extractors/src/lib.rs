@@ -118,49 +118,67 @@ pub fn wants_rereading(page: &PageText) -> bool {
         || card.fields.values().any(|f| f.confidence < UNSURE_FIELD)
 }
 
+/// The part of a card front to read again for the expiry its reading lost, and the
+/// fields that reading had, which a reading of the area must keep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpiryArea {
+    /// In fractions of the page.
+    pub bbox: BBox,
+    fields_read: Vec<String>,
+}
+
+fn card_of(page: &PageText) -> Option<ExtractedDocument> {
+    extract_documents(std::slice::from_ref(page))
+        .into_iter()
+        .find(|d| d.document_type == DocumentType::CitizenId)
+}
+
 /// Where to read a card front again for the expiry its reading lost: the front prints
 /// it (see `fields::citizen_id::expiry_region`) and no source, neither the print nor
 /// the zone of a back on the same page, gave it.
-pub fn lost_expiry_region(page: &PageText) -> Option<BBox> {
+pub fn lost_expiry_region(page: &PageText) -> Option<ExpiryArea> {
     let signals = page_signals(page);
     if !(classify::is_card(&signals) && may_be_front(&signals)) {
         return None;
     }
-    let docs = extract_documents(std::slice::from_ref(page));
-    let card = docs
-        .iter()
-        .find(|d| d.document_type == DocumentType::CitizenId)?;
+    let card = card_of(page)?;
     if card.fields.contains_key("date_of_expiry") {
         return None;
     }
-    fields::citizen_id::expiry_region(page)
+    Some(ExpiryArea {
+        bbox: fields::citizen_id::expiry_region(page)?,
+        fields_read: card.fields.into_keys().collect(),
+    })
 }
 
-/// `page` with `words`, read from `region` on its own (boxes as fractions of the
-/// page), in place of what the page reading holds there; `None` unless the card then
-/// reads an expiry and keeps every field it read before, so that a region reading never
+/// `page` with `words`, read from `area` on its own (boxes as fractions of the page),
+/// in place of what the page reading holds there; `None` unless the card then reads an
+/// expiry and keeps every field it read before, so that a reading of the area never
 /// costs the page what it had.
-pub fn with_region_reading(page: &PageText, region: BBox, words: Vec<Word>) -> Option<PageText> {
-    let inside = |b: &BBox| {
-        let (x, y) = ((b.x0 + b.x1) / 2.0, b.center_y());
-        x >= region.x0 && x <= region.x1 && y >= region.y0 && y <= region.y1
+pub fn with_region_reading(
+    page: &PageText,
+    area: &ExpiryArea,
+    words: Vec<Word>,
+) -> Option<PageText> {
+    let b = area.bbox;
+    let inside = |w: &Word| {
+        let (x, y) = ((w.bbox.x0 + w.bbox.x1) / 2.0, w.bbox.center_y());
+        x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1
     };
     let next_line = page.words.iter().map(|w| w.line + 1).max().unwrap_or(0);
     let mut merged = page.clone();
-    merged.words.retain(|w| !inside(&w.bbox));
+    merged.words.retain(|w| !inside(w));
     merged
         .words
-        .extend(words.into_iter().filter(|w| inside(&w.bbox)).map(|w| Word {
+        .extend(words.into_iter().filter(inside).map(|w| Word {
             line: next_line + w.line,
             ..w
         }));
-    let card = |p: &PageText| {
-        extract_documents(std::slice::from_ref(p))
-            .into_iter()
-            .find(|d| d.document_type == DocumentType::CitizenId)
-    };
-    let (before, after) = (card(page)?, card(&merged)?);
-    let keeps = before.fields.keys().all(|k| after.fields.contains_key(k));
+    let after = card_of(&merged)?;
+    let keeps = area
+        .fields_read
+        .iter()
+        .all(|k| after.fields.contains_key(k));
     (keeps && after.fields.contains_key("date_of_expiry")).then_some(merged)
 }
 
@@ -231,8 +249,9 @@ mod tests {
         let card = front_2021();
         let area = lost_expiry_region(&card).expect("a 2021 front without its expiry");
         // Left of the field column, from the origin line down past the residence.
-        assert!(area.x1 < 0.3 && area.x0 < 0.2, "{area:?}");
-        assert!(area.y0 <= 0.2 && area.y1 > 0.254, "{area:?}");
+        let b = area.bbox;
+        assert!(b.x1 < 0.3 && b.x0 < 0.2, "{b:?}");
+        assert!(b.y0 <= 0.2 && b.y1 > 0.254, "{b:?}");
         // A 2024 front prints no origin or residence, and so no expiry.
         assert_eq!(lost_expiry_region(&front()), None);
 
@@ -245,14 +264,14 @@ mod tests {
             ],
         )
         .words;
-        let read = with_region_reading(&card, area, region).expect("the expiry read");
+        let read = with_region_reading(&card, &area, region).expect("the expiry read");
         let docs = extract_documents(std::slice::from_ref(&read));
         let expiry = &docs[0].fields["date_of_expiry"];
         assert_eq!(expiry.value, "2039-03-05");
         assert_eq!(docs[0].fields["full_name"].value, "NGUYỄN VĂN AN");
         // A reading of the area that finds no expiry leaves the page as it was.
         let specks = page(1, &[(0.23, 0.05, "~ .")]).words;
-        assert_eq!(with_region_reading(&card, area, specks), None);
+        assert_eq!(with_region_reading(&card, &area, specks), None);
         // Once read, the expiry is not looked for again.
         assert_eq!(lost_expiry_region(&read), None);
     }

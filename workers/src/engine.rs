@@ -191,11 +191,11 @@ impl LocalPageEngine {
         &mut self,
         text: &mut PageText,
         gray: &image::GrayImage,
-        area: hoso_extractors::BBox,
+        area: hoso_extractors::ExpiryArea,
         dpi: u32,
         limits: &Limits,
     ) {
-        let Some(region) = crate::upscale::area_region(area, &text.words, gray) else {
+        let Some(region) = crate::upscale::area_region(area.bbox, &text.words, gray) else {
             return;
         };
         let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
@@ -204,7 +204,7 @@ impl LocalPageEngine {
             let scale = region.scale * factor;
             match self.ocr.recognize_area(gray, pixels, scale, dpi, limit) {
                 Ok(words) => {
-                    let found = hoso_extractors::with_region_reading(text, area, words);
+                    let found = hoso_extractors::with_region_reading(text, &area, words);
                     tracing::debug!(
                         page = text.page,
                         attempt,

@@ -283,12 +283,7 @@ impl TesseractOcr {
         dpi: u32,
         limit: Duration,
     ) -> Result<Vec<Word>, OcrError> {
-        let (crop, region) = enlarged_crop(image, region, scale);
-        let mut words = self.recognize(&crop, (dpi as f32 * scale.max(1.0)) as u32, limit)?;
-        for word in &mut words {
-            word.bbox = region_box_on_page(word.bbox, region, image.dimensions());
-        }
-        Ok(words)
+        self.recognize_cut(image, region, scale, 0, dpi, limit)
     }
 
     /// Recognises a small area of a page as `recognize_region` does, framed in a white
@@ -303,20 +298,38 @@ impl TesseractOcr {
         dpi: u32,
         limit: Duration,
     ) -> Result<Vec<Word>, OcrError> {
+        self.under_local_threshold(|ocr| {
+            ocr.recognize_cut(image, region, scale, AREA_MARGIN, dpi, limit)
+        })
+    }
+
+    /// `region` cut out, enlarged, framed in `margin` white pixels and read, with boxes
+    /// mapped back to fractions of the whole page.
+    fn recognize_cut(
+        &mut self,
+        image: &GrayImage,
+        region: (u32, u32, u32, u32),
+        scale: f32,
+        margin: u32,
+        dpi: u32,
+        limit: Duration,
+    ) -> Result<Vec<Word>, OcrError> {
         let (crop, region) = enlarged_crop(image, region, scale);
         let (cw, ch) = crop.dimensions();
-        let mut framed = GrayImage::from_pixel(
-            cw + 2 * AREA_MARGIN,
-            ch + 2 * AREA_MARGIN,
-            image::Luma([255]),
-        );
-        image::imageops::replace(&mut framed, &crop, AREA_MARGIN.into(), AREA_MARGIN.into());
+        let framed = if margin == 0 {
+            crop
+        } else {
+            let mut framed =
+                GrayImage::from_pixel(cw + 2 * margin, ch + 2 * margin, image::Luma([255]));
+            image::imageops::replace(&mut framed, &crop, margin.into(), margin.into());
+            framed
+        };
         let dpi = (dpi as f32 * scale.max(1.0)) as u32;
-        let mut words = self.under_local_threshold(|ocr| ocr.recognize(&framed, dpi, limit))?;
+        let mut words = self.recognize(&framed, dpi, limit)?;
         let (fw, fh) = (framed.width() as f32, framed.height() as f32);
-        let margin = AREA_MARGIN as f32;
+        let m = margin as f32;
         let unframe =
-            |v: f32, full: f32, inner: u32| ((v * full - margin) / inner as f32).clamp(0.0, 1.0);
+            |v: f32, full: f32, inner: u32| ((v * full - m) / inner as f32).clamp(0.0, 1.0);
         for word in &mut words {
             let b = word.bbox;
             let in_crop = BBox::new(

@@ -54,14 +54,7 @@ pub fn card_region(words: &[Word], image: &GrayImage) -> Option<Region> {
 /// for, or read as they are when it is large enough: for a small part of a page that
 /// its reading lost, read on its own whatever its print size.
 pub fn area_region(area: BBox, words: &[Word], image: &GrayImage) -> Option<Region> {
-    let (pw, ph) = (image.width() as f32, image.height() as f32);
-    let x = (area.x0.clamp(0.0, 1.0) * pw) as u32;
-    let y = (area.y0.clamp(0.0, 1.0) * ph) as u32;
-    let w = ((area.x1.clamp(0.0, 1.0) * pw) as u32).saturating_sub(x);
-    let h = ((area.y1.clamp(0.0, 1.0) * ph) as u32).saturating_sub(y);
-    if w == 0 || h == 0 {
-        return None;
-    }
+    let (x, y, w, h) = pixels_of(area, image)?;
     let scale = enlargement(&real_words(words), image, w, h)?.max(1.0);
     Some(Region { x, y, w, h, scale })
 }
@@ -95,13 +88,19 @@ fn bounds(words: &[&Word], image: &GrayImage, margin: f32) -> Option<(u32, u32, 
     if words.is_empty() {
         return None;
     }
-    let (pw, ph) = (image.width() as f32, image.height() as f32);
     let x0 = words.iter().map(|w| w.bbox.x0).fold(1.0, f32::min) - margin;
     let y0 = words.iter().map(|w| w.bbox.y0).fold(1.0, f32::min) - margin;
     let x1 = words.iter().map(|w| w.bbox.x1).fold(0.0, f32::max) + margin;
     let y1 = words.iter().map(|w| w.bbox.y1).fold(0.0, f32::max) + margin;
-    let (x0, y0) = ((x0.max(0.0) * pw) as u32, (y0.max(0.0) * ph) as u32);
-    let (x1, y1) = ((x1.min(1.0) * pw) as u32, (y1.min(1.0) * ph) as u32);
+    pixels_of(BBox::new(x0, y0, x1, y1), image)
+}
+
+/// The pixel rectangle of `b` (fractions of the page), clipped to the page; `None`
+/// when nothing of it is left.
+fn pixels_of(b: BBox, image: &GrayImage) -> Option<(u32, u32, u32, u32)> {
+    let (pw, ph) = (image.width() as f32, image.height() as f32);
+    let (x0, y0) = ((b.x0.max(0.0) * pw) as u32, (b.y0.max(0.0) * ph) as u32);
+    let (x1, y1) = ((b.x1.min(1.0) * pw) as u32, (b.y1.min(1.0) * ph) as u32);
     let (w, h) = (x1.saturating_sub(x0), y1.saturating_sub(y0));
     (w > 0 && h > 0).then_some((x0, y0, w, h))
 }

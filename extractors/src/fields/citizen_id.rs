@@ -10,7 +10,8 @@ use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
 use crate::layout::{find_hits, Hits, Label, Layout, Line, Token};
 use crate::model::{BBox, Evidence, Field, Method, PageText};
 use crate::text::{
-    fix_digit_token, fold, has_province_code, label_key, levenshtein, parse_date, parse_sex, Date,
+    fix_digit_token, has_province_code, label_key, levenshtein, parse_date, parse_expiry,
+    parse_sex, Date, Expiry,
 };
 
 const VOCAB: &[Label] = &[
@@ -389,16 +390,14 @@ fn expiry_by_birthday(layout: &Layout, birth: Date) -> Option<Field> {
 /// "Không thời hạn" (no expiry) is printed nowhere on a card but as the expiry's value,
 /// so it says what it is even when its label was lost or its line ran into another.
 fn unlimited_expiry_unlabelled(layout: &Layout) -> Option<Field> {
-    const PHRASE: &str = "khong thoi han";
     layout.lines.iter().find_map(|line| {
         line.tokens.windows(3).find_map(|w| {
             let text = w
                 .iter()
-                .map(|t| fold(&t.text))
+                .map(|t| t.text.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            let text = text.trim_end_matches(|c: char| !c.is_alphanumeric());
-            (levenshtein(text, PHRASE) <= 1).then(|| {
+            matches!(parse_expiry(&text), Some(Expiry::Unlimited)).then(|| {
                 let tokens: Vec<&Token> = w.iter().collect();
                 let confidence = w.iter().map(|t| t.confidence).fold(1.0, f32::min);
                 unlabelled_field(
