@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use hoso_extractors::{extract_documents, PageText};
+use hoso_extractors::{extract_documents, lost_expiry_region, PageText};
 
 fn main() -> ExitCode {
     let Some(path) = std::env::args().nth(1) else {
@@ -22,6 +22,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // What the worker would read again, so a rule on that path can be followed too.
+    for page in &pages {
+        if let Some(area) = lost_expiry_region(page) {
+            eprintln!("page {}: expiry area {:?}", page.page, area.bbox);
+        }
+    }
     match serde_json::to_string_pretty(&extract_documents(&pages)) {
         Ok(json) => {
             println!("{json}");

@@ -11,7 +11,7 @@ use hoso_pipeline::ports::{PageEngine, PageError};
 use hoso_pipeline::{Limits, MediaType};
 use pdfium_render::prelude::*;
 
-use crate::ocr::{OcrError, TesseractOcr};
+use crate::ocr::{Area, OcrError, TesseractOcr, Threshold};
 use crate::pdf::{self, PdfiumLoadError};
 use crate::raster::{self, ASSUMED_IMAGE_DPI};
 
@@ -42,9 +42,14 @@ pub enum EngineError {
 /// Otsu's global one loses. Clean scans of cards read 0.83 to 0.91, photocopies 0.52
 /// to 0.86 (tuning seed).
 const UNSURE_READING: f32 = 0.85;
-/// Enlargements tried, in turn, on an area read on its own, as multiples of what the
-/// page's print size asks for.
-const AREA_ENLARGEMENTS: [f32; 2] = [1.0, 1.4];
+/// Readings tried, in turn, on an area read on its own: an enlargement, as a multiple
+/// of what the page's print size asks for, and a binarisation. On the 2021 fronts of
+/// seed 7373 whose expiry the page reading lost, each one read an expiry another missed.
+const AREA_READINGS: [(f32, Threshold); 3] = [
+    (1.0, Threshold::Local),
+    (1.0, Threshold::Global),
+    (1.4, Threshold::Local),
+];
 
 pub struct LocalPageEngine {
     ocr: TesseractOcr,
@@ -200,15 +205,22 @@ impl LocalPageEngine {
         };
         let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
         let pixels = (region.x, region.y, region.w, region.h);
-        for (attempt, factor) in AREA_ENLARGEMENTS.into_iter().enumerate() {
-            let scale = region.scale * factor;
-            match self.ocr.recognize_area(gray, pixels, scale, dpi, limit) {
+        for (attempt, (factor, threshold)) in AREA_READINGS.into_iter().enumerate() {
+            let cut = Area {
+                pixels,
+                scale: region.scale * factor,
+                dpi,
+            };
+            match self.ocr.recognize_area(gray, cut, threshold, limit) {
                 Ok(words) => {
+                    let read: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+                    let read = read.join(" ");
                     let found = hoso_extractors::with_region_reading(text, &area, words);
                     tracing::debug!(
                         page = text.page,
                         attempt,
                         found = found.is_some(),
+                        read,
                         "expiry read again"
                     );
                     if let Some(merged) = found {

@@ -171,6 +171,24 @@ pub fn default_tessdata() -> PathBuf {
 /// White pixels framing an area read on its own (`recognize_area`).
 const AREA_MARGIN: u32 = 32;
 
+/// An area of a page to read on its own: its pixels `(x, y, width, height)`, how much
+/// to enlarge them, and the page's resolution.
+#[derive(Debug, Clone, Copy)]
+pub struct Area {
+    pub pixels: (u32, u32, u32, u32),
+    pub scale: f32,
+    pub dpi: u32,
+}
+
+/// How an area is binarised before it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threshold {
+    /// Otsu's, over the whole area.
+    Global,
+    /// Sauvola's, window by window.
+    Local,
+}
+
 /// Region `(x, y, width, height)` of `image` enlarged `scale` times (never shrunk), and
 /// the region as it was cut (clipped to the image).
 fn enlarged_crop(
@@ -287,20 +305,35 @@ impl TesseractOcr {
     }
 
     /// Recognises a small area of a page as `recognize_region` does, framed in a white
-    /// margin and under a local threshold: Tesseract's layout analysis loses lines cut
-    /// close at an image's edge, and a global threshold over a card's corner and the
-    /// darker desk beside it drops the card's print.
+    /// margin and read as one block of lines: Tesseract's layout analysis loses lines
+    /// cut close at an image's edge, and over a card's photo and guilloche it often
+    /// takes the whole area for a picture and reads nothing. `threshold` picks the
+    /// binarisation: a global one over a card's corner and the darker desk beside it
+    /// can drop the card's print, a local one can break thin strokes on a pattern.
     pub fn recognize_area(
         &mut self,
         image: &GrayImage,
-        region: (u32, u32, u32, u32),
-        scale: f32,
-        dpi: u32,
+        area: Area,
+        threshold: Threshold,
         limit: Duration,
     ) -> Result<Vec<Word>, OcrError> {
-        self.under_local_threshold(|ocr| {
-            ocr.recognize_cut(image, region, scale, AREA_MARGIN, dpi, limit)
-        })
+        self.api
+            .set_page_seg_mode(TessPageSegMode::PSM_SINGLE_BLOCK)
+            .map_err(recognition)?;
+        let cut = |ocr: &mut Self| {
+            ocr.recognize_cut(image, area.pixels, area.scale, AREA_MARGIN, area.dpi, limit)
+        };
+        let words = match threshold {
+            Threshold::Local => self.under_local_threshold(cut),
+            Threshold::Global => cut(self),
+        };
+        let restored = self
+            .api
+            .set_page_seg_mode(TessPageSegMode::PSM_AUTO)
+            .map_err(recognition);
+        let words = words?;
+        restored?;
+        Ok(words)
     }
 
     /// `region` cut out, enlarged, framed in `margin` white pixels and read, with boxes
