@@ -124,7 +124,8 @@ pub fn wants_rereading(page: &PageText) -> bool {
 pub struct ExpiryArea {
     /// In fractions of the page.
     pub bbox: BBox,
-    fields_read: Vec<String>,
+    /// Each field the card read before, and its value.
+    fields_read: Vec<(String, String)>,
 }
 
 fn card_of(page: &PageText) -> Option<ExtractedDocument> {
@@ -147,14 +148,15 @@ pub fn lost_expiry_region(page: &PageText) -> Option<ExpiryArea> {
     }
     Some(ExpiryArea {
         bbox: fields::citizen_id::expiry_region(page)?,
-        fields_read: card.fields.into_keys().collect(),
+        fields_read: card.fields.into_iter().map(|(k, f)| (k, f.value)).collect(),
     })
 }
 
 /// `page` with `words`, read from `area` on its own (boxes as fractions of the page),
 /// in place of what the page reading holds there; `None` unless the card then reads an
-/// expiry and keeps every field it read before, so that a reading of the area never
-/// costs the page what it had.
+/// expiry and keeps every field it read before as it was, so that a reading of the
+/// area never costs the page what it had: specks the area's guilloche reads beside
+/// the photo must not become part of the place of origin next to them.
 pub fn with_region_reading(
     page: &PageText,
     area: &ExpiryArea,
@@ -178,7 +180,7 @@ pub fn with_region_reading(
     let keeps = area
         .fields_read
         .iter()
-        .all(|k| after.fields.contains_key(k));
+        .all(|(k, v)| after.fields.get(k).is_some_and(|f| &f.value == v));
     (keeps && after.fields.contains_key("date_of_expiry")).then_some(merged)
 }
 

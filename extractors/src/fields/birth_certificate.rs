@@ -78,7 +78,7 @@ const CHILD: &[Rule] = &[
     Rule::new("ethnicity", "ethnicity", Kind::Text),
     Rule::new("nationality", "nationality", Kind::Nationality),
     Rule::new("place_of_birth", "place_of_birth", Kind::Text).multiline(),
-    Rule::new("place_of_origin", "place_of_origin", Kind::Text).multiline(),
+    Rule::new("place_of_origin", "place_of_origin", Kind::Division).multiline(),
     Rule::new("personal_id_number", "personal_id_number", Kind::Id(&[12])),
 ];
 

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{normalize, printed_field, read_rule, unlabelled_field, Kind, Output, Rule};
+use super::common::{
+    normalize, printed_field, read_rule, round3, unlabelled_field, Kind, Output, Rule,
+};
 use super::crosscheck::{check_card_dates, check_id_digits};
 use super::merge::{compact_fold, merge, Candidate, Source};
 use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
@@ -104,12 +106,12 @@ const RULES: &[Rule] = &[
     Rule::new("date_of_birth", "date_of_birth", Kind::Date),
     Rule::new("sex", "sex", Kind::Sex),
     Rule::new("nationality", "nationality", Kind::Nationality),
-    Rule::new("place_of_origin", "place_of_origin", Kind::Text).multiline(),
+    Rule::new("place_of_origin", "place_of_origin", Kind::Division).multiline(),
     Rule::new("place_of_residence", "place_of_residence", Kind::Text).multiline(),
     Rule::new(
         "place_of_birth_registration",
         "place_of_birth_registration",
-        Kind::Text,
+        Kind::Division,
     )
     .multiline(),
     Rule::new("date_of_issue", "date_of_issue", Kind::Date),
@@ -387,6 +389,70 @@ fn expiry_by_birthday(layout: &Layout, birth: Date) -> Option<Field> {
     })
 }
 
+/// How much a printed expiry's confidence keeps when one of its parts is mended.
+const MENDED_EXPIRY: f32 = 0.8;
+
+/// A printed expiry that is the holder's birthday at a renewal age but for one misread
+/// part (`3/12/2024` for `31/12/2024`, `2033` for `2039`), mended to it: a card expires
+/// on that birthday and no other day, so when two of its three parts agree with it the
+/// third was misread. Only against a birth date that a code gave (QR or zone), never
+/// one read from the same print, and never against the zone's own expiry.
+fn mend_expiry_by_birthday(out: &mut Output) {
+    let birth = out
+        .fields
+        .get("date_of_birth")
+        .filter(|f| matches!(f.method, Method::Qr | Method::Mrz))
+        .and_then(|f| iso_date(&f.value));
+    let Some(birth) = birth else { return };
+    // A card expires after it was issued, which tells apart renewal years that are
+    // each one digit from the year read (2013 and 2039 for 2033).
+    let issued = out
+        .fields
+        .get("date_of_issue")
+        .and_then(|f| iso_date(&f.value))
+        .map_or(i32::MIN, |d| d.year);
+    let Some(expiry) = out.fields.get_mut("date_of_expiry") else {
+        return;
+    };
+    if expiry.method != Method::Ocr {
+        return;
+    }
+    let Some(read) = iso_date(&expiry.value) else {
+        return;
+    };
+    let renewal = |year: i32| RENEWAL_AGES.contains(&(year - birth.year));
+    let one_digit_apart = |a: i32, b: i32| {
+        let (a, b) = (format!("{a:04}"), format!("{b:04}"));
+        a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() == 1
+    };
+    let year = if renewal(read.year) {
+        Some(read.year)
+    } else {
+        let mut near = RENEWAL_AGES
+            .iter()
+            .map(|age| birth.year + age)
+            .filter(|&y| y > issued && one_digit_apart(y, read.year));
+        near.next().filter(|_| near.next().is_none())
+    };
+    let agreeing = usize::from(read.day == birth.day)
+        + usize::from(read.month == birth.month)
+        + usize::from(year == Some(read.year));
+    let Some(mended) = year.and_then(|y| Date::new(y, birth.month, birth.day)) else {
+        return;
+    };
+    if agreeing != 2 {
+        return;
+    }
+    let was = std::mem::replace(&mut expiry.value, mended.iso());
+    expiry.confidence = round3(expiry.confidence * MENDED_EXPIRY);
+    out.warn(format!(
+        "date_of_expiry (ocr) read {was}, mended to {}: a card expires on its holder's birthday, and date_of_birth ({}) is {}",
+        mended.iso(),
+        if out.fields["date_of_birth"].method == Method::Qr { "qr" } else { "mrz" },
+        birth.iso()
+    ));
+}
+
 /// "Không thời hạn" (no expiry) is printed nowhere on a card but as the expiry's value,
 /// so it says what it is even when its label was lost or its line ran into another.
 fn unlimited_expiry_unlabelled(layout: &Layout) -> Option<Field> {
@@ -575,6 +641,7 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
             out.warn(w);
         }
     }
+    mend_expiry_by_birthday(&mut out);
     check_card_dates(&mut out);
     check_id_digits(&mut out);
     out
@@ -584,6 +651,59 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
 mod tests {
     use super::*;
     use crate::layout::test_layout;
+
+    fn dated(birth: (&str, Method), expiry: (&str, Method)) -> Output {
+        let mut out = Output::default();
+        let issue = ("2021-06-01", Method::Ocr);
+        for (key, (value, method)) in [
+            ("date_of_birth", birth),
+            ("date_of_expiry", expiry),
+            ("date_of_issue", issue),
+        ] {
+            let field = Field {
+                value: value.into(),
+                confidence: 0.9,
+                method,
+                evidence: Vec::new(),
+            };
+            out.fields.insert(key.into(), field);
+        }
+        mend_expiry_by_birthday(&mut out);
+        out
+    }
+
+    #[test]
+    fn an_expiry_one_part_off_the_birthday_is_mended() {
+        for (birth, read, mended) in [
+            ("1964-12-31", "2024-12-03", "2024-12-31"),
+            ("1999-11-29", "2033-11-29", "2039-11-29"),
+            ("2003-10-08", "2028-01-08", "2028-10-08"),
+        ] {
+            let out = dated((birth, Method::Qr), (read, Method::Ocr));
+            let expiry = &out.fields["date_of_expiry"];
+            assert_eq!(expiry.value, mended, "{read}");
+            assert!(expiry.confidence < 0.9);
+            assert!(out.warnings[0].contains(read), "{:?}", out.warnings);
+        }
+    }
+
+    #[test]
+    fn an_expiry_is_not_mended_without_a_coded_birth_date_or_on_two_differences() {
+        for (birth, expiry) in [
+            // The birth date read from the same print could be the misread one.
+            (("1964-12-31", Method::Ocr), ("2024-12-03", Method::Ocr)),
+            // The zone's expiry carries its own check digit.
+            (("1964-12-31", Method::Qr), ("2024-12-03", Method::Mrz)),
+            // Two parts off: another date read in its place, not a misread.
+            (("1964-12-31", Method::Qr), ("2024-05-03", Method::Ocr)),
+            // Already the birthday.
+            (("1964-12-31", Method::Qr), ("2024-12-31", Method::Ocr)),
+        ] {
+            let out = dated(birth, expiry);
+            assert_eq!(out.fields["date_of_expiry"].value, expiry.0);
+            assert!(out.warnings.is_empty());
+        }
+    }
 
     fn beside_sex(lines: &[&str]) -> Option<String> {
         let at_margin: Vec<(f32, &str)> = lines.iter().map(|l| (0.05, *l)).collect();

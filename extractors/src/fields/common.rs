@@ -11,7 +11,7 @@ use crate::text::syllable::split_glued;
 use crate::text::{
     allowed_edits, clean, fix_digit_token, fuzzy_score, label_key, parse_date,
     parse_enterprise_code, parse_expiry, parse_money, parse_sex, parse_year, read_id,
-    restore_family_name, substring_match, tidy_place, IdRead,
+    restore_family_name, substring_match, tidy_division, tidy_place, IdRead,
 };
 
 /// How a field's text is validated and normalised.
@@ -24,6 +24,9 @@ pub enum Kind {
     CapitalName,
     /// Free text: places, authorities, relations.
     Text,
+    /// A place named by its administrative units alone (commune, district, province),
+    /// as a card's place of origin: no house or street comes before its first unit.
+    Division,
     /// A country, `Việt Nam` normalised when it is recognisably that.
     Nationality,
     Date,
@@ -45,7 +48,7 @@ impl Kind {
     fn validated(self) -> bool {
         !matches!(
             self,
-            Kind::Name | Kind::CapitalName | Kind::Text | Kind::Reference
+            Kind::Name | Kind::CapitalName | Kind::Text | Kind::Division | Kind::Reference
         )
     }
 }
@@ -105,6 +108,13 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
         Kind::Text => {
             if letters(&t) >= 2 {
                 Ok(tidy_place(&t))
+            } else {
+                Err(None)
+            }
+        }
+        Kind::Division => {
+            if letters(&t) >= 2 {
+                Ok(tidy_division(&t))
             } else {
                 Err(None)
             }

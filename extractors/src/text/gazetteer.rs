@@ -118,6 +118,11 @@ pub fn is_known(name: &str) -> bool {
         .is_some_and(|list| list.iter().any(|(n, _)| mark_distance(n, name) == 0))
 }
 
+/// Whether some unit bears `name`'s letters, whatever its tone marks.
+pub fn is_listed(name: &str) -> bool {
+    gazetteer().by_key.contains_key(&name_key(name))
+}
+
 /// The real spelling of `read`, a whole name, when the list has its letters: `None`
 /// when it is unknown, already a real spelling, or two spellings fit it equally well.
 pub fn restore_name(read: &str) -> Option<String> {

@@ -273,6 +273,23 @@ fn split_camel(word: &str) -> Vec<String> {
     }
 }
 
+/// Unit words OCR runs into the name after them over a speck read as a period
+/// (`tỉnh.Phú`).
+const GLUED_UNITS: &[&str] = &["tinh", "huyen", "quan", "phuong", "xa", "thon"];
+
+/// A unit word and the capitalised name OCR ran into it over a period, as two words.
+fn split_unit_period(word: &str) -> Vec<String> {
+    match word.split_once('.') {
+        Some((unit, name))
+            if GLUED_UNITS.contains(&fold(unit).as_str())
+                && name.chars().next().is_some_and(char::is_uppercase) =>
+        {
+            vec![unit.to_string(), name.to_string()]
+        }
+        _ => vec![word.to_string()],
+    }
+}
+
 fn house_number_slash(word: &str) -> String {
     match HOUSE_NUMBER_SLASH_MISREAD.captures(word) {
         Some(c) => format!("{}/{}", &c[1], &c[2]),
@@ -379,6 +396,7 @@ pub fn tidy_place(s: &str) -> String {
                 .any(|c| c.is_alphanumeric() && !('\u{2B0}'..='\u{2FF}').contains(&c))
         })
         .flat_map(split_camel)
+        .flat_map(|w| split_unit_period(&w))
         .map(|w| house_number_slash(&w))
         .collect();
     join_split_syllables(&mut words);
@@ -441,7 +459,79 @@ pub fn tidy_place(s: &str) -> String {
         }
         i += n;
     }
-    restore_province(&restore_unit_names(&cut_at_next_label(&words.join(" "))))
+    let joined = join_split_names(&words.join(" "));
+    restore_province(&restore_unit_names(&cut_at_next_label(&joined)))
+}
+
+/// Joins two parts of a place that OCR split with a comma inside one name
+/// (`Kiên, Giang`, `Xã Bến, Nghé`): a part whose name is a single syllable, then a
+/// single word with no unit of its own, when the two together are a real unit's name
+/// or a province. No administrative name but a number is one syllable long.
+fn join_split_names(s: &str) -> String {
+    let mut parts: Vec<String> = s.split(',').map(str::to_string).collect();
+    let mut i = 0;
+    while i + 1 < parts.len() {
+        let words: Vec<String> = parts[i].split_whitespace().map(str::to_string).collect();
+        let unit_len = unit_at(&words, 0).map_or(0, |(_, n)| n);
+        let unit_len = unit_len.max(province_unit_words(
+            &words.iter().map(String::as_str).collect::<Vec<_>>(),
+        ));
+        let next: Vec<&str> = parts[i + 1].split_whitespace().collect();
+        let name = words.get(unit_len..).unwrap_or_default();
+        let lone = |w: &str| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && !w.chars().any(|c| c.is_ascii_digit())
+                && is_vietnamese_syllable(w)
+        };
+        let joins = match (name, next.as_slice()) {
+            ([first], [second]) if lone(first) && lone(second) => {
+                let together = format!("{first} {}", bare(second));
+                gazetteer::is_listed(&together) || is_province(&together)
+            }
+            _ => false,
+        };
+        if joins {
+            let next = parts.remove(i + 1);
+            parts[i] = format!("{} {}", parts[i].trim_end(), next.trim_start());
+        } else {
+            i += 1;
+        }
+    }
+    parts.join(",")
+}
+
+/// Units and village words a place of administrative units alone opens with.
+const DIVISION_OPENERS: &[&str] = &["thon", "ap", "xom", "ban", "buon", "to", "khom"];
+
+/// Tidies a place named by its administrative units alone (a card's place of origin,
+/// where a birth was registered), as `tidy_place` does, and drops what OCR left before
+/// its first unit (`nến Phường An Phú`, `0109 Phường Tân Định`): such a place opens
+/// with a unit or a village, so words before the first, in small letters or with
+/// digits and with no comma to make them a part of their own, are the label's
+/// remains or specks.
+pub fn tidy_division(s: &str) -> String {
+    let tidy = tidy_place(s);
+    let words: Vec<String> = tidy.split_whitespace().map(str::to_string).collect();
+    let opens = |i: usize| {
+        let named = words.get(i + 1).is_some_and(|w| starts_upper_or_digit(w));
+        let unit = matches!(unit_at(&words, i), Some((u, _)) if LISTED_UNITS.contains(&u));
+        let village = words[i].chars().next().is_some_and(char::is_uppercase)
+            && DIVISION_OPENERS.contains(&fold(bare(&words[i])).as_str());
+        named && (unit || village)
+    };
+    let Some(first) = (0..words.len().min(8)).find(|&i| opens(i)) else {
+        return tidy;
+    };
+    let lead = &words[..first];
+    let junk = lead.iter().all(|w| !w.ends_with([',', ';']))
+        && lead.iter().any(|w| {
+            w.chars().next().is_some_and(char::is_lowercase)
+                || w.chars().any(|c| c.is_ascii_digit())
+        });
+    if first == 0 || !junk {
+        return tidy;
+    }
+    words[first..].join(" ")
 }
 
 /// Words that name a province's unit before its name: `tỉnh`, `thành phố`, `TP.`.
@@ -571,7 +661,37 @@ fn restore_province(s: &str) -> String {
         let sep = if head.is_empty() { "" } else { " " };
         return format!("{head}{sep}{prefix}{}", in_case_of_name(p, candidate));
     }
+    // Where a province is due (named with its unit word, or ending a place of several
+    // parts) and the name read is none, a province one letter away is what was printed
+    // (`Ca9 Bằng`, `Đắc Ninh`): provinces' names are too far apart for one misread to
+    // make one look like another. A real unit's name (`Bình Thạnh`, one letter from
+    // `Bình Thuận`) is left alone.
+    let trimmed_name = name.trim_end_matches([',', '.', ';']);
+    if (!prefix.is_empty() || !head.is_empty()) && !gazetteer::is_listed(trimmed_name) {
+        if let Some(p) = province_one_letter_from(trimmed_name) {
+            let sep = if head.is_empty() { "" } else { " " };
+            return format!("{head}{sep}{prefix}{}", in_case_of_name(p, trimmed_name));
+        }
+    }
     s.to_string()
+}
+
+/// Fewest letters a name needs before one misread letter in it can be told apart.
+const FUZZY_PROVINCE_LETTERS: usize = 6;
+
+/// The one province whose name is a single edit from `read`, with as many words.
+fn province_one_letter_from(read: &str) -> Option<&'static str> {
+    let key = province_key(read);
+    let words = key.split(' ').count();
+    if key.chars().filter(|c| c.is_alphanumeric()).count() < FUZZY_PROVINCE_LETTERS {
+        return None;
+    }
+    let mut near = PROVINCES.iter().chain(FORMER_PROVINCES).filter(|p| {
+        let pk = province_key(p);
+        pk.split(' ').count() == words && super::fuzzy::levenshtein(&pk, &key) == 1
+    });
+    let first = near.next()?;
+    near.next().is_none().then_some(*first)
 }
 
 /// `canonical` in capitals when `like` is all capitals, else as it is spelled.
@@ -587,6 +707,79 @@ pub(crate) fn in_case_of_name(canonical: &str, like: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_province_one_letter_off_is_restored_where_a_province_is_due() {
+        assert_eq!(
+            tidy_place("Phường Thạnh Lộc, Tỉnh Ca9 Bằng"),
+            "Phường Thạnh Lộc, Tỉnh Cao Bằng"
+        );
+        assert_eq!(
+            tidy_place("Xã Tân Mai, Huyện Thủy Nguyên, Tỉnh Đắc Ninh"),
+            "Xã Tân Mai, Huyện Thủy Nguyên, Tỉnh Bắc Ninh"
+        );
+        // A district's real name one letter from a province's stays.
+        assert_eq!(
+            tidy_place("Phường Tân Định, Bình Thạnh"),
+            "Phường Tân Định, Bình Thạnh"
+        );
+        // Two provinces one letter away: nothing says which.
+        assert_eq!(tidy_place("Xã Kim Mã, Hà Nai"), "Xã Kim Mã, Hà Nai");
+        // Alone, a name is not known to be a province.
+        assert_eq!(tidy_place("Ca9 Bằng"), "Ca9 Bằng");
+    }
+
+    #[test]
+    fn a_comma_read_inside_a_name_goes() {
+        assert_eq!(
+            tidy_place("Xã Kim Mã, Châu Thành, Kiên, Giang"),
+            "Xã Kim Mã, Châu Thành, Kiên Giang"
+        );
+        assert_eq!(
+            tidy_place("Xã Bến, Nghé, Tân Lạc, Quảng Ninh"),
+            "Xã Bến Nghé, Tân Lạc, Quảng Ninh"
+        );
+        // Numbered units and two-syllable names are parts of their own.
+        assert_eq!(tidy_place("Phường 8, Quận 10"), "Phường 8, Quận 10");
+        assert_eq!(
+            tidy_place("Xã Tân An, Bình, Long An"),
+            "Xã Tân An, Bình, Long An"
+        );
+    }
+
+    #[test]
+    fn a_division_drops_what_came_before_its_first_unit() {
+        for (read, kept) in [
+            (
+                "nến Phường An Phú, Thị xã Phú Mỹ",
+                "Phường An Phú, Thị xã Phú Mỹ",
+            ),
+            (
+                "0109 Phường Tân Định, Bình Thạnh",
+                "Phường Tân Định, Bình Thạnh",
+            ),
+            (
+                "áohv Plaoe dý bánh Phường Bình Hòa, thành phố Hà Nội",
+                "Phường Bình Hòa, thành phố Hà Nội",
+            ),
+            // A village before its commune, a part of its own, and a place with no
+            // unit at all stay whole.
+            ("Thôn 3, Xã Kim Mã, Hà Nội", "Thôn 3, Xã Kim Mã, Hà Nội"),
+            ("Yên Phú, Xã Hòa Thuận", "Yên Phú, Xã Hòa Thuận"),
+            ("Kim Sơn Ninh Bình", "Kim Sơn Ninh Bình"),
+        ] {
+            assert_eq!(tidy_division(read), kept, "{read}");
+        }
+    }
+
+    #[test]
+    fn a_unit_word_run_into_its_name_over_a_period_is_parted() {
+        assert_eq!(
+            tidy_place("Xã Láng Hạ, huyện Tân Lạc, tỉnh.Phú Thọ"),
+            "Xã Láng Hạ, huyện Tân Lạc, tỉnh Phú Thọ"
+        );
+        assert_eq!(tidy_place("TP.Hồ Chí Minh"), "TP.Hồ Chí Minh");
+    }
 
     #[test]
     fn an_opening_unit_short_of_a_letter_is_restored() {
