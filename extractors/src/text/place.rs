@@ -123,6 +123,10 @@ pub(crate) const PROVINCES: &[&str] = &[
     "Yên Bái",
 ];
 
+/// A comma run into the capitalised name after it.
+static COMMA_WITHOUT_SPACE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r",(\p{Lu})").expect("literal comma pattern"));
+
 /// Characters OCR reads from specks and quotes at the edges of a word.
 fn is_edge_noise(c: char) -> bool {
     matches!(
@@ -384,8 +388,11 @@ fn restore_opening_unit(words: &mut [String]) {
 }
 
 pub fn tidy_place(s: &str) -> String {
-    // Addresses separate their parts with commas; a semicolon is a misread one.
-    let s = s.replace(';', ",");
+    // Addresses separate their parts with commas; a semicolon is a misread one, and
+    // a comma OCR read with no space after it (`Trung Hòa,Kim Động`) still parts them.
+    let s = COMMA_WITHOUT_SPACE
+        .replace_all(&s.replace(';', ","), ", $1")
+        .into_owned();
     let mut words: Vec<String> = s
         .split_whitespace()
         .map(|w| w.trim_matches(is_edge_noise))
@@ -523,11 +530,21 @@ pub fn tidy_division(s: &str) -> String {
         return tidy;
     };
     let lead = &words[..first];
-    let junk = lead.iter().all(|w| !w.ends_with([',', ';']))
-        && lead.iter().any(|w| {
-            w.chars().next().is_some_and(char::is_lowercase)
-                || w.chars().any(|c| c.is_ascii_digit())
-        });
+    let small_or_digits = |w: &String| {
+        w.chars().next().is_some_and(char::is_lowercase) || w.chars().any(|c| c.is_ascii_digit())
+    };
+    // A word no syllable of Vietnamese spells (`Phyce`, `g0`) is noise even where a
+    // comma would make the lead a part of its own; capitals are an abbreviation.
+    let garbled = |w: &String| {
+        let b = bare(w);
+        !is_vietnamese_syllable(b)
+            && !b
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase)
+    };
+    let junk = (lead.iter().all(|w| !w.ends_with([',', ';'])) && lead.iter().any(small_or_digits))
+        || lead.iter().any(garbled);
     if first == 0 || !junk {
         return tidy;
     }
@@ -666,11 +683,18 @@ fn restore_province(s: &str) -> String {
     // (`Ca9 Bằng`, `Đắc Ninh`): provinces' names are too far apart for one misread to
     // make one look like another. A real unit's name (`Bình Thạnh`, one letter from
     // `Bình Thuận`) is left alone.
-    let trimmed_name = name.trim_end_matches([',', '.', ';']);
-    if (!prefix.is_empty() || !head.is_empty()) && !gazetteer::is_listed(trimmed_name) {
-        if let Some(p) = province_one_letter_from(trimmed_name) {
+    if prefix.is_empty() && head.is_empty() {
+        return s.to_string();
+    }
+    for k in (1..=words.len()).rev() {
+        let candidate = words[..k].join(" ");
+        let candidate = candidate.trim_end_matches([',', '.', ';']);
+        if gazetteer::is_listed(candidate) {
+            break;
+        }
+        if let Some(p) = province_one_letter_from(candidate) {
             let sep = if head.is_empty() { "" } else { " " };
-            return format!("{head}{sep}{prefix}{}", in_case_of_name(p, trimmed_name));
+            return format!("{head}{sep}{prefix}{}", in_case_of_name(p, candidate));
         }
     }
     s.to_string()
@@ -712,6 +736,11 @@ mod tests {
     fn a_province_one_letter_off_is_restored_where_a_province_is_due() {
         assert_eq!(
             tidy_place("Phường Thạnh Lộc, Tỉnh Ca9 Bằng"),
+            "Phường Thạnh Lộc, Tỉnh Cao Bằng"
+        );
+        // The next label's first words, read after it, go as after any province.
+        assert_eq!(
+            tidy_place("Phường Thạnh Lộc, Tỉnh Ca9 Bằng Nơi thường"),
             "Phường Thạnh Lộc, Tỉnh Cao Bằng"
         );
         assert_eq!(
@@ -762,6 +791,10 @@ mod tests {
                 "áohv Plaoe dý bánh Phường Bình Hòa, thành phố Hà Nội",
                 "Phường Bình Hòa, thành phố Hà Nội",
             ),
+            (
+                "nh, Phyce of bánh g0 Xã Tân Mai, Huyện Yên Mỹ",
+                "Xã Tân Mai, Huyện Yên Mỹ",
+            ),
             // A village before its commune, a part of its own, and a place with no
             // unit at all stay whole.
             ("Thôn 3, Xã Kim Mã, Hà Nội", "Thôn 3, Xã Kim Mã, Hà Nội"),
@@ -779,6 +812,10 @@ mod tests {
             "Xã Láng Hạ, huyện Tân Lạc, tỉnh Phú Thọ"
         );
         assert_eq!(tidy_place("TP.Hồ Chí Minh"), "TP.Hồ Chí Minh");
+        assert_eq!(
+            tidy_place("Thị trấn Trung Hòa,Kim Động, Hưng Yên"),
+            "Thị trấn Trung Hòa, Kim Động, Hưng Yên"
+        );
     }
 
     #[test]
