@@ -213,14 +213,17 @@ impl LocalPageEngine {
             };
             match self.ocr.recognize_area(gray, cut, threshold, limit) {
                 Ok(words) => {
-                    let read: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-                    let read = read.join(" ");
+                    // The area's text, for following a miss; joined only when traced.
+                    let read = tracing::enabled!(tracing::Level::DEBUG).then(|| {
+                        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+                        texts.join(" ")
+                    });
                     let found = hoso_extractors::with_region_reading(text, &area, words);
                     tracing::debug!(
                         page = text.page,
                         attempt,
                         found = found.is_some(),
-                        read,
+                        read = read.as_deref().unwrap_or_default(),
                         "expiry read again"
                     );
                     if let Some(merged) = found {

@@ -264,14 +264,25 @@ impl TesseractOcr {
         &mut self,
         read: impl FnOnce(&mut Self) -> Result<Vec<Word>, OcrError>,
     ) -> Result<Vec<Word>, OcrError> {
-        self.api
-            .set_variable("thresholding_method", "2")
-            .map_err(recognition)?;
+        self.with_setting(
+            |api| api.set_variable("thresholding_method", "2"),
+            |api| api.set_variable("thresholding_method", "0"),
+            read,
+        )
+    }
+
+    /// Runs `read` with a setting applied, then restores the engine's default even when
+    /// `read` failed: one engine serves every page of a worker, so nothing an unusual
+    /// reading sets may outlive it.
+    fn with_setting<E: std::fmt::Display>(
+        &mut self,
+        apply: impl Fn(&TesseractAPI) -> Result<(), E>,
+        restore: impl Fn(&TesseractAPI) -> Result<(), E>,
+        read: impl FnOnce(&mut Self) -> Result<Vec<Word>, OcrError>,
+    ) -> Result<Vec<Word>, OcrError> {
+        apply(&self.api).map_err(recognition)?;
         let words = read(self);
-        let restored = self
-            .api
-            .set_variable("thresholding_method", "0")
-            .map_err(recognition);
+        let restored = restore(&self.api).map_err(recognition);
         let words = words?;
         restored?;
         Ok(words)
@@ -317,23 +328,17 @@ impl TesseractOcr {
         threshold: Threshold,
         limit: Duration,
     ) -> Result<Vec<Word>, OcrError> {
-        self.api
-            .set_page_seg_mode(TessPageSegMode::PSM_SINGLE_BLOCK)
-            .map_err(recognition)?;
         let cut = |ocr: &mut Self| {
             ocr.recognize_cut(image, area.pixels, area.scale, AREA_MARGIN, area.dpi, limit)
         };
-        let words = match threshold {
-            Threshold::Local => self.under_local_threshold(cut),
-            Threshold::Global => cut(self),
-        };
-        let restored = self
-            .api
-            .set_page_seg_mode(TessPageSegMode::PSM_AUTO)
-            .map_err(recognition);
-        let words = words?;
-        restored?;
-        Ok(words)
+        self.with_setting(
+            |api| api.set_page_seg_mode(TessPageSegMode::PSM_SINGLE_BLOCK),
+            |api| api.set_page_seg_mode(TessPageSegMode::PSM_AUTO),
+            |ocr| match threshold {
+                Threshold::Local => ocr.under_local_threshold(cut),
+                Threshold::Global => cut(ocr),
+            },
+        )
     }
 
     /// `region` cut out, enlarged, framed in `margin` white pixels and read, with boxes

@@ -402,8 +402,10 @@ fn mend_expiry_by_birthday(out: &mut Output) {
         .fields
         .get("date_of_birth")
         .filter(|f| matches!(f.method, Method::Qr | Method::Mrz))
-        .and_then(|f| iso_date(&f.value));
-    let Some(birth) = birth else { return };
+        .and_then(|f| Some((iso_date(&f.value)?, f.method.as_str())));
+    let Some((birth, birth_source)) = birth else {
+        return;
+    };
     // A card expires after it was issued, which tells apart renewal years that are
     // each one digit from the year read (2013 and 2039 for 2033).
     let issued = out
@@ -437,18 +439,17 @@ fn mend_expiry_by_birthday(out: &mut Output) {
     let agreeing = usize::from(read.day == birth.day)
         + usize::from(read.month == birth.month)
         + usize::from(year == Some(read.year));
-    let Some(mended) = year.and_then(|y| Date::new(y, birth.month, birth.day)) else {
-        return;
-    };
     if agreeing != 2 {
         return;
     }
+    let Some(mended) = year.and_then(|y| Date::new(y, birth.month, birth.day)) else {
+        return;
+    };
     let was = std::mem::replace(&mut expiry.value, mended.iso());
     expiry.confidence = round3(expiry.confidence * MENDED_EXPIRY);
     out.warn(format!(
-        "date_of_expiry (ocr) read {was}, mended to {}: a card expires on its holder's birthday, and date_of_birth ({}) is {}",
+        "date_of_expiry (ocr) read {was}, mended to {}: a card expires on its holder's birthday, and date_of_birth ({birth_source}) is {}",
         mended.iso(),
-        if out.fields["date_of_birth"].method == Method::Qr { "qr" } else { "mrz" },
         birth.iso()
     ));
 }

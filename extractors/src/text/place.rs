@@ -277,16 +277,13 @@ fn split_camel(word: &str) -> Vec<String> {
     }
 }
 
-/// Unit words OCR runs into the name after them over a speck read as a period
-/// (`tỉnh.Phú`).
-const GLUED_UNITS: &[&str] = &["tinh", "huyen", "quan", "phuong", "xa", "thon"];
-
-/// A unit word and the capitalised name OCR ran into it over a period, as two words.
+/// A one-word unit and the capitalised name OCR ran into it over a speck read as a
+/// period (`tỉnh.Phú`), as two words.
 fn split_unit_period(word: &str) -> Vec<String> {
+    let is_unit = |w: &str| UNITS.iter().any(|u| !u.contains(' ') && fold(u) == fold(w));
     match word.split_once('.') {
         Some((unit, name))
-            if GLUED_UNITS.contains(&fold(unit).as_str())
-                && name.chars().next().is_some_and(char::is_uppercase) =>
+            if is_unit(unit) && name.chars().next().is_some_and(char::is_uppercase) =>
         {
             vec![unit.to_string(), name.to_string()]
         }
@@ -507,9 +504,6 @@ fn join_split_names(s: &str) -> String {
     parts.join(",")
 }
 
-/// Units and village words a place of administrative units alone opens with.
-const DIVISION_OPENERS: &[&str] = &["thon", "ap", "xom", "ban", "buon", "to", "khom"];
-
 /// Tidies a place named by its administrative units alone (a card's place of origin,
 /// where a birth was registered), as `tidy_place` does, and drops what OCR left before
 /// its first unit (`nến Phường An Phú`, `0109 Phường Tân Định`): such a place opens
@@ -519,12 +513,14 @@ const DIVISION_OPENERS: &[&str] = &["thon", "ap", "xom", "ban", "buon", "to", "k
 pub fn tidy_division(s: &str) -> String {
     let tidy = tidy_place(s);
     let words: Vec<String> = tidy.split_whitespace().map(str::to_string).collect();
+    // A unit, or a village or hamlet word that opens a place (not a house's `Số`).
     let opens = |i: usize| {
         let named = words.get(i + 1).is_some_and(|w| starts_upper_or_digit(w));
-        let unit = matches!(unit_at(&words, i), Some((u, _)) if LISTED_UNITS.contains(&u));
+        let opener = fold(bare(&words[i]));
         let village = words[i].chars().next().is_some_and(char::is_uppercase)
-            && DIVISION_OPENERS.contains(&fold(bare(&words[i])).as_str());
-        named && (unit || village)
+            && opener != "so"
+            && PLACE_OPENERS.contains(&opener.as_str());
+        named && (unit_at(&words, i).is_some() || village)
     };
     let Some(first) = (0..words.len().min(8)).find(|&i| opens(i)) else {
         return tidy;
@@ -661,6 +657,10 @@ fn restore_province(s: &str) -> String {
         None => ("", trimmed),
     };
     let words: Vec<&str> = name.split_whitespace().collect();
+    let restored = |province: &str, read: &str| {
+        let sep = if head.is_empty() { "" } else { " " };
+        format!("{head}{sep}{prefix}{}", in_case_of_name(province, read))
+    };
     // The province ends an address: what OCR put after it (specks, the next label's
     // first word) goes. The longest match is tried first, so a former province that
     // begins with a current one's name (`Hà Nam Ninh`) stays whole.
@@ -675,8 +675,7 @@ fn restore_province(s: &str) -> String {
         else {
             continue;
         };
-        let sep = if head.is_empty() { "" } else { " " };
-        return format!("{head}{sep}{prefix}{}", in_case_of_name(p, candidate));
+        return restored(p, candidate);
     }
     // Where a province is due (named with its unit word, or ending a place of several
     // parts) and the name read is none, a province one letter away is what was printed
@@ -693,8 +692,7 @@ fn restore_province(s: &str) -> String {
             break;
         }
         if let Some(p) = province_one_letter_from(candidate) {
-            let sep = if head.is_empty() { "" } else { " " };
-            return format!("{head}{sep}{prefix}{}", in_case_of_name(p, candidate));
+            return restored(p, candidate);
         }
     }
     s.to_string()
