@@ -2,14 +2,18 @@
 //! `cargo run -p hoso-extractors --example extract_pages -- pages.json`, where
 //! `pages.json` is what `hoso extract FILE --pages pages.json` wrote (the fixtures' input
 //! format). For working on a rule against one real reading without running OCR again.
+//! With `--lines` it prints each page's visual lines, as the rules see them, instead.
 
 use std::process::ExitCode;
 
+use hoso_extractors::layout::Layout;
 use hoso_extractors::{extract_documents, lost_expiry_region, PageText};
 
 fn main() -> ExitCode {
-    let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: extract_pages PAGES.json");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let lines = args.iter().any(|a| a == "--lines");
+    let Some(path) = args.iter().find(|a| *a != "--lines") else {
+        eprintln!("usage: extract_pages [--lines] PAGES.json");
         return ExitCode::from(2);
     };
     let pages: Vec<PageText> = match std::fs::read(&path)
@@ -22,6 +26,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if lines {
+        for page in &pages {
+            for (i, line) in Layout::from_page(page).lines.iter().enumerate() {
+                println!("{}:{i:3} y={:.3} x={:.3} | {}", page.page, line.bbox.y0, line.bbox.x0, line.text());
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
     // What the worker would read again, so a rule on that path can be followed too.
     for page in &pages {
         if let Some(area) = lost_expiry_region(page) {

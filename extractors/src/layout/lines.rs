@@ -97,25 +97,21 @@ fn horizontal_overlap(a: &BBox, b: &BBox) -> f32 {
 fn split_rows(mut tokens: Vec<Token>) -> Vec<Vec<Token>> {
     tokens.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
     // Per row: the box of its last word of ordinary height, and its words.
-    let mut rows: Vec<(BBox, Vec<Token>)> = Vec::new();
+    let mut rows: Vec<(Anchor, Vec<Token>)> = Vec::new();
     for t in tokens {
         let best = rows
             .iter()
             .enumerate()
-            .map(|(i, (last, _))| (i, vertical_overlap(last, &t.bbox)))
-            .filter(|(_, o)| *o >= SAME_LINE_OVERLAP)
-            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .filter(|(_, (last, _))| vertical_overlap(&last.bbox, &t.bbox) >= SAME_LINE_OVERLAP)
+            .max_by(|(_, (a, _)), (_, (b, _))| a.fit(&t, b))
             .map(|(i, _)| i);
         match best {
             Some(i) => {
                 let (last, row) = &mut rows[i];
-                // A tall mark (a bracket, a rule) would let the row jump to the next one.
-                if t.bbox.height() <= TALL_MARK * last.height() {
-                    *last = t.bbox;
-                }
+                last.follow(&t);
                 row.push(t);
             }
-            None => rows.push((t.bbox, vec![t])),
+            None => rows.push((Anchor::of(&t), vec![t])),
         }
     }
     rows.sort_by(|a, b| {
@@ -132,6 +128,67 @@ fn split_rows(mut tokens: Vec<Token>) -> Vec<Vec<Token>> {
 /// A word this many times taller than its row's last word is a mark, not text.
 const TALL_MARK: f32 = 1.5;
 
+/// A mark under this share of the page's median word height is a speck of dust or
+/// guilloche that OCR read as a letter or a stroke, not print.
+const SPECK_HEIGHT: f32 = 0.4;
+
+fn median_word_height<'a>(tokens: impl Iterator<Item = &'a Token>) -> f32 {
+    let mut heights: Vec<f32> = tokens
+        .filter(|t| t.text.chars().count() > 1)
+        .map(|t| t.bbox.height())
+        .collect();
+    heights.sort_by(f32::total_cmp);
+    heights.get(heights.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// A lone letter or digit too small to be print. Marks are left to the rules, which
+/// already tell a label's colon from a speck.
+fn is_speck(t: &Token, speck: f32) -> bool {
+    !t.is_punct() && t.text.chars().count() == 1 && t.bbox.height() < speck
+}
+
+/// The box a row of a slanted line is followed by: its last word of ordinary height.
+struct Anchor {
+    bbox: BBox,
+    /// Whether `bbox` is a word's rather than the punctuation mark the row opened with.
+    word: bool,
+}
+
+impl Anchor {
+    fn of(t: &Token) -> Anchor {
+        Anchor {
+            bbox: t.bbox,
+            word: !t.is_punct(),
+        }
+    }
+
+    /// Whether `t` continues this row better than `other`'s, for a word that overlaps
+    /// both rows' anchors: a
+    /// row followed by a word beats one that holds only a mark so far, then the more
+    /// overlap, then the nearer middle.
+    fn fit(&self, t: &Token, other: &Anchor) -> std::cmp::Ordering {
+        let overlap = |a: &Anchor| vertical_overlap(&a.bbox, &t.bbox);
+        let distance = |a: &Anchor| (a.bbox.center_y() - t.bbox.center_y()).abs();
+        self.word
+            .cmp(&other.word)
+            .then(overlap(self).total_cmp(&overlap(other)))
+            .then(distance(other).total_cmp(&distance(self)))
+    }
+
+    /// Moves the anchor onto `t` when it is a word of the row's height. A tall mark (a
+    /// bracket, a rule) would let the row jump to the next line, and a short one (the
+    /// slash between a label and its translation) would hold it at the mark's height so
+    /// that the next word, of full height, no longer replaces it.
+    fn follow(&mut self, t: &Token) {
+        if t.is_punct() {
+            return;
+        }
+        if !self.word || t.bbox.height() <= TALL_MARK * self.bbox.height() {
+            *self = Anchor::of(t);
+        }
+    }
+}
+
 impl Layout {
     /// Lines of one page: the engine's line ids first, then engine lines that sit side
     /// by side at the same height are merged, since engines split one visual line at a
@@ -141,9 +198,11 @@ impl Layout {
         for w in &page.words {
             groups.entry(w.line).or_default().extend(tokens_of(w));
         }
-        let mut lines: Vec<Line> = groups
-            .into_values()
-            .flat_map(split_rows)
+        let rows: Vec<Vec<Token>> = groups.into_values().flat_map(split_rows).collect();
+        let speck = SPECK_HEIGHT * median_word_height(rows.iter().flatten());
+        let mut lines: Vec<Line> = rows
+            .into_iter()
+            .filter(|row| !row.iter().all(|t| is_speck(t, speck)))
             .filter_map(|tokens| Line::new(page.page, page.method, tokens))
             .collect();
         lines.sort_by(|a, b| a.bbox.center_y().total_cmp(&b.bbox.center_y()));
@@ -280,6 +339,42 @@ mod tests {
         ]);
         let texts: Vec<String> = Layout::from_page(&p).lines.iter().map(Line::text).collect();
         assert_eq!(texts, ["Nơi cư trú: Hưng Yên", "Họ tên: AN"]);
+    }
+
+    #[test]
+    fn a_short_slash_does_not_hold_a_slanted_row_at_its_height() {
+        // A phone photo's sex and nationality line, rising to the right (boxes as read):
+        // the slash before `Nationality` is too short to anchor the row, and the words
+        // after it must still join it rather than the date of birth's line above.
+        let b = |text: &str, x0: f32, y0: f32, x1: f32, y1: f32, line: u32| Word {
+            text: text.into(),
+            bbox: BBox::new(x0, y0, x1, y1),
+            confidence: 0.9,
+            line,
+        };
+        let p = page(vec![
+            b("Ngày", 0.3655, 0.599, 0.4029, 0.6227, 9),
+            b("sinh", 0.4093, 0.5956, 0.4385, 0.6151, 9),
+            b("/", 0.4467, 0.5956, 0.4486, 0.6032, 9),
+            b("Date", 0.4549, 0.5939, 0.4879, 0.6117, 9),
+            b("of", 0.4937, 0.5888, 0.5082, 0.6074, 9),
+            b("birth:", 0.514, 0.5863, 0.5514, 0.6058, 9),
+            b("31/01/1951", 0.5584, 0.5745, 0.6548, 0.6024, 9),
+            b("Quốc", 0.578, 0.6168, 0.6161, 0.6396, 10),
+            b("tịch", 0.6225, 0.6134, 0.6485, 0.6362, 10),
+            b("/", 0.6542, 0.6142, 0.658, 0.6286, 10),
+            b("Nationality:", 0.665, 0.6066, 0.7487, 0.6294, 10),
+            b("Việt", 0.7608, 0.5973, 0.7951, 0.6227, 10),
+            b("Nam", 0.8027, 0.5956, 0.8426, 0.6168, 10),
+        ]);
+        let texts: Vec<String> = Layout::from_page(&p).lines.iter().map(Line::text).collect();
+        assert_eq!(
+            texts,
+            [
+                "Ngày sinh / Date of birth: 31/01/1951",
+                "Quốc tịch / Nationality: Việt Nam"
+            ]
+        );
     }
 
     #[test]
