@@ -29,7 +29,13 @@ fn main() -> ExitCode {
     if lines {
         for page in &pages {
             for (i, line) in Layout::from_page(page).lines.iter().enumerate() {
-                println!("{}:{i:3} y={:.3} x={:.3} | {}", page.page, line.bbox.y0, line.bbox.x0, line.text());
+                println!(
+                    "{}:{i:3} y={:.3} x={:.3} | {}",
+                    page.page,
+                    line.bbox.y0,
+                    line.bbox.x0,
+                    line.text()
+                );
             }
         }
         return ExitCode::SUCCESS;

@@ -12,8 +12,8 @@ use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
 use crate::layout::{find_hits, Hits, Label, Layout, Line, Token};
 use crate::model::{BBox, Evidence, Field, Method, PageText};
 use crate::text::{
-    fix_digit_token, has_province_code, label_key, levenshtein, parse_date, parse_expiry,
-    parse_sex, Date, Expiry,
+    fix_digit_token, has_province_code, is_whole_division, label_key, levenshtein, parse_date,
+    parse_expiry, parse_sex, Date, Expiry,
 };
 
 const VOCAB: &[Label] = &[
@@ -254,6 +254,8 @@ fn mrz_candidates(mrz: &Mrz, data: &MrzData, c: &mut Candidates) {
 const UNLABELLED_NATIONALITY: f32 = 0.7;
 /// Most words a card's sex and nationality line holds when both labels faded away.
 const BARE_SEX_LINE_WORDS: usize = 4;
+/// Fewest letters of a garbled label whose closing mark vouches for the value after it.
+const LABEL_REMAINS: usize = 4;
 
 /// The nationality at the end of the line that prints the sex, when its own label was
 /// garbled past recognition (`Giới tính/Sex: Nữ Quốc tewNasonaey. Việt Nam`) or faded
@@ -273,7 +275,18 @@ fn nationality_beside_sex(layout: &Layout, hits: &Hits) -> Option<Field> {
         let bare = words.len() <= BARE_SEX_LINE_WORDS
             && words.len() > 2
             && parse_sex(&words[0].text).is_some();
-        if !labelled && !bare {
+        // Both labels garbled (`Giới 6#ySex Nữ Quốc §ch/Nawosawy. Việt Nam`): the sex,
+        // spelt out, still stands before the country, or a label's closing mark does.
+        // Neither the title's `VIỆT NAM`, in capitals, nor a place ends that way.
+        let before = &words[..words.len() - 2];
+        let sex_before = before
+            .iter()
+            .any(|t| matches!(t.key.as_str(), "nam" | "nu") && t.text.chars().count() <= 3);
+        let label_closed = before.last().is_some_and(|t| {
+            t.text.ends_with([':', '.']) && t.key.chars().count() >= LABEL_REMAINS
+        });
+        let printed_as_value = first.text.chars().skip(1).any(char::is_lowercase);
+        if !labelled && !bare && !(printed_as_value && (sex_before || label_closed)) {
             return None;
         }
         Some(unlabelled_field(
@@ -282,6 +295,69 @@ fn nationality_beside_sex(layout: &Layout, hits: &Hits) -> Option<Field> {
             line,
             &[first, second],
         ))
+    })
+}
+
+/// A place of origin read without its label counts for less than one read beside it.
+const UNLABELLED_ORIGIN: f32 = 0.6;
+/// Words this many line heights left of the residence label are not in the field
+/// column (the photo, the expiry under it).
+const FIELD_COLUMN_SLACK: f32 = 1.5;
+/// Labels a 2016 or 2021 front prints above its place of origin.
+const ABOVE_ORIGIN: [&str; 5] = [
+    "id_number",
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "nationality",
+];
+
+/// The place of origin of a 2016 or 2021 front whose label was garbled past matching
+/// (`C6 wéo/ Face sí àiyp: Xã Phước Long, Kim Sơn,`) or lost: the front prints it
+/// between the sex and nationality line and the residence's label, so the field
+/// column's lines there, from the first that opens a whole division (a unit word, a
+/// name, and a province to end it), are the place. `None` when a label for it was
+/// read, since its own rule decides then.
+fn origin_by_position(layout: &Layout, hits: &Hits) -> Option<Field> {
+    if hits.all.iter().any(|h| h.key == "place_of_origin") {
+        return None;
+    }
+    let residence = hits.all.iter().find(|h| h.key == "place_of_residence")?;
+    let res_line = &layout.lines[residence.line];
+    let above = hits
+        .all
+        .iter()
+        .filter(|h| h.line < residence.line && ABOVE_ORIGIN.contains(&h.key))
+        .map(|h| h.line)
+        .max()?;
+    let x0 = residence.bbox.x0 - FIELD_COLUMN_SLACK * res_line.height;
+    let lines: Vec<&Line> = layout.lines[above + 1..residence.line]
+        .iter()
+        .filter(|l| l.page == res_line.page)
+        .collect();
+    (0..lines.len()).find_map(|start| {
+        let words: Vec<&Token> = lines[start..]
+            .iter()
+            .flat_map(|l| l.tokens.iter().filter(|t| t.bbox.x0 >= x0))
+            .collect();
+        let text = words
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let value = normalize(Kind::Division, &text).ok()?;
+        if !is_whole_division(&value) {
+            return None;
+        }
+        // The evidence is the words the place kept, not the garbled label before it.
+        let first_word = value.split_whitespace().next()?;
+        let from = words
+            .iter()
+            .position(|t| label_key(&t.text) == label_key(first_word))?;
+        let kept = &words[from..];
+        let confidence =
+            UNLABELLED_ORIGIN * kept.iter().map(|t| t.confidence).sum::<f32>() / kept.len() as f32;
+        Some(unlabelled_field(value, confidence, lines[start], kept))
     })
 }
 
@@ -583,6 +659,11 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
             push(&mut cands, "nationality", Source::Printed, field);
         }
     }
+    if !cands.contains_key("place_of_origin") {
+        if let Some(field) = origin_by_position(layout, &hits) {
+            push(&mut cands, "place_of_origin", Source::Printed, field);
+        }
+    }
 
     let mut seen: Vec<&str> = Vec::new();
     for page in pages {
@@ -722,6 +803,16 @@ mod tests {
         // Both labels faded: the sex value opens the line.
         assert_eq!(beside_sex(&["Nữ Việt Nam."]).as_deref(), Some("Việt Nam."));
         assert_eq!(beside_sex(&["Nam Viet Nam"]).as_deref(), Some("Viet Nam"));
+        // Both labels garbled past matching (photocopies, as read): the sex spelt out
+        // before the country, or a garbled label's colon right before it.
+        assert_eq!(
+            beside_sex(&["`. Giới 6#ySex Nữ Quốc §ch/Nawosawy. Việt Nam"]).as_deref(),
+            Some("Việt Nam")
+        );
+        assert_eq!(
+            beside_sex(&["5 -yz2g12 euonanty: Việt Nam"]).as_deref(),
+            Some("Việt Nam")
+        );
     }
 
     #[test]
@@ -829,9 +920,88 @@ mod tests {
         assert_eq!(name(&["MAI"], "YSNGUYEN MAI HUONG"), None);
     }
 
+    fn origin(lines: &[(f32, &str)]) -> Option<(String, String)> {
+        let layout = test_layout(lines);
+        let hits = find_hits(&layout, VOCAB);
+        origin_by_position(&layout, &hits).map(|f| (f.value, f.evidence[0].raw.clone()))
+    }
+
+    #[test]
+    fn a_place_of_origin_whose_label_was_garbled_is_read_by_its_position() {
+        // Photocopies as read: the label garbled on the value's line, the province
+        // wrapped under it beside the photo's specks, or the label on a line of its own.
+        let garbled = origin(&[
+            (0.4, "Giới tính / Sex: Nữ Quốc tịch / Nationality: Việt Nam"),
+            (0.4, "C6 wéo/ Face sí àiyp: Xã Phước Long, Kim Sơn,"),
+            (0.05, "tên Xc"),
+            (0.4, "Điện Biên"),
+            (
+                0.4,
+                "Nơi thường trú / Place of residence: Thôn Đông, Xã Đông",
+            ),
+        ]);
+        assert_eq!(
+            garbled,
+            Some((
+                "Xã Phước Long, Kim Sơn, Điện Biên".into(),
+                "Xã Phước Long, Kim Sơn, Điện Biên".into()
+            ))
+        );
+        let own_line = origin(&[
+            (0.4, "Họ và tên / Full name:"),
+            (0.4, "PHẠM HỮU LỘC"),
+            (0.4, "nh ÖNG tua 9G: bon a0le sẻ siêu so mủ"),
+            (
+                0.4,
+                "Phường Trung Hòa, Thành phố Thủ Dầu Một, Tỉnh Bình Dương.",
+            ),
+            (0.4, "Nơi thường trú: Hòa Khánh, Thanh Xuân, Hà Nội"),
+        ]);
+        assert_eq!(
+            own_line.map(|o| o.0).as_deref(),
+            Some("Phường Trung Hòa, Thành phố Thủ Dầu Một, Tỉnh Bình Dương")
+        );
+    }
+
+    #[test]
+    fn no_place_of_origin_is_read_by_position_unless_whole_or_unlabelled() {
+        // Its label was read: the label's own rule decides.
+        assert_eq!(
+            origin(&[
+                (0.4, "Giới tính / Sex: Nữ"),
+                (
+                    0.4,
+                    "Quê quán / Place of origin: Xã Phước Long, Kim Sơn, Điện Biên"
+                ),
+                (0.4, "Nơi thường trú: Thôn Đông, Xã Đông, Hà Nội"),
+            ]),
+            None
+        );
+        // Cut short of its province, or a 2024 back with no front label above it.
+        assert_eq!(
+            origin(&[
+                (0.4, "Giới tính / Sex: Nữ"),
+                (0.4, "1s3 Xã Phước Long, Kim Sơn"),
+                (0.4, "Nơi thường trú: Thôn Đông, Xã Đông, Hà Nội"),
+            ]),
+            None
+        );
+        assert_eq!(
+            origin(&[
+                (0.4, "Xã Phước Long, Kim Sơn, Điện Biên"),
+                (0.4, "Nơi cư trú: Thôn Đông, Xã Đông, Hà Nội"),
+            ]),
+            None
+        );
+    }
+
     #[test]
     fn viet_nam_elsewhere_is_not_a_nationality() {
         assert_eq!(beside_sex(&["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]), None);
+        assert_eq!(beside_sex(&["SOCIALIST REPUBLIC OF: VIET NAM"]), None);
+        // The `Nam` of the country is not a sex before it.
+        assert_eq!(beside_sex(&["Độc lập Việt Nam"]), None);
+        assert_eq!(beside_sex(&["Of: Việt Nam"]), None);
         assert_eq!(beside_sex(&["Việt Nam"]), None);
         assert_eq!(
             beside_sex(&["Thôn Trung, Xã Trung Hòa, Thành phố Cần Thơ, Việt Nam"]),

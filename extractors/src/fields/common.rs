@@ -69,6 +69,9 @@ fn letters(s: &str) -> usize {
     s.chars().filter(|c| c.is_alphabetic()).count()
 }
 
+/// Most words a country's name takes in Vietnamese (`Cộng hòa Séc`, `Vương quốc Anh`).
+const MAX_COUNTRY_WORDS: usize = 4;
+
 /// The contract form of `text` read as `kind`.
 pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
     let t = clean(text);
@@ -120,7 +123,9 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
             }
         }
         Kind::Nationality => {
-            if letters(&t) < 2 {
+            // No country's name holds a digit: such a reading is a garbled label
+            // (`Na6orsalty`) or a speck, not the value.
+            if letters(&t) < 2 || t.chars().any(|c| c.is_ascii_digit()) {
                 return Err(None);
             }
             let key = label_key(&t);
@@ -133,6 +138,9 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
             };
             if fuzzy_score(&viet_nam, &key).is_some() || ends_the_text() {
                 Ok("Việt Nam".to_string())
+            } else if t.contains([',', ':']) || t.split(' ').count() > MAX_COUNTRY_WORDS {
+                // An address or a label read where the country was lost.
+                Err(None)
             } else {
                 Ok(t)
             }
@@ -415,6 +423,15 @@ mod tests {
             Ok("Việt Nam")
         );
         assert_eq!(normalize(Kind::Nationality, "Lào").as_deref(), Ok("Lào"));
+        assert_eq!(normalize(Kind::Nationality, "Na6orsalty"), Err(None));
+        assert_eq!(
+            normalize(Kind::Nationality, "ordgfn: Phường Láng Hạ, Quận Thanh"),
+            Err(None)
+        );
+        assert_eq!(
+            normalize(Kind::Nationality, "Vương quốc Anh").as_deref(),
+            Ok("Vương quốc Anh")
+        );
     }
 
     #[test]

@@ -94,7 +94,7 @@ fn horizontal_overlap(a: &BBox, b: &BBox) -> f32 {
 /// Each row follows its words from left to right, so a line photographed at a slant,
 /// whose last words sit lower than its first, stays one row instead of breaking where
 /// it drifts past half a word's height.
-fn split_rows(mut tokens: Vec<Token>) -> Vec<Vec<Token>> {
+fn split_rows(mut tokens: Vec<Token>, solid: f32) -> Vec<Vec<Token>> {
     tokens.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
     // Per row: the box of its last word of ordinary height, and its words.
     let mut rows: Vec<(Anchor, Vec<Token>)> = Vec::new();
@@ -108,10 +108,10 @@ fn split_rows(mut tokens: Vec<Token>) -> Vec<Vec<Token>> {
         match best {
             Some(i) => {
                 let (last, row) = &mut rows[i];
-                last.follow(&t);
+                last.follow(&t, solid);
                 row.push(t);
             }
-            None => rows.push((Anchor::of(&t), vec![t])),
+            None => rows.push((Anchor::of(&t, solid), vec![t])),
         }
     }
     rows.sort_by(|a, b| {
@@ -147,44 +147,48 @@ fn is_speck(t: &Token, speck: f32) -> bool {
     !t.is_punct() && t.text.chars().count() == 1 && t.bbox.height() < speck
 }
 
+/// A word under this share of the page's median word height is too small to lead a
+/// row: a speck OCR read as letters (`si`), or a mark.
+const SOLID_HEIGHT: f32 = 0.7;
+
 /// The box a row of a slanted line is followed by: its last word of ordinary height.
 struct Anchor {
     bbox: BBox,
-    /// Whether `bbox` is a word's rather than the punctuation mark the row opened with.
-    word: bool,
+    /// Whether `bbox` is a word of print's height, rather than a mark or a speck the
+    /// row opened with.
+    solid: bool,
 }
 
 impl Anchor {
-    fn of(t: &Token) -> Anchor {
+    fn of(t: &Token, solid: f32) -> Anchor {
         Anchor {
             bbox: t.bbox,
-            word: !t.is_punct(),
+            solid: !t.is_punct() && t.bbox.height() >= solid,
         }
     }
 
     /// Whether `t` continues this row better than `other`'s, for a word that overlaps
-    /// both rows' anchors: a
-    /// row followed by a word beats one that holds only a mark so far, then the more
-    /// overlap, then the nearer middle.
+    /// both rows' anchors: a row led by a word of print's height beats one led so far
+    /// by a mark or a speck, then the more overlap, then the nearer middle.
     fn fit(&self, t: &Token, other: &Anchor) -> std::cmp::Ordering {
         let overlap = |a: &Anchor| vertical_overlap(&a.bbox, &t.bbox);
         let distance = |a: &Anchor| (a.bbox.center_y() - t.bbox.center_y()).abs();
-        self.word
-            .cmp(&other.word)
+        self.solid
+            .cmp(&other.solid)
             .then(overlap(self).total_cmp(&overlap(other)))
             .then(distance(other).total_cmp(&distance(self)))
     }
 
     /// Moves the anchor onto `t` when it is a word of the row's height. A tall mark (a
     /// bracket, a rule) would let the row jump to the next line, and a short one (the
-    /// slash between a label and its translation) would hold it at the mark's height so
-    /// that the next word, of full height, no longer replaces it.
-    fn follow(&mut self, t: &Token) {
+    /// slash between a label and its translation, a speck) would hold it at the mark's
+    /// height so that the next word, of full height, no longer replaces it.
+    fn follow(&mut self, t: &Token, solid: f32) {
         if t.is_punct() {
             return;
         }
-        if !self.word || t.bbox.height() <= TALL_MARK * self.bbox.height() {
-            *self = Anchor::of(t);
+        if !self.solid || t.bbox.height() <= TALL_MARK * self.bbox.height() {
+            *self = Anchor::of(t, solid);
         }
     }
 }
@@ -198,8 +202,12 @@ impl Layout {
         for w in &page.words {
             groups.entry(w.line).or_default().extend(tokens_of(w));
         }
-        let rows: Vec<Vec<Token>> = groups.into_values().flat_map(split_rows).collect();
-        let speck = SPECK_HEIGHT * median_word_height(rows.iter().flatten());
+        let median = median_word_height(groups.values().flatten());
+        let rows: Vec<Vec<Token>> = groups
+            .into_values()
+            .flat_map(|tokens| split_rows(tokens, SOLID_HEIGHT * median))
+            .collect();
+        let speck = SPECK_HEIGHT * median;
         let mut lines: Vec<Line> = rows
             .into_iter()
             .filter(|row| !row.iter().all(|t| is_speck(t, speck)))

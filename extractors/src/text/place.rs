@@ -547,6 +547,25 @@ pub fn tidy_division(s: &str) -> String {
     words[first..].join(" ")
 }
 
+/// Whether `s` reads as a whole administrative division as a card prints one: it opens
+/// with a unit word before a capitalised name (`Xã Phước Long`), and its last part,
+/// after a comma, names a province. What a place read without its label must be before
+/// it is taken for one.
+pub fn is_whole_division(s: &str) -> bool {
+    let words: Vec<String> = s.split_whitespace().map(str::to_string).collect();
+    let opens = unit_at(&words, 0).is_some_and(|(_, n)| {
+        words
+            .get(n)
+            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+    });
+    let Some((_, last)) = s.rsplit_once(',') else {
+        return false;
+    };
+    let last: Vec<&str> = last.split_whitespace().collect();
+    let unit = province_unit_words(&last);
+    opens && is_province(&last[unit.min(last.len())..].join(" "))
+}
+
 /// Words that name a province's unit before its name: `tỉnh`, `thành phố`, `TP.`.
 fn province_unit_words(words: &[&str]) -> usize {
     let folded: Vec<String> = words.iter().take(2).map(|w| fold(w)).collect();
@@ -729,6 +748,26 @@ pub(crate) fn in_case_of_name(canonical: &str, like: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_division_opens_with_a_unit_and_ends_with_a_province() {
+        for whole in [
+            "Xã Phước Long, Kim Sơn, Điện Biên",
+            "Phường Trung Hòa, Thành phố Thủ Dầu Một, Tỉnh Bình Dương",
+            "Thị trấn Hưng Phú, Tân Lạc, TP Hồ Chí Minh",
+        ] {
+            assert!(is_whole_division(whole), "{whole}");
+        }
+        for part in [
+            "Phước Long, Kim Sơn, Điện Biên",
+            "Xã Phước Long, Kim Sơn",
+            "Xã Phước Long Điện Biên",
+            "PHẠM HỮU LỘC Xã Phước Long, Điện Biên",
+            "xã nào, Điện Biên",
+        ] {
+            assert!(!is_whole_division(part), "{part}");
+        }
+    }
 
     #[test]
     fn a_province_one_letter_off_is_restored_where_a_province_is_due() {
