@@ -49,7 +49,9 @@ const VOCAB: &[Label] = &[
     Label::new("place_of_origin", &["Quê quán"], &["Place of origin"]),
     Label::new(
         "place_of_residence",
-        &["Nơi thường trú", "Nơi cư trú"],
+        // A photocopy loses the last word of the first most (`Nơi thường :`); no other
+        // card label opens with its first two.
+        &["Nơi thường trú", "Nơi cư trú", "Nơi thường"],
         &["Place of residence"],
     ),
     Label::new(

@@ -123,9 +123,10 @@ pub(crate) const PROVINCES: &[&str] = &[
     "Yên Bái",
 ];
 
-/// A comma run into the capitalised name after it.
+/// A comma run into the capitalised name after it, with or without a speck read as a
+/// period between them (`Trung Hòa,.Kim Động`).
 static COMMA_WITHOUT_SPACE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r",(\p{Lu})").expect("literal comma pattern"));
+    LazyLock::new(|| Regex::new(r",\.?(\p{Lu})").expect("literal comma pattern"));
 
 /// Characters OCR reads from specks and quotes at the edges of a word.
 fn is_edge_noise(c: char) -> bool {
@@ -851,6 +852,10 @@ mod tests {
         assert_eq!(tidy_place("TP.Hồ Chí Minh"), "TP.Hồ Chí Minh");
         assert_eq!(
             tidy_place("Thị trấn Trung Hòa,Kim Động, Hưng Yên"),
+            "Thị trấn Trung Hòa, Kim Động, Hưng Yên"
+        );
+        assert_eq!(
+            tidy_place("Thị trấn Trung Hòa,.Kim Động, Hưng Yên"),
             "Thị trấn Trung Hòa, Kim Động, Hưng Yên"
         );
     }
