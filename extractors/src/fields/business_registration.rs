@@ -120,8 +120,8 @@ const VOCAB: &[Label] = &[
 
 const COMPANY: &[Rule] = &[
     Rule::new("enterprise_code", "enterprise_code", Kind::EnterpriseCode),
-    Rule::new("enterprise_name", "enterprise_name", Kind::Text).multiline(),
-    Rule::new("enterprise_name", "name_heading", Kind::Text).multiline(),
+    Rule::new("enterprise_name", "enterprise_name", Kind::Enterprise).multiline(),
+    Rule::new("enterprise_name", "name_heading", Kind::Enterprise).multiline(),
     Rule::new("head_office_address", "head_office_address", Kind::Text).multiline(),
     Rule::new("charter_capital_vnd", "charter_capital", Kind::Money),
     Rule::new("first_registration_date", "first_registration", Kind::Date),

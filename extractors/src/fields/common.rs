@@ -11,7 +11,7 @@ use crate::text::syllable::split_glued;
 use crate::text::{
     allowed_edits, clean, fix_digit_token, fuzzy_score, label_key, parse_date,
     parse_enterprise_code, parse_expiry, parse_money, parse_sex, parse_year, read_id,
-    restore_family_name, substring_match, tidy_division, tidy_place, IdRead,
+    restore_family_name, restore_legal_form, substring_match, tidy_division, tidy_place, IdRead,
 };
 
 /// How a field's text is validated and normalised.
@@ -24,6 +24,8 @@ pub enum Kind {
     CapitalName,
     /// Free text: places, authorities, relations.
     Text,
+    /// An enterprise's name, which opens with its legal form.
+    Enterprise,
     /// A place named by its administrative units alone (commune, district, province),
     /// as a card's place of origin: no house or street comes before its first unit.
     Division,
@@ -48,7 +50,12 @@ impl Kind {
     fn validated(self) -> bool {
         !matches!(
             self,
-            Kind::Name | Kind::CapitalName | Kind::Text | Kind::Division | Kind::Reference
+            Kind::Name
+                | Kind::CapitalName
+                | Kind::Text
+                | Kind::Enterprise
+                | Kind::Division
+                | Kind::Reference
         )
     }
 }
@@ -111,6 +118,13 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
         Kind::Text => {
             if letters(&t) >= 2 {
                 Ok(tidy_place(&t))
+            } else {
+                Err(None)
+            }
+        }
+        Kind::Enterprise => {
+            if letters(&t) >= 2 {
+                Ok(restore_legal_form(&tidy_place(&t)))
             } else {
                 Err(None)
             }

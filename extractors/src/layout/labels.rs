@@ -206,7 +206,17 @@ fn first_word_after_punct(line: &Line, from: usize) -> usize {
 fn at_line_start(line: &Line, start: usize) -> bool {
     line.tokens[..start]
         .iter()
-        .all(|t| t.is_punct() || is_numbering(&t.text))
+        .all(|t| t.is_punct() || is_item_mark(&t.text))
+}
+
+/// An item number before a label as a scan reads it: OCR runs the margin's specks and
+/// dashes into it and reads its period as a comma (`-2.`, `__2,`). Only where a label
+/// follows: inside a value `2,` is a house number.
+pub fn is_item_mark(text: &str) -> bool {
+    let t = text.trim_start_matches(['-', '_', '—', '–', '•', '*']);
+    is_numbering(t)
+        || t.strip_suffix(',')
+            .is_some_and(|n| is_numbering(&format!("{n}.")))
 }
 
 /// An item number of a numbered form: `3.`, `10)`, `b.`, `*`.
@@ -363,6 +373,16 @@ pub fn find_hits(layout: &Layout, vocab: &[Label]) -> Hits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn item_marks_survive_the_margin_and_a_comma() {
+        for mark in ["2.", "-2.", "__2,", "2,", "b.", "10)"] {
+            assert!(is_item_mark(mark), "{mark}");
+        }
+        for word in ["Tổ", "2", "-", "31,5", "123,"] {
+            assert!(!is_item_mark(word), "{word}");
+        }
+    }
 
     fn layout(lines: &[&str]) -> Layout {
         let at_margin: Vec<(f32, &str)> = lines.iter().map(|l| (0.05, *l)).collect();

@@ -1,6 +1,6 @@
 //! The value a label introduces: to its right, or on the line(s) below.
 
-use super::labels::{is_numbering, Hit, Hits};
+use super::labels::{is_item_mark, is_numbering, Hit, Hits};
 use super::lines::{Layout, Line};
 use super::token::Token;
 use crate::model::{BBox, Method};
@@ -133,7 +133,7 @@ fn column_run(layout: &Layout, hits: &Hits, li: usize, x0: f32) -> Option<Result
 fn label_x0(line: &Line, h: &Hit) -> f32 {
     let mut x0 = h.bbox.x0;
     for t in line.tokens[..h.start].iter().rev() {
-        if t.is_punct() || is_numbering(&t.text) {
+        if t.is_punct() || is_item_mark(&t.text) {
             x0 = t.bbox.x0;
         } else {
             break;
@@ -510,6 +510,25 @@ pub fn candidate_values<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_below_a_numbered_label_starts_under_its_number() {
+        // The number's period read as a comma, a dash run into it: the value's first
+        // word, under the number, is still the value's.
+        for number in ["-2.", "2,"] {
+            let label = format!("{number} Địa chỉ trụ sở chính");
+            let l = layout(&[
+                (0.10, label.as_str()),
+                (0.105, "Tổ 31, Phường Trung Hòa, Thị xã Sơn Tây"),
+            ]);
+            let hits = find_hits(&l, &[Label::new("a", &["Địa chỉ trụ sở chính"], &[])]);
+            let v = value_of(&l, &hits, 0, ValueOpts::SINGLE).map(|v| v.text);
+            assert_eq!(
+                v.as_deref(),
+                Some("Tổ 31, Phường Trung Hòa, Thị xã Sơn Tây")
+            );
+        }
+    }
     use crate::layout::labels::{find_hits, Label};
     use crate::model::{PageText, Word};
 

@@ -4,6 +4,7 @@
 //! never a panic, because scans routinely produce garbage tokens.
 
 pub mod date;
+pub mod enterprise;
 pub mod fold;
 pub mod fuzzy;
 pub mod gazetteer;
@@ -15,6 +16,7 @@ pub mod sex;
 pub mod syllable;
 
 pub use date::{parse_date, parse_ddmmyyyy, parse_expiry, parse_year, Date, Expiry};
+pub use enterprise::restore_legal_form;
 pub use fold::{clean, fold, label_key, nfc};
 pub use fuzzy::{
     allowed_edits, bounded_levenshtein, fuzzy_score, levenshtein, match_label, substring_match,

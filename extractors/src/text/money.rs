@@ -9,10 +9,11 @@ use super::ids::fix_digit_token;
 
 static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     // Literal pattern, covered by the tests below. Group 1: the integer part with
-    // optional thousands separators; group 2: a currency word when one follows. The
+    // optional thousands separators, a space OCR read after a separator included
+    // (`30.100. 000. 000`); group 2: a currency word when one follows. The
     // decimals take no terminator: one would swallow a currency sign glued to them
     // (`…,79đ`), and a digit after them already keeps a currency from matching.
-    Regex::new(r"(?:^|[^0-9.,])([0-9]{1,3}(?:[., ][0-9]{3})+|[0-9]+)(?:[.,][0-9]{1,2})?\s*(dong|vnd|vnđ|d\b)?")
+    Regex::new(r"(?:^|[^0-9.,])([0-9]{1,3}(?:(?:[.,] ?| )[0-9]{3})+|[0-9]+)(?:[.,][0-9]{1,2})?\s*(dong|vnd|vnđ|d\b)?")
         .expect("literal amount pattern")
 });
 
@@ -57,6 +58,9 @@ mod tests {
         assert_eq!(parse_money("5.000.000.000đ"), Some(5_000_000_000));
         assert_eq!(parse_money("1,500,000,000 VND"), Some(1_500_000_000));
         assert_eq!(parse_money("10 000 000 000 đồng"), Some(10_000_000_000));
+        // A scan's separators read with a space after them.
+        assert_eq!(parse_money("30.100. 000. 000 đồng"), Some(30_100_000_000));
+        assert_eq!(parse_money("40.800.000. 000 đồng"), Some(40_800_000_000));
     }
 
     #[test]

@@ -22,6 +22,7 @@ const UNITS: &[&str] = &[
     "khu phố",
     "tổ dân phố",
     "tỉnh",
+    "tổ",
     "huyện",
     "quận",
     "phường",
@@ -31,8 +32,8 @@ const UNITS: &[&str] = &[
 ];
 
 /// Units whose folded spelling is also a common name part (`Quan Hóa`, `Thanh Bình`,
-/// `Phương Liệt`): restored only before a number, where a name cannot stand.
-const AMBIGUOUS: &[&str] = &["quận", "phường", "ngõ"];
+/// `Phương Liệt`, `Tô Hiệu`): restored only before a number, where a name cannot stand.
+const AMBIGUOUS: &[&str] = &["quận", "phường", "ngõ", "tổ"];
 
 /// Provinces of 1976 to 1997 since split, which older certificates still print
 /// (`Hà Nam Ninh`, `Nghệ Tĩnh`).
@@ -857,6 +858,15 @@ mod tests {
         assert_eq!(
             tidy_place("Thị trấn Trung Hòa,.Kim Động, Hưng Yên"),
             "Thị trấn Trung Hòa, Kim Động, Hưng Yên"
+        );
+        // A residential group before its number (`Tố 31`), but not a name (`Tô Hiệu`).
+        assert_eq!(
+            tidy_place("Tố 31, Phường Trung Hòa, Thành phố Đà Nẵng"),
+            "Tổ 31, Phường Trung Hòa, Thành phố Đà Nẵng"
+        );
+        assert_eq!(
+            tidy_place("Số 5 đường Tô Hiệu, Phường Trung Hòa"),
+            "Số 5 đường Tô Hiệu, Phường Trung Hòa"
         );
     }
 
