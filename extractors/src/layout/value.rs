@@ -4,7 +4,7 @@ use super::labels::{is_item_mark, is_numbering, Hit, Hits};
 use super::lines::{Layout, Line};
 use super::token::Token;
 use crate::model::{BBox, Method};
-use crate::text::clean;
+use crate::text::{clean, is_vietnamese_syllable, opens_a_place};
 
 /// How far a value may run.
 #[derive(Debug, Clone, Copy)]
@@ -330,6 +330,8 @@ fn value_at(
 
 /// Most words a wrapped name's second line carries.
 const NAME_WRAP_WORDS: usize = 3;
+/// Most words a wrapped name's second line carries when the name is not in capitals.
+const TITLE_WRAP_WORDS: usize = 2;
 /// Most words of a whole name; more means the second line is something else.
 const NAME_WORDS: usize = 6;
 
@@ -343,7 +345,18 @@ fn is_capital_word(t: &Token) -> bool {
             .all(|c| c.is_alphabetic() || matches!(c, ',' | '.' | '-'))
 }
 
-/// The rest of a name in capitals wrapped onto the line below the one it starts on.
+/// Whether a token is a name's word as certificates print names in small letters
+/// (`Tuyết`, `Lan,`): a capital, then small letters, spelling a Vietnamese syllable.
+fn is_title_word(t: &Token) -> bool {
+    let word = t.text.trim_end_matches([',', '.']);
+    let mut letters = word.chars();
+    letters.next().is_some_and(char::is_uppercase)
+        && letters.all(char::is_lowercase)
+        && is_vietnamese_syllable(word)
+}
+
+/// The rest of a name wrapped onto the line below the one it starts on, printed as the
+/// name's first line is: in capitals, or each word capitalised.
 fn name_continuation(
     layout: &Layout,
     hits: &Hits,
@@ -357,7 +370,17 @@ fn name_continuation(
         .flat_map(|(li, r)| r.iter().map(move |&ti| &layout.lines[*li].tokens[ti]))
         .filter(|t| !is_noise(&t.text))
         .collect();
-    if words.is_empty() || !words.iter().all(|t| is_capital_word(t)) || run.is_empty() {
+    // Capitals tell a name's rest from what follows; capitalised words do less well
+    // (a place, a heading), so their rest is shorter and never opens a place.
+    let capitals = words.iter().all(|t| is_capital_word(t));
+    let (style, most): (fn(&Token) -> bool, usize) = if capitals {
+        (is_capital_word, NAME_WRAP_WORDS)
+    } else if words.len() >= 2 && words.iter().all(|t| is_title_word(t)) {
+        (is_title_word, TITLE_WRAP_WORDS)
+    } else {
+        return None;
+    };
+    if run.is_empty() {
         return None;
     }
     for li in last + 1..layout.lines.len() {
@@ -377,9 +400,10 @@ fn name_continuation(
             .filter(|t| !is_noise(&t.text))
             .collect();
         let ok = !toks.is_empty()
-            && toks.len() <= NAME_WRAP_WORDS
+            && toks.len() <= most
+            && (capitals || !opens_a_place(&toks[0].text))
             && words.len() + toks.len() <= NAME_WORDS
-            && toks.iter().all(|t| is_capital_word(t))
+            && toks.iter().all(|t| style(t))
             // The run must be the whole of the line in this column: a longer line
             // is a heading or a value of its own.
             && next.last().is_some_and(|&e| {
@@ -644,6 +668,12 @@ mod tests {
             first(&l, "name", NAME).as_deref(),
             Some("TRẦN GIA QUANG LONG")
         );
+        // Names share words with units of several words (`Thành phố`, `Thị trấn`).
+        let l = layout(&[(0.1, "Họ và tên: DƯƠNG"), (0.1, "THÀNH TRUNG")]);
+        assert_eq!(
+            first(&l, "name", NAME).as_deref(),
+            Some("DƯƠNG THÀNH TRUNG")
+        );
     }
 
     #[test]
@@ -654,6 +684,23 @@ mod tests {
         assert_eq!(first(&l, "name", NAME).as_deref(), Some("NGUYỄN VĂN AN"));
         let l = layout(&[(0.1, "Họ và tên: Lê Văn"), (0.1, "QUÂN")]);
         assert_eq!(first(&l, "name", NAME).as_deref(), Some("Lê Văn"));
+        let l = layout(&[(0.1, "Họ và tên: Nguyễn Văn An"), (0.1, "Xã Tân Phong")]);
+        assert_eq!(first(&l, "name", NAME).as_deref(), Some("Nguyễn Văn An"));
+        let l = layout(&[(0.1, "Họ và tên: Nguyễn Văn"), (0.1, "Trọng Hiếu Nam")]);
+        assert_eq!(first(&l, "name", NAME).as_deref(), Some("Nguyễn Văn"));
+    }
+
+    #[test]
+    fn a_name_in_small_letters_wraps_onto_the_line_below() {
+        let l = layout(&[
+            (0.1, "Họ và tên: Nguyễn Diệu Khánh"),
+            (0.1, "Lan"),
+            (0.1, "Giới tính: Nữ"),
+        ]);
+        assert_eq!(
+            first(&l, "name", NAME).as_deref(),
+            Some("Nguyễn Diệu Khánh Lan")
+        );
     }
 
     #[test]

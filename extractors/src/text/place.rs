@@ -182,6 +182,15 @@ fn unit_at(words: &[String], i: usize) -> Option<(&'static str, usize)> {
 /// hamlet, a house number.
 const PLACE_OPENERS: &[&str] = &["to", "ap", "xom", "so", "khom", "buon", "ban"];
 
+/// Whether `word` is a one-word unit or village word that opens a place (`Xã`,
+/// `Phường`, `Thôn`, `Ấp`), whatever its tone marks: a line of capitalised words that
+/// starts with one is an address, not the rest of a name. Units of several words are
+/// left out, since their first words (`Thành`, `Thị`) are common names.
+pub fn opens_a_place(word: &str) -> bool {
+    let w = fold(bare(word));
+    PLACE_OPENERS.contains(&w.as_str()) || UNITS.iter().any(|u| !u.contains(' ') && fold(u) == w)
+}
+
 /// A house or lot number as printed (`12`, `12A`, `156/5`, `3-5`), not digits OCR
 /// made of a mark with letters after them (`204oex`).
 static HOUSE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
