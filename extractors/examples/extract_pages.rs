@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         eprintln!("usage: extract_pages [--lines] PAGES.json");
         return ExitCode::from(2);
     };
-    let pages: Vec<PageText> = match std::fs::read(&path)
+    let pages: Vec<PageText> = match std::fs::read(path)
         .map_err(|e| e.to_string())
         .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
     {

@@ -29,6 +29,13 @@ pub use model::*;
 /// Pages are taken in the order given; each document lists the `page` numbers of its
 /// pages. A page that matches no type becomes an `unknown` document without fields.
 pub fn extract_documents(pages: &[PageText]) -> Vec<ExtractedDocument> {
+    let mut docs = extract_each(pages);
+    fields::dossier::spell_names_as_cards(&mut docs);
+    docs
+}
+
+/// Every document of `pages` read on its own.
+fn extract_each(pages: &[PageText]) -> Vec<ExtractedDocument> {
     classify::segment(pages)
         .into_iter()
         .map(|seg| {

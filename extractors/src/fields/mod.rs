@@ -5,6 +5,7 @@ pub mod business_registration;
 pub mod citizen_id;
 pub mod common;
 pub mod crosscheck;
+pub mod dossier;
 pub mod marriage_certificate;
 pub mod merge;
 pub mod readings;

@@ -1,0 +1,215 @@
+//! One file's documents read together: a dossier carries the ID cards of the people its
+//! other documents name (the spouses of a marriage certificate, the person a residence
+//! confirmation is about, a company's legal representative). Where a document names
+//! its person by the same id number as a card whose QR code was decoded, the name it
+//! printed is spelt as the code spells it when the two differ only by what OCR gets
+//! wrong (tone marks, a letter or two): the code is digital data, and the id number
+//! says it is the same person.
+
+use super::merge::compact_fold;
+use crate::model::{DocumentType, ExtractedDocument, Field, Method};
+use crate::text::levenshtein;
+
+/// Where a document names a person by name and id number.
+const PEOPLE: &[(DocumentType, &str, &str)] = &[
+    (
+        DocumentType::MarriageCertificate,
+        "husband_full_name",
+        "husband_id_number",
+    ),
+    (
+        DocumentType::MarriageCertificate,
+        "wife_full_name",
+        "wife_id_number",
+    ),
+    (
+        DocumentType::ResidenceConfirmation,
+        "full_name",
+        "id_number",
+    ),
+    (
+        DocumentType::BusinessRegistration,
+        "legal_representative_name",
+        "legal_representative_id_number",
+    ),
+];
+
+/// Letters a printed name may differ from the card's by, tone marks aside: one or two
+/// misread letters, not another person's name.
+const MAX_LETTER_EDITS: usize = 2;
+
+/// The card's spelling in the printed name's case: certificates print names in
+/// capitals or not, and the QR code in mixed case.
+fn in_case_of(card: &str, printed: &str) -> String {
+    let letters: Vec<char> = printed.chars().filter(|c| c.is_alphabetic()).collect();
+    let capitals = letters.iter().filter(|c| c.is_uppercase()).count();
+    if 2 * capitals > letters.len() {
+        card.to_uppercase()
+    } else {
+        card.to_string()
+    }
+}
+
+/// Whether `printed` reads as `card`'s name but for OCR's slips.
+fn same_name(printed: &str, card: &str) -> bool {
+    let words = |s: &str| s.split_whitespace().count();
+    words(printed) == words(card)
+        && levenshtein(&compact_fold(printed), &compact_fold(card)) <= MAX_LETTER_EDITS
+}
+
+/// Spells the names of `docs` as the QR codes of the cards among them spell them, for
+/// the people named by a card's id number, with a warning naming both readings.
+pub fn spell_names_as_cards(docs: &mut [ExtractedDocument]) {
+    let cards: Vec<(String, Field)> = docs
+        .iter()
+        .filter(|d| d.document_type == DocumentType::CitizenId)
+        .filter_map(|d| {
+            let id = d.fields.get("id_number")?;
+            let name = d
+                .fields
+                .get("full_name")
+                .filter(|f| f.method == Method::Qr)?;
+            Some((id.value.clone(), name.clone()))
+        })
+        .collect();
+    if cards.is_empty() {
+        return;
+    }
+    for doc in docs.iter_mut() {
+        for &(doc_type, name_key, id_key) in PEOPLE {
+            if doc.document_type != doc_type {
+                continue;
+            }
+            let Some(id) = doc.fields.get(id_key).map(|f| f.value.clone()) else {
+                continue;
+            };
+            let Some((_, card)) = cards.iter().find(|(card_id, _)| *card_id == id) else {
+                continue;
+            };
+            let Some(printed) = doc.fields.get_mut(name_key) else {
+                continue;
+            };
+            let spelt = in_case_of(&card.value, &printed.value);
+            if spelt == printed.value || !same_name(&printed.value, &card.value) {
+                continue;
+            }
+            let warning = format!(
+                "{name_key}: {} '{}' spelt as the QR code of the ID card with id number {id}: '{spelt}'",
+                printed.method.as_str(),
+                printed.value
+            );
+            let mut evidence = card.evidence.clone();
+            evidence.append(&mut printed.evidence);
+            *printed = Field {
+                value: spelt,
+                confidence: card.confidence,
+                method: Method::Qr,
+                evidence,
+            };
+            doc.warnings.push(warning);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Evidence;
+    use std::collections::BTreeMap;
+
+    fn field(value: &str, method: Method) -> Field {
+        Field {
+            value: value.into(),
+            confidence: 0.8,
+            method,
+            evidence: vec![Evidence {
+                page: 1,
+                bbox: crate::model::BBox::new(0.1, 0.1, 0.2, 0.2),
+                raw: value.into(),
+            }],
+        }
+    }
+
+    fn doc(t: DocumentType, fields: &[(&str, Field)]) -> ExtractedDocument {
+        ExtractedDocument {
+            document_type: t,
+            pages: vec![1],
+            confidence: 0.9,
+            fields: fields
+                .iter()
+                .map(|(k, f)| (k.to_string(), f.clone()))
+                .collect::<BTreeMap<_, _>>(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn card(id: &str, name: &str) -> ExtractedDocument {
+        doc(
+            DocumentType::CitizenId,
+            &[
+                ("id_number", field(id, Method::Qr)),
+                ("full_name", field(name, Method::Qr)),
+            ],
+        )
+    }
+
+    fn certificate(husband: &str, id: &str) -> ExtractedDocument {
+        doc(
+            DocumentType::MarriageCertificate,
+            &[
+                ("husband_full_name", field(husband, Method::Ocr)),
+                ("husband_id_number", field(id, Method::Ocr)),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_name_misread_in_its_tone_marks_is_spelt_as_the_card_of_its_id() {
+        let mut docs = vec![
+            card("001099012345", "Đặng Thành Cường"),
+            certificate("ĐẶNG THANH CƯƠNG", "001099012345"),
+        ];
+        spell_names_as_cards(&mut docs);
+        let name = &docs[1].fields["husband_full_name"];
+        assert_eq!(name.value, "ĐẶNG THÀNH CƯỜNG");
+        assert_eq!(name.method, Method::Qr);
+        assert_eq!(name.evidence.len(), 2);
+        assert!(docs[1].warnings[0].contains("ĐẶNG THANH CƯƠNG"));
+    }
+
+    #[test]
+    fn another_id_or_another_name_is_left_as_printed() {
+        for (printed, id) in [
+            ("ĐẶNG THANH CƯƠNG", "001099012346"),
+            ("ĐẶNG VĂN MINH", "001099012345"),
+            ("ĐẶNG THÀNH", "001099012345"),
+        ] {
+            let mut docs = vec![
+                card("001099012345", "Đặng Thành Cường"),
+                certificate(printed, id),
+            ];
+            spell_names_as_cards(&mut docs);
+            assert_eq!(docs[1].fields["husband_full_name"].value, printed);
+            assert!(docs[1].warnings.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_card_whose_name_was_only_read_from_print_spells_nothing() {
+        let mut docs = vec![
+            doc(
+                DocumentType::CitizenId,
+                &[
+                    ("id_number", field("001099012345", Method::Qr)),
+                    ("full_name", field("ĐẶNG THANH CƯƠNG", Method::Ocr)),
+                ],
+            ),
+            certificate("ĐẶNG THÀNH CƯỜNG", "001099012345"),
+        ];
+        spell_names_as_cards(&mut docs);
+        assert_eq!(
+            docs[1].fields["husband_full_name"].value,
+            "ĐẶNG THÀNH CƯỜNG"
+        );
+    }
+}
