@@ -395,6 +395,47 @@ fn restore_opening_unit(words: &mut [String]) {
     }
 }
 
+/// A colon read after a unit word (`huyện: Hòa Vang`, `tỉnh: Đồng Tháp`) is a speck: a
+/// unit introduces the name after it, and no label ends with one.
+fn drop_colon_after_unit(words: &mut [String]) {
+    for i in 0..words.len() {
+        let Some(stripped) = words[i].strip_suffix(':').map(str::to_string) else {
+            continue;
+        };
+        if !words.get(i + 1).is_some_and(|w| starts_upper_or_digit(w)) {
+            continue;
+        }
+        let mut probe = words[..=i].to_vec();
+        probe[i] = stripped.clone();
+        let ends_a_unit =
+            (1..=i + 1).any(|n| unit_at(&probe, i + 1 - n).is_some_and(|(_, m)| m == n));
+        if ends_a_unit {
+            words[i] = stripped;
+        }
+    }
+}
+
+/// A lone letter OCR read inside a unit's or a province's name (`Phú T Thọ`, `Hiệp T
+/// Thành`, `Hòa ã Bình`) is a speck: dropped when the words on either side of it
+/// together name a listed unit or a province. A letter that is a name of its own
+/// (`Khu phố A`) has no such words around it.
+fn drop_letter_inside_name(words: &mut Vec<String>) {
+    let mut i = 1;
+    while i + 1 < words.len() {
+        let lone = words[i].chars().count() == 1 && words[i].chars().all(char::is_alphabetic);
+        let (before, after) = (&words[i - 1], &words[i + 1]);
+        let named = |w: &String| w.chars().next().is_some_and(char::is_uppercase);
+        if lone && named(before) && named(after) && !before.ends_with([',', '.', ';']) {
+            let joined = format!("{before} {}", bare(after));
+            if gazetteer::is_listed(&joined) || is_province(&joined) {
+                words.remove(i);
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
 pub fn tidy_place(s: &str) -> String {
     // Addresses separate their parts with commas; a semicolon is a misread one, and
     // a comma OCR read with no space after it (`Trung Hòa,Kim Động`) still parts them.
@@ -415,6 +456,8 @@ pub fn tidy_place(s: &str) -> String {
         .map(|w| house_number_slash(&w))
         .collect();
     join_split_syllables(&mut words);
+    drop_colon_after_unit(&mut words);
+    drop_letter_inside_name(&mut words);
     strip_garbled_translation(&mut words);
     restore_opening_unit(&mut words);
     period_as_comma(&mut words);
@@ -868,6 +911,19 @@ mod tests {
             tidy_place("Thị trấn Trung Hòa,.Kim Động, Hưng Yên"),
             "Thị trấn Trung Hòa, Kim Động, Hưng Yên"
         );
+        assert_eq!(
+            tidy_place("Thôn Đông, xã Yên Hòa, huyện: Hòa Vang, tỉnh: Đồng Tháp"),
+            "Thôn Đông, xã Yên Hòa, huyện Hòa Vang, tỉnh Đồng Tháp"
+        );
+        assert_eq!(
+            tidy_place("Thôn Hạ, xã Nghĩa Đô, tỉnh Phú T Thọ"),
+            "Thôn Hạ, xã Nghĩa Đô, tỉnh Phú Thọ"
+        );
+        assert_eq!(
+            tidy_place("Số 78, Phường Hiệp T Thành, Tỉnh Hòa ã Bình"),
+            "Số 78, Phường Hiệp Thành, Tỉnh Hòa Bình"
+        );
+        assert_eq!(tidy_place("Khu phố A Bình Dương"), "Khu phố A Bình Dương");
         // A residential group before its number (`Tố 31`), but not a name (`Tô Hiệu`).
         assert_eq!(
             tidy_place("Tố 31, Phường Trung Hòa, Thành phố Đà Nẵng"),
