@@ -10,7 +10,14 @@ const VOCAB: &[Label] = &[
     Label::new("full_name", super::common::PERSON_NAME_LABELS, &[]),
     Label::new(
         "id_number",
-        &["Số định danh cá nhân", "Số CCCD", "Số CMND/CCCD"],
+        // With the card's name after it the label is as long as the household
+        // head's, which it must not be taken for.
+        &[
+            "Số định danh cá nhân",
+            "Số định danh cá nhân/CCCD",
+            "Số CCCD",
+            "Số CMND/CCCD",
+        ],
         &[],
     ),
     Label::new(
