@@ -72,8 +72,14 @@ static BOOK_SLASH_MISREAD: LazyLock<Regex> = LazyLock::new(|| {
 /// Why a reading was rejected: `Some` carries a warning worth reporting.
 pub type Rejection = Option<String>;
 
+/// A letter of a word, which spacing modifiers (`ˆ`, `ˋ`) are not, though Unicode files
+/// them as letters: OCR reads them from specks.
+fn is_letter(c: char) -> bool {
+    c.is_alphabetic() && !('\u{2B0}'..='\u{2FF}').contains(&c)
+}
+
 fn letters(s: &str) -> usize {
-    s.chars().filter(|c| c.is_alphabetic()).count()
+    s.chars().filter(|&c| is_letter(c)).count()
 }
 
 /// Most words a country's name takes in Vietnamese (`Cộng hòa Séc`, `Vương quốc Anh`).
@@ -90,7 +96,7 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
             let words: Vec<&str> = t
                 .split([' ', '.', ','])
                 .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
-                .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()))
+                .map(|w| w.trim_matches(|c: char| !is_letter(c)))
                 .filter(|w| letters(w) > 0)
                 .collect();
             // Every word of a Vietnamese name is one syllable: a longer one is two or
@@ -387,6 +393,14 @@ pub const DATE_OF_BIRTH_LABELS: &[&str] = &["Ngày, tháng, năm sinh", "Ngày s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_drop_spacing_modifiers_read_from_specks() {
+        assert_eq!(
+            normalize(Kind::Name, "ˆ TRƯƠNG VĂN QUANG DŨNG").as_deref(),
+            Ok("TRƯƠNG VĂN QUANG DŨNG")
+        );
+    }
 
     #[test]
     fn names_drop_noise_tokens() {

@@ -8,7 +8,8 @@ use regex::Regex;
 fn as_digit(c: char) -> Option<char> {
     match c {
         '0'..='9' => Some(c),
-        'O' | 'o' | 'Q' | 'D' | 'U' => Some('0'),
+        // A slashed zero, as some faces print it, reads as `Ø`.
+        'O' | 'o' | 'Q' | 'D' | 'U' | 'Ø' | 'ø' => Some('0'),
         'I' | 'l' | 'i' | '|' | '!' | 'L' | 'J' => Some('1'),
         'Z' | 'z' => Some('2'),
         'S' | 's' => Some('5'),
@@ -166,6 +167,7 @@ mod tests {
             Some("001099012345")
         );
         assert_eq!(fix_digit_token("2O18").as_deref(), Some("2018"));
+        assert_eq!(fix_digit_token("Ø7").as_deref(), Some("07"));
         assert_eq!(fix_digit_token("l5/08/2021").as_deref(), Some("15/08/2021"));
         assert_eq!(fix_digit_token("Số"), None);
         assert_eq!(fix_digit_token("No"), None);
