@@ -100,18 +100,18 @@ pub fn has_province_code(id: &str) -> bool {
     id.len() == 12 && PROVINCE_CODES.iter().any(|c| id.starts_with(c))
 }
 
-/// The id number in `s` with one of the `lengths` (e.g. `[12]`, or `[12, 9]`).
+/// The id number in `s` with one of the `lengths` (e.g. `[12]`, or `[12, 9]`), tried in
+/// that order.
 ///
-/// A single token of the right length wins; otherwise adjacent number tokens are joined
-/// when together they have the right length. `None` when `s` holds no digits at all.
+/// For each length, a single token of it wins; otherwise adjacent number tokens are
+/// joined when together they have it (`031 185926193`: twelve digits the print spaced,
+/// not a nine-digit number after a stray three). `None` when `s` holds no digits at all.
 pub fn read_id(s: &str, lengths: &[usize]) -> Option<IdRead> {
     let groups = digit_groups(s);
     for &len in lengths {
         if let Some(g) = groups.iter().find(|g| g.len() == len) {
             return Some(IdRead::Valid(g.clone()));
         }
-    }
-    for &len in lengths {
         for start in 0..groups.len() {
             let mut joined = String::new();
             for g in &groups[start..] {
@@ -213,6 +213,11 @@ mod tests {
         assert_eq!(
             read_id("012345678", &[12]),
             Some(IdRead::WrongLength("012345678".into()))
+        );
+        // Twelve digits spaced by the print are not a nine-digit id after a stray three.
+        assert_eq!(
+            read_id("031 185926193", &[12, 9]),
+            Some(IdRead::Valid("031185926193".into()))
         );
     }
 
