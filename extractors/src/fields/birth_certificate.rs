@@ -75,7 +75,7 @@ const CHILD: &[Rule] = &[
     Rule::new("full_name", "name", Kind::Name),
     Rule::new("date_of_birth", "date_of_birth", Kind::Date),
     Rule::new("sex", "sex", Kind::Sex),
-    Rule::new("ethnicity", "ethnicity", Kind::Text),
+    Rule::new("ethnicity", "ethnicity", Kind::Ethnicity),
     Rule::new("nationality", "nationality", Kind::Nationality),
     Rule::new("place_of_birth", "place_of_birth", Kind::Text).multiline(),
     Rule::new("place_of_origin", "place_of_origin", Kind::Division).multiline(),

@@ -11,7 +11,8 @@ use crate::text::syllable::split_glued;
 use crate::text::{
     allowed_edits, clean, fix_digit_token, fuzzy_score, label_key, parse_date,
     parse_enterprise_code, parse_expiry, parse_money, parse_sex, parse_year, read_id,
-    restore_family_name, restore_legal_form, substring_match, tidy_division, tidy_place, IdRead,
+    restore_ethnicity, restore_family_name, restore_legal_form, substring_match, tidy_division,
+    tidy_place, IdRead,
 };
 
 /// How a field's text is validated and normalised.
@@ -26,6 +27,8 @@ pub enum Kind {
     Text,
     /// An enterprise's name, which opens with its legal form.
     Enterprise,
+    /// One of Vietnam's ethnic groups, as the official list spells it when recognisable.
+    Ethnicity,
     /// A place named by its administrative units alone (commune, district, province),
     /// as a card's place of origin: no house or street comes before its first unit.
     Division,
@@ -54,6 +57,7 @@ impl Kind {
                 | Kind::CapitalName
                 | Kind::Text
                 | Kind::Enterprise
+                | Kind::Ethnicity
                 | Kind::Division
                 | Kind::Reference
         )
@@ -127,6 +131,12 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
             } else {
                 Err(None)
             }
+        }
+        Kind::Ethnicity => {
+            if letters(&t) < 2 {
+                return Err(None);
+            }
+            Ok(restore_ethnicity(&t).map_or(t, str::to_string))
         }
         Kind::Enterprise => {
             if letters(&t) >= 2 {

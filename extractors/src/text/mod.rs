@@ -5,6 +5,7 @@
 
 pub mod date;
 pub mod enterprise;
+pub mod ethnicity;
 pub mod fold;
 pub mod fuzzy;
 pub mod gazetteer;
@@ -17,6 +18,7 @@ pub mod syllable;
 
 pub use date::{parse_date, parse_ddmmyyyy, parse_expiry, parse_year, Date, Expiry};
 pub use enterprise::restore_legal_form;
+pub use ethnicity::restore_ethnicity;
 pub use fold::{clean, fold, label_key, nfc};
 pub use fuzzy::{
     allowed_edits, bounded_levenshtein, fuzzy_score, levenshtein, match_label, substring_match,

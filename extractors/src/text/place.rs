@@ -415,6 +415,31 @@ fn drop_colon_after_unit(words: &mut [String]) {
     }
 }
 
+/// A letter OCR added to the last word of a unit of several words (`thành phối Hà
+/// Nội` for `thành phố`): with the unit's first words read and a name after it, the
+/// unit is what was printed.
+fn drop_speck_after_unit(words: &mut [String]) {
+    for unit in UNITS.iter().filter(|u| u.contains(' ')) {
+        let parts: Vec<&str> = unit.split(' ').collect();
+        let n = parts.len();
+        let Some(last) = parts.last() else { continue };
+        for i in 0..words.len().saturating_sub(n) {
+            let lead_matches = words[i..i + n - 1]
+                .iter()
+                .zip(&parts)
+                .all(|(w, p)| bare(w) == w && fold(w) == fold(p));
+            let read = &words[i + n - 1];
+            let (read_bare, tail) = read.split_at(bare(read).len());
+            let (read_key, want) = (fold(read_bare), fold(last));
+            let one_more =
+                read_key.chars().count() == want.chars().count() + 1 && read_key.starts_with(&want);
+            if lead_matches && one_more && starts_upper_or_digit(&words[i + n]) {
+                words[i + n - 1] = format!("{}{tail}", in_case_of(last, read_bare));
+            }
+        }
+    }
+}
+
 /// A lone letter OCR read inside a unit's or a province's name (`Phú T Thọ`, `Hiệp T
 /// Thành`, `Hòa ã Bình`) is a speck: dropped when the words on either side of it
 /// together name a listed unit or a province. A letter that is a name of its own
@@ -457,6 +482,7 @@ pub fn tidy_place(s: &str) -> String {
         .collect();
     join_split_syllables(&mut words);
     drop_colon_after_unit(&mut words);
+    drop_speck_after_unit(&mut words);
     drop_letter_inside_name(&mut words);
     strip_garbled_translation(&mut words);
     restore_opening_unit(&mut words);
@@ -924,6 +950,14 @@ mod tests {
             "Số 78, Phường Hiệp Thành, Tỉnh Hòa Bình"
         );
         assert_eq!(tidy_place("Khu phố A Bình Dương"), "Khu phố A Bình Dương");
+        assert_eq!(
+            tidy_place("UBND phường Láng Hạ, thành phối Hà Nội"),
+            "UBND phường Láng Hạ, thành phố Hà Nội"
+        );
+        assert_eq!(
+            tidy_place("Thị trấn Tân Định, Thành phối Đà Nẵng, Việt Nam"),
+            "Thị trấn Tân Định, Thành phố Đà Nẵng, Việt Nam"
+        );
         // A residential group before its number (`Tố 31`), but not a name (`Tô Hiệu`).
         assert_eq!(
             tidy_place("Tố 31, Phường Trung Hòa, Thành phố Đà Nẵng"),
