@@ -31,6 +31,9 @@ const UNITS: &[&str] = &[
     "xã",
 ];
 
+/// Most words a unit takes (`ủy ban nhân dân`).
+const UNIT_WORDS: usize = 4;
+
 /// Units whose folded spelling is also a common name part (`Quan Hóa`, `Thanh Bình`,
 /// `Phương Liệt`, `Tô Hiệu`): restored only before a number, where a name cannot stand.
 const AMBIGUOUS: &[&str] = &["quận", "phường", "ngõ", "tổ"];
@@ -395,22 +398,24 @@ fn restore_opening_unit(words: &mut [String]) {
     }
 }
 
-/// A colon read after a unit word (`huyện: Hòa Vang`, `tỉnh: Đồng Tháp`) is a speck: a
-/// unit introduces the name after it, and no label ends with one.
+/// A colon read after or inside a unit (`huyện: Hòa Vang`, `Ủy: ban nhân dân`) is a
+/// speck: a unit introduces the name after it, and no label ends with one.
 fn drop_colon_after_unit(words: &mut [String]) {
     for i in 0..words.len() {
-        let Some(stripped) = words[i].strip_suffix(':').map(str::to_string) else {
-            continue;
-        };
-        if !words.get(i + 1).is_some_and(|w| starts_upper_or_digit(w)) {
-            continue;
-        }
-        let mut probe = words[..=i].to_vec();
-        probe[i] = stripped.clone();
-        let ends_a_unit =
-            (1..=i + 1).any(|n| unit_at(&probe, i + 1 - n).is_some_and(|(_, m)| m == n));
-        if ends_a_unit {
-            words[i] = stripped;
+        for n in 1..=UNIT_WORDS.min(words.len() - i) {
+            let probe: Vec<String> = words[i..i + n]
+                .iter()
+                .map(|w| w.strip_suffix(':').unwrap_or(w).to_string())
+                .collect();
+            let colon = words[i..i + n].iter().any(|w| w.ends_with(':'));
+            let named = words.get(i + n).is_some_and(|w| starts_upper_or_digit(w))
+                // The committee's own name goes on in small letters (`ban nhân dân`).
+                || unit_at(&probe, 0).is_some_and(|(u, _)| u == "ủy ban nhân dân");
+            if colon && named && unit_at(&probe, 0).is_some_and(|(_, m)| m == n) {
+                for (w, p) in words[i..i + n].iter_mut().zip(probe) {
+                    *w = p;
+                }
+            }
         }
     }
 }
@@ -950,6 +955,10 @@ mod tests {
             "Số 78, Phường Hiệp Thành, Tỉnh Hòa Bình"
         );
         assert_eq!(tidy_place("Khu phố A Bình Dương"), "Khu phố A Bình Dương");
+        assert_eq!(
+            tidy_place("Ủy: ban nhân dân phường Thạnh Lộc, quận 3"),
+            "Ủy ban nhân dân phường Thạnh Lộc, quận 3"
+        );
         assert_eq!(
             tidy_place("UBND phường Láng Hạ, thành phối Hà Nội"),
             "UBND phường Láng Hạ, thành phố Hà Nội"
