@@ -70,7 +70,14 @@ const VOCAB: &[Label] = &[
     ),
     Label::new(
         "registration_date",
-        &["Ngày, tháng, năm đăng ký", "Ngày đăng ký", "Đăng ký ngày"],
+        // A scan loses the short last word most (`năm đăng :`); the date's own
+        // label ends `sinh`.
+        &[
+            "Ngày, tháng, năm đăng ký",
+            "Ngày, tháng, năm đăng",
+            "Ngày đăng ký",
+            "Đăng ký ngày",
+        ],
         &[],
     ),
     Label::new("certificate_number", &["Số"], &[]),

@@ -50,10 +50,11 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
         .expect("literal date pattern")
 });
 static WORDED: LazyLock<Regex> = LazyLock::new(|| {
-    // Between the words a lone `l`, `i` or bar is a 1 (`ngày l tháng 2`): nothing else
-    // can stand there.
+    // Between the words a lone `l`, `i` or bar is a 1 (`ngày l tháng 2`), and a lone
+    // `s`, `o`, `z` or `g` the digit it resembles (`tháng Š`): nothing else can stand
+    // there.
     Regex::new(
-        r"ngay\W*([0-9]{1,2}|[li|])\W*thang\W*([0-9]{1,2}|[li|])\W*nam\W*([0-9]{4})(?:[^0-9]|$)",
+        r"ngay\W*([0-9]{1,2}|[li|sozg])\W*thang\W*([0-9]{1,2}|[li|sozg])\W*nam\W*([0-9]{4})(?:[^0-9]|$)",
     )
     .expect("literal date pattern")
 });
@@ -99,6 +100,10 @@ fn prepare(s: &str) -> String {
 fn from_captures(c: &regex::Captures<'_>) -> Option<Date> {
     let number = |s: &str| match s {
         "l" | "i" | "|" => Some(1),
+        "o" => Some(0),
+        "z" => Some(2),
+        "s" => Some(5),
+        "g" => Some(9),
         _ => s.parse().ok(),
     };
     let day = number(c.get(1)?.as_str())?;
@@ -227,6 +232,10 @@ mod tests {
         assert_eq!(
             iso("ngày 15 tháng I năm 2022").as_deref(),
             Some("2022-01-15")
+        );
+        assert_eq!(
+            iso("ngày 31 tháng Š năm 2022").as_deref(),
+            Some("2022-05-31")
         );
     }
 
