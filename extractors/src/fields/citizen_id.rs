@@ -9,7 +9,7 @@ use super::common::{
 use super::crosscheck::{check_card_dates, check_id_digits};
 use super::merge::{compact_fold, merge, Candidate, Source};
 use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
-use crate::layout::{find_hits, Hits, Label, Layout, Line, Token};
+use crate::layout::{find_hits, joined_text, Hits, Label, Layout, Line, Token};
 use crate::model::{BBox, Evidence, Field, Method, PageText};
 use crate::text::{
     fix_digit_token, has_province_code, is_whole_division, label_key, levenshtein, parse_date,
@@ -342,12 +342,7 @@ fn origin_by_position(layout: &Layout, hits: &Hits) -> Option<Field> {
             .iter()
             .flat_map(|l| l.tokens.iter().filter(|t| t.bbox.x0 >= x0))
             .collect();
-        let text = words
-            .iter()
-            .map(|t| t.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let value = normalize(Kind::Division, &text).ok()?;
+        let value = normalize(Kind::Division, &joined_text(words.iter().copied())).ok()?;
         if !is_whole_division(&value) {
             return None;
         }
@@ -418,12 +413,7 @@ fn name_by_zone(layout: &Layout, zone_name: &str) -> Option<Field> {
         if words.is_empty() || line.tokens.iter().any(|t| t.text.contains('<')) {
             return None;
         }
-        let text = words
-            .iter()
-            .map(|t| t.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let name = normalize(Kind::CapitalName, &text).ok()?;
+        let name = normalize(Kind::CapitalName, &joined_text(words.iter().copied())).ok()?;
         let got = compact_fold(&name);
         let fits = got == target
             || (got.chars().count() >= 8
@@ -537,12 +527,7 @@ fn mend_expiry_by_birthday(out: &mut Output) {
 fn unlimited_expiry_unlabelled(layout: &Layout) -> Option<Field> {
     layout.lines.iter().find_map(|line| {
         line.tokens.windows(3).find_map(|w| {
-            let text = w
-                .iter()
-                .map(|t| t.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            matches!(parse_expiry(&text), Some(Expiry::Unlimited)).then(|| {
+            matches!(parse_expiry(&joined_text(w)), Some(Expiry::Unlimited)).then(|| {
                 let tokens: Vec<&Token> = w.iter().collect();
                 let confidence = w.iter().map(|t| t.confidence).fold(1.0, f32::min);
                 unlabelled_field(

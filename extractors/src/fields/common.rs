@@ -5,7 +5,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::layout::{candidate_values, values_for, Hits, Layout, Line, Token, Value, ValueOpts};
+use crate::layout::{
+    candidate_values, joined_text, values_for, Hits, Layout, Line, Token, Value, ValueOpts,
+};
 use crate::model::{Evidence, Field, Method};
 use crate::text::syllable::split_glued;
 use crate::text::{
@@ -269,11 +271,7 @@ pub fn unlabelled_field(value: String, confidence: f32, line: &Line, words: &[&T
         evidence: vec![Evidence {
             page: line.page,
             bbox,
-            raw: words
-                .iter()
-                .map(|t| t.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
+            raw: joined_text(words.iter().copied()),
         }],
     }
 }

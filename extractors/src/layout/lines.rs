@@ -53,11 +53,7 @@ impl Line {
 
     /// Raw text of the line, for diagnostics and title matching.
     pub fn text(&self) -> String {
-        self.tokens
-            .iter()
-            .map(|t| t.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        super::token::joined_text(&self.tokens)
     }
 
     /// Concatenated matching key of the whole line.

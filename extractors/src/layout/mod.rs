@@ -7,7 +7,7 @@ pub mod value;
 
 pub use labels::{find_hits, Hit, Hits, Label};
 pub use lines::{Layout, Line};
-pub use token::Token;
+pub use token::{joined_text, Token};
 pub use value::{candidate_values, column_value, value_of, values_for, Value, ValueOpts};
 
 #[cfg(test)]

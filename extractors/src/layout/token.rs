@@ -41,6 +41,15 @@ impl Token {
     }
 }
 
+/// The words of `tokens` as read, joined by single spaces.
+pub fn joined_text<'a>(tokens: impl IntoIterator<Item = &'a Token>) -> String {
+    tokens
+        .into_iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Splits a word after each colon (`tên:NGUYỄN`) and around a slash between letters
 /// (`tính/Sex`), because OCR often glues a label to its value or to its translation.
 /// Each piece gets the share of the word's box its characters take.
