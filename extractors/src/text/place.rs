@@ -549,7 +549,15 @@ pub fn tidy_place(s: &str) -> String {
         i += n;
     }
     let joined = join_split_names(&words.join(" "));
-    restore_province(&restore_unit_names(&cut_at_next_label(&joined)))
+    let place = restore_unit_names(&cut_at_next_label(&joined));
+    match place.rsplit_once(',') {
+        // An address that names its country ends with it: the province is the part
+        // before.
+        Some((head, last)) if is_country(last) && ends_with_province(head) => {
+            format!("{}, Việt Nam", restore_province(head))
+        }
+        _ => restore_province(&place),
+    }
 }
 
 /// Joins two parts of a place that OCR split with a comma inside one name
@@ -736,6 +744,26 @@ fn restore_unit_names(s: &str) -> String {
 /// Folded, without hyphens, for comparing province spellings.
 fn province_key(s: &str) -> String {
     fold(&s.replace(['-', '–'], " "))
+}
+
+/// Whether the last part of `s` names a province, with or without its unit word.
+fn ends_with_province(s: &str) -> bool {
+    let last = s.rsplit(',').next().unwrap_or(s);
+    let words: Vec<&str> = last.split_whitespace().collect();
+    let unit = province_unit_words(&words);
+    is_province(&words[unit.min(words.len())..].join(" "))
+}
+
+/// Whether a place's last part is the country, its first word misread (`Vật Nam`).
+/// Only after a province: a commune (`Vĩnh Nam`) may end a place too.
+fn is_country(part: &str) -> bool {
+    let words: Vec<String> = part.split_whitespace().map(|w| fold(bare(w))).collect();
+    match words.as_slice() {
+        [first, nam] => {
+            nam == "nam" && first.starts_with('v') && super::fuzzy::levenshtein(first, "viet") <= 2
+        }
+        _ => false,
+    }
 }
 
 /// The last segment restored to its province's spelling, when it is one.
@@ -955,6 +983,15 @@ mod tests {
             "Số 78, Phường Hiệp Thành, Tỉnh Hòa Bình"
         );
         assert_eq!(tidy_place("Khu phố A Bình Dương"), "Khu phố A Bình Dương");
+        assert_eq!(
+            tidy_place("185/28 Nguyễn Văn Cừ, Phường Phước Long, Tỉnh Bắc Ninh, Vật Nam"),
+            "185/28 Nguyễn Văn Cừ, Phường Phước Long, Tỉnh Bắc Ninh, Việt Nam"
+        );
+        assert_eq!(tidy_place("Thôn Hạ, Xã Vĩnh Nam"), "Thôn Hạ, Xã Vĩnh Nam");
+        assert_eq!(
+            tidy_place("Xã Đồng Tâm, Huyện Yên Lạc, Tỉnh Đồng Nai, Việt Nam"),
+            "Xã Đồng Tâm, Huyện Yên Lạc, Tỉnh Đồng Nai, Việt Nam"
+        );
         assert_eq!(
             tidy_place("Ủy: ban nhân dân phường Thạnh Lộc, quận 3"),
             "Ủy ban nhân dân phường Thạnh Lộc, quận 3"
