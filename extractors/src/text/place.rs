@@ -291,6 +291,20 @@ fn split_camel(word: &str) -> Vec<String> {
     }
 }
 
+/// Two syllables OCR joined with a hyphen where a space was printed (`Thanh-Khê`,
+/// `Thành-phố`): no unit's name is hyphenated between letters, and a house number's
+/// range (`3-5`) has digits.
+fn split_hyphen(word: &str) -> Vec<String> {
+    let trimmed = word.trim_end_matches([',', '.', ';']);
+    let tail = &word[trimmed.len()..];
+    let pieces: Vec<&str> = trimmed.split('-').collect();
+    if pieces.len() == 2 && pieces.iter().all(|p| is_vietnamese_syllable(p)) {
+        vec![pieces[0].to_string(), format!("{}{tail}", pieces[1])]
+    } else {
+        vec![word.to_string()]
+    }
+}
+
 /// A one-word unit and the capitalised name OCR ran into it over a speck read as a
 /// period (`tỉnh.Phú`), as two words.
 fn split_unit_period(word: &str) -> Vec<String> {
@@ -482,6 +496,7 @@ pub fn tidy_place(s: &str) -> String {
                 .any(|c| c.is_alphanumeric() && !('\u{2B0}'..='\u{2FF}').contains(&c))
         })
         .flat_map(split_camel)
+        .flat_map(|w| split_hyphen(&w))
         .flat_map(|w| split_unit_period(&w))
         .map(|w| house_number_slash(&w))
         .collect();
@@ -983,6 +998,11 @@ mod tests {
             "Số 78, Phường Hiệp Thành, Tỉnh Hòa Bình"
         );
         assert_eq!(tidy_place("Khu phố A Bình Dương"), "Khu phố A Bình Dương");
+        assert_eq!(
+            tidy_place("Phường Tân Định, Quận Thanh-Khê, Thành-phố Đà Nẵng"),
+            "Phường Tân Định, Quận Thanh Khê, Thành phố Đà Nẵng"
+        );
+        assert_eq!(tidy_place("Số 3-5 Lê Lợi, Quận 1"), "Số 3-5 Lê Lợi, Quận 1");
         assert_eq!(
             tidy_place("185/28 Nguyễn Văn Cừ, Phường Phước Long, Tỉnh Bắc Ninh, Vật Nam"),
             "185/28 Nguyễn Văn Cừ, Phường Phước Long, Tỉnh Bắc Ninh, Việt Nam"
