@@ -1,6 +1,17 @@
-//! Page builders for unit tests: one engine line per entry, words laid out left to right.
+//! Builders for unit tests: pages of one engine line per entry, words laid out left to
+//! right, and fields.
 
-use crate::model::{BBox, Method, PageText, Word};
+use crate::model::{BBox, Field, Method, PageText, Word};
+
+/// A field read by `method` with confidence 0.8 and no evidence.
+pub fn field(value: &str, method: Method) -> Field {
+    Field {
+        value: value.into(),
+        confidence: 0.8,
+        method,
+        evidence: Vec::new(),
+    }
+}
 
 /// A page of `(y, x, text)` lines, 0.014 high; word confidence 0.9.
 pub fn page(num: u32, lines: &[(f32, f32, &str)]) -> PageText {

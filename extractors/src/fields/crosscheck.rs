@@ -99,16 +99,8 @@ pub fn check_card_dates(out: &mut Output) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Field, Method};
-
-    fn field(value: &str, method: Method) -> Field {
-        Field {
-            value: value.into(),
-            confidence: 0.8,
-            method,
-            evidence: Vec::new(),
-        }
-    }
+    use crate::model::Method;
+    use crate::testutil::field;
 
     fn output(id: &str, dob: &str, sex: &str) -> Output {
         let mut out = Output::default();

@@ -117,17 +117,15 @@ mod tests {
     use crate::model::Evidence;
     use std::collections::BTreeMap;
 
+    /// A field with one piece of evidence, so that merged evidence can be counted.
     fn field(value: &str, method: Method) -> Field {
-        Field {
-            value: value.into(),
-            confidence: 0.8,
-            method,
-            evidence: vec![Evidence {
-                page: 1,
-                bbox: crate::model::BBox::new(0.1, 0.1, 0.2, 0.2),
-                raw: value.into(),
-            }],
-        }
+        let mut f = crate::testutil::field(value, method);
+        f.evidence.push(Evidence {
+            page: 1,
+            bbox: crate::model::BBox::new(0.1, 0.1, 0.2, 0.2),
+            raw: value.into(),
+        });
+        f
     }
 
     fn doc(t: DocumentType, fields: &[(&str, Field)]) -> ExtractedDocument {
