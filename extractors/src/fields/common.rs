@@ -11,7 +11,7 @@ use crate::layout::{
 use crate::model::{Evidence, Field, Method};
 use crate::text::syllable::split_glued;
 use crate::text::{
-    allowed_edits, clean, fix_digit_token, fuzzy_score, label_key, parse_date,
+    allowed_edits, clean, fix_digit_token, fuzzy_score, is_spacing_modifier, label_key, parse_date,
     parse_enterprise_code, parse_expiry, parse_money, parse_sex, parse_year, read_id,
     restore_ethnicity, restore_family_name, restore_legal_form, substring_match, tidy_division,
     tidy_place, IdRead,
@@ -78,10 +78,9 @@ static BOOK_SLASH_MISREAD: LazyLock<Regex> = LazyLock::new(|| {
 /// Why a reading was rejected: `Some` carries a warning worth reporting.
 pub type Rejection = Option<String>;
 
-/// A letter of a word, which spacing modifiers (`ˆ`, `ˋ`) are not, though Unicode files
-/// them as letters: OCR reads them from specks.
+/// A letter of a word, which spacing modifiers (`ˆ`) are not.
 fn is_letter(c: char) -> bool {
-    c.is_alphabetic() && !('\u{2B0}'..='\u{2FF}').contains(&c)
+    c.is_alphabetic() && !is_spacing_modifier(c)
 }
 
 fn letters(s: &str) -> usize {

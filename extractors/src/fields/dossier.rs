@@ -8,7 +8,7 @@
 
 use super::merge::compact_fold;
 use crate::model::{DocumentType, ExtractedDocument, Field, Method};
-use crate::text::levenshtein;
+use crate::text::{levenshtein, mostly_capitals};
 
 /// Where a document names a person by name and id number.
 const PEOPLE: &[(DocumentType, &str, &str)] = &[
@@ -41,9 +41,7 @@ const MAX_LETTER_EDITS: usize = 2;
 /// The card's spelling in the printed name's case: certificates print names in
 /// capitals or not, and the QR code in mixed case.
 fn in_case_of(card: &str, printed: &str) -> String {
-    let letters: Vec<char> = printed.chars().filter(|c| c.is_alphabetic()).collect();
-    let capitals = letters.iter().filter(|c| c.is_uppercase()).count();
-    if 2 * capitals > letters.len() {
+    if mostly_capitals(printed) {
         card.to_uppercase()
     } else {
         card.to_string()

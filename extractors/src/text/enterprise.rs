@@ -7,7 +7,7 @@
 //! restored (`CỐ PHẦN`, `CÕ PHẦN` → `CỔ PHẦN`; `TÑNHH` → `TNHH`); the distinctive name
 //! after it is never touched, since nothing says what it was.
 
-use super::fold::fold;
+use super::fold::{fold, mostly_capitals};
 use super::fuzzy::levenshtein;
 
 /// The legal forms, longest first so that a full form wins over its own opening.
@@ -37,15 +37,9 @@ fn same_word(got: &str, want: &str) -> bool {
     g == w || (w.chars().count() >= 4 && levenshtein(&g, &w) <= 1)
 }
 
-/// The form's words in the case of the words read: all capitals when they were.
+/// The form's words in the case of the words read: capitals when most of theirs were.
 fn in_case(form: &str, read: &[&str]) -> String {
-    // By most words: OCR reads a capital as a small letter now and then (`cổ`).
-    let upper = |w: &&&str| {
-        w.chars()
-            .filter(|c| c.is_alphabetic())
-            .all(char::is_uppercase)
-    };
-    let capitals = 2 * read.iter().filter(upper).count() > read.len();
+    let capitals = mostly_capitals(&read.join(" "));
     let mut words = form.split(' ').map(|w| {
         if capitals {
             w.to_uppercase()

@@ -2,7 +2,7 @@
 //! Decision 121-TCTK/PPCĐ), a closed vocabulary, so a reading whose letters are one
 //! group's is restored to that group's spelling (`H Mông`, `HMông` → `H'Mông`).
 
-use super::fold::label_key;
+use super::fold::{is_spacing_modifier, label_key};
 
 /// The groups as civil-status papers spell them; `Mông` is also printed `H'Mông`.
 const GROUPS: &[&str] = &[
@@ -66,10 +66,7 @@ const GROUPS: &[&str] = &[
 /// spaces; `None` when no group, or more than one, has them.
 pub fn restore_ethnicity(read: &str) -> Option<&'static str> {
     // Spacing modifiers (`ˆ`) count as letters to Unicode; here they are specks.
-    let read: String = read
-        .chars()
-        .filter(|c| !('\u{2B0}'..='\u{2FF}').contains(c))
-        .collect();
+    let read: String = read.chars().filter(|&c| !is_spacing_modifier(c)).collect();
     let key = label_key(&read);
     if key.is_empty() {
         return None;

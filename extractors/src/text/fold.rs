@@ -8,6 +8,19 @@
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+/// A spacing modifier (`ˆ`, `ˋ`): Unicode files it as a letter, but on a scan it is a
+/// speck OCR read as one.
+pub fn is_spacing_modifier(c: char) -> bool {
+    ('\u{2B0}'..='\u{2FF}').contains(&c)
+}
+
+/// Whether most of the letters of `s` are capitals: text printed in capitals, a few of
+/// whose letters OCR read small (`CÔNG TY cổ PHẦN`).
+pub fn mostly_capitals(s: &str) -> bool {
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    2 * letters.iter().filter(|c| c.is_uppercase()).count() > letters.len()
+}
+
 /// Unicode NFC, the form every output value is stored in.
 pub fn nfc(s: &str) -> String {
     s.nfc().collect()

@@ -19,7 +19,7 @@ pub mod syllable;
 pub use date::{parse_date, parse_ddmmyyyy, parse_expiry, parse_year, Date, Expiry};
 pub use enterprise::restore_legal_form;
 pub use ethnicity::restore_ethnicity;
-pub use fold::{clean, fold, label_key, nfc};
+pub use fold::{clean, fold, is_spacing_modifier, label_key, mostly_capitals, nfc};
 pub use fuzzy::{
     allowed_edits, bounded_levenshtein, fuzzy_score, levenshtein, match_label, substring_match,
 };

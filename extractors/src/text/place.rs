@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::fold::fold;
+use super::fold::{fold, is_spacing_modifier};
 use super::gazetteer;
 use super::syllable::is_vietnamese_syllable;
 
@@ -493,7 +493,7 @@ pub fn tidy_place(s: &str) -> String {
         // modifiers such as `ˆ` count as letters to Unicode, not to an address.
         .filter(|w| {
             w.chars()
-                .any(|c| c.is_alphanumeric() && !('\u{2B0}'..='\u{2FF}').contains(&c))
+                .any(|c| c.is_alphanumeric() && !is_spacing_modifier(c))
         })
         .flat_map(split_camel)
         .flat_map(|w| split_hyphen(&w))
