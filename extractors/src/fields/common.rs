@@ -75,6 +75,13 @@ static BOOK_SLASH_MISREAD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("literal book number pattern")
 });
 
+/// A book number whose slash OCR read as the digit `1` (`0412016` for `04/2016`): two
+/// digits of book, then a year. A certificate number counts within its book, so it is
+/// far shorter than seven digits.
+static BOOK_SLASH_AS_ONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([0-9]{2})1((?:19|20)[0-9]{2})$").expect("literal book number pattern")
+});
+
 /// Why a reading was rejected: `Some` carries a warning worth reporting.
 pub type Rejection = Option<String>;
 
@@ -205,7 +212,10 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
             let first = t.split(' ').next().unwrap_or("");
             let r = first.trim_matches(|c: char| !c.is_alphanumeric());
             // A book number is `NN/YYYY`; a slash read as a letter or a bar is one.
-            if let Some(c) = BOOK_SLASH_MISREAD.captures(r) {
+            if let Some(c) = BOOK_SLASH_MISREAD
+                .captures(r)
+                .or_else(|| BOOK_SLASH_AS_ONE.captures(r))
+            {
                 return Ok(format!("{}/{}", &c[1], &c[2]));
             }
             let r = fix_digit_token(r).unwrap_or_else(|| r.to_string());
@@ -493,6 +503,14 @@ mod tests {
         assert_eq!(
             normalize(Kind::Reference, "04I2015").as_deref(),
             Ok("04/2015")
+        );
+        assert_eq!(
+            normalize(Kind::Reference, "0412016").as_deref(),
+            Ok("04/2016")
+        );
+        assert_eq!(
+            normalize(Kind::Reference, "1252016").as_deref(),
+            Ok("1252016")
         );
         assert_eq!(normalize(Kind::Reference, "O2").as_deref(), Ok("02"));
         assert_eq!(normalize(Kind::Reference, "....."), Err(None));

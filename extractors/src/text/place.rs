@@ -326,6 +326,30 @@ fn house_number_slash(word: &str) -> String {
     }
 }
 
+/// A house number on an alley whose slash OCR read as `1` (`27120` for `27/20`): no
+/// house is numbered in five digits, so one of its ones was the slash. Restored only
+/// when a single `1` leaves a number of up to three digits on each side, the alley's
+/// not starting with 0.
+fn house_number_slash_as_one(word: &str) -> Option<String> {
+    let digits = word.trim_end_matches(',');
+    let tail = &word[digits.len()..];
+    if !(5..=7).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut splits = (1..digits.len() - 1).filter(|&i| {
+        let (house, alley) = (&digits[..i], &digits[i + 1..]);
+        digits.as_bytes()[i] == b'1'
+            && house.len() <= 3
+            && alley.len() <= 3
+            && !alley.starts_with('0')
+    });
+    let at = splits.next()?;
+    splits
+        .next()
+        .is_none()
+        .then(|| format!("{}/{}{tail}", &digits[..at], &digits[at + 1..]))
+}
+
 /// Words that open a part of an address in small letters: a street or a lane.
 const STREET_WORDS: &[&str] = &["duong", "ngo", "ngach", "hem", "kiet", "so"];
 
@@ -500,6 +524,11 @@ pub fn tidy_place(s: &str) -> String {
         .flat_map(|w| split_unit_period(&w))
         .map(|w| house_number_slash(&w))
         .collect();
+    if let Some(first) = words.first_mut() {
+        if let Some(restored) = house_number_slash_as_one(first) {
+            *first = restored;
+        }
+    }
     join_split_syllables(&mut words);
     drop_colon_after_unit(&mut words);
     drop_speck_after_unit(&mut words);
@@ -517,6 +546,16 @@ pub fn tidy_place(s: &str) -> String {
     {
         words.remove(0);
     }
+    // A word whose capitals come after its small letters (`vƯnG`), or a word in small
+    // letters before a capitalised unit (`vã Thị trấn`), is no part of the place: a
+    // place opens with its unit or a house number. It is a speck or the label's end.
+    if words.len() > 1
+        && !opens_place(&words, 0)
+        && is_stray_lead(&words[0], &words[1])
+        && unit_at(&words, 1).is_some()
+    {
+        words.remove(0);
+    }
     let mut i = 0;
     while i < words.len() {
         let Some((unit, n)) = unit_at(&words, i) else {
@@ -528,6 +567,13 @@ pub fn tidy_place(s: &str) -> String {
         let after_break = i == 0 || words[i - 1].ends_with([',', '.', ';']);
         let follows_name = starts_upper_or_digit(&next);
         let before_number = next.chars().next().is_some_and(|c| c.is_ascii_digit());
+        // A province's unit word before a province's name is a level of its own even
+        // when OCR lost the comma before it (`huyện Yên Lạc tinh Quảng Trị`).
+        // Only after a part that is a level itself: an institution is named with its
+        // province (`Bệnh viện Sản Nhi tỉnh Hải Dương`).
+        let names_province = matches!(unit, "tỉnh" | "thành phố")
+            && province_follows(&words, end + 1)
+            && follows_a_level(&words, i);
         // `Ủy ban nhân dân` is a name of its own, followed by the unit it governs.
         let committee = unit == "ủy ban nhân dân";
         let ok = if committee {
@@ -535,7 +581,7 @@ pub fn tidy_place(s: &str) -> String {
         } else if AMBIGUOUS.contains(&unit) {
             after_break && before_number
         } else {
-            after_break && follows_name
+            (after_break || names_province) && follows_name
         };
         if ok {
             let original = words[i..=end].join(" ");
@@ -550,6 +596,9 @@ pub fn tidy_place(s: &str) -> String {
                 }
             }
             words.splice(i..=end, parts);
+            if !after_break && !committee {
+                words[i - 1].push(',');
+            }
             // A period or semicolon before a unit word stands for the comma that
             // separates levels; an abbreviation (`TP.`) keeps its period.
             let prev = &words[i.saturating_sub(1)];
@@ -711,7 +760,17 @@ fn cut_at_next_label(s: &str) -> String {
             let lead = if part.starts_with(' ') { " " } else { "" };
             return format!("{}{lead}{}", &s[..at], words[..unit + k].join(" "));
         }
-        at += part.len() + 1;
+        // A whole part `tỉnh <province>` ends the place too, whatever OCR read after its
+        // comma (`tỉnh Hải Dương ,e 11/2024`), except the country. Only `tỉnh`: a city
+        // may share its province's name (`Thành phố Bắc Ninh, Tỉnh Bắc Ninh`).
+        let end = at + part.len();
+        let names_province = words.first().is_some_and(|w| fold(w) == "tinh")
+            && !names.is_empty()
+            && is_province(&names.join(" "));
+        if names_province && end < s.len() && !is_country(&s[end + 1..]) {
+            return s[..end].trim_end().to_string();
+        }
+        at = end + 1;
     }
     s.to_string()
 }
@@ -727,6 +786,46 @@ const LISTED_UNITS: &[&str] = &[
     "phường",
     "xã",
 ];
+
+/// Whether the words of `i`'s part before it are an administrative level of their own,
+/// opened by a unit word.
+fn follows_a_level(words: &[String], i: usize) -> bool {
+    let start = words[..i]
+        .iter()
+        .rposition(|w| w.ends_with([',', ';']))
+        .map_or(0, |p| p + 1);
+    start + 1 < i && unit_at(words, start).is_some_and(|(_, n)| start + n < i)
+}
+
+/// Whether the words from `from` to the end of their part name a province.
+fn province_follows(words: &[String], from: usize) -> bool {
+    let rest = words.get(from..).unwrap_or_default();
+    let part_len = rest
+        .iter()
+        .position(|w| w.ends_with([',', ';']))
+        .map_or(rest.len(), |p| p + 1);
+    part_len > 0 && is_province(&rest[..part_len].join(" "))
+}
+
+/// Whether `word`, before `next`, cannot open a place: its case is broken, or it is in
+/// small letters before a capitalised word.
+fn is_stray_lead(word: &str, next: &str) -> bool {
+    let small = word.chars().any(char::is_alphabetic) && !word.chars().any(char::is_uppercase);
+    is_mixed_case_junk(word) || (small && next.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// Whether a small letter comes before a capital in `word` (`vƯnG`, `nG`).
+fn is_mixed_case_junk(word: &str) -> bool {
+    let mut seen_small = false;
+    for c in word.chars() {
+        if c.is_lowercase() {
+            seen_small = true;
+        } else if c.is_uppercase() && seen_small {
+            return true;
+        }
+    }
+    false
+}
 
 /// Each comma-separated part that is a listed unit's name, with or without its unit
 /// word, restored to the name's real spelling (`Xã Hiép Thành` stays: two real names
@@ -838,7 +937,9 @@ fn restore_province(s: &str) -> String {
         if gazetteer::is_listed(candidate) {
             break;
         }
-        if let Some(p) = province_one_letter_from(candidate) {
+        // The unit word says a province is due, so one letter fewer tells it apart.
+        let min_letters = FUZZY_PROVINCE_LETTERS - usize::from(!prefix.is_empty());
+        if let Some(p) = province_one_letter_from(candidate, min_letters) {
             return restored(p, candidate);
         }
     }
@@ -849,10 +950,10 @@ fn restore_province(s: &str) -> String {
 const FUZZY_PROVINCE_LETTERS: usize = 6;
 
 /// The one province whose name is a single edit from `read`, with as many words.
-fn province_one_letter_from(read: &str) -> Option<&'static str> {
+fn province_one_letter_from(read: &str, min_letters: usize) -> Option<&'static str> {
     let key = province_key(read);
     let words = key.split(' ').count();
-    if key.chars().filter(|c| c.is_alphanumeric()).count() < FUZZY_PROVINCE_LETTERS {
+    if key.chars().filter(|c| c.is_alphanumeric()).count() < min_letters {
         return None;
     }
     let mut near = PROVINCES.iter().chain(FORMER_PROVINCES).filter(|p| {
@@ -911,6 +1012,11 @@ mod tests {
         assert_eq!(
             tidy_place("Xã Tân Mai, Huyện Thủy Nguyên, Tỉnh Đắc Ninh"),
             "Xã Tân Mai, Huyện Thủy Nguyên, Tỉnh Bắc Ninh"
+        );
+        // Named with its unit word, a shorter province is told apart.
+        assert_eq!(
+            tidy_place("Huyện Hòa Vang, Thành phố Đà Nẵn"),
+            "Huyện Hòa Vang, Thành phố Đà Nẵng"
         );
         // A district's real name one letter from a province's stays.
         assert_eq!(
@@ -1057,10 +1163,80 @@ mod tests {
             tidy_place("Thị trấn Quang Trung, Huyện Tiên Du, Tỉnh Tây Ninh Ae^ thường trà Phacc về nsôcev Ấp 3, Xã Trung Hòa"),
             "Thị trấn Quang Trung, Huyện Tiên Du, Tỉnh Tây Ninh"
         );
+        assert_eq!(
+            tidy_place("Phường Phước Long, thị xã Phú Mỹ, tỉnh Hải Dương ,e 11/2024"),
+            "Phường Phước Long, thị xã Phú Mỹ, tỉnh Hải Dương"
+        );
+        for kept in [
+            "Xã Đồng Tâm, Tỉnh Đồng Nai, Việt Nam",
+            "Phường 1, Thành phố Bắc Ninh, Tỉnh Bắc Ninh",
+        ] {
+            assert_eq!(tidy_place(kept), kept);
+        }
         // Without its unit word a province might be part of a longer name: a colon
         // must show that a label follows.
         let kept = "Phường 12, Quận 10, Thành phố Hồ Chí Minh";
         assert_eq!(tidy_place(kept), kept);
+    }
+
+    #[test]
+    fn a_province_unit_word_before_a_province_parts_a_level_without_its_comma() {
+        assert_eq!(
+            tidy_place("Xã Thanh Bình, huyện Yên Lạc tinh Quảng Trị"),
+            "Xã Thanh Bình, huyện Yên Lạc, tỉnh Quảng Trị"
+        );
+        assert_eq!(
+            tidy_place("Phường Láng Hạ, Quận Ba Đình Thành phố Hà Nội"),
+            "Phường Láng Hạ, Quận Ba Đình, Thành phố Hà Nội"
+        );
+        // `Tĩnh` ends a province's name, and a name that is no province stays as read.
+        for kept in [
+            "Xã Kỳ Anh, tỉnh Hà Tĩnh",
+            "Xã Thanh Bình, huyện Tinh Lâm",
+            "Bệnh viện Sản Nhi tỉnh Hải Dương",
+        ] {
+            assert_eq!(tidy_place(kept), kept);
+        }
+    }
+
+    #[test]
+    fn a_word_in_broken_case_before_the_first_unit_goes() {
+        assert_eq!(
+            tidy_place("vƯnG Thị trấn Xuân La, Huyện Long Thành, Thành phố Hải Phòng"),
+            "Thị trấn Xuân La, Huyện Long Thành, Thành phố Hải Phòng"
+        );
+        assert_eq!(
+            tidy_place("vã Thị trấn Đông Hòa, Đồng Nai"),
+            "Thị trấn Đông Hòa, Đồng Nai"
+        );
+        for kept in [
+            "TP Hồ Chí Minh",
+            "Thôn Đông, Xã Yên Hòa, Tỉnh Bắc Ninh",
+            "xã Yên Hòa, huyện Yên Lạc",
+            "số 5 Đường Trần Phú, Phường 3",
+        ] {
+            assert_eq!(tidy_place(kept), kept);
+        }
+    }
+
+    #[test]
+    fn an_alleys_slash_read_as_one_is_restored() {
+        for (read, place) in [
+            (
+                "27120 Trần Hưng Đạo, Phường Vĩnh Phúc",
+                "27/20 Trần Hưng Đạo, Phường Vĩnh Phúc",
+            ),
+            (
+                "298110 Lý Thường Kiệt, phường Láng Hạ",
+                "298/10 Lý Thường Kiệt, phường Láng Hạ",
+            ),
+        ] {
+            assert_eq!(tidy_place(read), place);
+        }
+        // Four digits are a house's own number; two ways to part five leave it as read.
+        for kept in ["1210 Lê Lợi, Phường 3", "11111 Lê Lợi, Phường 3"] {
+            assert_eq!(tidy_place(kept), kept);
+        }
     }
 
     #[test]
