@@ -57,7 +57,12 @@ const VOCAB: &[Label] = &[
     ),
     Label::new(
         "registration_date",
-        &["Ngày, tháng, năm đăng ký", "Ngày đăng ký", "Đăng ký ngày"],
+        &[
+            "Ngày, tháng, năm đăng ký",
+            "Ngày, năm đăng ký",
+            "Ngày đăng ký",
+            "Đăng ký ngày",
+        ],
         &[],
     ),
     Label::new("certificate_number", &["Số"], &[]),

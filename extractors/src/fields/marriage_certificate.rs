@@ -70,11 +70,12 @@ const VOCAB: &[Label] = &[
     ),
     Label::new(
         "registration_date",
-        // A scan loses the short last word most (`năm đăng :`); the date's own
-        // label ends `sinh`.
+        // A scan loses the short last word most (`năm đăng :`), or the middle one
+        // under a speck (`Ngày, _ năm đăng ký`); the date's own label ends `sinh`.
         &[
             "Ngày, tháng, năm đăng ký",
             "Ngày, tháng, năm đăng",
+            "Ngày, năm đăng ký",
             "Ngày đăng ký",
             "Đăng ký ngày",
         ],

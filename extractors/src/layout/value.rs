@@ -375,7 +375,7 @@ fn name_continuation(
     let capitals = words.iter().all(|t| is_capital_word(t));
     let (style, most): (fn(&Token) -> bool, usize) = if capitals {
         (is_capital_word, NAME_WRAP_WORDS)
-    } else if words.len() >= 2 && words.iter().all(|t| is_title_word(t)) {
+    } else if !words.is_empty() && words.iter().all(|t| is_title_word(t)) {
         (is_title_word, TITLE_WRAP_WORDS)
     } else {
         return None;
@@ -701,6 +701,13 @@ mod tests {
             first(&l, "name", NAME).as_deref(),
             Some("Nguyễn Diệu Khánh Lan")
         );
+        // A name is never one word, so a family name alone wraps too.
+        let l = layout(&[
+            (0.1, "Họ và tên: Trần"),
+            (0.1, "Văn Vũ"),
+            (0.1, "Giới tính: Nam"),
+        ]);
+        assert_eq!(first(&l, "name", NAME).as_deref(), Some("Trần Văn Vũ"));
     }
 
     #[test]
