@@ -66,12 +66,19 @@ fn find(key: &str, text: &str) -> Option<(f32, f32)> {
 }
 
 /// Whether `text` holds a run of digits as long as an id number's shortest (a CMND's).
+/// A single space inside the run does not end it: print and OCR both space ids into
+/// groups (`0481 93667226`).
 fn has_number(text: &str) -> bool {
     let mut run = 0;
-    for c in text.chars() {
-        run = if c.is_ascii_digit() { run + 1 } else { 0 };
-        if run >= 9 {
-            return true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run >= 9 {
+                return true;
+            }
+        } else if !(c == ' ' && run > 0 && chars.peek().is_some_and(char::is_ascii_digit)) {
+            run = 0;
         }
     }
     false
@@ -181,6 +188,24 @@ mod tests {
         ));
         assert!(!s.is_titled(DocumentType::CitizenId));
         assert!(s.score(DocumentType::CitizenId) < 2.5, "{s:?}");
+        // The number spaced into groups is a number all the same.
+        let s = page_signals(&page(
+            1,
+            &[
+                (0.1, 0.1, "Giấy tờ tùy thân:"),
+                (0.12, 0.15, "Căn cước công dân số 0481 93667226"),
+            ],
+        ));
+        assert!(!s.is_titled(DocumentType::CitizenId), "{s:?}");
+    }
+
+    #[test]
+    fn a_number_spaced_into_groups_is_one_run() {
+        assert!(has_number("số 0481 93667226"));
+        assert!(has_number("001 088 073 688"));
+        // Short numbers apart are no id: a date, a book number.
+        assert!(!has_number("ngày 12 03 2017"));
+        assert!(!has_number("Số: 33 Quyển số: 05"));
     }
 
     #[test]
