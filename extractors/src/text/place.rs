@@ -298,7 +298,14 @@ fn split_hyphen(word: &str) -> Vec<String> {
     let trimmed = word.trim_end_matches([',', '.', ';']);
     let tail = &word[trimmed.len()..];
     let pieces: Vec<&str> = trimmed.split('-').collect();
-    if pieces.len() == 2 && pieces.iter().all(|p| is_vietnamese_syllable(p)) {
+    // A unit word before its number (`Quận-1`, `Phường-12`): units are numbered, never
+    // hyphenated.
+    let unit_before_number = pieces.len() == 2
+        && opens_a_place(pieces[0])
+        && !pieces[1].is_empty()
+        && pieces[1].bytes().all(|b| b.is_ascii_digit());
+    if unit_before_number || (pieces.len() == 2 && pieces.iter().all(|p| is_vietnamese_syllable(p)))
+    {
         vec![pieces[0].to_string(), format!("{}{tail}", pieces[1])]
     } else {
         vec![word.to_string()]
@@ -1109,6 +1116,10 @@ mod tests {
             "Phường Tân Định, Quận Thanh Khê, Thành phố Đà Nẵng"
         );
         assert_eq!(tidy_place("Số 3-5 Lê Lợi, Quận 1"), "Số 3-5 Lê Lợi, Quận 1");
+        assert_eq!(
+            tidy_place("Phường Xuân La, Quận-1, TP Hồ Chí Minh"),
+            "Phường Xuân La, Quận 1, TP Hồ Chí Minh"
+        );
         assert_eq!(
             tidy_place("185/28 Nguyễn Văn Cừ, Phường Phước Long, Tỉnh Bắc Ninh, Vật Nam"),
             "185/28 Nguyễn Văn Cừ, Phường Phước Long, Tỉnh Bắc Ninh, Việt Nam"
