@@ -329,7 +329,7 @@ fn split_unit_period(word: &str) -> Vec<String> {
 fn house_number_slash(word: &str) -> String {
     match HOUSE_NUMBER_SLASH_MISREAD.captures(word) {
         Some(c) => format!("{}/{}", &c[1], &c[2]),
-        None => word.to_string(),
+        None => house_number_slash_as_one(word).unwrap_or_else(|| word.to_string()),
     }
 }
 
@@ -531,11 +531,6 @@ pub fn tidy_place(s: &str) -> String {
         .flat_map(|w| split_unit_period(&w))
         .map(|w| house_number_slash(&w))
         .collect();
-    if let Some(first) = words.first_mut() {
-        if let Some(restored) = house_number_slash_as_one(first) {
-            *first = restored;
-        }
-    }
     join_split_syllables(&mut words);
     drop_colon_after_unit(&mut words);
     drop_speck_after_unit(&mut words);
@@ -799,7 +794,7 @@ const LISTED_UNITS: &[&str] = &[
 fn follows_a_level(words: &[String], i: usize) -> bool {
     let start = words[..i]
         .iter()
-        .rposition(|w| w.ends_with([',', ';']))
+        .rposition(|w| ends_a_part(w))
         .map_or(0, |p| p + 1);
     start + 1 < i && unit_at(words, start).is_some_and(|(_, n)| start + n < i)
 }
@@ -809,9 +804,14 @@ fn province_follows(words: &[String], from: usize) -> bool {
     let rest = words.get(from..).unwrap_or_default();
     let part_len = rest
         .iter()
-        .position(|w| w.ends_with([',', ';']))
+        .position(|w| ends_a_part(w))
         .map_or(rest.len(), |p| p + 1);
     part_len > 0 && is_province(&rest[..part_len].join(" "))
+}
+
+/// Whether a word closes a part of the place with its separator.
+fn ends_a_part(word: &str) -> bool {
+    word.ends_with([',', ';'])
 }
 
 /// Whether `word`, before `next`, cannot open a place: its case is broken, or it is in
@@ -1240,6 +1240,10 @@ mod tests {
             (
                 "298110 Lý Thường Kiệt, phường Láng Hạ",
                 "298/10 Lý Thường Kiệt, phường Láng Hạ",
+            ),
+            (
+                "Số 27120 Trần Hưng Đạo, Phường 3",
+                "Số 27/20 Trần Hưng Đạo, Phường 3",
             ),
         ] {
             assert_eq!(tidy_place(read), place);
