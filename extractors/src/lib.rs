@@ -35,9 +35,38 @@ pub fn extract_documents(pages: &[PageText]) -> Vec<ExtractedDocument> {
 }
 
 /// Every document of `pages` read on its own.
+/// A card's faces apart again when, read alone, they name different people: the
+/// signals that joined them cannot see whose card a face is.
+fn split_other_people(seg: classify::Segment, pages: &[PageText]) -> Vec<classify::Segment> {
+    if seg.doc_type != DocumentType::CitizenId || seg.pages.len() < 2 {
+        return vec![seg];
+    }
+    let alone: Vec<fields::Output> = seg
+        .pages
+        .iter()
+        .filter_map(|&i| pages.get(i))
+        .map(|p| fields::extract(DocumentType::CitizenId, &[p]))
+        .collect();
+    if !alone
+        .windows(2)
+        .any(|w| fields::dossier::name_other_people(&w[0], &w[1]))
+    {
+        return vec![seg];
+    }
+    seg.pages
+        .iter()
+        .map(|&i| {
+            let mut one = seg.clone();
+            one.pages = vec![i];
+            one
+        })
+        .collect()
+}
+
 fn extract_each(pages: &[PageText]) -> Vec<ExtractedDocument> {
     classify::segment(pages)
         .into_iter()
+        .flat_map(|seg| split_other_people(seg, pages))
         .map(|seg| {
             let doc_pages: Vec<&PageText> =
                 seg.pages.iter().filter_map(|&i| pages.get(i)).collect();
@@ -220,6 +249,50 @@ mod tests {
             bbox: BBox::new(0.8, 0.05, 0.95, 0.2),
         });
         page
+    }
+
+    /// A back page: the issue date and a TD1 zone of `id` and `names`.
+    fn back(n: u32, id: &str, names: &str) -> PageText {
+        let [l1, l2, l3] = crate::testutil::td1_zone(id, "990305", 'M', "390305", names);
+        page(
+            n,
+            &[
+                (0.1, 0.05, "Đặc điểm nhân dạng / Personal identification:"),
+                (
+                    0.2,
+                    0.05,
+                    "Ngày, tháng, năm / Date, month, year: 10/08/2021",
+                ),
+                (0.7, 0.05, &l1),
+                (0.75, 0.05, &l2),
+                (0.8, 0.05, &l3),
+            ],
+        )
+    }
+
+    fn cards(pages: &[PageText]) -> Vec<(Vec<u32>, Option<String>)> {
+        extract_documents(pages)
+            .into_iter()
+            .map(|d| (d.pages, d.fields.get("id_number").map(|f| f.value.clone())))
+            .collect()
+    }
+
+    #[test]
+    fn a_back_joins_the_front_of_its_own_card_only() {
+        let own = [front(), back(2, "001099012345", "NGUYEN<<VAN<AN")];
+        assert_eq!(cards(&own), [(vec![1, 2], Some("001099012345".into()))]);
+        // Another person's back after a front: each page is a card of its own.
+        let other = [front(), back(2, "033301781262", "DINH<<KIM<BAO<NHUNG")];
+        assert_eq!(
+            cards(&other),
+            [
+                (vec![1], Some("001099012345".into())),
+                (vec![2], Some("033301781262".into()))
+            ]
+        );
+        // The same number under another name is still another person's card.
+        let renamed = [front(), back(2, "001099012345", "DINH<<KIM<BAO<NHUNG")];
+        assert_eq!(cards(&renamed).len(), 2);
     }
 
     #[test]

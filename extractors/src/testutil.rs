@@ -38,3 +38,25 @@ pub fn page(num: u32, lines: &[(f32, f32, &str)]) -> PageText {
         rereadings: Vec::new(),
     }
 }
+
+/// A valid TD1 zone of a Vietnamese card: `id` of 12 digits, dates as `yymmdd`, `sex`
+/// `M` or `F`, `names` as the zone writes them (`NGUYEN<<VAN<AN`).
+pub fn td1_zone(id: &str, birth: &str, sex: char, expiry: &str, names: &str) -> [String; 3] {
+    use crate::codes::mrz::check_digit;
+    let doc = &id[3..];
+    let l1 = format!("IDVNM{doc}{}{id}<<2", check_digit(doc).unwrap_or(0));
+    let l2_body = format!(
+        "{birth}{}{sex}{expiry}{}VNM<<<<<<<<<<<",
+        check_digit(birth).unwrap_or(0),
+        check_digit(expiry).unwrap_or(0)
+    );
+    let composite = format!(
+        "{}{}{}{}",
+        &l1[5..30],
+        &l2_body[0..7],
+        &l2_body[8..15],
+        &l2_body[18..29]
+    );
+    let l2 = format!("{l2_body}{}", check_digit(&composite).unwrap_or(0));
+    [l1, l2, format!("{names:<<30}")]
+}

@@ -7,6 +7,7 @@
 //! says it is the same person.
 
 use super::merge::compact_fold;
+use super::Output;
 use crate::model::{DocumentType, ExtractedDocument, Field, Method};
 use crate::text::{levenshtein, mostly_capitals};
 
@@ -53,6 +54,27 @@ fn same_name(printed: &str, card: &str) -> bool {
     let words = |s: &str| s.split_whitespace().count();
     words(printed) == words(card)
         && levenshtein(&compact_fold(printed), &compact_fold(card)) <= MAX_LETTER_EDITS
+}
+
+/// Id digits two readings of one card may differ in: OCR misreads a digit or two, and
+/// another person's number differs in most.
+const MAX_ID_DIGIT_SLIPS: usize = 2;
+
+/// Whether two card faces, each read alone, belong to different people: their id
+/// numbers differ in more digits than OCR slips on, or their names (the printed one
+/// and the MRZ's unaccented one compare equal) in more than a third of their letters.
+/// A dossier may put one person's card after another's, each face on its own page.
+pub fn name_other_people(a: &Output, b: &Output) -> bool {
+    let both = |key: &str| Some((&a.fields.get(key)?.value, &b.fields.get(key)?.value));
+    let ids_differ = both("id_number").is_some_and(|(x, y)| {
+        x.len() != y.len()
+            || x.chars().zip(y.chars()).filter(|(p, q)| p != q).count() > MAX_ID_DIGIT_SLIPS
+    });
+    let names_differ = both("full_name").is_some_and(|(x, y)| {
+        let (x, y) = (compact_fold(x), compact_fold(y));
+        levenshtein(&x, &y) * 3 > x.chars().count().max(y.chars().count())
+    });
+    ids_differ || names_differ
 }
 
 /// Spells the names of `docs` as the QR codes of the cards among them spell them, for

@@ -292,28 +292,9 @@ mod tests {
         }
     }
 
-    /// Builds a valid TD1 zone for id 001099012345, born 1999-03-05, male, expiring 2039-03-05.
+    /// A valid TD1 zone for id 001099012345, born 1999-03-05, male, expiring 2039-03-05.
     fn sample() -> [String; 3] {
-        let doc = "099012345";
-        let l1_head = format!("IDVNM{doc}{}001099012345<<", check_digit(doc).unwrap_or(0));
-        let l1 = format!("{l1_head}2");
-        let dob = "990305";
-        let exp = "390305";
-        let l2_head = format!(
-            "{dob}{}M{exp}{}VNM",
-            check_digit(dob).unwrap_or(0),
-            check_digit(exp).unwrap_or(0)
-        );
-        let l2_body = format!("{l2_head}<<<<<<<<<<<");
-        let composite = format!(
-            "{}{}{}{}",
-            &l1[5..30],
-            &l2_body[0..7],
-            &l2_body[8..15],
-            &l2_body[18..29]
-        );
-        let l2 = format!("{l2_body}{}", check_digit(&composite).unwrap_or(0));
-        [l1, l2, "NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<".to_string()]
+        crate::testutil::td1_zone("001099012345", "990305", 'M', "390305", "NGUYEN<<VAN<AN")
     }
 
     #[test]
