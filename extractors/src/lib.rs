@@ -31,6 +31,7 @@ pub use model::*;
 pub fn extract_documents(pages: &[PageText]) -> Vec<ExtractedDocument> {
     let mut docs = extract_each(pages);
     fields::dossier::spell_names_as_cards(&mut docs);
+    fields::dossier::accent_mrz_names(&mut docs);
     docs
 }
 

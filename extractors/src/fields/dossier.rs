@@ -131,6 +131,79 @@ pub fn spell_names_as_cards(docs: &mut [ExtractedDocument]) {
     }
 }
 
+/// The fields in which documents print a person's name.
+const NAME_FIELDS: &[&str] = &[
+    "full_name",
+    "husband_full_name",
+    "wife_full_name",
+    "mother_full_name",
+    "father_full_name",
+    "household_head_name",
+    "legal_representative_name",
+];
+
+/// Gives a card whose name only its MRZ could read, in letters without tone marks, the
+/// spelling another document of the file prints with exactly those letters: the zone
+/// says which letters, the print which marks. Two different printed spellings leave
+/// the zone's reading alone.
+pub fn accent_mrz_names(docs: &mut [ExtractedDocument]) {
+    let printed: Vec<(DocumentType, &str, Field)> = docs
+        .iter()
+        .filter(|d| d.document_type != DocumentType::CitizenId)
+        .flat_map(|d| {
+            NAME_FIELDS
+                .iter()
+                .filter_map(move |k| Some((d.document_type, *k, d.fields.get(*k)?.clone())))
+        })
+        .collect();
+    for card in docs
+        .iter_mut()
+        .filter(|d| d.document_type == DocumentType::CitizenId)
+    {
+        let Some(name) = card
+            .fields
+            .get_mut("full_name")
+            .filter(|f| f.method == Method::Mrz)
+        else {
+            continue;
+        };
+        let letters = compact_fold(&name.value);
+        let words = name.value.split_whitespace().count();
+        let same: Vec<&(DocumentType, &str, Field)> = printed
+            .iter()
+            .filter(|(_, _, f)| {
+                compact_fold(&f.value) == letters && f.value.split_whitespace().count() == words
+            })
+            .collect();
+        let spellings: std::collections::BTreeSet<String> = same
+            .iter()
+            .map(|(_, _, f)| in_case_of(&f.value, &name.value))
+            .collect();
+        let ([spelt], Some((doc_type, key, source))) =
+            (&spellings.into_iter().collect::<Vec<_>>()[..], same.first())
+        else {
+            continue;
+        };
+        if *spelt == name.value {
+            continue;
+        }
+        let warning = format!(
+            "full_name: mrz '{}' spelt as the {}'s {key} prints it: '{spelt}'",
+            name.value,
+            doc_type.as_str()
+        );
+        let mut evidence = source.evidence.clone();
+        evidence.append(&mut name.evidence);
+        *name = Field {
+            value: spelt.clone(),
+            confidence: source.confidence.max(name.confidence),
+            method: source.method,
+            evidence,
+        };
+        card.warnings.push(warning);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,5 +302,45 @@ mod tests {
             docs[1].fields["husband_full_name"].value,
             "ĐẶNG THÀNH CƯỜNG"
         );
+    }
+
+    fn zone_card(name: &str) -> ExtractedDocument {
+        doc(
+            DocumentType::CitizenId,
+            &[("full_name", field(name, Method::Mrz))],
+        )
+    }
+
+    #[test]
+    fn a_name_only_the_zone_read_takes_the_marks_another_document_prints() {
+        let mut docs = vec![
+            zone_card("DO TIEN MINH"),
+            certificate("Đỗ Tiến Minh", "56075095567074"),
+        ];
+        accent_mrz_names(&mut docs);
+        let name = &docs[0].fields["full_name"];
+        assert_eq!(name.value, "ĐỖ TIẾN MINH");
+        assert_eq!((name.method, name.evidence.len()), (Method::Ocr, 2));
+        assert_eq!(docs[0].warnings.len(), 1);
+    }
+
+    #[test]
+    fn other_letters_or_two_spellings_leave_the_zone_reading_alone() {
+        let residence = |name: &str| {
+            doc(
+                DocumentType::ResidenceConfirmation,
+                &[("full_name", field(name, Method::Ocr))],
+            )
+        };
+        for others in [
+            vec![residence("Đỗ Tiến Minh Anh")],
+            vec![residence("Đỗ Tiến Minh"), residence("Đồ Tiền Minh")],
+        ] {
+            let mut docs = vec![zone_card("DO TIEN MINH")];
+            docs.extend(others);
+            accent_mrz_names(&mut docs);
+            assert_eq!(docs[0].fields["full_name"].value, "DO TIEN MINH");
+            assert!(docs[0].warnings.is_empty());
+        }
     }
 }

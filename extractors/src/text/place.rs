@@ -423,23 +423,27 @@ fn join_split_syllables(words: &mut Vec<String>) {
 const OPENING_UNITS: &[&str] = &["phường", "huyện"];
 
 /// The unit word a place opens with, restored when OCR dropped one of its letters
-/// (`Pường Hưng Phú`): a place's first word before a capitalised name is its unit, and
-/// no word but the unit is spelled so.
+/// (`Pường Hưng Phú`) or read a comma after it (`Phườn, Phước Long`): a place's first
+/// word before a capitalised name is its unit, no word but the unit is spelled so, and
+/// a unit is never parted from its name.
 fn restore_opening_unit(words: &mut [String]) {
     let [first, next, ..] = words else { return };
     if !next.chars().next().is_some_and(char::is_uppercase) {
         return;
     }
-    let read = fold(first);
+    let read = fold(first.trim_end_matches(','));
+    let comma = first.ends_with(',');
     let restored = OPENING_UNITS.iter().find(|unit| {
         let full: Vec<char> = fold(unit).chars().collect();
-        (1..full.len()).any(|gap| {
-            let short: String = full[..gap].iter().chain(&full[gap + 1..]).collect();
-            short == read
-        })
+        // Whole, the word may be a name (`Phương Mai`) unless a comma parts it.
+        (comma && full.iter().collect::<String>() == read)
+            || (1..full.len()).any(|gap| {
+                let short: String = full[..gap].iter().chain(&full[gap + 1..]).collect();
+                short == read
+            })
     });
     if let Some(unit) = restored {
-        *first = in_case_of(unit, first);
+        *first = in_case_of(unit, first.trim_end_matches(','));
     }
 }
 
@@ -520,13 +524,25 @@ pub fn tidy_place(s: &str) -> String {
     let mut words: Vec<String> = s
         .split_whitespace()
         .map(|w| w.trim_matches(is_edge_noise))
+        // A period before a part's comma, or doubled, is a speck: one mark ends a part.
+        .map(|w| {
+            let w = w
+                .strip_suffix(".,")
+                .map_or(w.to_string(), |stem| format!("{stem},"));
+            let stem = w.trim_end_matches('.');
+            if w.len() - stem.len() > 1 {
+                format!("{stem}.")
+            } else {
+                w
+            }
+        })
         // A mark standing alone (`ˆ`, `-`) carries nothing of the place. Spacing
         // modifiers such as `ˆ` count as letters to Unicode, not to an address.
         .filter(|w| {
             w.chars()
                 .any(|c| c.is_alphanumeric() && !is_spacing_modifier(c))
         })
-        .flat_map(split_camel)
+        .flat_map(|w| split_camel(&w))
         .flat_map(|w| split_hyphen(&w))
         .flat_map(|w| split_unit_period(&w))
         .map(|w| house_number_slash(&w))
@@ -1154,6 +1170,18 @@ mod tests {
 
     #[test]
     fn an_opening_unit_short_of_a_letter_is_restored() {
+        assert_eq!(
+            tidy_place("Phườn, Phước Long, Thành phố Bà Rịa.. Tỉnh Tây Ninh"),
+            "Phường Phước Long, Thành phố Bà Rịa, Tỉnh Tây Ninh"
+        );
+        assert_eq!(
+            tidy_place("Phường Phước Long., Thành phố Bà Rịa"),
+            "Phường Phước Long, Thành phố Bà Rịa"
+        );
+        assert_eq!(
+            tidy_place("Phương Mai, Đống Đa, Hà Nội"),
+            "Phương Mai, Đống Đa, Hà Nội"
+        );
         assert_eq!(
             tidy_place("Pường Hưng Phú, Tam Kỳ, Cần Thơ"),
             "Phường Hưng Phú, Tam Kỳ, Cần Thơ"
