@@ -199,10 +199,21 @@ pub fn with_region_reading(
     area: &ExpiryArea,
     words: Vec<Word>,
 ) -> Option<PageText> {
-    let b = area.bbox;
+    let merged = with_area_read_again(page, area.bbox, words);
+    let after = card_of(&merged)?;
+    let keeps = area
+        .fields_read
+        .iter()
+        .all(|(k, v)| after.fields.get(k).is_some_and(|f| &f.value == v));
+    (keeps && after.fields.contains_key("date_of_expiry")).then_some(merged)
+}
+
+/// `page` with the words it held inside `area` replaced by `words`, read from the
+/// area on its own, as lines after the page's.
+fn with_area_read_again(page: &PageText, area: BBox, words: Vec<Word>) -> PageText {
     let inside = |w: &Word| {
         let (x, y) = ((w.bbox.x0 + w.bbox.x1) / 2.0, w.bbox.center_y());
-        x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1
+        x >= area.x0 && x <= area.x1 && y >= area.y0 && y <= area.y1
     };
     let next_line = page.words.iter().map(|w| w.line + 1).max().unwrap_or(0);
     let mut merged = page.clone();
@@ -213,12 +224,57 @@ pub fn with_region_reading(
             line: next_line + w.line,
             ..w
         }));
-    let after = card_of(&merged)?;
-    let keeps = area
-        .fields_read
+    merged
+}
+
+/// How far from the print of the face a page reading found its card's other face may
+/// lie, in heights of that print: a copy of both faces on one sheet puts them one
+/// above the other, a face's height or so apart.
+const OTHER_FACE_REACH: f32 = 2.2;
+/// How much wider than the face found the other face may be, each side, in its widths.
+const OTHER_FACE_SPREAD: f32 = 0.15;
+
+/// Where to read a card page again for the face its reading passed over: a page
+/// reading can lose a whole face, its photo and guilloche taken for a picture, though
+/// read on its own the face reads well. Above and below the face found, when the page
+/// shows one face only; none when the page is no card or shows both.
+pub fn other_face_areas(page: &PageText) -> Vec<BBox> {
+    let signals = page_signals(page);
+    if !classify::is_card(&signals) || signals.front == signals.back {
+        return Vec::new();
+    }
+    let print: Vec<&BBox> = page
+        .words
         .iter()
-        .all(|(k, v)| after.fields.get(k).is_some_and(|f| &f.value == v));
-    (keeps && after.fields.contains_key("date_of_expiry")).then_some(merged)
+        .filter(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
+        .map(|w| &w.bbox)
+        .collect();
+    if print.is_empty() {
+        return Vec::new();
+    }
+    let x0 = print.iter().map(|b| b.x0).fold(1.0, f32::min);
+    let y0 = print.iter().map(|b| b.y0).fold(1.0, f32::min);
+    let x1 = print.iter().map(|b| b.x1).fold(0.0, f32::max);
+    let y1 = print.iter().map(|b| b.y1).fold(0.0, f32::max);
+    let (width, height) = (x1 - x0, y1 - y0);
+    let left = (x0 - OTHER_FACE_SPREAD * width).max(0.0);
+    let right = (x1 + OTHER_FACE_SPREAD * width).min(1.0);
+    let reach = OTHER_FACE_REACH * height;
+    [((y0 - reach).max(0.0), y0), (y1, (y1 + reach).min(1.0))]
+        .into_iter()
+        // Less room than half the face found holds no face.
+        .filter(|(top, bottom)| bottom - top >= height / 2.0)
+        .map(|(top, bottom)| BBox::new(left, top, right, bottom))
+        .collect()
+}
+
+/// `page` with `words`, read from `area` (one of `other_face_areas`) on its own, in
+/// place of what the page reading holds there; `None` unless the page then shows both
+/// faces of a card.
+pub fn with_other_face(page: &PageText, area: BBox, words: Vec<Word>) -> Option<PageText> {
+    let merged = with_area_read_again(page, area, words);
+    let signals = page_signals(&merged);
+    (classify::is_card(&signals) && signals.front && signals.back).then_some(merged)
 }
 
 #[cfg(test)]
@@ -276,6 +332,29 @@ mod tests {
             .into_iter()
             .map(|d| (d.pages, d.fields.get("id_number").map(|f| f.value.clone())))
             .collect()
+    }
+
+    #[test]
+    fn the_face_a_page_reading_passed_over_is_looked_for_above_and_below() {
+        // A back read in the middle of the page: room above and below.
+        let mut lone = back(1, "001099012345", "NGUYEN<<VAN<AN");
+        for w in &mut lone.words {
+            let b = w.bbox;
+            w.bbox = BBox::new(b.x0 + 0.25, b.y0 * 0.3 + 0.4, b.x1 + 0.25, b.y1 * 0.3 + 0.4);
+        }
+        let areas = other_face_areas(&lone);
+        assert_eq!(areas.len(), 2);
+        assert!(areas[0].y1 <= 0.44 && areas[1].y0 >= 0.64);
+        // The front read on its own in the area above completes the card.
+        let front_words = front().words;
+        let whole = with_other_face(&lone, areas[0], front_words.clone())
+            .expect("the front completes the card");
+        let card = card_of(&whole).expect("a card");
+        assert_eq!(card.fields["full_name"].value, "NGUYỄN VĂN AN");
+        // Nothing of a face below, and nothing to look for on a page with both faces.
+        assert_eq!(with_other_face(&lone, areas[1], front_words), None);
+        assert!(other_face_areas(&whole).is_empty());
+        assert!(other_face_areas(&page(1, &[(0.1, 0.1, "Số 5 đường Tô Hiệu")])).is_empty());
     }
 
     #[test]

@@ -131,6 +131,8 @@ impl LocalPageEngine {
             rotation: turn + skew,
             rereadings: Vec::new(),
         };
+        // Before the code search and the rereadings, which look where the card's print is.
+        self.read_other_face(&mut text, gray, dpi, limits);
         if hoso_extractors::misses_card_code(&text) {
             search_card_code(&mut text, gray);
         }
@@ -185,6 +187,46 @@ impl LocalPageEngine {
             ms = started.elapsed().as_millis() as u64,
             "card page read again"
         );
+    }
+
+    /// Reads on its own each area where the other face of a card page's one face may lie
+    /// (`other_face_areas`), and keeps the first reading that completes the card: a page
+    /// reading can pass over a whole face that reads well cut out.
+    fn read_other_face(
+        &mut self,
+        text: &mut PageText,
+        gray: &image::GrayImage,
+        dpi: u32,
+        limits: &Limits,
+    ) {
+        let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
+        for area in hoso_extractors::other_face_areas(text) {
+            let Some(region) = crate::upscale::area_region(area, &text.words, gray) else {
+                continue;
+            };
+            let pixels = (region.x, region.y, region.w, region.h);
+            match self
+                .ocr
+                .recognize_region(gray, pixels, region.scale, dpi, limit)
+            {
+                Ok(words) => {
+                    let found = hoso_extractors::with_other_face(text, area, words);
+                    tracing::debug!(
+                        page = text.page,
+                        found = found.is_some(),
+                        "other face looked for"
+                    );
+                    if let Some(merged) = found {
+                        *text = merged;
+                        return;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(page = text.page, error = %e, "other face not looked for");
+                    return;
+                }
+            }
+        }
     }
 
     /// Reads the part of a card front where its expiry is printed on its own, and keeps
