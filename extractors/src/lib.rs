@@ -86,7 +86,12 @@ fn extract_each(pages: &[PageText]) -> Vec<ExtractedDocument> {
                 let refs: Vec<&PageText> = views.iter().collect();
                 outputs.push(fields::extract(seg.doc_type, &refs));
             }
-            let out = fields::readings::merge_readings(outputs);
+            let mut out = fields::readings::merge_readings(outputs);
+            if seg.doc_type == DocumentType::CitizenId {
+                // Each reading checked its own dates; the vote may pair one reading's
+                // issue date with another's birth date.
+                fields::crosscheck::check_card_dates(&mut out);
+            }
             ExtractedDocument {
                 document_type: seg.doc_type,
                 pages: doc_pages.iter().map(|p| p.page).collect(),

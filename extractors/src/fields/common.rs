@@ -11,10 +11,10 @@ use crate::layout::{
 use crate::model::{Evidence, Field, Method};
 use crate::text::syllable::split_glued;
 use crate::text::{
-    allowed_edits, clean, fix_digit_token, fuzzy_score, is_spacing_modifier, label_key, parse_date,
-    parse_enterprise_code, parse_expiry, parse_money, parse_sex, parse_year, read_id,
-    restore_ethnicity, restore_family_name, restore_legal_form, substring_match, tidy_division,
-    tidy_place, IdRead,
+    allowed_edits, clean, fix_digit_token, fold, fuzzy_score, is_spacing_modifier, label_key,
+    levenshtein, opens_a_place, parse_date, parse_enterprise_code, parse_expiry, parse_money,
+    parse_sex, parse_year, read_id, restore_ethnicity, restore_family_name, restore_legal_form,
+    substring_match, tidy_division, tidy_place, IdRead,
 };
 
 /// How a field's text is validated and normalised.
@@ -97,6 +97,18 @@ fn letters(s: &str) -> usize {
 /// Most words a country's name takes in Vietnamese (`Cộng hòa Séc`, `Vương quốc Anh`).
 const MAX_COUNTRY_WORDS: usize = 4;
 
+/// Whether `t` opens with the English label `Nationality` cut short (`Nationa`, `Natic`):
+/// the label read where the country was lost. Four letters at least, one misread.
+fn is_nationality_label_cut(t: &str) -> bool {
+    const LABEL: &str = "nationality";
+    let first: String = fold(t.split(' ').next().unwrap_or_default())
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .collect();
+    let n = first.chars().count();
+    (4..=LABEL.len()).contains(&n) && levenshtein(&first, &LABEL[..n]) <= 1
+}
+
 /// The contract form of `text` read as `kind`.
 pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
     let t = clean(text);
@@ -176,7 +188,11 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
             };
             if fuzzy_score(&viet_nam, &key).is_some() || ends_the_text() {
                 Ok("Việt Nam".to_string())
-            } else if t.contains([',', ':']) || t.split(' ').count() > MAX_COUNTRY_WORDS {
+            } else if t.contains([',', ':'])
+                || t.split(' ').count() > MAX_COUNTRY_WORDS
+                || t.split(' ').any(opens_a_place)
+                || is_nationality_label_cut(&t)
+            {
                 // An address or a label read where the country was lost.
                 Err(None)
             } else {
@@ -469,6 +485,9 @@ mod tests {
         );
         assert_eq!(normalize(Kind::Nationality, "Lào").as_deref(), Ok("Lào"));
         assert_eq!(normalize(Kind::Nationality, "Na6orsalty"), Err(None));
+        for label_or_place in ["Nationa", "Natic", "Thôn Đông. Xã Minh"] {
+            assert_eq!(normalize(Kind::Nationality, label_or_place), Err(None));
+        }
         assert_eq!(
             normalize(Kind::Nationality, "ordgfn: Phường Láng Hạ, Quận Thanh"),
             Err(None)

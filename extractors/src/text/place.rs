@@ -132,6 +132,11 @@ pub(crate) const PROVINCES: &[&str] = &[
 static COMMA_WITHOUT_SPACE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r",\.?(\p{Lu})").expect("literal comma pattern"));
 
+/// A quote OCR read in the space between two words of a name (`Sơn'Trà`): a place's
+/// words never hold one before a capital.
+static QUOTE_FOR_SPACE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\p{L})['’`](\p{Lu})").expect("literal quote pattern"));
+
 /// Characters OCR reads from specks and quotes at the edges of a word.
 fn is_edge_noise(c: char) -> bool {
     matches!(
@@ -521,6 +526,7 @@ pub fn tidy_place(s: &str) -> String {
     let s = COMMA_WITHOUT_SPACE
         .replace_all(&s.replace(';', ","), ", $1")
         .into_owned();
+    let s = QUOTE_FOR_SPACE.replace_all(&s, "$1 $2").into_owned();
     let mut words: Vec<String> = s
         .split_whitespace()
         .map(|w| w.trim_matches(is_edge_noise))
@@ -1177,6 +1183,10 @@ mod tests {
         assert_eq!(
             tidy_place("Phường Phước Long., Thành phố Bà Rịa"),
             "Phường Phước Long, Thành phố Bà Rịa"
+        );
+        assert_eq!(
+            tidy_place("Phường Đông Hòa, Quận Sơn'Trà, Thành phố Đà Nẵng"),
+            "Phường Đông Hòa, Quận Sơn Trà, Thành phố Đà Nẵng"
         );
         assert_eq!(
             tidy_place("Phương Mai, Đống Đa, Hà Nội"),
