@@ -200,33 +200,21 @@ impl LocalPageEngine {
         limits: &Limits,
     ) {
         let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
-        for area in hoso_extractors::other_face_areas(text) {
-            let Some(region) = crate::upscale::area_region(area, &text.words, gray) else {
-                continue;
-            };
+        let areas: Vec<_> = hoso_extractors::other_face_areas(text)
+            .into_iter()
+            .filter_map(|area| Some((area, crate::upscale::area_region(area, &text.words, gray)?)))
+            .collect();
+        let ocr = &mut self.ocr;
+        let readings = areas.into_iter().map(|(area, region)| {
             let pixels = (region.x, region.y, region.w, region.h);
-            match self
-                .ocr
-                .recognize_region(gray, pixels, region.scale, dpi, limit)
-            {
-                Ok(words) => {
-                    let found = hoso_extractors::with_other_face(text, area, words);
-                    tracing::debug!(
-                        page = text.page,
-                        found = found.is_some(),
-                        "other face looked for"
-                    );
-                    if let Some(merged) = found {
-                        *text = merged;
-                        return;
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(page = text.page, error = %e, "other face not looked for");
-                    return;
-                }
-            }
-        }
+            (
+                area,
+                ocr.recognize_region(gray, pixels, region.scale, dpi, limit),
+            )
+        });
+        keep_first_reading(text, "other face", readings, |page, area, words| {
+            hoso_extractors::with_other_face(page, area, words)
+        });
     }
 
     /// Reads the part of a card front where its expiry is printed on its own, and keeps
@@ -247,38 +235,18 @@ impl LocalPageEngine {
         };
         let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
         let pixels = (region.x, region.y, region.w, region.h);
-        for (attempt, (factor, threshold)) in AREA_READINGS.into_iter().enumerate() {
+        let ocr = &mut self.ocr;
+        let readings = AREA_READINGS.into_iter().map(|(factor, threshold)| {
             let cut = Area {
                 pixels,
                 scale: region.scale * factor,
                 dpi,
             };
-            match self.ocr.recognize_area(gray, cut, threshold, limit) {
-                Ok(words) => {
-                    // The area's text, for following a miss; joined only when traced.
-                    let read = tracing::enabled!(tracing::Level::DEBUG).then(|| {
-                        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-                        texts.join(" ")
-                    });
-                    let found = hoso_extractors::with_region_reading(text, &area, words);
-                    tracing::debug!(
-                        page = text.page,
-                        attempt,
-                        found = found.is_some(),
-                        read = read.as_deref().unwrap_or_default(),
-                        "expiry read again"
-                    );
-                    if let Some(merged) = found {
-                        *text = merged;
-                        return;
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(page = text.page, error = %e, "expiry not read again");
-                    return;
-                }
-            }
-        }
+            (&area, ocr.recognize_area(gray, cut, threshold, limit))
+        });
+        keep_first_reading(text, "expiry", readings, |page, area, words| {
+            hoso_extractors::with_region_reading(page, area, words)
+        });
     }
 
     /// Turns the page by `turn` degrees, levels it and reads it.
@@ -606,6 +574,45 @@ fn search_card_code(text: &mut PageText, gray: &image::GrayImage) {
             payload: code.payload,
             bbox: crate::qr::bbox_of(&code.corners, gray.width(), gray.height()),
         });
+    }
+}
+
+/// Puts the first of `readings` (an area of the page, read on its own) that `keep`
+/// accepts in place of `text`, trying them in order and reading no further once one
+/// is kept; a reading that fails ends the search and the page stands as it was read.
+fn keep_first_reading<A>(
+    text: &mut PageText,
+    what: &'static str,
+    readings: impl Iterator<Item = (A, Result<Vec<hoso_extractors::Word>, OcrError>)>,
+    keep: impl Fn(&PageText, A, Vec<hoso_extractors::Word>) -> Option<PageText>,
+) {
+    for (attempt, (area, reading)) in readings.enumerate() {
+        match reading {
+            Ok(words) => {
+                // The area's text, for following a miss; joined only when traced.
+                let read = tracing::enabled!(tracing::Level::DEBUG).then(|| {
+                    let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+                    texts.join(" ")
+                });
+                let found = keep(text, area, words);
+                tracing::debug!(
+                    page = text.page,
+                    what,
+                    attempt,
+                    found = found.is_some(),
+                    read = read.as_deref().unwrap_or_default(),
+                    "area read again"
+                );
+                if let Some(merged) = found {
+                    *text = merged;
+                    return;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(page = text.page, what, error = %e, "area not read again");
+                return;
+            }
+        }
     }
 }
 
