@@ -97,16 +97,23 @@ fn letters(s: &str) -> usize {
 /// Most words a country's name takes in Vietnamese (`Cộng hòa Séc`, `Vương quốc Anh`).
 const MAX_COUNTRY_WORDS: usize = 4;
 
-/// Whether `t` opens with the English label `Nationality` cut short (`Nationa`, `Natic`):
-/// the label read where the country was lost. Four letters at least, one misread.
+/// English words of the card's labels near the nationality, which no country's
+/// Vietnamese name holds.
+const LABEL_WORDS: &[&str] = &["place", "origin", "residence", "nationality"];
+
+/// Whether `t` is a label read where the country was lost: it opens with the English
+/// label `Nationality` cut short (`Nationa`, `Natic`; four letters at least, one
+/// misread) or holds a word of a neighbouring label (`of residence`).
 fn is_nationality_label_cut(t: &str) -> bool {
     const LABEL: &str = "nationality";
-    let first: String = fold(t.split(' ').next().unwrap_or_default())
-        .chars()
-        .filter(|c| c.is_alphabetic())
+    let words: Vec<String> = fold(t)
+        .split(' ')
+        .map(|w| w.chars().filter(|c| c.is_alphabetic()).collect())
         .collect();
+    let first = words.first().cloned().unwrap_or_default();
     let n = first.chars().count();
-    (4..=LABEL.len()).contains(&n) && levenshtein(&first, &LABEL[..n]) <= 1
+    ((4..=LABEL.len()).contains(&n) && levenshtein(&first, &LABEL[..n]) <= 1)
+        || words.iter().any(|w| LABEL_WORDS.contains(&w.as_str()))
 }
 
 /// The contract form of `text` read as `kind`.
@@ -485,7 +492,7 @@ mod tests {
         );
         assert_eq!(normalize(Kind::Nationality, "Lào").as_deref(), Ok("Lào"));
         assert_eq!(normalize(Kind::Nationality, "Na6orsalty"), Err(None));
-        for label_or_place in ["Nationa", "Natic", "Thôn Đông. Xã Minh"] {
+        for label_or_place in ["Nationa", "Natic", "of residence", "Thôn Đông. Xã Minh"] {
             assert_eq!(normalize(Kind::Nationality, label_or_place), Err(None));
         }
         assert_eq!(
