@@ -35,7 +35,6 @@ pub fn extract_documents(pages: &[PageText]) -> Vec<ExtractedDocument> {
     docs
 }
 
-/// Every document of `pages` read on its own.
 /// A card's faces apart again when, read alone, they name different people: the
 /// signals that joined them cannot see whose card a face is.
 fn split_other_people(seg: classify::Segment, pages: &[PageText]) -> Vec<classify::Segment> {
@@ -64,6 +63,7 @@ fn split_other_people(seg: classify::Segment, pages: &[PageText]) -> Vec<classif
         .collect()
 }
 
+/// Every document of `pages` read on its own.
 fn extract_each(pages: &[PageText]) -> Vec<ExtractedDocument> {
     classify::segment(pages)
         .into_iter()
@@ -248,29 +248,28 @@ pub fn other_face_areas(page: &PageText) -> Vec<BBox> {
     if !classify::is_card(&signals) || signals.front == signals.back {
         return Vec::new();
     }
-    let print: Vec<&BBox> = page
+    let Some(print) = page
         .words
         .iter()
         .filter(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
-        .map(|w| &w.bbox)
-        .collect();
-    if print.is_empty() {
+        .map(|w| w.bbox)
+        .reduce(|a, b| a.union(&b))
+    else {
         return Vec::new();
-    }
-    let x0 = print.iter().map(|b| b.x0).fold(1.0, f32::min);
-    let y0 = print.iter().map(|b| b.y0).fold(1.0, f32::min);
-    let x1 = print.iter().map(|b| b.x1).fold(0.0, f32::max);
-    let y1 = print.iter().map(|b| b.y1).fold(0.0, f32::max);
-    let (width, height) = (x1 - x0, y1 - y0);
-    let left = (x0 - OTHER_FACE_SPREAD * width).max(0.0);
-    let right = (x1 + OTHER_FACE_SPREAD * width).min(1.0);
+    };
+    let (width, height) = (print.width(), print.height());
+    let left = (print.x0 - OTHER_FACE_SPREAD * width).max(0.0);
+    let right = (print.x1 + OTHER_FACE_SPREAD * width).min(1.0);
     let reach = OTHER_FACE_REACH * height;
-    [((y0 - reach).max(0.0), y0), (y1, (y1 + reach).min(1.0))]
-        .into_iter()
-        // Less room than half the face found holds no face.
-        .filter(|(top, bottom)| bottom - top >= height / 2.0)
-        .map(|(top, bottom)| BBox::new(left, top, right, bottom))
-        .collect()
+    [
+        ((print.y0 - reach).max(0.0), print.y0),
+        (print.y1, (print.y1 + reach).min(1.0)),
+    ]
+    .into_iter()
+    // Less room than half the face found holds no face.
+    .filter(|(top, bottom)| bottom - top >= height / 2.0)
+    .map(|(top, bottom)| BBox::new(left, top, right, bottom))
+    .collect()
 }
 
 /// `page` with `words`, read from `area` (one of `other_face_areas`) on its own, in

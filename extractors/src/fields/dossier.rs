@@ -175,16 +175,14 @@ pub fn accent_mrz_names(docs: &mut [ExtractedDocument]) {
                 compact_fold(&f.value) == letters && f.value.split_whitespace().count() == words
             })
             .collect();
-        let spellings: std::collections::BTreeSet<String> = same
-            .iter()
-            .map(|(_, _, f)| in_case_of(&f.value, &name.value))
-            .collect();
-        let ([spelt], Some((doc_type, key, source))) =
-            (&spellings.into_iter().collect::<Vec<_>>()[..], same.first())
-        else {
+        let Some((doc_type, key, source)) = same.first() else {
             continue;
         };
-        if *spelt == name.value {
+        let spelt = in_case_of(&source.value, &name.value);
+        let one_spelling = same
+            .iter()
+            .all(|(_, _, f)| in_case_of(&f.value, &name.value) == spelt);
+        if !one_spelling || spelt == name.value {
             continue;
         }
         let warning = format!(
@@ -195,7 +193,7 @@ pub fn accent_mrz_names(docs: &mut [ExtractedDocument]) {
         let mut evidence = source.evidence.clone();
         evidence.append(&mut name.evidence);
         *name = Field {
-            value: spelt.clone(),
+            value: spelt,
             confidence: source.confidence.max(name.confidence),
             method: source.method,
             evidence,
