@@ -907,6 +907,32 @@ mod tests {
         assert_eq!(name(&["MAI"], "YSNGUYEN MAI HUONG"), None);
     }
 
+    #[test]
+    fn a_name_is_read_under_its_label_when_the_garbled_translation_is_beside_it() {
+        let name = |lines: &[&str]| {
+            let at_margin: Vec<(f32, &str)> = lines.iter().map(|l| (0.05, *l)).collect();
+            let layout = test_layout(&at_margin);
+            let hits = find_hits(&layout, VOCAB);
+            let rule = RULES.iter().find(|r| r.field == "full_name")?;
+            read_rule(&layout, &hits, rule).0.map(|(_, v)| v)
+        };
+        // As a phone photo read: the translation is all that is right of the label.
+        assert_eq!(
+            name(&[
+                "Họ và tên / Pull",
+                "HUỲNH TIẾN CƯỜNG",
+                "Ngày sinh / Date of birth: 19/06/2000"
+            ])
+            .as_deref(),
+            Some("HUỲNH TIẾN CƯỜNG")
+        );
+        // Nothing in capitals under it: no name.
+        assert_eq!(
+            name(&["Họ và tên / Pull", "Ngày sinh / Date of birth: 19/06/2000"]),
+            None
+        );
+    }
+
     fn origin(lines: &[(f32, &str)]) -> Option<(String, String)> {
         let layout = test_layout(lines);
         let hits = find_hits(&layout, VOCAB);

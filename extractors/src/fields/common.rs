@@ -64,6 +64,13 @@ impl Kind {
                 | Kind::Reference
         )
     }
+
+    /// Whether a reading that fails the kind's check makes the readings under the
+    /// label worth trying: a format checks it, or a name must be in capitals, which the
+    /// label's translation garbled beside it (`Họ và tên / Pull`) is not.
+    fn reads_below(self) -> bool {
+        self.validated() || self == Kind::CapitalName
+    }
 }
 
 /// A register book's number and year with the slash misread (`04I2015`, `04l2015`).
@@ -390,7 +397,7 @@ pub fn read_rule(
     rule: &Rule,
 ) -> (Option<(Value, String)>, Option<String>) {
     let mut warning = None;
-    let values: Box<dyn Iterator<Item = Value>> = if rule.kind.validated() {
+    let values: Box<dyn Iterator<Item = Value>> = if rule.kind.reads_below() {
         Box::new(candidate_values(layout, hits, rule.label, rule.opts))
     } else {
         Box::new(values_for(layout, hits, rule.label, rule.opts))

@@ -142,6 +142,32 @@ fn label_x0(line: &Line, h: &Hit) -> f32 {
     x0
 }
 
+/// Where the lines a value wraps onto start: under its label, or, when only the
+/// label's translation was read as the label and its Vietnamese half before the slash
+/// was garbled (`an nóổn /Place of origin:`), under that garbled half: the card
+/// wraps the value back to where the label's line starts.
+fn wrap_x0(line: &Line, hits: &Hits, h: &Hit) -> f32 {
+    let x0 = label_x0(line, h);
+    let slash = if line.tokens[h.start].text.starts_with('/') {
+        h.start
+    } else if h.start > 0 && line.tokens[h.start - 1].text == "/" {
+        h.start - 1
+    } else {
+        return x0;
+    };
+    // Back over the garbled half: words of no other label, up to a column gap or a
+    // colon, which ends the label before.
+    let mut start = slash;
+    while start > 0
+        && line.gap_before(start) <= COLUMN_GAP
+        && !line.tokens[start - 1].has_colon()
+        && hits.at(h.line, start - 1).is_none()
+    {
+        start -= 1;
+    }
+    line.tokens[start].bbox.x0.min(x0)
+}
+
 /// Whether line `li` starts with another hit of `h`'s label: its translation, which
 /// some forms print under the Vietnamese.
 fn translation_below(layout: &Layout, hits: &Hits, h: &Hit, li: usize) -> bool {
@@ -292,7 +318,7 @@ fn value_at(
         return None;
     }
     if opts.multiline {
-        let x0 = label_x0(line, h);
+        let x0 = wrap_x0(line, hits, h);
         while parts.len() < opts.max_lines {
             let Some(&(last, _)) = parts.last() else {
                 break;
@@ -634,6 +660,36 @@ mod tests {
         assert_eq!(
             first(&l, "origin", ValueOpts::SINGLE).as_deref(),
             Some("Xã Tân Phong, Huyện Kiến Xương")
+        );
+    }
+
+    #[test]
+    fn a_value_wraps_under_the_garbled_half_of_its_label() {
+        // Only the translation read as the label: the wrapped line starts under the
+        // garbled Vietnamese half, left of it.
+        let l = layout(&[
+            (
+                0.3,
+                "an nóổn /Place of origin: Thị trấn Hưng Phú, Huyện Đông",
+            ),
+            (0.3, "Anh, Thành phố Hà Nội"),
+        ]);
+        assert_eq!(
+            first(&l, "origin", ValueOpts::MULTI).as_deref(),
+            Some("Thị trấn Hưng Phú, Huyện Đông Anh, Thành phố Hà Nội")
+        );
+        // A label read whole keeps its own column: what starts left of it on the
+        // line below is another column's.
+        let l = layout(&[
+            (
+                0.3,
+                "Quê quán /Place of origin: Thị trấn Hưng Phú, Huyện Đông",
+            ),
+            (0.1, "Ngày, tháng, năm Anh, Thành phố Hà Nội"),
+        ]);
+        assert_eq!(
+            first(&l, "origin", ValueOpts::MULTI).as_deref(),
+            Some("Thị trấn Hưng Phú, Huyện Đông Anh, Thành phố Hà Nội")
         );
     }
 

@@ -207,8 +207,16 @@ static HOUSE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 
 fn opens_place(words: &[String], i: usize) -> bool {
     let Some(w) = words.get(i) else { return false };
-    unit_at(words, i).is_some()
-        || HOUSE_NUMBER.is_match(w)
+    // A unit whose letters also spell a common word opens a place only as printed, or
+    // before a number: `quán` of a garbled `Quê quán` is no `quận`.
+    let unit = unit_at(words, i).is_some_and(|(u, _)| {
+        !AMBIGUOUS.contains(&u)
+            || bare(w).to_lowercase() == u
+            || words
+                .get(i + 1)
+                .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+    });
+    unit || HOUSE_NUMBER.is_match(w)
         || (w.chars().next().is_some_and(char::is_uppercase)
             && PLACE_OPENERS.contains(&fold(bare(w)).as_str()))
 }
@@ -673,6 +681,10 @@ fn join_split_names(s: &str) -> String {
                 let together = format!("{first} {}", bare(second));
                 gazetteer::is_listed(&together) || is_province(&together)
             }
+            // A province of three syllables split after its first (`Thừa, Thiên Huế`).
+            ([first], [_, _]) if lone(first) && next.iter().all(|w| lone(w)) => {
+                is_province(&format!("{first} {}", bare(&next.join(" "))))
+            }
             _ => false,
         };
         if joins {
@@ -968,7 +980,9 @@ fn restore_province(s: &str) -> String {
         }
         // The unit word says a province is due, so one letter fewer tells it apart.
         let min_letters = FUZZY_PROVINCE_LETTERS - usize::from(!prefix.is_empty());
-        if let Some(p) = province_one_letter_from(candidate, min_letters) {
+        if let Some(p) = province_edits_from(candidate, min_letters, 1)
+            .or_else(|| province_edits_from(candidate, FUZZY_PROVINCE_TWO_EDITS, 2))
+        {
             return restored(p, candidate);
         }
     }
@@ -977,20 +991,29 @@ fn restore_province(s: &str) -> String {
 
 /// Fewest letters a name needs before one misread letter in it can be told apart.
 const FUZZY_PROVINCE_LETTERS: usize = 6;
+/// Fewest letters a name needs before two misread letters in it can be (`Hồ Chí Mừh`):
+/// only pairs of long names lie within two edits of each other (`Quảng Nam` and
+/// `Quảng Ngãi`), and a reading between them is no one province's.
+const FUZZY_PROVINCE_TWO_EDITS: usize = 9;
 
-/// The one province whose name is a single edit from `read`, with as many words.
-fn province_one_letter_from(read: &str, min_letters: usize) -> Option<&'static str> {
+/// The one province whose name is at most `edits` edits from `read` (and not the same),
+/// with as many words. Both names need `min_letters`, less the letters the edits beyond
+/// the first may have lost from what was read.
+fn province_edits_from(read: &str, min_letters: usize, edits: usize) -> Option<&'static str> {
+    let letters = |k: &str| k.chars().filter(|c| c.is_alphanumeric()).count();
     let key = province_key(read);
     let words = key.split(' ').count();
-    if key.chars().filter(|c| c.is_alphanumeric()).count() < min_letters {
+    if letters(&key) + (edits - 1) < min_letters {
         return None;
     }
     let mut near = PROVINCES.iter().chain(FORMER_PROVINCES).filter(|p| {
         let pk = province_key(p);
-        pk.split(' ').count() == words && super::fuzzy::levenshtein(&pk, &key) == 1
+        pk.split(' ').count() == words
+            && (1..=edits).contains(&super::fuzzy::levenshtein(&pk, &key))
     });
     let first = near.next()?;
-    near.next().is_none().then_some(*first)
+    let long_enough = edits == 1 || letters(&province_key(first)) >= min_letters;
+    (near.next().is_none() && long_enough).then_some(*first)
 }
 
 /// `canonical` in capitals when `like` is all capitals, else as it is spelled.
@@ -1056,6 +1079,14 @@ mod tests {
         assert_eq!(tidy_place("Xã Kim Mã, Hà Nai"), "Xã Kim Mã, Hà Nai");
         // Alone, a name is not known to be a province.
         assert_eq!(tidy_place("Ca9 Bằng"), "Ca9 Bằng");
+        // A long name two letters off is still one province's alone.
+        assert_eq!(
+            tidy_place("Phường Kim Mã, quận 10, thành phố Hồ Chí Mừh"),
+            "Phường Kim Mã, quận 10, thành phố Hồ Chí Minh"
+        );
+        // A shorter one is not, nor a long one two letters from two provinces.
+        assert_eq!(tidy_place("Xã Kim Mã, Đồg Ngi"), "Xã Kim Mã, Đồg Ngi");
+        assert_eq!(tidy_place("Xã Kim Mã, Quảng Ngam"), "Xã Kim Mã, Quảng Ngam");
     }
 
     #[test]
@@ -1067,6 +1098,10 @@ mod tests {
         assert_eq!(
             tidy_place("Xã Bến, Nghé, Tân Lạc, Quảng Ninh"),
             "Xã Bến Nghé, Tân Lạc, Quảng Ninh"
+        );
+        assert_eq!(
+            tidy_place("Thị trấn Minh Khai, Hải Hậu, Thừa, Thiên Huế"),
+            "Thị trấn Minh Khai, Hải Hậu, Thừa Thiên Huế"
         );
         // Numbered units and two-syllable names are parts of their own.
         assert_eq!(tidy_place("Phường 8, Quận 10"), "Phường 8, Quận 10");
@@ -1479,6 +1514,12 @@ mod tests {
             (
                 "sáedi Piece oý bánh reg/ra6sonc Phường Hòa Khánh, tỉnh Bắc Ninh",
                 "Phường Hòa Khánh, tỉnh Bắc Ninh",
+            ),
+            // The label's last Vietnamese word left before it: `quán` spells the
+            // letters of `quận`, but no district is printed so.
+            (
+                "quán / Place of OriQi0: È Xã Đồng Tâm, Hải Hậu, Đồng Nai",
+                "Xã Đồng Tâm, Hải Hậu, Đồng Nai",
             ),
         ] {
             assert_eq!(tidy_place(read), place, "{read}");

@@ -69,8 +69,70 @@ fn to_30(s: &str) -> String {
 
 /// Whether a line reads like the first TD1 line of a Vietnamese card.
 pub fn looks_like_line1(raw: &str) -> bool {
-    let s = mrz_chars(raw);
+    let s = align_line1(&mrz_chars(raw));
     s.len() >= 24 && s.len() <= 34 && s.get(..5).is_some_and(|p| levenshtein(p, "IDVNM") <= 1)
+}
+
+/// Where TD1 prints the country code on line 1 (`IDVNM`) and the nationality on line 2.
+const LINE1_COUNTRY: usize = 2;
+const LINE2_NATIONALITY: usize = 15;
+
+/// Line 1 (MRZ characters) with its country code back at its place: a reading that lost
+/// the document code's letters at the card's edge (`DVNM…`, as a phone photo reads) or
+/// took a speck before them (`4IDVNM…`) is shifted back, so that the fixed positions
+/// of the number and the id hold again. The letters put back are the card's code, `ID`.
+fn align_line1(s: &str) -> String {
+    match s.get(..LINE1_COUNTRY + 4).and_then(|head| head.find("VNM")) {
+        Some(i) if i < LINE1_COUNTRY => format!("{}{s}", &"ID"[..LINE1_COUNTRY - i]),
+        Some(i) if i > LINE1_COUNTRY => s[i - LINE1_COUNTRY..].to_string(),
+        _ => s.to_string(),
+    }
+}
+
+/// Line 2 (MRZ characters) with one character OCR lost or added before the nationality
+/// mended, when exactly one way to do it makes both dates real dates whose check digits
+/// hold, with a sex between them. The check digit decides a lost digit (its weight is
+/// prime to 10), so nothing is guessed: a line that no single mend confirms, or two do,
+/// stays as read and its checks fail as before.
+fn align_line2(s: &str) -> String {
+    let found = s
+        .get(LINE2_NATIONALITY - 2..LINE2_NATIONALITY + 4)
+        .and_then(|around| around.find("VNM"))
+        .map(|i| i + LINE2_NATIONALITY - 2);
+    let mends: Vec<String> = match found {
+        Some(i) if i + 1 == LINE2_NATIONALITY => (0..=i)
+            .flat_map(|at| {
+                let fill: &[char] = if at == 7 { &['M', 'F', '<'] } else { &DIGITS };
+                fill.iter()
+                    .map(move |c| format!("{}{c}{}", &s[..at], &s[at..]))
+            })
+            .collect(),
+        Some(i) if i == LINE2_NATIONALITY + 1 => (0..i)
+            .map(|at| format!("{}{}", &s[..at], &s[at + 1..]))
+            .collect(),
+        _ => return s.to_string(),
+    };
+    let mut confirmed: Vec<String> = mends.into_iter().filter(|t| dates_confirm(t)).collect();
+    confirmed.sort();
+    confirmed.dedup();
+    match confirmed.as_slice() {
+        [one] => one.clone(),
+        _ => s.to_string(),
+    }
+}
+
+const DIGITS: [char; 10] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+/// Whether line 2's birth and expiry are dates and their check digits hold, and a sex
+/// (or a filler) sits between them.
+fn dates_confirm(line2: &str) -> bool {
+    let l2 = numeric_positions(line2, &[0..7, 8..15]);
+    let date = |r: std::ops::Range<usize>| {
+        let is_date =
+            yymmdd(&l2[r.clone()]).is_some_and(|(y, m, d)| Date::new(2000 + y, m, d).is_some());
+        is_date && checked(&l2[r.clone()], &l2[r.end..r.end + 1])
+    };
+    matches!(&l2[7..8], "M" | "F" | "<") && date(0..6) && date(8..14)
 }
 
 /// The three MRZ lines, when the first one is found and two more lines follow it.
@@ -88,14 +150,18 @@ pub fn find_mrz(layout: &Layout) -> Option<Mrz> {
         if next.len() < 2 {
             continue;
         }
-        let mk = |l: &crate::layout::Line| MrzLine {
-            text: to_30(&mrz_chars(&l.text())),
+        let mk = |l: &crate::layout::Line, align: fn(&str) -> String| MrzLine {
+            text: to_30(&align(&mrz_chars(&l.text()))),
             raw: l.text(),
             page: l.page,
             bbox: l.bbox,
         };
         return Some(Mrz {
-            lines: [mk(line), mk(next[0]), mk(next[1])],
+            lines: [
+                mk(line, align_line1),
+                mk(next[0], align_line2),
+                mk(next[1], str::to_string),
+            ],
         });
     }
     None
@@ -174,6 +240,14 @@ impl Mrz {
         let l2 = numeric_positions(&self.lines[1].text, &[0..7, 8..15, 29..30]);
         let l3 = &self.lines[2].text;
         let mut out = MrzData::default();
+        for (i, line) in self.lines.iter().enumerate() {
+            if line.text != to_30(&mrz_chars(&line.raw)) {
+                out.warnings.push(format!(
+                    "mrz line {} read with a character lost or added at its start; realigned",
+                    i + 1
+                ));
+            }
+        }
 
         let composite = format!("{}{}{}{}", &l1[5..30], &l2[0..7], &l2[8..15], &l2[18..29]);
         out.composite_ok = checked(&composite, &l2[29..30]);
@@ -494,6 +568,59 @@ mod tests {
     fn line1_detection() {
         assert!(looks_like_line1("IDVNM0990123454001099012345<<2"));
         assert!(looks_like_line1("1DVNM099012345 4001099012345 « 2"));
+        // The document code's letter lost at the card's edge.
+        assert!(looks_like_line1("DVNM0990123454001099012345<<2"));
         assert!(!looks_like_line1("CỤC TRƯỞNG CỤC CẢNH SÁT"));
+    }
+
+    #[test]
+    fn lines_that_lost_or_gained_a_character_at_their_start_are_realigned() {
+        let [l1, l2, _] = sample();
+        // Line 1: letters of the code lost, or a speck read before it.
+        for read in [&l1[1..], &l1[2..], &format!("4{l1}")] {
+            assert_eq!(align_line1(read), l1, "{read}");
+        }
+        // Line 2: the first digit lost (the check digit decides which it was), or a
+        // speck before the line.
+        assert_eq!(align_line2(&l2[1..]), l2);
+        assert_eq!(align_line2(&format!("4{l2}")), l2);
+        // A line read whole stays as it is.
+        assert_eq!(align_line2(&l2), l2);
+    }
+
+    #[test]
+    fn a_realigned_zone_decodes_with_a_warning() {
+        let [l1, l2, l3] = sample();
+        let lines = [&l1[1..], &l2[1..], l3.as_str()].map(|raw| {
+            let mut l = line(raw);
+            l.raw = raw.to_string();
+            l
+        });
+        let layout = crate::layout::test_layout(
+            &lines
+                .iter()
+                .map(|l| (0.05, l.raw.as_str()))
+                .collect::<Vec<_>>(),
+        );
+        let mrz = find_mrz(&layout).expect("the zone is found");
+        let data = mrz.decode();
+        assert_eq!(data.id_number.as_deref(), Some("001099012345"));
+        assert_eq!(data.date_of_birth, Date::new(1999, 3, 5));
+        assert_eq!(data.sex, Some(Sex::Male));
+        assert_eq!(data.date_of_expiry, Date::new(2039, 3, 5));
+        assert!(data.composite_ok);
+        assert_eq!(data.warnings.len(), 2, "{:?}", data.warnings);
+    }
+
+    #[test]
+    fn a_line2_no_single_mend_confirms_stays_as_read() {
+        let [_, l2, _] = sample();
+        // Two characters lost: no one mend makes both checks hold.
+        let read = &l2[2..];
+        assert_eq!(align_line2(read), read);
+        // A check digit misread too: the mend that fits the birth date fails the expiry.
+        let mut wrong = l2[1..].to_string();
+        wrong.replace_range(13..14, if &l2[14..15] == "7" { "8" } else { "7" });
+        assert_eq!(align_line2(&wrong), wrong);
     }
 }
