@@ -205,18 +205,23 @@ static HOUSE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[0-9]+[A-Za-z]?([/-][0-9]+[A-Za-z]?)*[,.;]?$").expect("literal house number")
 });
 
-fn opens_place(words: &[String], i: usize) -> bool {
-    let Some(w) = words.get(i) else { return false };
-    // A unit whose letters also spell a common word opens a place only as printed, or
-    // before a number: `quán` of a garbled `Quê quán` is no `quận`.
-    let unit = unit_at(words, i).is_some_and(|(u, _)| {
+/// Whether a unit word starts at `i` that can open a place: a unit whose letters also
+/// spell a common word only as printed, or before a number (`quán` of a garbled
+/// `Quê quán` is no `quận`).
+fn unit_opens(words: &[String], i: usize) -> bool {
+    unit_at(words, i).is_some_and(|(u, _)| {
         !AMBIGUOUS.contains(&u)
-            || bare(w).to_lowercase() == u
+            || bare(&words[i]).to_lowercase() == u
             || words
                 .get(i + 1)
                 .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
-    });
-    unit || HOUSE_NUMBER.is_match(w)
+    })
+}
+
+fn opens_place(words: &[String], i: usize) -> bool {
+    let Some(w) = words.get(i) else { return false };
+    unit_opens(words, i)
+        || HOUSE_NUMBER.is_match(w)
         || (w.chars().next().is_some_and(char::is_uppercase)
             && PLACE_OPENERS.contains(&fold(bare(w)).as_str()))
 }
@@ -713,7 +718,7 @@ pub fn tidy_division(s: &str) -> String {
         let village = words[i].chars().next().is_some_and(char::is_uppercase)
             && opener != "so"
             && PLACE_OPENERS.contains(&opener.as_str());
-        named && (unit_at(&words, i).is_some() || village)
+        named && (unit_opens(&words, i) || village)
     };
     let Some(first) = (0..words.len().min(8)).find(|&i| opens(i)) else {
         return tidy;
@@ -1524,6 +1529,11 @@ mod tests {
         ] {
             assert_eq!(tidy_place(read), place, "{read}");
         }
+        // Specks before it too, on a place read without its label.
+        assert_eq!(
+            tidy_division("Ã . ung quán / Place of OriQi0: È Xã Đồng Tâm, Hải Hậu, Đồng Nai"),
+            "Xã Đồng Tâm, Hải Hậu, Đồng Nai"
+        );
         // Not a label: a place whose first words read as Vietnamese, or as an
         // abbreviation, is kept.
         assert_eq!(
