@@ -22,8 +22,48 @@ const PLACE_NAMES: &str = include_str!("../../data/place_names.tsv");
 const PROVINCE_WEIGHT: u32 = 100;
 
 struct Gazetteer {
-    /// Folded name to its real spellings and how many units bear each.
-    by_key: HashMap<String, Vec<(&'static str, u32)>>,
+    /// Folded name to its real spellings.
+    by_key: HashMap<String, Vec<Spelling>>,
+}
+
+/// One real spelling of a name, and how many units bear it.
+struct Spelling {
+    name: &'static str,
+    units: u32,
+    /// How many of those units are districts (`Huyện Phù Cát`), not communes or wards.
+    districts: u32,
+}
+
+/// The level of unit a place names with the word before the name: a district
+/// (`huyện`, `quận`, `thị xã`), a commune or ward (`xã`, `phường`, `thị trấn`), or one
+/// the word does not tell (`thành phố` is a province, or a district, or none was read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    District,
+    Commune,
+    Unknown,
+}
+
+impl Level {
+    /// The level the unit word `unit` (as printed, lower case) names.
+    pub fn of_unit(unit: &str) -> Level {
+        match unit {
+            "huyện" | "quận" | "thị xã" => Level::District,
+            "xã" | "phường" | "thị trấn" => Level::Commune,
+            _ => Level::Unknown,
+        }
+    }
+}
+
+impl Spelling {
+    /// Whether some unit of `level` bears this spelling.
+    fn at(&self, level: Level) -> bool {
+        match level {
+            Level::District => self.districts > 0,
+            Level::Commune => self.units > self.districts,
+            Level::Unknown => true,
+        }
+    }
 }
 
 /// Letters and digits of a folded name, single-spaced: the lookup key.
@@ -43,28 +83,39 @@ pub fn name_key(s: &str) -> String {
 fn gazetteer() -> &'static Gazetteer {
     static G: OnceLock<Gazetteer> = OnceLock::new();
     G.get_or_init(|| {
-        let mut by_key: HashMap<String, Vec<(&'static str, u32)>> = HashMap::new();
-        let mut add = |name: &'static str, count: u32| {
+        let mut by_key: HashMap<String, Vec<Spelling>> = HashMap::new();
+        let mut add = |name: &'static str, units: u32, districts: u32| {
             let list = by_key.entry(name_key(name)).or_default();
-            match list.iter_mut().find(|(n, _)| *n == name) {
-                Some((_, c)) => *c += count,
-                None => list.push((name, count)),
+            match list.iter_mut().find(|s| s.name == name) {
+                Some(s) => {
+                    s.units += units;
+                    s.districts += districts;
+                }
+                None => list.push(Spelling {
+                    name,
+                    units,
+                    districts,
+                }),
             }
         };
         for line in PLACE_NAMES.lines() {
             if line.starts_with('#') {
                 continue;
             }
-            let Some((name, count)) = line.split_once('\t') else {
+            let mut cols = line.split('\t');
+            let (Some(name), Some(units), Some(districts)) =
+                (cols.next(), cols.next(), cols.next())
+            else {
                 continue;
             };
             let name = name.trim();
-            if let (false, Ok(count)) = (name.is_empty(), count.trim().parse::<u32>()) {
-                add(name, count);
+            let counts = (units.trim().parse::<u32>(), districts.trim().parse::<u32>());
+            if let (false, (Ok(units), Ok(districts))) = (name.is_empty(), counts) {
+                add(name, units, districts);
             }
         }
         for p in super::place::PROVINCES {
-            add(p, PROVINCE_WEIGHT);
+            add(p, PROVINCE_WEIGHT, 0);
         }
         Gazetteer { by_key }
     })
@@ -115,7 +166,7 @@ pub fn is_known(name: &str) -> bool {
     gazetteer()
         .by_key
         .get(&name_key(name))
-        .is_some_and(|list| list.iter().any(|(n, _)| mark_distance(n, name) == 0))
+        .is_some_and(|list| list.iter().any(|s| mark_distance(s.name, name) == 0))
 }
 
 /// Whether some unit bears `name`'s letters, whatever its tone marks.
@@ -125,25 +176,27 @@ pub fn is_listed(name: &str) -> bool {
 
 /// The real spelling of `read`, a whole name, when the list has its letters: `None`
 /// when it is unknown, already a real spelling, or two spellings fit it equally well.
-pub fn restore_name(read: &str) -> Option<String> {
+/// Among spellings equally near, one a unit of `level` bears wins (`Huyện Phủ Cát` is
+/// the district `Phù Cát`, not the commune `Phú Cát`), then the one more units bear.
+pub fn restore_name(read: &str, level: Level) -> Option<String> {
     let words: Vec<&str> = read.split_whitespace().collect();
     if words.len() < 2 || read.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
     let read = words.join(" ");
     let list = gazetteer().by_key.get(&name_key(&read))?;
-    let mut scored: Vec<(usize, u32, &str)> = list
+    let mut scored: Vec<(usize, bool, u32, &str)> = list
         .iter()
-        .map(|(n, c)| (mark_distance(n, &read), *c, *n))
+        .map(|s| (mark_distance(s.name, &read), !s.at(level), s.units, s.name))
         .collect();
-    scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    let (best_d, best_c, best) = scored[0];
+    scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)));
+    let (best_d, best_off_level, best_units, best) = scored[0];
     if best_d == 0 {
         return None;
     }
     if scored
         .get(1)
-        .is_some_and(|s| s.0 == best_d && s.1 == best_c)
+        .is_some_and(|s| (s.0, s.1, s.2) == (best_d, best_off_level, best_units))
     {
         return None;
     }
@@ -187,23 +240,42 @@ fn classic_syllable(word: &str) -> String {
 mod tests {
     use super::*;
 
+    fn restore_name_any(read: &str) -> Option<String> {
+        restore_name(read, Level::Unknown)
+    }
+
+    #[test]
+    fn the_unit_word_decides_between_a_district_and_a_commune() {
+        // `Phù Cát` is a district and a commune, `Phú Cát` two communes.
+        assert_eq!(restore_name_any("Phủ Cát"), None);
+        assert_eq!(
+            restore_name("Phủ Cát", Level::District).as_deref(),
+            Some("Phù Cát")
+        );
+        assert_eq!(Level::of_unit("huyện"), Level::District);
+        assert_eq!(Level::of_unit("thành phố"), Level::Unknown);
+    }
+
     #[test]
     fn lost_tone_marks_come_back_from_the_unit_list() {
-        assert_eq!(restore_name("Đức Tho").as_deref(), Some("Đức Thọ"));
-        assert_eq!(restore_name("Binh Dương").as_deref(), Some("Bình Dương"));
-        assert_eq!(restore_name("Quynh Lưu").as_deref(), Some("Quỳnh Lưu"));
-        assert_eq!(restore_name("VAN LÂM").as_deref(), Some("VĂN LÂM"));
+        assert_eq!(restore_name_any("Đức Tho").as_deref(), Some("Đức Thọ"));
+        assert_eq!(
+            restore_name_any("Binh Dương").as_deref(),
+            Some("Bình Dương")
+        );
+        assert_eq!(restore_name_any("Quynh Lưu").as_deref(), Some("Quỳnh Lưu"));
+        assert_eq!(restore_name_any("VAN LÂM").as_deref(), Some("VĂN LÂM"));
     }
 
     #[test]
     fn real_spellings_and_ties_are_left_alone() {
         // `Thủy Nguyên` is listed as `Thuỷ Nguyên`: the same spelling.
-        assert_eq!(restore_name("Thủy Nguyên"), None);
-        assert_eq!(restore_name("Thạnh Lộc"), None);
+        assert_eq!(restore_name_any("Thủy Nguyên"), None);
+        assert_eq!(restore_name_any("Thạnh Lộc"), None);
         // `Hiệp Thành` and `Hiệp Thạnh` are each five units' names, one mark away.
-        assert_eq!(restore_name("Hiệp Thanh"), None);
-        assert_eq!(restore_name("Nhà Văn Hóa Mới"), None);
-        assert_eq!(restore_name("Quận 7"), None);
+        assert_eq!(restore_name_any("Hiệp Thanh"), None);
+        assert_eq!(restore_name_any("Nhà Văn Hóa Mới"), None);
+        assert_eq!(restore_name_any("Quận 7"), None);
     }
 
     #[test]
@@ -212,6 +284,9 @@ mod tests {
         assert_eq!(classic_tones("Khánh Hoà"), "Khánh Hòa");
         assert_eq!(classic_tones("Hoàn Kiếm"), "Hoàn Kiếm");
         assert_eq!(classic_tones("Quý"), "Quý");
-        assert_eq!(restore_name("Thuy Nguyên").as_deref(), Some("Thủy Nguyên"));
+        assert_eq!(
+            restore_name_any("Thuy Nguyên").as_deref(),
+            Some("Thủy Nguyên")
+        );
     }
 }

@@ -875,19 +875,20 @@ fn is_mixed_case_junk(word: &str) -> bool {
 
 /// Each comma-separated part that is a listed unit's name, with or without its unit
 /// word, restored to the name's real spelling (`Xã Hiép Thành` stays: two real names
-/// fit it; `Huyện Quynh Lưu` becomes `Huyện Quỳnh Lưu`).
+/// fit it; `Huyện Quynh Lưu` becomes `Huyện Quỳnh Lưu`), a spelling units of the level
+/// the unit word names bear first.
 fn restore_unit_names(s: &str) -> String {
     s.split(',')
         .map(|part| {
             let words: Vec<String> = part.split_whitespace().map(str::to_string).collect();
-            let unit_len = match unit_at(&words, 0) {
-                Some((u, n)) if LISTED_UNITS.contains(&u) => n,
+            let (unit_len, level) = match unit_at(&words, 0) {
+                Some((u, n)) if LISTED_UNITS.contains(&u) => (n, gazetteer::Level::of_unit(u)),
                 Some(_) => return part.to_string(),
-                None => 0,
+                None => (0, gazetteer::Level::Unknown),
             };
             let name = words[unit_len..].join(" ");
             let trimmed = name.trim_end_matches(['.', ';']);
-            match gazetteer::restore_name(trimmed) {
+            match gazetteer::restore_name(trimmed, level) {
                 Some(real) => {
                     let lead = if part.starts_with(' ') { " " } else { "" };
                     let mut out = words[..unit_len].to_vec();
