@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use super::common::{round3, Output};
 use super::merge::compact_fold;
 use crate::model::{Field, Method};
-use crate::text::clean;
+use crate::text::{clean, extends_place};
 
 /// How a value was obtained, most trusted first: a code's payload or a checked zone
 /// outranks print, except for a name, which the zone spells without its tone marks.
@@ -103,7 +103,23 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
     };
     let mut from_rereading = vec![false; rest.len()];
     for (key, mut list) in votes {
-        list.sort_by_key(|v| v.rank(&key));
+        // A reading that lost a line of a place reads part of what another read whole:
+        // the whole one ranks first among those of its method.
+        let part_of_another: Vec<bool> = list
+            .iter()
+            .map(|v| {
+                list.iter().any(|o| {
+                    o.field.method == v.field.method
+                        && extends_place(&o.field.value, &v.field.value)
+                })
+            })
+            .collect();
+        let mut list: Vec<(bool, Vote)> = part_of_another.into_iter().zip(list).collect();
+        list.sort_by_key(|(part, v)| {
+            let (method, readings, confidence) = v.rank(&key);
+            (method, *part, readings, confidence)
+        });
+        let list: Vec<Vote> = list.into_iter().map(|(_, v)| v).collect();
         let mut list = list.into_iter();
         let Some(mut win) = list.next() else {
             continue;
@@ -196,6 +212,23 @@ mod tests {
         let first = output(&[("sex", field("male", Method::Ocr, 0.9))], &[]);
         let second = output(&[("sex", field("male", Method::Ocr, 0.9))], &["noise"]);
         assert!(merge_readings(vec![first, second]).warnings.is_empty());
+    }
+
+    #[test]
+    fn a_place_read_whole_wins_over_the_reading_that_lost_a_line_of_it() {
+        let whole = "Thị trấn Phú Lợi, Huyện Châu Thành, Tỉnh Bình Thuận";
+        let lost = output(
+            &[(
+                "place_of_origin",
+                field("Tỉnh Bình Thuận", Method::Ocr, 0.92),
+            )],
+            &[],
+        );
+        let read = output(&[("place_of_origin", field(whole, Method::Ocr, 0.91))], &[]);
+        let merged = merge_readings(vec![lost, read]);
+        assert_eq!(merged.fields["place_of_origin"].value, whole);
+        // Still a disagreement between readings, and said so.
+        assert_eq!(merged.warnings.len(), 1);
     }
 
     #[test]

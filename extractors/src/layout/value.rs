@@ -67,6 +67,8 @@ impl Value {
 
 /// Inside a value, a gap wider than this many line heights is a column break.
 const COLUMN_GAP: f32 = 2.5;
+/// The widest space, in line heights, a value's run crosses right after a comma.
+const COMMA_GAP: f32 = 4.0;
 /// A value may sit this many label heights below its label.
 const BELOW_GAP: f32 = 2.5;
 /// A continuation line starts at most this many line heights below the previous one.
@@ -94,8 +96,17 @@ fn take_run(line: &Line, from: usize, stop: usize) -> Vec<usize> {
     }
     let mut out: Vec<usize> = Vec::new();
     while i < stop {
-        if !out.is_empty() && line.gap_before(i) > COLUMN_GAP {
-            break;
+        // A comma says the value goes on: a wider space after it (a phone photo's
+        // small print, measured loosely) is still no column's edge.
+        if let Some(&prev) = out.last() {
+            let widest = if line.tokens[prev].text.ends_with(',') {
+                COMMA_GAP
+            } else {
+                COLUMN_GAP
+            };
+            if line.gap_before(i) > widest {
+                break;
+            }
         }
         out.push(i);
         i += 1;
@@ -768,15 +779,49 @@ mod tests {
 
     #[test]
     fn value_below_a_translation_line_and_specks_beside_another_column() {
-        // Segments `(x0, line, text)`: two columns on one engine line.
-        let segments: &[(f32, usize, &str)] = &[
+        // Two columns on one engine line.
+        let l = segments_layout(&[
             (0.1, 0, "Quê quán:"),
             (0.45, 0, "Giới tính: Nam"),
             (0.1, 1, "Place of origin"),
             (0.45, 1, "Quốc tịch: Việt Nam"),
             (0.45, 2, "<"),
             (0.1, 3, "Thái Bình"),
-        ];
+        ]);
+        assert_eq!(
+            first(&l, "origin", ValueOpts::SINGLE).as_deref(),
+            Some("Thái Bình")
+        );
+    }
+
+    #[test]
+    fn a_value_crosses_a_wider_space_after_a_comma_but_not_a_column_gap() {
+        // Line height 0.02: a space of 0.06 is three heights, of 0.12 six.
+        let after_comma = segments_layout(&[
+            (0.1, 0, "Quê quán: Xã Vĩnh Phúc,"),
+            (0.428, 0, "Cam Lâm, Bắc Ninh"),
+        ]);
+        assert_eq!(
+            first(&after_comma, "origin", ValueOpts::SINGLE).as_deref(),
+            Some("Xã Vĩnh Phúc, Cam Lâm, Bắc Ninh")
+        );
+        for (x0, text) in [(0.428, "Cam Lâm, Bắc Ninh"), (0.488, "Cam Lâm")] {
+            let no_comma = segments_layout(&[(0.1, 0, "Quê quán: Xã Vĩnh Phúc"), (x0, 0, text)]);
+            assert_eq!(
+                first(&no_comma, "origin", ValueOpts::SINGLE).as_deref(),
+                Some("Xã Vĩnh Phúc")
+            );
+        }
+        let far = segments_layout(&[(0.1, 0, "Quê quán: Xã Vĩnh Phúc,"), (0.488, 0, "Cam Lâm")]);
+        assert_eq!(
+            first(&far, "origin", ValueOpts::SINGLE).as_deref(),
+            Some("Xã Vĩnh Phúc")
+        );
+    }
+
+    /// A layout of segments `(x0, line, text)`, words spaced as `test_layout` spaces
+    /// them, so that a segment's x0 sets the space before it.
+    fn segments_layout(segments: &[(f32, usize, &str)]) -> Layout {
         let mut words = Vec::new();
         for (x0, li, text) in segments {
             let mut x = *x0;
@@ -792,17 +837,13 @@ mod tests {
                 x += w + 0.01;
             }
         }
-        let l = Layout::from_page(&PageText {
+        Layout::from_page(&PageText {
             page: 1,
             method: Method::Ocr,
             words,
             barcodes: Vec::new(),
             rotation: 0.0,
             rereadings: Vec::new(),
-        });
-        assert_eq!(
-            first(&l, "origin", ValueOpts::SINGLE).as_deref(),
-            Some("Thái Bình")
-        );
+        })
     }
 }

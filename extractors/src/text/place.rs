@@ -907,6 +907,25 @@ fn province_key(s: &str) -> String {
     fold(&s.replace(['-', '–'], " "))
 }
 
+/// Whether place `longer` holds all of place `shorter` and more: `shorter`'s parts are
+/// `longer`'s first or last ones (`Xã Vĩnh Phúc` of `Xã Vĩnh Phúc, Cam Lâm, Bắc Ninh`,
+/// `Tỉnh Bình Thuận` of `Thị trấn Phú Lợi, …, Tỉnh Bình Thuận`), as a reading that lost
+/// a line of the place reads it. Parts added after are the rest of the address only
+/// when it then ends with its province.
+pub fn extends_place(longer: &str, shorter: &str) -> bool {
+    let parts = |s: &str| -> Vec<String> {
+        s.split(',')
+            .map(|p| crate::text::clean(p).to_lowercase())
+            .filter(|p| !p.is_empty())
+            .collect()
+    };
+    let (long, short) = (parts(longer), parts(shorter));
+    if short.is_empty() || long.len() <= short.len() {
+        return false;
+    }
+    long.ends_with(&short) || (long.starts_with(&short) && ends_with_province(longer))
+}
+
 /// Whether the last part of `s` names a province, with or without its unit word.
 fn ends_with_province(s: &str) -> bool {
     let last = s.rsplit(',').next().unwrap_or(s);
@@ -1093,6 +1112,25 @@ mod tests {
         // A shorter one is not, nor a long one two letters from two provinces.
         assert_eq!(tidy_place("Xã Kim Mã, Đồg Ngi"), "Xã Kim Mã, Đồg Ngi");
         assert_eq!(tidy_place("Xã Kim Mã, Quảng Ngam"), "Xã Kim Mã, Quảng Ngam");
+    }
+
+    #[test]
+    fn a_place_read_whole_extends_the_same_place_that_lost_a_line() {
+        let whole = "Thị trấn Phú Lợi, Huyện Châu Thành, Tỉnh Bình Thuận";
+        assert!(extends_place(whole, "Tỉnh Bình Thuận"));
+        assert!(extends_place(whole, "Thị trấn Phú Lợi, Huyện Châu Thành"));
+        assert!(extends_place(
+            "Xã Vĩnh Phúc, Cam Lâm, Bắc Ninh",
+            "Xã Vĩnh Phúc"
+        ));
+        // Not the same place, nor more of it, nor an address that then runs on.
+        assert!(!extends_place(whole, "Huyện Châu Thành"));
+        assert!(!extends_place(whole, whole));
+        assert!(!extends_place("Tỉnh Bình Thuận", whole));
+        assert!(!extends_place(
+            "Xã Vĩnh Phúc, Nơi thường trú",
+            "Xã Vĩnh Phúc"
+        ));
     }
 
     #[test]
