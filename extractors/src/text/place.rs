@@ -911,7 +911,8 @@ fn province_key(s: &str) -> String {
 /// `longer`'s first or last ones (`Xã Vĩnh Phúc` of `Xã Vĩnh Phúc, Cam Lâm, Bắc Ninh`,
 /// `Tỉnh Bình Thuận` of `Thị trấn Phú Lợi, …, Tỉnh Bình Thuận`), as a reading that lost
 /// a line of the place reads it. Parts added after are the rest of the address only
-/// when it then ends with its province.
+/// when `shorter` does not end with its province and `longer` does: after a province,
+/// they are the next label's value, read on.
 pub fn extends_place(longer: &str, shorter: &str) -> bool {
     let parts = |s: &str| -> Vec<String> {
         s.split(',')
@@ -923,7 +924,8 @@ pub fn extends_place(longer: &str, shorter: &str) -> bool {
     if short.is_empty() || long.len() <= short.len() {
         return false;
     }
-    long.ends_with(&short) || (long.starts_with(&short) && ends_with_province(longer))
+    long.ends_with(&short)
+        || (long.starts_with(&short) && ends_with_province(longer) && !ends_with_province(shorter))
 }
 
 /// Whether the last part of `s` names a province, with or without its unit word.
@@ -1130,6 +1132,10 @@ mod tests {
         assert!(!extends_place(
             "Xã Vĩnh Phúc, Nơi thường trú",
             "Xã Vĩnh Phúc"
+        ));
+        assert!(!extends_place(
+            "Xã Phú Lợi, Tân Lạc, Quảng Ninh, Xóm Mới, Xã Yên Hòa, Tỉnh Đồng Nai",
+            "Xã Phú Lợi, Tân Lạc, Quảng Ninh"
         ));
     }
 
