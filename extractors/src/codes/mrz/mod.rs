@@ -190,6 +190,31 @@ fn checked(field: &str, check: &str) -> bool {
     check_digit(field) == Some(expected)
 }
 
+/// The zone's `YYMMDD` date `field`, whose `check` digit fails, mended: when it is no
+/// date as read (`759914`), the one way of reading some of its 9s as the 0s OCR took
+/// them for that makes it a date its check digit confirms (`750914`). OCR-B's 0 and 9
+/// differ by a stroke that small print loses; a date that reads as one is not
+/// second-guessed.
+fn mended_date(field: &str, check: &str) -> Option<String> {
+    let is_date = |s: &str| yymmdd(s).is_some_and(|(y, m, d)| Date::new(2000 + y, m, d).is_some());
+    if is_date(field) {
+        return None;
+    }
+    let nines: Vec<usize> = field.match_indices('9').map(|(i, _)| i).collect();
+    let mut mended = (1..1u32 << nines.len()).filter_map(|subset| {
+        let mut bytes = field.as_bytes().to_vec();
+        for (bit, &at) in nines.iter().enumerate() {
+            if subset & (1 << bit) != 0 {
+                bytes[at] = b'0';
+            }
+        }
+        let candidate = String::from_utf8(bytes).ok()?;
+        (is_date(&candidate) && checked(&candidate, check)).then_some(candidate)
+    });
+    let first = mended.next()?;
+    mended.next().is_none().then_some(first)
+}
+
 /// What the MRZ says, keeping only values whose check digit holds.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MrzData {
@@ -237,9 +262,25 @@ impl Mrz {
     /// Validates and decodes the three lines.
     pub fn decode(&self) -> MrzData {
         let l1 = numeric_positions(&self.lines[0].text, &[5..15, 15..27, 29..30]);
-        let l2 = numeric_positions(&self.lines[1].text, &[0..7, 8..15, 29..30]);
+        let mut l2 = numeric_positions(&self.lines[1].text, &[0..7, 8..15, 29..30]);
         let l3 = &self.lines[2].text;
         let mut out = MrzData::default();
+        let raw_expiry = self.lines[1].text.get(8..15).unwrap_or("");
+        out.no_expiry = raw_expiry == "<<<<<<<" || raw_expiry == "<<<<<<0";
+        // Before the composite, which covers both dates.
+        for (date, what) in [(0..6, "birth"), (8..14, "expiry")] {
+            let check = &l2[date.end..date.end + 1];
+            if (what == "expiry" && out.no_expiry) || checked(&l2[date.clone()], check) {
+                continue;
+            }
+            if let Some(mended) = mended_date(&l2[date.clone()], check) {
+                out.warnings.push(format!(
+                    "mrz {what} date read as {}, no date; its check digit confirms {mended}",
+                    &l2[date.clone()]
+                ));
+                l2.replace_range(date, &mended);
+            }
+        }
         for (i, line) in self.lines.iter().enumerate() {
             if line.text != to_30(&mrz_chars(&line.raw)) {
                 out.warnings.push(format!(
@@ -270,8 +311,6 @@ impl Mrz {
             out.id_prefix_unchecked = !out.composite_ok;
         }
 
-        let raw_expiry = self.lines[1].text.get(8..15).unwrap_or("");
-        out.no_expiry = raw_expiry == "<<<<<<<" || raw_expiry == "<<<<<<0";
         let expiry = if out.no_expiry {
             None
         } else if checked(&l2[8..14], &l2[14..15]) {
@@ -479,6 +518,41 @@ mod tests {
             m.date_of_expiry.map(|d| d.iso()).as_deref(),
             Some("2039-03-05")
         );
+    }
+
+    #[test]
+    fn zeros_read_as_nines_are_mended_only_when_the_date_is_none_and_its_check_confirms() {
+        let [a, b, c] =
+            crate::testutil::td1_zone("038075482239", "750914", 'M', "350914", "LE<<HUU<HUY");
+        // As an office scan read it: `750914` as `759914`, `350914` as `359914`.
+        let read = b
+            .replacen("750914", "759914", 1)
+            .replacen("350914", "359914", 1);
+        let m = Mrz {
+            lines: [line(&a), line(&read), line(&c)],
+        }
+        .decode();
+        assert_eq!(m.date_of_birth, Date::new(1975, 9, 14));
+        assert_eq!(m.date_of_expiry, Date::new(2035, 9, 14));
+        // The composite, over the mended dates, holds.
+        assert!(m.composite_ok);
+        assert_eq!(
+            m.warnings
+                .iter()
+                .filter(|w| w.contains("check digit confirms"))
+                .count(),
+            2,
+            "{:?}",
+            m.warnings
+        );
+        // A date as read is not second-guessed: `750919` is one, so its failed check
+        // drops it rather than mending a 9.
+        let read = b.replacen("750914", "750919", 1);
+        let m = Mrz {
+            lines: [line(&a), line(&read), line(&c)],
+        }
+        .decode();
+        assert_eq!(m.date_of_birth, None);
     }
 
     #[test]
