@@ -191,19 +191,22 @@ fn checked(field: &str, check: &str) -> bool {
 }
 
 /// The zone's `YYMMDD` date `field`, whose `check` digit fails, mended: when it is no
-/// date as read (`759914`), the one way of reading some of its 9s as the 0s OCR took
-/// them for that makes it a date its check digit confirms (`750914`). OCR-B's 0 and 9
-/// differ by a stroke that small print loses; a date that reads as one is not
-/// second-guessed.
+/// date as read (`759914`, `251265`), the one way of reading some of its 9s, 6s and 8s
+/// as the 0s OCR took them for that makes it a date its check digit confirms
+/// (`750914`, `251205`). In small or blurred print OCR-B's 0 gains the stroke or the
+/// bar that makes it one of those; a date that reads as one is not second-guessed.
 fn mended_date(field: &str, check: &str) -> Option<String> {
     let is_date = |s: &str| yymmdd(s).is_some_and(|(y, m, d)| Date::new(2000 + y, m, d).is_some());
     if is_date(field) {
         return None;
     }
-    let nines: Vec<usize> = field.match_indices('9').map(|(i, _)| i).collect();
-    let mut mended = (1..1u32 << nines.len()).filter_map(|subset| {
+    let zero_like: Vec<usize> = field
+        .match_indices(['9', '6', '8'])
+        .map(|(i, _)| i)
+        .collect();
+    let mut mended = (1..1u32 << zero_like.len()).filter_map(|subset| {
         let mut bytes = field.as_bytes().to_vec();
-        for (bit, &at) in nines.iter().enumerate() {
+        for (bit, &at) in zero_like.iter().enumerate() {
             if subset & (1 << bit) != 0 {
                 bytes[at] = b'0';
             }
@@ -545,6 +548,13 @@ mod tests {
             "{:?}",
             m.warnings
         );
+        // A 0 read as 6, as a photocopy read it.
+        let read = b.replacen("350914", "356914", 1);
+        let m = Mrz {
+            lines: [line(&a), line(&read), line(&c)],
+        }
+        .decode();
+        assert_eq!(m.date_of_expiry, Date::new(2035, 9, 14));
         // A date as read is not second-guessed: `750919` is one, so its failed check
         // drops it rather than mending a 9.
         let read = b.replacen("750914", "750919", 1);
