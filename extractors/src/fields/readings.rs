@@ -102,7 +102,7 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
         warnings: first.warnings.clone(),
     };
     let mut from_rereading = vec![false; rest.len()];
-    for (key, mut list) in votes {
+    for (key, list) in votes {
         // A reading that lost a line of a place reads part of what another read whole:
         // the whole one ranks first among those of its method.
         let part_of_another: Vec<bool> = list

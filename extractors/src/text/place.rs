@@ -788,12 +788,20 @@ fn is_province(name: &str) -> bool {
 /// (`Tỉnh Tây Ninh`, `Thành phố Đà Nẵng`) ends the place by itself: addresses go from
 /// the house up, so nothing follows it even when the label's colon was lost.
 fn cut_at_next_label(s: &str) -> String {
+    const NO_PLACE_MARKS: [char; 9] = ['>', '<', '—', '|', '?', '!', '§', '“', '”'];
     let mut at = 0;
     for part in s.split(',') {
         let words: Vec<&str> = part.split_whitespace().collect();
         let unit = province_unit_words(&words);
         let names = &words[unit.min(words.len())..];
-        let label_after = |k: usize| unit > 0 || names[k..].iter().any(|w| w.ends_with(':'));
+        // Marks no word of a place holds (`>st-t—x`) say what follows the province is
+        // specks and the next line's remains, as much as a label's colon does.
+        let label_after = |k: usize| {
+            unit > 0
+                || names[k..]
+                    .iter()
+                    .any(|w| w.ends_with(':') || w.contains(NO_PLACE_MARKS))
+        };
         if let Some(k) = (1..names.len())
             .rev()
             .find(|&k| is_province(&names[..k].join(" ")) && label_after(k))
@@ -1664,6 +1672,13 @@ mod tests {
                 "Phường Dịch Vọng, Tam Kỳ, Hải Phòng Nơi thường trú/Place of residence: Số 15"
             ),
             "Phường Dịch Vọng, Tam Kỳ, Hải Phòng"
+        );
+        // Specks and another line's remains after the province.
+        assert_eq!(
+            tidy_place(
+                "Thị trấn Láng Hạ, Châu Thành, Gia Lai ra >st-t—x gay sa s2 S0 sa Hòa, Kim Sơn, Phú Yên"
+            ),
+            "Thị trấn Láng Hạ, Châu Thành, Gia Lai"
         );
         // The next label's first word, read on the same line.
         assert_eq!(

@@ -123,8 +123,8 @@ fn align_line2(s: &str) -> String {
 
 const DIGITS: [char; 10] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
-/// Whether line 2's birth and expiry are dates and their check digits hold, and a sex
-/// (or a filler) sits between them.
+/// Whether line 2's birth and expiry are dates and their check digits hold (or the
+/// expiry is fillers), and a sex (or a filler) sits between them.
 fn dates_confirm(line2: &str) -> bool {
     let l2 = numeric_positions(line2, &[0..7, 8..15]);
     let date = |r: std::ops::Range<usize>| {
@@ -132,7 +132,9 @@ fn dates_confirm(line2: &str) -> bool {
             yymmdd(&l2[r.clone()]).is_some_and(|(y, m, d)| Date::new(2000 + y, m, d).is_some());
         is_date && checked(&l2[r.clone()], &l2[r.end..r.end + 1])
     };
-    matches!(&l2[7..8], "M" | "F" | "<") && date(0..6) && date(8..14)
+    // A card with no expiry fills the field (`Không thời hạn`).
+    let no_expiry = matches!(&l2[8..15], "<<<<<<<" | "<<<<<<0");
+    matches!(&l2[7..8], "M" | "F" | "<") && date(0..6) && (no_expiry || date(8..14))
 }
 
 /// The three MRZ lines, when the first one is found and two more lines follow it.
@@ -670,6 +672,11 @@ mod tests {
         assert_eq!(align_line2(&format!("4{l2}")), l2);
         // A line read whole stays as it is.
         assert_eq!(align_line2(&l2), l2);
+        // A digit read twice on a card with no expiry, as a phone photo read it.
+        let [_, unlimited, _] =
+            crate::testutil::td1_zone("079152973355", "520219", 'F', "<<<<<<", "PHAM<<THI<LINH");
+        let read = unlimited.replacen("5202197", "52021971", 1);
+        assert_eq!(align_line2(&read), unlimited);
     }
 
     #[test]
