@@ -80,11 +80,21 @@ impl LocalPageEngine {
         // that reads well as it came needs no orientation detection. Otherwise detection
         // can still take a card with little text for upside down, so a turn is kept only
         // if the turned page also reads better than the page as it came.
-        let mut best = self.read_turned(page, gray, 0.0, dpi, limits)?;
+        let mut best = self.read_turned(page, gray, 0.0, Level::Measured, dpi, limits)?;
+        // The skew is measured on the page's lines, which a card's guilloche and a
+        // phone photo's slant can outweigh: a levelled page that reads badly is read as
+        // it came too, and the better reading kept (a phone photo levelled the wrong way
+        // read no word at all).
+        if best.skew != 0.0 && !reads_well(&best.words, best.image.width(), best.image.height()) {
+            let as_came = self.read_turned(page, gray, 0.0, Level::AsCame, dpi, limits)?;
+            if reading_score(&as_came.words) > reading_score(&best.words) {
+                best = as_came;
+            }
+        }
         if !reads_well(&best.words, best.image.width(), best.image.height()) {
             let turn = self.orientation.upright_turn(gray, dpi) as f32;
             if turn != 0.0 {
-                let turned = self.read_turned(page, gray, turn, dpi, limits)?;
+                let turned = self.read_turned(page, gray, turn, Level::Measured, dpi, limits)?;
                 // Tesseract reads some sideways text well; on a tie the detector decides.
                 if reading_score(&turned.words) >= reading_score(&best.words) {
                     best = turned;
@@ -249,12 +259,14 @@ impl LocalPageEngine {
         });
     }
 
-    /// Turns the page by `turn` degrees, levels it and reads it.
+    /// Turns the page by `turn` degrees, levels it (unless told to read it as it came)
+    /// and reads it.
     fn read_turned<'a>(
         &mut self,
         page: u32,
         gray: &'a image::GrayImage,
         turn: f32,
+        level: Level,
         dpi: u32,
         limits: &Limits,
     ) -> Result<Reading<'a>, PageError> {
@@ -264,7 +276,10 @@ impl LocalPageEngine {
         } else {
             Cow::Owned(crate::deskew::rotate(gray, turn))
         };
-        let skew = crate::deskew::skew_correction(&turned);
+        let skew = match level {
+            Level::Measured => crate::deskew::skew_correction(&turned),
+            Level::AsCame => 0.0,
+        };
         let image = if skew == 0.0 {
             turned
         } else {
@@ -476,6 +491,13 @@ fn read_source(source: &Path) -> Result<Vec<u8>, PageError> {
         page: 0,
         detail: format!("cannot read {}: {e}", source.display()),
     })
+}
+
+/// Whether a page is levelled by its measured skew before it is read.
+#[derive(Debug, Clone, Copy)]
+enum Level {
+    Measured,
+    AsCame,
 }
 
 /// One reading of a page: the turn and skew applied, the words, and the image they were

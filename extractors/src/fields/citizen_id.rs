@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::common::{
-    normalize, printed_field, read_rule, round3, unlabelled_field, Kind, Output, Rule,
+    complete_country, normalize, printed_field, read_rule, round3, unlabelled_field, Kind, Output,
+    Rule,
 };
 use super::crosscheck::{check_card_dates, check_id_digits};
 use super::merge::{compact_fold, merge, Candidate, Source};
@@ -645,6 +646,9 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
         if let Some(field) = nationality_beside_sex(layout, &hits) {
             push(&mut cands, "nationality", Source::Printed, field);
         }
+    }
+    for c in cands.get_mut("nationality").into_iter().flatten() {
+        c.field.value = complete_country(&c.field.value);
     }
     if !cands.contains_key("place_of_origin") {
         if let Some(field) = origin_by_position(layout, &hits) {

@@ -315,6 +315,18 @@ pub fn unlabelled_field(value: String, confidence: f32, line: &Line, words: &[&T
     }
 }
 
+/// A nationality read as its country's first word alone, the second lost at the line's
+/// end (a phone photo's edge): `Việt` is `Việt Nam`, since no other country's name
+/// opens with it. Not part of `normalize`, so that evidence keeps both words when both
+/// were read.
+pub fn complete_country(value: &str) -> String {
+    if label_key(value) == label_key("Việt") {
+        "Việt Nam".to_string()
+    } else {
+        value.to_string()
+    }
+}
+
 /// One field read by label.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
@@ -498,6 +510,9 @@ mod tests {
             Ok("Việt Nam")
         );
         assert_eq!(normalize(Kind::Nationality, "Lào").as_deref(), Ok("Lào"));
+        // Its second word lost at the line's end.
+        assert_eq!(complete_country("Việt"), "Việt Nam");
+        assert_eq!(complete_country("Lào"), "Lào");
         assert_eq!(normalize(Kind::Nationality, "Na6orsalty"), Err(None));
         for label_or_place in ["Nationa", "Natic", "of residence", "Thôn Đông. Xã Minh"] {
             assert_eq!(normalize(Kind::Nationality, label_or_place), Err(None));
