@@ -713,7 +713,11 @@ pub fn tidy_division(s: &str) -> String {
     let words: Vec<String> = tidy.split_whitespace().map(str::to_string).collect();
     // A unit, or a village or hamlet word that opens a place (not a house's `Số`).
     let opens = |i: usize| {
-        let named = words.get(i + 1).is_some_and(|w| starts_upper_or_digit(w));
+        // The name follows the unit's last word (`Thị trấn Phú Thượng`).
+        let unit_len = unit_at(&words, i).map_or(1, |(_, n)| n);
+        let named = words
+            .get(i + unit_len)
+            .is_some_and(|w| starts_upper_or_digit(w));
         let opener = fold(bare(&words[i]));
         let village = words[i].chars().next().is_some_and(char::is_uppercase)
             && opener != "so"
@@ -737,8 +741,15 @@ pub fn tidy_division(s: &str) -> String {
                 .filter(|c| c.is_alphabetic())
                 .all(char::is_uppercase)
     };
+    // Digits alone before the first unit are no part of a place its units name (no
+    // house is numbered in one), even as a part of their own (`0410, Xã Nghĩa Đô`).
+    let digits_only = |w: &String| {
+        let b = bare(w);
+        !b.is_empty() && b.chars().all(|c| c.is_ascii_digit())
+    };
     let junk = (lead.iter().all(|w| !w.ends_with([',', ';'])) && lead.iter().any(small_or_digits))
-        || lead.iter().any(garbled);
+        || lead.iter().any(garbled)
+        || lead.iter().all(digits_only);
     if first == 0 || !junk {
         return tidy;
     }
@@ -1582,6 +1593,15 @@ mod tests {
         ] {
             assert_eq!(tidy_place(read), place, "{read}");
         }
+        // A unit of two words after the garbled label, and digits before a unit.
+        assert_eq!(
+            tidy_division("sel(fPlacc cế lách regtrasoe Thị trấn Phú Thượng, Tỉnh An Giang"),
+            "Thị trấn Phú Thượng, Tỉnh An Giang"
+        );
+        assert_eq!(
+            tidy_division("0410, Xã Nghĩa Đô, Cam Lâm, Bắc Ninh"),
+            "Xã Nghĩa Đô, Cam Lâm, Bắc Ninh"
+        );
         // Specks before it too, on a place read without its label.
         assert_eq!(
             tidy_division("Ã . ung quán / Place of OriQi0: È Xã Đồng Tâm, Hải Hậu, Đồng Nai"),
