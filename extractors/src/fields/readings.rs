@@ -119,8 +119,7 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
             let (method, readings, confidence) = v.rank(&key);
             (method, *part, readings, confidence)
         });
-        let list: Vec<Vote> = list.into_iter().map(|(_, v)| v).collect();
-        let mut list = list.into_iter();
+        let mut list = list.into_iter().map(|(_, v)| v);
         let Some(mut win) = list.next() else {
             continue;
         };

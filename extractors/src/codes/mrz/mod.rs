@@ -289,7 +289,7 @@ impl Mrz {
         for (i, line) in self.lines.iter().enumerate() {
             if line.text != to_30(&mrz_chars(&line.raw)) {
                 out.warnings.push(format!(
-                    "mrz line {} read with a character lost or added at its start; realigned",
+                    "mrz line {} realigned: a character was lost or added before its fixed fields",
                     i + 1
                 ));
             }
