@@ -11,7 +11,7 @@ pub use token::{joined_text, Token};
 pub use value::{candidate_values, column_value, value_of, values_for, Value, ValueOpts};
 
 #[cfg(test)]
-pub(crate) use test_support::test_layout;
+pub(crate) use test_support::{segments_layout, test_layout};
 
 /// Builds layouts from plain lines of text for the layout tests.
 #[cfg(test)]
@@ -21,17 +21,29 @@ mod test_support {
 
     /// Lines of `(x0, text)`; each entry is one engine line, 0.04 apart.
     pub(crate) fn test_layout(lines: &[(f32, &str)]) -> Layout {
+        let segments: Vec<(f32, usize, &str)> = lines
+            .iter()
+            .enumerate()
+            .map(|(li, (x0, text))| (*x0, li, *text))
+            .collect();
+        segments_layout(&segments, 0.04)
+    }
+
+    /// Segments `(x0, line, text)`, engine lines `pitch` apart: several segments on one
+    /// line set the spaces between columns. Words are 0.02 high, 0.012 wide a letter,
+    /// 0.01 apart.
+    pub(crate) fn segments_layout(segments: &[(f32, usize, &str)], pitch: f32) -> Layout {
         let mut words = Vec::new();
-        for (li, (x0, text)) in lines.iter().enumerate() {
+        for (x0, li, text) in segments {
             let mut x = *x0;
             for t in text.split(' ').filter(|t| !t.is_empty()) {
                 let w = 0.012 * t.chars().count() as f32;
-                let y = 0.1 + 0.04 * li as f32;
+                let y = 0.1 + pitch * *li as f32;
                 words.push(Word {
                     text: t.into(),
                     bbox: BBox::new(x, y, x + w, y + 0.02),
                     confidence: 0.9,
-                    line: li as u32,
+                    line: *li as u32,
                 });
                 x += w + 0.01;
             }

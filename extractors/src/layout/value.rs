@@ -591,7 +591,6 @@ mod tests {
         }
     }
     use crate::layout::labels::{find_hits, Label};
-    use crate::model::{PageText, Word};
 
     use crate::layout::test_layout as layout;
 
@@ -676,32 +675,32 @@ mod tests {
 
     #[test]
     fn a_value_wraps_under_the_garbled_half_of_its_label() {
-        // Only the translation read as the label: the wrapped line starts under the
-        // garbled Vietnamese half, left of it.
-        let l = layout(&[
-            (
-                0.3,
-                "an nóổn /Place of origin: Thị trấn Hưng Phú, Huyện Đông",
-            ),
-            (0.3, "Anh, Thành phố Hà Nội"),
-        ]);
-        assert_eq!(
-            first(&l, "origin", ValueOpts::MULTI).as_deref(),
-            Some("Thị trấn Hưng Phú, Huyện Đông Anh, Thành phố Hà Nội")
-        );
-        // A label read whole keeps its own column: what starts left of it on the
-        // line below is another column's.
-        let l = layout(&[
-            (
-                0.3,
-                "Quê quán /Place of origin: Thị trấn Hưng Phú, Huyện Đông",
-            ),
-            (0.1, "Ngày, tháng, năm Anh, Thành phố Hà Nội"),
-        ]);
-        assert_eq!(
-            first(&l, "origin", ValueOpts::MULTI).as_deref(),
-            Some("Thị trấn Hưng Phú, Huyện Đông Anh, Thành phố Hà Nội")
-        );
+        for lines in [
+            // Only the translation read as the label: the wrapped line starts under the
+            // garbled Vietnamese half, left of it.
+            [
+                (
+                    0.3,
+                    "an nóổn /Place of origin: Thị trấn Hưng Phú, Huyện Đông",
+                ),
+                (0.3, "Anh, Thành phố Hà Nội"),
+            ],
+            // A label read whole keeps its own column: what starts left of it on the
+            // line below is another column's.
+            [
+                (
+                    0.3,
+                    "Quê quán /Place of origin: Thị trấn Hưng Phú, Huyện Đông",
+                ),
+                (0.1, "Ngày, tháng, năm Anh, Thành phố Hà Nội"),
+            ],
+        ] {
+            assert_eq!(
+                first(&layout(&lines), "origin", ValueOpts::MULTI).as_deref(),
+                Some("Thị trấn Hưng Phú, Huyện Đông Anh, Thành phố Hà Nội"),
+                "{lines:?}"
+            );
+        }
     }
 
     #[test]
@@ -780,7 +779,7 @@ mod tests {
     #[test]
     fn value_below_a_translation_line_and_specks_beside_another_column() {
         // Two columns on one engine line.
-        let l = segments_layout(&[
+        let l = segments(&[
             (0.1, 0, "Quê quán:"),
             (0.45, 0, "Giới tính: Nam"),
             (0.1, 1, "Place of origin"),
@@ -794,10 +793,15 @@ mod tests {
         );
     }
 
+    /// Segments `(x0, line, text)`, engine lines 0.025 apart.
+    fn segments(segments: &[(f32, usize, &str)]) -> Layout {
+        crate::layout::segments_layout(segments, 0.025)
+    }
+
     #[test]
     fn a_value_crosses_a_wider_space_after_a_comma_but_not_a_column_gap() {
         // Line height 0.02: a space of 0.06 is three heights, of 0.12 six.
-        let after_comma = segments_layout(&[
+        let after_comma = segments(&[
             (0.1, 0, "Quê quán: Xã Vĩnh Phúc,"),
             (0.428, 0, "Cam Lâm, Bắc Ninh"),
         ]);
@@ -806,44 +810,16 @@ mod tests {
             Some("Xã Vĩnh Phúc, Cam Lâm, Bắc Ninh")
         );
         for (x0, text) in [(0.428, "Cam Lâm, Bắc Ninh"), (0.488, "Cam Lâm")] {
-            let no_comma = segments_layout(&[(0.1, 0, "Quê quán: Xã Vĩnh Phúc"), (x0, 0, text)]);
+            let no_comma = segments(&[(0.1, 0, "Quê quán: Xã Vĩnh Phúc"), (x0, 0, text)]);
             assert_eq!(
                 first(&no_comma, "origin", ValueOpts::SINGLE).as_deref(),
                 Some("Xã Vĩnh Phúc")
             );
         }
-        let far = segments_layout(&[(0.1, 0, "Quê quán: Xã Vĩnh Phúc,"), (0.488, 0, "Cam Lâm")]);
+        let far = segments(&[(0.1, 0, "Quê quán: Xã Vĩnh Phúc,"), (0.488, 0, "Cam Lâm")]);
         assert_eq!(
             first(&far, "origin", ValueOpts::SINGLE).as_deref(),
             Some("Xã Vĩnh Phúc")
         );
-    }
-
-    /// A layout of segments `(x0, line, text)`, words spaced as `test_layout` spaces
-    /// them, so that a segment's x0 sets the space before it.
-    fn segments_layout(segments: &[(f32, usize, &str)]) -> Layout {
-        let mut words = Vec::new();
-        for (x0, li, text) in segments {
-            let mut x = *x0;
-            for t in text.split(' ') {
-                let w = 0.012 * t.chars().count() as f32;
-                let y = 0.1 + 0.025 * *li as f32;
-                words.push(Word {
-                    text: t.into(),
-                    bbox: BBox::new(x, y, x + w, y + 0.02),
-                    confidence: 0.9,
-                    line: *li as u32,
-                });
-                x += w + 0.01;
-            }
-        }
-        Layout::from_page(&PageText {
-            page: 1,
-            method: Method::Ocr,
-            words,
-            barcodes: Vec::new(),
-            rotation: 0.0,
-            rereadings: Vec::new(),
-        })
     }
 }

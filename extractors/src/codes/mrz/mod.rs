@@ -128,13 +128,20 @@ const DIGITS: [char; 10] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 fn dates_confirm(line2: &str) -> bool {
     let l2 = numeric_positions(line2, &[0..7, 8..15]);
     let date = |r: std::ops::Range<usize>| {
-        let is_date =
-            yymmdd(&l2[r.clone()]).is_some_and(|(y, m, d)| Date::new(2000 + y, m, d).is_some());
-        is_date && checked(&l2[r.clone()], &l2[r.end..r.end + 1])
+        is_date(&l2[r.clone()]) && checked(&l2[r.clone()], &l2[r.end..r.end + 1])
     };
-    // A card with no expiry fills the field (`Không thời hạn`).
-    let no_expiry = matches!(&l2[8..15], "<<<<<<<" | "<<<<<<0");
-    matches!(&l2[7..8], "M" | "F" | "<") && date(0..6) && (no_expiry || date(8..14))
+    matches!(&l2[7..8], "M" | "F" | "<") && date(0..6) && (no_expiry(&l2) || date(8..14))
+}
+
+/// Whether `yymmdd` is a calendar date (any century: 2000 is a leap year).
+fn is_date(yymmdd_text: &str) -> bool {
+    yymmdd(yymmdd_text).is_some_and(|(y, m, d)| Date::new(2000 + y, m, d).is_some())
+}
+
+/// Whether line 2's expiry and its check are fillers: a card with no expiry date
+/// (`Không thời hạn`), which has no date to code.
+fn no_expiry(line2: &str) -> bool {
+    matches!(line2.get(8..15), Some("<<<<<<<" | "<<<<<<0"))
 }
 
 /// The three MRZ lines, when the first one is found and two more lines follow it.
@@ -198,7 +205,6 @@ fn checked(field: &str, check: &str) -> bool {
 /// (`750914`, `251205`). In small or blurred print OCR-B's 0 gains the stroke or the
 /// bar that makes it one of those; a date that reads as one is not second-guessed.
 fn mended_date(field: &str, check: &str) -> Option<String> {
-    let is_date = |s: &str| yymmdd(s).is_some_and(|(y, m, d)| Date::new(2000 + y, m, d).is_some());
     if is_date(field) {
         return None;
     }
@@ -269,9 +275,10 @@ impl Mrz {
         let l1 = numeric_positions(&self.lines[0].text, &[5..15, 15..27, 29..30]);
         let mut l2 = numeric_positions(&self.lines[1].text, &[0..7, 8..15, 29..30]);
         let l3 = &self.lines[2].text;
-        let mut out = MrzData::default();
-        let raw_expiry = self.lines[1].text.get(8..15).unwrap_or("");
-        out.no_expiry = raw_expiry == "<<<<<<<" || raw_expiry == "<<<<<<0";
+        let mut out = MrzData {
+            no_expiry: no_expiry(&self.lines[1].text),
+            ..MrzData::default()
+        };
         // Before the composite, which covers both dates.
         for (date, what) in [(0..6, "birth"), (8..14, "expiry")] {
             let check = &l2[date.end..date.end + 1];
