@@ -111,6 +111,8 @@ const FRONT_FIELDS: [&str; 5] = [
     "sex",
     "nationality",
 ];
+/// What the 2021 chip card's front prints besides, which no QR payload carries.
+const CHIP_FRONT_FIELDS: [&str; 2] = ["place_of_origin", "date_of_expiry"];
 const BACK_FIELDS: [&str; 1] = ["date_of_issue"];
 /// A field read with less confidence than this is worth a second look.
 const UNSURE_FIELD: f32 = 0.6;
@@ -153,6 +155,7 @@ pub fn wants_rereading(page: &PageText) -> bool {
     let needed = FRONT_FIELDS
         .iter()
         .filter(|_| front)
+        .chain(CHIP_FRONT_FIELDS.iter().filter(|_| signals.chip_front))
         .chain(BACK_FIELDS.iter().filter(|_| back));
     (front && page.barcodes.is_empty())
         || !card.warnings.is_empty()
@@ -300,6 +303,8 @@ mod tests {
                     0.3,
                     "Giới tính / Sex: Nam Quốc tịch / Nationality: Việt Nam",
                 ),
+                (0.35, 0.3, "Quê quán / Place of origin: Xã Kim Mã, Hà Nội"),
+                (0.4, 0.05, "Có giá trị đến / Date of expiry: 05/03/2039"),
             ],
         )
     }
@@ -385,6 +390,14 @@ mod tests {
         assert!(!wants_rereading(&with_code(front())));
         // Without its QR code every printed field counts, so it is read again.
         assert!(wants_rereading(&front()));
+        // The chip card's front alone prints the place of origin and, beside the photo,
+        // the expiry, which no QR payload carries: a reading that lost either is redone.
+        for lost in ["Quê", "Có"] {
+            let mut card = with_code(front());
+            let line = card.words.iter().find(|w| w.text == lost).map(|w| w.line);
+            card.words.retain(|w| Some(w.line) != line);
+            assert!(wants_rereading(&card), "{lost}");
+        }
         // A certificate is never read again.
         let certificate = page(1, &[(0.1, 0.3, "GIẤY KHAI SINH")]);
         assert!(!wants_rereading(&certificate));

@@ -10,6 +10,9 @@ use crate::model::DocumentType;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Face {
     Front,
+    /// The front of the 2021 chip card (CCCD), the one face that prints the place of
+    /// origin and, beside the photo, the expiry. A front as well.
+    ChipFront,
     Back,
 }
 
@@ -45,21 +48,26 @@ const fn front(mut k: Keyword) -> Keyword {
     k
 }
 
+const fn chip_front(mut k: Keyword) -> Keyword {
+    k.face = Some(Face::ChipFront);
+    k
+}
+
 const fn back(mut k: Keyword) -> Keyword {
     k.face = Some(Face::Back);
     k
 }
 
 pub const CITIZEN_ID: &[Keyword] = &[
-    front(title("căn cước công dân", 5.0)),
-    front(title("citizen identity card", 4.0)),
+    chip_front(title("căn cước công dân", 5.0)),
+    chip_front(title("citizen identity card", 4.0)),
     front(title("căn cước", 4.0)),
     front(title("identity card", 3.0)),
     front(kw("personal identification number", 2.0)),
     front(kw("surname, middle and given name", 2.0)),
     front(kw("full name", 1.0)),
     front(kw("date of birth", 1.0)),
-    front(kw("place of origin", 1.5)),
+    chip_front(kw("place of origin", 1.5)),
     kw("place of residence", 1.0),
     kw("nationality", 1.0),
     kw("date of expiry", 1.5),

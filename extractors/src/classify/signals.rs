@@ -15,12 +15,17 @@ pub struct PageSignals {
     pub titled: [bool; 5],
     pub front: bool,
     pub back: bool,
+    /// The page shows the 2021 chip card's front (see `Face::ChipFront`).
+    pub chip_front: bool,
 }
 
 /// A title counts in full when its match covers at least this share of the line.
 const TITLE_COVERAGE: f32 = 0.5;
 /// A title that is only mentioned inside a sentence counts this much.
 const MENTION_FACTOR: f32 = 0.1;
+/// A 2021-only keyword must weigh this much to mark the chip card's front: a fuzzy
+/// match of one is weaker.
+const CHIP_FRONT_MIN: f32 = 1.0;
 /// Weight of a card's own QR payload or MRZ: each decides the type on its own.
 const CODE_WEIGHT: f32 = 5.0;
 /// A face's keywords must add up to this much to mark the page as that face...
@@ -124,6 +129,10 @@ pub fn page_signals(page: &PageText) -> PageSignals {
                 s.titled[ti] |= titled;
                 match k.face {
                     Some(Face::Front) => front += best,
+                    Some(Face::ChipFront) => {
+                        front += best;
+                        s.chip_front |= best >= CHIP_FRONT_MIN;
+                    }
                     Some(Face::Back) => back += best,
                     None => {}
                 }

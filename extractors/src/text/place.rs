@@ -753,7 +753,8 @@ pub fn tidy_division(s: &str) -> String {
     if first == 0 || !junk {
         return tidy;
     }
-    words[first..].join(" ")
+    // The first part's name could not be looked up with the junk before its unit word.
+    restore_unit_names(&words[first..].join(" "))
 }
 
 /// Whether `s` reads as a whole administrative division as a card prints one: it opens
@@ -926,24 +927,29 @@ fn province_key(s: &str) -> String {
     fold(&s.replace(['-', '–'], " "))
 }
 
-/// Whether place `longer` holds all of place `shorter` and more: `shorter`'s parts are
+/// Whether place `longer` holds all of place `shorter` and more: `shorter`'s words are
 /// `longer`'s first or last ones (`Xã Vĩnh Phúc` of `Xã Vĩnh Phúc, Cam Lâm, Bắc Ninh`,
-/// `Tỉnh Bình Thuận` of `Thị trấn Phú Lợi, …, Tỉnh Bình Thuận`), as a reading that lost
-/// a line of the place reads it. Parts added after are the rest of the address only
-/// when `shorter` does not end with its province and `longer` does: after a province,
-/// they are the next label's value, read on.
+/// `Tỉnh Bình Thuận` of `Thị trấn Phú Lợi, …, Tỉnh Bình Thuận`, `Thạnh Lộc, …` of
+/// `Phường Thạnh Lộc, …`), as a reading that lost a line, or the edge of a line, of the
+/// place reads it. Words lost before must leave `longer` opening as a place does, not
+/// with a stray word read on from a label. Words added after are the rest of the
+/// address only when `shorter` does not end with its province and `longer` does: after
+/// a province, they are the next label's value, read on.
 pub fn extends_place(longer: &str, shorter: &str) -> bool {
-    let parts = |s: &str| -> Vec<String> {
-        s.split(',')
-            .map(|p| crate::text::clean(p).to_lowercase())
-            .filter(|p| !p.is_empty())
+    // Commas are words of their own, so that a part cut short is matched by its words.
+    let words = |s: &str| -> Vec<String> {
+        s.replace(',', " , ")
+            .split_whitespace()
+            .map(|w| crate::text::clean(w).to_lowercase())
+            .filter(|w| !w.is_empty())
             .collect()
     };
-    let (long, short) = (parts(longer), parts(shorter));
+    let (long, short) = (words(longer), words(shorter));
     if short.is_empty() || long.len() <= short.len() {
         return false;
     }
-    long.ends_with(&short)
+    let opening: Vec<String> = longer.split_whitespace().map(str::to_string).collect();
+    (long.ends_with(&short) && opens_place(&opening, 0))
         || (long.starts_with(&short) && ends_with_province(longer) && !ends_with_province(shorter))
 }
 
@@ -1144,6 +1150,21 @@ mod tests {
             "Xã Vĩnh Phúc, Cam Lâm, Bắc Ninh",
             "Xã Vĩnh Phúc"
         ));
+        // A line's edge lost: the unit word before, the province's last word after.
+        let edge = "Phường Thạnh Lộc, Thị xã Phú Mỹ, Tỉnh Đồng Nai";
+        assert!(extends_place(
+            edge,
+            "Thạnh Lộc, Thị xã Phú Mỹ, Tỉnh Đồng Nai"
+        ));
+        assert!(extends_place(
+            "Xã Đông Hòa, Yên Lạc, Tuyên Quang",
+            "Xã Đông Hòa, Yên Lạc, Tuyên"
+        ));
+        // Not a word of a label read on before the place.
+        assert!(!extends_place(
+            "idence Thạnh Lộc, Thị xã Phú Mỹ, Tỉnh Đồng Nai",
+            "Thạnh Lộc, Thị xã Phú Mỹ, Tỉnh Đồng Nai"
+        ));
         // Not the same place, nor more of it, nor an address that then runs on.
         assert!(!extends_place(whole, "Huyện Châu Thành"));
         assert!(!extends_place(whole, whole));
@@ -1198,6 +1219,11 @@ mod tests {
             (
                 "nh, Phyce of bánh g0 Xã Tân Mai, Huyện Yên Mỹ",
                 "Xã Tân Mai, Huyện Yên Mỹ",
+            ),
+            // The first unit's name is restored once its lead is gone.
+            (
+                "7 Place 0Í œwxtgie: Phường Phứ Lợi, Bà Rịa, Đắk Nông",
+                "Phường Phú Lợi, Bà Rịa, Đắk Nông",
             ),
             // A village before its commune, a part of its own, and a place with no
             // unit at all stay whole.
