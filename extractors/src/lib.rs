@@ -432,7 +432,23 @@ mod tests {
         let b = area.bbox;
         assert!(b.x1 < 0.3 && b.x0 < 0.2, "{b:?}");
         assert!(b.y0 <= 0.2 && b.y1 > 0.254, "{b:?}");
-        // A 2024 front prints no origin or residence, and so no expiry.
+        // The residence's wrap read as one line with the expiry's label left of it
+        // still reaches the column: the region reaches below it.
+        let mut joined = card.clone();
+        let wrap = joined.words.iter().map(|w| w.line).max().unwrap_or(0);
+        joined.words.retain(|w| w.line != wrap);
+        let lower = page(
+            1,
+            &[(0.24, 0.03, "Có giá trị đến: Phường Bạch Đằng, Hà Nội")],
+        );
+        joined
+            .words
+            .extend(lower.words.into_iter().map(|w| Word { line: wrap, ..w }));
+        let b = lost_expiry_region(&joined)
+            .expect("a 2021 front without its expiry")
+            .bbox;
+        assert!(b.y1 > 0.254 + 0.03, "{b:?}");
+        // A front that read its expiry is not read for it again.
         assert_eq!(lost_expiry_region(&front()), None);
 
         let region = page(

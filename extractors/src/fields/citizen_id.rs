@@ -598,13 +598,15 @@ pub fn expiry_region(page: &PageText) -> Option<BBox> {
         .map(|h| layout.lines[h.line].bbox.x1)
         .fold(column, f32::max);
     let top = lower.iter().map(|l| l.bbox.y0).fold(1.0, f32::min);
-    // The residence wraps onto the lines below its label.
+    // The residence wraps onto the lines below its label. Such a line reaches into the
+    // column, and may start left of it: OCR joins the expiry's label, level with the
+    // wrap under the photo, to the wrap's line.
     let mut bottom = lower.iter().map(|l| l.bbox.y1).fold(0.0, f32::max);
     for line in &layout.lines[last + 1..] {
         let continues = line.page == page.page
             && line.bbox.y0 <= bottom + CONTINUATION_GAP * height
             && line.bbox.y0 >= bottom - height
-            && line.bbox.x0 >= column - 2.0 * height;
+            && line.bbox.x1 >= column + 2.0 * height;
         if !continues {
             break;
         }

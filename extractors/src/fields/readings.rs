@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use super::common::{round3, Output};
 use super::merge::compact_fold;
 use crate::model::{Field, Method};
-use crate::text::{clean, extends_place};
+use crate::text::{clean, extends_place, real_parts};
 
 /// How a value was obtained, most trusted first: a code's payload or a checked zone
 /// outranks print, except for a name, which the zone spells without its tone marks.
@@ -114,10 +114,26 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
                 })
             })
             .collect();
+        // Readings of a place that differ in a name: the one whose names are real,
+        // spelled as the gazetteer spells them, read it better (`Phú Lợi`, not `Phứ
+        // Lợi`) than any number of readings of the same pixels that agree on a misspelling.
+        let real = |v: &Vote| {
+            if key.starts_with("place_of_") {
+                real_parts(&v.field.value)
+            } else {
+                0
+            }
+        };
         let mut list: Vec<(bool, Vote)> = part_of_another.into_iter().zip(list).collect();
         list.sort_by_key(|(part, v)| {
             let (method, readings, confidence) = v.rank(&key);
-            (method, *part, readings, confidence)
+            (
+                method,
+                *part,
+                std::cmp::Reverse(real(v)),
+                readings,
+                confidence,
+            )
         });
         let mut list = list.into_iter().map(|(_, v)| v);
         let Some(mut win) = list.next() else {
@@ -228,6 +244,31 @@ mod tests {
         assert_eq!(merged.fields["place_of_origin"].value, whole);
         // Still a disagreement between readings, and said so.
         assert_eq!(merged.warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_place_whose_names_are_real_wins_over_readings_that_agree_on_a_misspelling() {
+        let misread = || {
+            output(
+                &[(
+                    "place_of_origin",
+                    field("Phường Phứ Lợi, Bà Rịa, Đắk Nông", Method::Ocr, 0.95),
+                )],
+                &[],
+            )
+        };
+        let real = output(
+            &[(
+                "place_of_origin",
+                field("Phường Phú Lợi, Bà Rịa, Đắk Nông", Method::Ocr, 0.8),
+            )],
+            &[],
+        );
+        let merged = merge_readings(vec![misread(), misread(), real]);
+        assert_eq!(
+            merged.fields["place_of_origin"].value,
+            "Phường Phú Lợi, Bà Rịa, Đắk Nông"
+        );
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub use fuzzy::{
 pub use ids::{fix_digit_token, has_province_code, parse_enterprise_code, read_id, IdRead};
 pub use money::parse_money;
 pub use name::restore_family_name;
-pub use place::{extends_place, is_whole_division, opens_a_place, tidy_division, tidy_place};
+pub use place::{
+    extends_place, is_whole_division, opens_a_place, real_parts, tidy_division, tidy_place,
+};
 pub use sex::{parse_sex, Sex};
 pub use syllable::is_vietnamese_syllable;

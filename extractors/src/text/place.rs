@@ -128,9 +128,9 @@ pub(crate) const PROVINCES: &[&str] = &[
 ];
 
 /// A comma run into the capitalised name after it, with or without a speck read as a
-/// period between them (`Trung Hòa,.Kim Động`).
+/// period or a quote between them (`Trung Hòa,.Kim Động`, `Quận 3,'TP Hồ Chí Minh`).
 static COMMA_WITHOUT_SPACE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r",\.?(\p{Lu})").expect("literal comma pattern"));
+    LazyLock::new(|| Regex::new(r#",[.'’`‘"“”]?(\p{Lu})"#).expect("literal comma pattern"));
 
 /// A quote OCR read in the space between two words of a name (`Sơn'Trà`): a place's
 /// words never hold one before a capital.
@@ -465,6 +465,32 @@ fn restore_opening_unit(words: &mut [String]) {
     }
 }
 
+/// `Thành phố` that lost its second word before a province's name (`Thành Đà Nẵng`):
+/// no province's name is preceded by a `Thành` of its own, so at a part's start the
+/// word is the unit's.
+fn restore_city_word(words: &mut Vec<String>) {
+    let mut i = 0;
+    while i + 1 < words.len() {
+        let opens_part = i == 0 || ends_a_part(&words[i - 1]);
+        if opens_part && bare(&words[i]).to_lowercase() == "thành" && province_starts(words, i + 1)
+        {
+            let capitals = words[i].chars().all(|c| !c.is_lowercase());
+            words.insert(i + 1, if capitals { "PHỐ" } else { "phố" }.to_string());
+        }
+        i += 1;
+    }
+}
+
+/// Whether a province's name, of up to three words, starts at `from`.
+fn province_starts(words: &[String], from: usize) -> bool {
+    (1..=3).any(|n| {
+        words.get(from..from + n).is_some_and(|name| {
+            let name: Vec<&str> = name.iter().map(|w| bare(w)).collect();
+            is_province(&name.join(" "))
+        })
+    })
+}
+
 /// A colon read after or inside a unit (`huyện: Hòa Vang`, `Ủy: ban nhân dân`) is a
 /// speck: a unit introduces the name after it, and no label ends with one.
 fn drop_colon_after_unit(words: &mut [String]) {
@@ -572,6 +598,7 @@ pub fn tidy_place(s: &str) -> String {
     drop_letter_inside_name(&mut words);
     strip_garbled_translation(&mut words);
     restore_opening_unit(&mut words);
+    restore_city_word(&mut words);
     period_as_comma(&mut words);
     // A lone letter or digit before the first unit word is a speck at the value's edge:
     // a house number is followed by its street, never by a unit.
@@ -953,6 +980,33 @@ pub fn extends_place(longer: &str, shorter: &str) -> bool {
         || (long.starts_with(&short) && ends_with_province(longer) && !ends_with_province(shorter))
 }
 
+/// How many of a place's parts name a real unit as it is spelled, tone marks and all:
+/// a listed commune, district or province, or a numbered ward or district. Of two
+/// readings of one place, the one with more real names read more of it right.
+pub fn real_parts(s: &str) -> usize {
+    s.split(',')
+        .filter(|part| {
+            let words: Vec<String> = part
+                .split_whitespace()
+                .map(|w| bare(w).to_string())
+                .collect();
+            let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+            let unit_len = unit_at(&words, 0)
+                .map_or(0, |(_, n)| n)
+                .max(province_unit_words(&refs));
+            let name = words[unit_len.min(words.len())..].join(" ");
+            let lower = name.to_lowercase();
+            !name.is_empty()
+                && (gazetteer::is_known(&name)
+                    || PROVINCES
+                        .iter()
+                        .chain(FORMER_PROVINCES)
+                        .any(|p| p.to_lowercase() == lower)
+                    || (unit_len > 0 && name.chars().all(|c| c.is_ascii_digit())))
+        })
+        .count()
+}
+
 /// Whether the last part of `s` names a province, with or without its unit word.
 fn ends_with_province(s: &str) -> bool {
     let last = s.rsplit(',').next().unwrap_or(s);
@@ -1180,6 +1234,24 @@ mod tests {
     }
 
     #[test]
+    fn real_names_are_counted_as_spelled() {
+        assert_eq!(
+            real_parts("Phường Phú Lợi, Quận Hoàng Mai, Thành phố Hà Nội"),
+            3
+        );
+        assert_eq!(
+            real_parts("Phường Phứ Lợi, Quận Hoàng Mai, Thành phố Hà Nội"),
+            2
+        );
+        assert_eq!(
+            real_parts("Phường Phù Lợi Qiên Hoàng Mai, Thành phố Hà Nội"),
+            1
+        );
+        assert_eq!(real_parts("Phường 11, Quận 3, TP Hồ Chí Minh"), 3);
+        assert_eq!(real_parts("Số 12 phố Huế, Hà Nộ"), 0);
+    }
+
+    #[test]
     fn a_comma_read_inside_a_name_goes() {
         assert_eq!(
             tidy_place("Xã Kim Mã, Châu Thành, Kiên, Giang"),
@@ -1249,6 +1321,10 @@ mod tests {
         assert_eq!(
             tidy_place("Thị trấn Trung Hòa,.Kim Động, Hưng Yên"),
             "Thị trấn Trung Hòa, Kim Động, Hưng Yên"
+        );
+        assert_eq!(
+            tidy_place("Phường Bình Hòa, Quận 3,'TP Hồ Chí Minh"),
+            "Phường Bình Hòa, Quận 3, TP Hồ Chí Minh"
         );
         assert_eq!(
             tidy_place("Thôn Đông, xã Yên Hòa, huyện: Hòa Vang, tỉnh: Đồng Tháp"),
@@ -1330,8 +1406,14 @@ mod tests {
             tidy_place("Hyện Cam Lâm, Tỉnh Khánh Hòa"),
             "Huyện Cam Lâm, Tỉnh Khánh Hòa"
         );
+        // A city's unit that lost its second word, and what ran on after it.
+        assert_eq!(
+            tidy_division("Phường Tân Lập, Quận Liên Chiểu, Thành Đà Nẵng XjdÀ g2 ch sở GA"),
+            "Phường Tân Lập, Quận Liên Chiểu, Thành phố Đà Nẵng"
+        );
         // Not a name, and not before a word in small letters.
-        for kept in ["Phương Liệt, Hà Nội", "Pường số 5"] {
+        for kept in ["Phương Liệt, Hà Nội", "Pường số 5", "Xã Thành Công, Hà Nội"]
+        {
             assert_eq!(tidy_place(kept), kept);
         }
     }
@@ -1752,5 +1834,14 @@ mod tests {
             tidy_place("Thôn Ha, Xã Yên Hòa, 12 Nguyen Hue"),
             "Thôn Ha, Xã Yên Hòa, 12 Nguyen Hue"
         );
+    }
+}
+#[cfg(test)]
+mod scratch {
+    #[test]
+    fn scratch() {
+        for s in ["Phường Bình Hòa, Quận 3,'TP Hồ Chí Minh", "Phường Tân Lập, Quận Liên Chiểu, Thành Đà Nẵng XjdÀ g2 ch sở GA 00 Ấp 3, Xã Nghĩa Đô, Quỳnh", "Phường Tân Lập, Quận Liên Chiểu, Thành phố Đà Nẵng XjdÀ g2 ch sở GA 00 Ấp 3, Xã Nghĩa Đô, Quỳnh"] {
+            eprintln!("{s} -> {}", super::tidy_division(s));
+        }
     }
 }
