@@ -118,13 +118,14 @@ const BACK_FIELDS: [&str; 1] = ["date_of_issue"];
 const UNSURE_FIELD: f32 = 0.6;
 
 /// Whether a page that looks like an ID card's front (or a card whose face could not be
-/// told) shows no decoded QR code, so that a slower search for the code is worth it.
+/// told, or a front beside a back) shows no decoded QR code, so that a slower search for
+/// the code is worth it.
 pub fn misses_card_code(page: &PageText) -> bool {
     if !page.barcodes.is_empty() {
         return false;
     }
     let signals = page_signals(page);
-    classify::is_card(&signals) && may_be_front(&signals)
+    classify::is_card(&signals) && (may_be_front(&signals) || signals.front_labels)
 }
 
 /// A card page shows its front, or a face the signals could not tell.
@@ -470,6 +471,33 @@ mod tests {
         assert_eq!(with_region_reading(&card, &area, specks), None);
         // Once read, the expiry is not looked for again.
         assert_eq!(lost_expiry_region(&read), None);
+    }
+
+    #[test]
+    fn a_card_code_is_searched_for_where_a_front_may_be() {
+        assert!(misses_card_code(&front()));
+        assert!(!misses_card_code(&with_code(front())));
+        // A back alone shows no code to search for.
+        let lone_back = back(1, "001099012345", "NGUYEN<<VAN<AN");
+        assert!(!misses_card_code(&lone_back));
+        // A front that lost its title beside a back, whose zone outweighs the front's
+        // labels: the front's code is still looked for.
+        let mut both = lone_back.clone();
+        let shift = both.words.iter().map(|w| w.line).max().unwrap_or(0) + 1;
+        let front_lines = page(
+            1,
+            &[
+                (0.05, 0.3, "Họ và tên / Full name: NGUYỄN VĂN AN"),
+                (0.08, 0.3, "Ngày sinh / Date of birth: 05/03/1999"),
+            ],
+        );
+        both.words
+            .extend(front_lines.words.into_iter().map(|w| Word {
+                line: w.line + shift,
+                ..w
+            }));
+        assert!(!page_signals(&both).front);
+        assert!(misses_card_code(&both));
     }
 
     #[test]

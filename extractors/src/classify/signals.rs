@@ -15,6 +15,9 @@ pub struct PageSignals {
     pub titled: [bool; 5],
     pub front: bool,
     pub back: bool,
+    /// The front's keywords reach `FACE_MIN` however much the back's outweigh them: a
+    /// page that shows a front beside a back, whose zone weighs heavily, has them.
+    pub front_labels: bool,
     /// The page shows the 2021 chip card's front (see `Face::ChipFront`).
     pub chip_front: bool,
 }
@@ -145,7 +148,8 @@ pub fn page_signals(page: &PageText) -> PageSignals {
         s.titled[ci] = true;
         back += CODE_WEIGHT;
     }
-    s.front = front >= FACE_MIN && front >= FACE_SHARE * back;
+    s.front_labels = front >= FACE_MIN;
+    s.front = s.front_labels && front >= FACE_SHARE * back;
     s.back = back >= FACE_MIN && back >= FACE_SHARE * front;
     if page.barcodes.iter().any(|b| parse_qr(&b.payload).is_some()) {
         s.scores[ci] += CODE_WEIGHT;

@@ -11,10 +11,10 @@ use crate::layout::{
 use crate::model::{Evidence, Field, Method};
 use crate::text::syllable::split_glued;
 use crate::text::{
-    allowed_edits, clean, fix_digit_token, fold, fuzzy_score, is_spacing_modifier, label_key,
-    levenshtein, opens_a_place, parse_date, parse_enterprise_code, parse_expiry, parse_money,
-    parse_sex, parse_year, read_id, restore_ethnicity, restore_family_name, restore_legal_form,
-    substring_match, tidy_division, tidy_place, IdRead,
+    allowed_edits, clean, fix_digit_token, fold, fuzzy_score, is_province, is_spacing_modifier,
+    label_key, levenshtein, opens_a_place, parse_date, parse_enterprise_code, parse_expiry,
+    parse_money, parse_sex, parse_year, read_id, restore_ethnicity, restore_family_name,
+    restore_legal_form, substring_match, tidy_division, tidy_place, IdRead,
 };
 
 /// How a field's text is validated and normalised.
@@ -205,6 +205,7 @@ pub fn normalize(kind: Kind, text: &str) -> Result<String, Rejection> {
             } else if t.contains([',', ':'])
                 || t.split(' ').count() > MAX_COUNTRY_WORDS
                 || t.split(' ').any(opens_a_place)
+                || is_province(&t)
                 || is_nationality_label_cut(&t)
             {
                 // An address or a label read where the country was lost.
@@ -514,7 +515,13 @@ mod tests {
         assert_eq!(complete_country("Việt"), "Việt Nam");
         assert_eq!(complete_country("Lào"), "Lào");
         assert_eq!(normalize(Kind::Nationality, "Na6orsalty"), Err(None));
-        for label_or_place in ["Nationa", "Natic", "of residence", "Thôn Đông. Xã Minh"] {
+        for label_or_place in [
+            "Nationa",
+            "Natic",
+            "of residence",
+            "Thôn Đông. Xã Minh",
+            "Hưng Yên",
+        ] {
             assert_eq!(normalize(Kind::Nationality, label_or_place), Err(None));
         }
         assert_eq!(

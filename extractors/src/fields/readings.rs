@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use super::common::{round3, Output};
 use super::merge::compact_fold;
 use crate::model::{Field, Method};
-use crate::text::{clean, extends_place, real_parts};
+use crate::text::{clean, extends_place, unreal_parts};
 
 /// How a value was obtained, most trusted first: a code's payload or a checked zone
 /// outranks print, except for a name, which the zone spells without its tone marks.
@@ -117,9 +117,9 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
         // Readings of a place that differ in a name: the one whose names are real,
         // spelled as the gazetteer spells them, read it better (`Phú Lợi`, not `Phứ
         // Lợi`) than any number of readings of the same pixels that agree on a misspelling.
-        let real = |v: &Vote| {
+        let unreal = |v: &Vote| {
             if key.starts_with("place_of_") {
-                real_parts(&v.field.value)
+                unreal_parts(&v.field.value)
             } else {
                 0
             }
@@ -127,13 +127,7 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
         let mut list: Vec<(bool, Vote)> = part_of_another.into_iter().zip(list).collect();
         list.sort_by_key(|(part, v)| {
             let (method, readings, confidence) = v.rank(&key);
-            (
-                method,
-                *part,
-                std::cmp::Reverse(real(v)),
-                readings,
-                confidence,
-            )
+            (method, *part, unreal(v), readings, confidence)
         });
         let mut list = list.into_iter().map(|(_, v)| v);
         let Some(mut win) = list.next() else {

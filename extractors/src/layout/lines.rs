@@ -98,7 +98,9 @@ fn split_rows(mut tokens: Vec<Token>, solid: f32) -> Vec<Vec<Token>> {
         let best = rows
             .iter()
             .enumerate()
-            .filter(|(_, (last, _))| vertical_overlap(&last.bbox, &t.bbox) >= SAME_LINE_OVERLAP)
+            .filter(|(_, (last, _))| {
+                vertical_overlap(&last.bbox, &t.bbox) >= SAME_LINE_OVERLAP || last.continued_by(&t)
+            })
             .max_by(|(_, (a, _)), (_, (b, _))| a.fit(&t, b))
             .map(|(i, _)| i);
         match best {
@@ -120,6 +122,12 @@ fn split_rows(mut tokens: Vec<Token>, solid: f32) -> Vec<Vec<Token>> {
     });
     rows.into_iter().map(|(_, row)| row).collect()
 }
+
+/// A word that starts within this many of its row's last word's heights after it...
+const NEXT_WORD_GAP: f32 = 2.5;
+/// ...continues the row at this much vertical overlap: a line photographed at a steep
+/// slant drifts by half a word's height within a few words.
+const SLANT_OVERLAP: f32 = 0.25;
 
 /// A word this many times taller than its row's last word is a mark, not text.
 const TALL_MARK: f32 = 1.5;
@@ -173,6 +181,21 @@ impl Anchor {
             .cmp(&other.solid)
             .then(overlap(self).total_cmp(&overlap(other)))
             .then(distance(other).total_cmp(&distance(self)))
+    }
+
+    /// Whether `t` is the next word after the anchor on a slanted line: a word of the
+    /// anchor's height (not a dash or a speck beside the line), just right of it, and
+    /// still level with it by some share of its height. A block's next row starts back
+    /// at the left, never there.
+    fn continued_by(&self, t: &Token) -> bool {
+        let h = self.bbox.height();
+        let gap = t.bbox.x0 - self.bbox.x1;
+        self.solid
+            && !t.is_punct()
+            && t.bbox.height() >= SOLID_HEIGHT * h
+            && gap >= -0.2 * h
+            && gap <= NEXT_WORD_GAP * h
+            && vertical_overlap(&self.bbox, &t.bbox) >= SLANT_OVERLAP
     }
 
     /// Moves the anchor onto `t` when it is a word of the row's height. A tall mark (a
@@ -343,6 +366,33 @@ mod tests {
         ]);
         let texts: Vec<String> = Layout::from_page(&p).lines.iter().map(Line::text).collect();
         assert_eq!(texts, ["Nơi cư trú: Hưng Yên", "Họ tên: AN"]);
+    }
+
+    #[test]
+    fn a_steep_slant_keeps_its_next_word_in_the_row() {
+        // A phone photo's place of origin (boxes as read): the line rises by a word's
+        // height, and `Xã` overlaps `649)` by just under half of it.
+        let b = |text: &str, x0: f32, y0: f32, x1: f32, y1: f32, line: u32| Word {
+            text: text.into(),
+            bbox: BBox::new(x0, y0, x1, y1),
+            confidence: 0.9,
+            line,
+        };
+        let p = page(vec![
+            b("Quê", 0.3761, 0.2869, 0.3914, 0.2914, 8),
+            b("quán", 0.3952, 0.2855, 0.4142, 0.2905, 8),
+            b("/", 0.418, 0.2855, 0.4193, 0.2882, 8),
+            b("Piece", 0.4231, 0.2837, 0.4435, 0.2873, 8),
+            b("0f", 0.4473, 0.2819, 0.4543, 0.2864, 8),
+            b("649)", 0.4574, 0.2815, 0.4797, 0.286, 8),
+            b("Xã", 0.4867, 0.2783, 0.4975, 0.2837, 8),
+            b("Hòa", 0.5019, 0.2778, 0.5203, 0.2824, 8),
+            b("Thuận,", 0.5248, 0.2747, 0.554, 0.281, 8),
+            b("Sơn", 0.3767, 0.2941, 0.3939, 0.2995, 9),
+            b("La", 0.3983, 0.2932, 0.4085, 0.2982, 9),
+        ]);
+        let texts: Vec<String> = Layout::from_page(&p).lines.iter().map(Line::text).collect();
+        assert_eq!(texts, ["Quê quán / Piece 0f 649) Xã Hòa Thuận,", "Sơn La"]);
     }
 
     #[test]
