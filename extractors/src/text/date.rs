@@ -69,12 +69,12 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) const SLASH_OR_LOOKALIKE: &str = r"[/lLiI|!]";
 
 /// A numeric date whose slashes OCR read as the letters and bars they resemble, one
-/// or two of them, or as a `1` beside another misread slash (`06l07I2036`,
-/// `30/04!I2021`, `07I0712019`).
+/// or two of them, a letter and a `1`, or a `1` beside another misread slash
+/// (`06l07I2036`, `30/04!I2021`, `13I04I11987`, `07I0712019`).
 static SLASHES_MISREAD: LazyLock<Regex> = LazyLock::new(|| {
     let s = SLASH_OR_LOOKALIKE;
     Regex::new(&format!(
-        r"^([0-9]{{1,2}})({s}{{1,2}}|1)([0-9]{{1,2}})({s}{{1,2}}|1)([0-9]{{4}})$"
+        r"^([0-9]{{1,2}})({s}{{1,2}}|{s}1|1)([0-9]{{1,2}})({s}{{1,2}}|{s}1|1)([0-9]{{4}})$"
     ))
     .expect("literal date pattern")
 });
@@ -191,6 +191,8 @@ mod tests {
         assert_eq!(iso("17i02|2021").as_deref(), Some("2021-02-17"));
         assert_eq!(iso("30/04!I2021").as_deref(), Some("2021-04-30"));
         assert_eq!(iso("07I0712019").as_deref(), Some("2019-07-07"));
+        assert_eq!(iso("13I04I11987").as_deref(), Some("1987-04-13"));
+        assert_eq!(iso("15I11I2001").as_deref(), Some("2001-11-15"));
         assert_eq!(iso("0710712019"), None);
         assert_eq!(iso("05-03-2018").as_deref(), Some("2018-03-05"));
         assert_eq!(iso("5/3/2018").as_deref(), Some("2018-03-05"));

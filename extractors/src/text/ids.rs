@@ -100,6 +100,12 @@ pub fn has_province_code(id: &str) -> bool {
     id.len() == 12 && PROVINCE_CODES.iter().any(|c| id.starts_with(c))
 }
 
+/// `Số` (number) run into the id after it and misread as letters and a digit
+/// (`S6027187617411`): an id's own twelve or nine digits follow.
+static NUMBER_WORD_GLUED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bS[6ốôoOỐÔ0]([0-9]{12}|[0-9]{9})\b").expect("literal glued number word")
+});
+
 /// The id number in `s` with one of the `lengths` (e.g. `[12]`, or `[12, 9]`), tried in
 /// that order.
 ///
@@ -107,7 +113,8 @@ pub fn has_province_code(id: &str) -> bool {
 /// joined when together they have it (`031 185926193`: twelve digits the print spaced,
 /// not a nine-digit number after a stray three). `None` when `s` holds no digits at all.
 pub fn read_id(s: &str, lengths: &[usize]) -> Option<IdRead> {
-    let groups = digit_groups(s);
+    let parted = NUMBER_WORD_GLUED.replace_all(s, "Số $1");
+    let groups = digit_groups(&parted);
     for &len in lengths {
         if let Some(g) = groups.iter().find(|g| g.len() == len) {
             return Some(IdRead::Valid(g.clone()));
@@ -192,6 +199,19 @@ mod tests {
         assert_eq!(
             read_id("CCCD số 001099012345, cấp ngày 10/08/2021", &[12]),
             Some(IdRead::Valid("001099012345".into()))
+        );
+        // `số` run into the number.
+        for glued in ["S6027187617411", "Số027187617411"] {
+            assert_eq!(
+                read_id(glued, &[12, 9]),
+                Some(IdRead::Valid("027187617411".into())),
+                "{glued}"
+            );
+        }
+        // Fourteen digits of a number are not an id after `số`.
+        assert_eq!(
+            read_id("56027187617411", &[12]),
+            Some(IdRead::WrongLength("56027187617411".into()))
         );
     }
 

@@ -137,11 +137,13 @@ static COMMA_WITHOUT_SPACE: LazyLock<Regex> =
 static QUOTE_FOR_SPACE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\p{L})['’`](\p{Lu})").expect("literal quote pattern"));
 
-/// Characters OCR reads from specks and quotes at the edges of a word.
+/// Characters OCR reads from specks, quotes and rules at the edges of a word. No place
+/// name holds an em dash, a backslash or a bar (a province's joined names take a
+/// hyphen or an en dash).
 fn is_edge_noise(c: char) -> bool {
     matches!(
         c,
-        '‘' | '’' | '“' | '”' | '"' | '`' | '\'' | '„' | '«' | '»'
+        '‘' | '’' | '“' | '”' | '"' | '`' | '\'' | '„' | '«' | '»' | '—' | '\\' | '|'
     )
 }
 
@@ -1294,6 +1296,15 @@ mod tests {
             (
                 "nh, Phyce of bánh g0 Xã Tân Mai, Huyện Yên Mỹ",
                 "Xã Tân Mai, Huyện Yên Mỹ",
+            ),
+            // A speck's letter run into a rule or a slash before the unit.
+            (
+                "T— Thị trấn Bến Nghé, huyện Hải Hậu, tỉnh Bắc Ninh",
+                "Thị trấn Bến Nghé, huyện Hải Hậu, tỉnh Bắc Ninh",
+            ),
+            (
+                "P\\ Xã Xuân La, tỉnh Tiền Giang",
+                "Xã Xuân La, tỉnh Tiền Giang",
             ),
             // The first unit's name is restored once its lead is gone.
             (
