@@ -162,6 +162,15 @@ pub fn wants_rereading(page: &PageText) -> bool {
         || !card.warnings.is_empty()
         || needed.into_iter().any(|k| !card.fields.contains_key(*k))
         || card.fields.values().any(|f| f.confidence < UNSURE_FIELD)
+        || card.fields.iter().any(|(key, f)| cut_short_place(key, f))
+}
+
+/// A card prints every place down to its province, and a code spells it whole: a
+/// printed place that ends before one lost its last line or word to the reading.
+fn cut_short_place(key: &str, field: &Field) -> bool {
+    key.starts_with("place_of_")
+        && field.method == Method::Ocr
+        && !text::ends_with_province(&field.value)
 }
 
 /// The part of a card front to read again for the expiry its reading lost, and the
@@ -498,6 +507,18 @@ mod tests {
             }));
         assert!(!page_signals(&both).front);
         assert!(misses_card_code(&both));
+    }
+
+    #[test]
+    fn a_card_whose_place_stops_short_of_its_province_is_read_again() {
+        let mut card = with_code(front());
+        assert!(!wants_rereading(&card));
+        for w in &mut card.words {
+            if w.text == "Nội" {
+                w.text = "Nộ".into();
+            }
+        }
+        assert!(wants_rereading(&card));
     }
 
     #[test]

@@ -27,8 +27,8 @@ pub use ids::{fix_digit_token, has_province_code, parse_enterprise_code, read_id
 pub use money::parse_money;
 pub use name::restore_family_name;
 pub use place::{
-    extends_place, is_province, is_whole_division, opens_a_place, tidy_division, tidy_place,
-    unreal_parts,
+    ends_with_province, extends_place, is_province, is_whole_division, opens_a_place,
+    tidy_division, tidy_place, unreal_parts,
 };
 pub use sex::{parse_sex, Sex};
 pub use syllable::is_vietnamese_syllable;

@@ -1013,7 +1013,7 @@ pub fn unreal_parts(s: &str) -> usize {
 }
 
 /// Whether the last part of `s` names a province, with or without its unit word.
-fn ends_with_province(s: &str) -> bool {
+pub fn ends_with_province(s: &str) -> bool {
     let last = s.rsplit(',').next().unwrap_or(s);
     let words: Vec<&str> = last.split_whitespace().collect();
     let unit = province_unit_words(&words);
