@@ -150,8 +150,9 @@ pub fn wants_rereading(page: &PageText) -> bool {
     else {
         return true;
     };
-    // A face the signals could not tell is read as needing both.
-    let front = may_be_front(&signals);
+    // A face the signals could not tell is read as needing both, and a front's labels
+    // beside a back's zone are a front.
+    let front = may_be_front(&signals) || signals.front_labels;
     let back = signals.back || !signals.front;
     let needed = FRONT_FIELDS
         .iter()
@@ -507,6 +508,9 @@ mod tests {
             }));
         assert!(!page_signals(&both).front);
         assert!(misses_card_code(&both));
+        // Its code found, the chip card's front (its `Full name` label) still lacks the
+        // place of origin no code carries: it is read again.
+        assert!(wants_rereading(&with_code(both)));
     }
 
     #[test]

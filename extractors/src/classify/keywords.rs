@@ -65,7 +65,8 @@ pub const CITIZEN_ID: &[Keyword] = &[
     front(title("identity card", 3.0)),
     front(kw("personal identification number", 2.0)),
     front(kw("surname, middle and given name", 2.0)),
-    front(kw("full name", 1.0)),
+    // The 2024 card names the holder's "surname, middle and given name".
+    chip_front(kw("full name", 1.0)),
     front(kw("date of birth", 1.0)),
     chip_front(kw("place of origin", 1.5)),
     kw("place of residence", 1.0),
