@@ -127,10 +127,12 @@ pub(crate) const PROVINCES: &[&str] = &[
     "Yên Bái",
 ];
 
-/// A comma run into the capitalised name after it, with or without a speck read as a
-/// period or a quote between them (`Trung Hòa,.Kim Động`, `Quận 3,'TP Hồ Chí Minh`).
-static COMMA_WITHOUT_SPACE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#",[.'’`‘"“”]?(\p{Lu})"#).expect("literal comma pattern"));
+/// A comma run into the capitalised name after it, or into any word over a speck read as
+/// a period or a quote (`Trung Hòa,Kim Động`, `Quận 3,'TP Hồ Chí Minh`, `Dịch
+/// Vọng,.thành phố`).
+static COMMA_WITHOUT_SPACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#",(?:[.'’`‘"“”](\p{L})|(\p{Lu}))"#).expect("literal comma pattern")
+});
 
 /// A quote OCR read in the space between two words of a name (`Sơn'Trà`): a place's
 /// words never hold one before a capital.
@@ -467,13 +469,21 @@ fn restore_opening_unit(words: &mut [String]) {
     }
 }
 
-/// `Thành phố` that lost its second word before a province's name (`Thành Đà Nẵng`):
-/// no province's name is preceded by a `Thành` of its own, so at a part's start the
-/// word is the unit's.
+/// `Thành phố` that lost its second word before a province's name (`Thành Đà Nẵng`),
+/// or its first letter (`hành phố Hải Phòng`): no province's name is preceded by a
+/// `Thành` of its own, so at a part's start the word is the unit's.
 fn restore_city_word(words: &mut Vec<String>) {
     let mut i = 0;
     while i + 1 < words.len() {
         let opens_part = i == 0 || ends_a_part(&words[i - 1]);
+        // Its first letter lost instead (`hành phố Hải Phòng`).
+        if opens_part
+            && words[i] == "hành"
+            && bare(&words[i + 1]) == "phố"
+            && province_starts(words, i + 2)
+        {
+            words[i] = "Thành".to_string();
+        }
         if opens_part && bare(&words[i]).to_lowercase() == "thành" && province_starts(words, i + 1)
         {
             let capitals = words[i].chars().all(|c| !c.is_lowercase());
@@ -565,7 +575,7 @@ pub fn tidy_place(s: &str) -> String {
     // Addresses separate their parts with commas; a semicolon is a misread one, and
     // a comma OCR read with no space after it (`Trung Hòa,Kim Động`) still parts them.
     let s = COMMA_WITHOUT_SPACE
-        .replace_all(&s.replace(';', ","), ", $1")
+        .replace_all(&s.replace(';', ","), ", $1$2")
         .into_owned();
     let s = QUOTE_FOR_SPACE.replace_all(&s, "$1 $2").into_owned();
     let mut words: Vec<String> = s
@@ -764,11 +774,14 @@ pub fn tidy_division(s: &str) -> String {
     // comma would make the lead a part of its own; capitals are an abbreviation.
     let garbled = |w: &String| {
         let b = bare(w);
-        !is_vietnamese_syllable(b)
-            && !b
-                .chars()
-                .filter(|c| c.is_alphabetic())
-                .all(char::is_uppercase)
+        // A symbol no place holds (`Piac€`) marks a garbled label as well.
+        b.chars()
+            .any(|c| !(c.is_alphanumeric() || "/-".contains(c)))
+            || !is_vietnamese_syllable(b)
+                && !b
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(char::is_uppercase)
     };
     // Digits alone before the first unit are no part of a place its units name (no
     // house is numbered in one), even as a part of their own (`0410, Xã Nghĩa Đô`).
@@ -1083,6 +1096,9 @@ fn restore_province(s: &str) -> String {
     if prefix.is_empty() && head.is_empty() {
         return s.to_string();
     }
+    if let Some(p) = province_completing(&words) {
+        return restored(p, name.trim());
+    }
     for k in (1..=words.len()).rev() {
         let candidate = words[..k].join(" ");
         let candidate = candidate.trim_end_matches([',', '.', ';']);
@@ -1098,6 +1114,27 @@ fn restore_province(s: &str) -> String {
         }
     }
     s.to_string()
+}
+
+/// The one province whose name the words open, as printed, tone marks and all: a
+/// province cut short at the edge of a line or a photo (`Đà` of `Đà Nẵng`, `Hồ Chí` of
+/// `Hồ Chí Minh`). Marks must agree, since a unit word (`Thành` of `Thành phố`) would
+/// otherwise open a province (`Thanh Hóa`).
+fn province_completing(words: &[&str]) -> Option<&'static str> {
+    let read: Vec<String> = words.iter().map(|w| bare(w).to_lowercase()).collect();
+    // A unit's whole name (`Bà Rịa`, a city) is no province cut short.
+    if read.is_empty()
+        || read.iter().any(|w| w.chars().count() < 2)
+        || gazetteer::is_listed(&read.join(" "))
+    {
+        return None;
+    }
+    let mut opened = PROVINCES.iter().filter(|p| {
+        let name: Vec<String> = p.to_lowercase().split(' ').map(str::to_string).collect();
+        name.len() > read.len() && name[..read.len()] == read[..]
+    });
+    let first = opened.next()?;
+    opened.next().is_none().then_some(*first)
 }
 
 /// Fewest letters a name needs before one misread letter in it can be told apart.
@@ -1257,6 +1294,38 @@ mod tests {
     }
 
     #[test]
+    fn a_province_cut_short_is_completed_only_when_one_opens_so() {
+        for (read, whole) in [
+            (
+                "Thị trấn Trung Hòa, Hòa Vang, Đà",
+                "Thị trấn Trung Hòa, Hòa Vang, Đà Nẵng",
+            ),
+            (
+                "Xã Đông Hòa, Yên Lạc, Tuyên",
+                "Xã Đông Hòa, Yên Lạc, Tuyên Quang",
+            ),
+            (
+                "Phường 11, Thành phố Hồ Chí",
+                "Phường 11, Thành phố Hồ Chí Minh",
+            ),
+            // Two provinces open with `Đồng`, and `Thành` is a unit's word.
+            (
+                "Phường Dịch Vọng, Bà Rịa, Đồng",
+                "Phường Dịch Vọng, Bà Rịa, Đồng",
+            ),
+            ("Phường 7, Quận 3, Thành", "Phường 7, Quận 3, Thành"),
+            // A lone place is no province's due, and a city is whole.
+            ("Đà", "Đà"),
+            (
+                "Phường Phước Long, Thành phố Bà Rịa",
+                "Phường Phước Long, Thành phố Bà Rịa",
+            ),
+        ] {
+            assert_eq!(tidy_place(read), whole, "{read}");
+        }
+    }
+
+    #[test]
     fn a_comma_read_inside_a_name_goes() {
         assert_eq!(
             tidy_place("Xã Kim Mã, Châu Thành, Kiên, Giang"),
@@ -1306,6 +1375,10 @@ mod tests {
                 "P\\ Xã Xuân La, tỉnh Tiền Giang",
                 "Xã Xuân La, tỉnh Tiền Giang",
             ),
+            (
+                "Piac€ Xã Láng Hà, Huyện Hòa Vang, Thành phố Đà Nẵng",
+                "Xã Láng Hạ, Huyện Hòa Vang, Thành phố Đà Nẵng",
+            ),
             // The first unit's name is restored once its lead is gone.
             (
                 "7 Place 0Í œwxtgie: Phường Phứ Lợi, Bà Rịa, Đắk Nông",
@@ -1339,6 +1412,10 @@ mod tests {
         assert_eq!(
             tidy_place("Phường Bình Hòa, Quận 3,'TP Hồ Chí Minh"),
             "Phường Bình Hòa, Quận 3, TP Hồ Chí Minh"
+        );
+        assert_eq!(
+            tidy_place("Xã Dịch Vọng,.thành phố Hải Phòng"),
+            "Xã Dịch Vọng, thành phố Hải Phòng"
         );
         assert_eq!(
             tidy_place("Thôn Đông, xã Yên Hòa, huyện: Hòa Vang, tỉnh: Đồng Tháp"),
@@ -1424,6 +1501,10 @@ mod tests {
         assert_eq!(
             tidy_division("Phường Tân Lập, Quận Liên Chiểu, Thành Đà Nẵng XjdÀ g2 ch sở GA"),
             "Phường Tân Lập, Quận Liên Chiểu, Thành phố Đà Nẵng"
+        );
+        assert_eq!(
+            tidy_place("Phường Quang Trung, Thị xã Sơn Tây, hành phố Hải Phòng"),
+            "Phường Quang Trung, Thị xã Sơn Tây, Thành phố Hải Phòng"
         );
         // Not a name, and not before a word in small letters.
         for kept in ["Phương Liệt, Hà Nội", "Pường số 5", "Xã Thành Công, Hà Nội"]
