@@ -305,6 +305,16 @@ mod tests {
         }
     }
 
+    /// A word with its box as read: `x0, y0, x1, y1`.
+    fn b(text: &str, x0: f32, y0: f32, x1: f32, y1: f32, line: u32) -> Word {
+        Word {
+            text: text.into(),
+            bbox: BBox::new(x0, y0, x1, y1),
+            confidence: 0.9,
+            line,
+        }
+    }
+
     fn page(words: Vec<Word>) -> PageText {
         PageText {
             page: 1,
@@ -369,66 +379,56 @@ mod tests {
     }
 
     #[test]
-    fn a_steep_slant_keeps_its_next_word_in_the_row() {
-        // A phone photo's place of origin (boxes as read): the line rises by a word's
-        // height, and `Xã` overlaps `649)` by just under half of it.
-        let b = |text: &str, x0: f32, y0: f32, x1: f32, y1: f32, line: u32| Word {
-            text: text.into(),
-            bbox: BBox::new(x0, y0, x1, y1),
-            confidence: 0.9,
-            line,
-        };
-        let p = page(vec![
-            b("Quê", 0.3761, 0.2869, 0.3914, 0.2914, 8),
-            b("quán", 0.3952, 0.2855, 0.4142, 0.2905, 8),
-            b("/", 0.418, 0.2855, 0.4193, 0.2882, 8),
-            b("Piece", 0.4231, 0.2837, 0.4435, 0.2873, 8),
-            b("0f", 0.4473, 0.2819, 0.4543, 0.2864, 8),
-            b("649)", 0.4574, 0.2815, 0.4797, 0.286, 8),
-            b("Xã", 0.4867, 0.2783, 0.4975, 0.2837, 8),
-            b("Hòa", 0.5019, 0.2778, 0.5203, 0.2824, 8),
-            b("Thuận,", 0.5248, 0.2747, 0.554, 0.281, 8),
-            b("Sơn", 0.3767, 0.2941, 0.3939, 0.2995, 9),
-            b("La", 0.3983, 0.2932, 0.4085, 0.2982, 9),
-        ]);
-        let texts: Vec<String> = Layout::from_page(&p).lines.iter().map(Line::text).collect();
-        assert_eq!(texts, ["Quê quán / Piece 0f 649) Xã Hòa Thuận,", "Sơn La"]);
-    }
-
-    #[test]
-    fn a_short_slash_does_not_hold_a_slanted_row_at_its_height() {
-        // A phone photo's sex and nationality line, rising to the right (boxes as read):
-        // the slash before `Nationality` is too short to anchor the row, and the words
-        // after it must still join it rather than the date of birth's line above.
-        let b = |text: &str, x0: f32, y0: f32, x1: f32, y1: f32, line: u32| Word {
-            text: text.into(),
-            bbox: BBox::new(x0, y0, x1, y1),
-            confidence: 0.9,
-            line,
-        };
-        let p = page(vec![
-            b("Ngày", 0.3655, 0.599, 0.4029, 0.6227, 9),
-            b("sinh", 0.4093, 0.5956, 0.4385, 0.6151, 9),
-            b("/", 0.4467, 0.5956, 0.4486, 0.6032, 9),
-            b("Date", 0.4549, 0.5939, 0.4879, 0.6117, 9),
-            b("of", 0.4937, 0.5888, 0.5082, 0.6074, 9),
-            b("birth:", 0.514, 0.5863, 0.5514, 0.6058, 9),
-            b("31/01/1951", 0.5584, 0.5745, 0.6548, 0.6024, 9),
-            b("Quốc", 0.578, 0.6168, 0.6161, 0.6396, 10),
-            b("tịch", 0.6225, 0.6134, 0.6485, 0.6362, 10),
-            b("/", 0.6542, 0.6142, 0.658, 0.6286, 10),
-            b("Nationality:", 0.665, 0.6066, 0.7487, 0.6294, 10),
-            b("Việt", 0.7608, 0.5973, 0.7951, 0.6227, 10),
-            b("Nam", 0.8027, 0.5956, 0.8426, 0.6168, 10),
-        ]);
-        let texts: Vec<String> = Layout::from_page(&p).lines.iter().map(Line::text).collect();
-        assert_eq!(
-            texts,
-            [
-                "Ngày sinh / Date of birth: 31/01/1951",
-                "Quốc tịch / Nationality: Việt Nam"
-            ]
-        );
+    fn phone_photos_slanted_lines_stay_rows() {
+        let cases: [(Vec<Word>, &[&str]); 2] = [
+            // A place of origin rising by a word's height: `Xã` overlaps `649)` by just
+            // under half of it, and still continues the row.
+            (
+                vec![
+                    b("Quê", 0.3761, 0.2869, 0.3914, 0.2914, 8),
+                    b("quán", 0.3952, 0.2855, 0.4142, 0.2905, 8),
+                    b("/", 0.418, 0.2855, 0.4193, 0.2882, 8),
+                    b("Piece", 0.4231, 0.2837, 0.4435, 0.2873, 8),
+                    b("0f", 0.4473, 0.2819, 0.4543, 0.2864, 8),
+                    b("649)", 0.4574, 0.2815, 0.4797, 0.286, 8),
+                    b("Xã", 0.4867, 0.2783, 0.4975, 0.2837, 8),
+                    b("Hòa", 0.5019, 0.2778, 0.5203, 0.2824, 8),
+                    b("Thuận,", 0.5248, 0.2747, 0.554, 0.281, 8),
+                    b("Sơn", 0.3767, 0.2941, 0.3939, 0.2995, 9),
+                    b("La", 0.3983, 0.2932, 0.4085, 0.2982, 9),
+                ],
+                &["Quê quán / Piece 0f 649) Xã Hòa Thuận,", "Sơn La"],
+            ),
+            // The sex and nationality line rising to the right: the slash before
+            // `Nationality` is too short to anchor the row, and the words after it must
+            // still join it rather than the date of birth's line above.
+            (
+                vec![
+                    b("Ngày", 0.3655, 0.599, 0.4029, 0.6227, 9),
+                    b("sinh", 0.4093, 0.5956, 0.4385, 0.6151, 9),
+                    b("/", 0.4467, 0.5956, 0.4486, 0.6032, 9),
+                    b("Date", 0.4549, 0.5939, 0.4879, 0.6117, 9),
+                    b("of", 0.4937, 0.5888, 0.5082, 0.6074, 9),
+                    b("birth:", 0.514, 0.5863, 0.5514, 0.6058, 9),
+                    b("31/01/1951", 0.5584, 0.5745, 0.6548, 0.6024, 9),
+                    b("Quốc", 0.578, 0.6168, 0.6161, 0.6396, 10),
+                    b("tịch", 0.6225, 0.6134, 0.6485, 0.6362, 10),
+                    b("/", 0.6542, 0.6142, 0.658, 0.6286, 10),
+                    b("Nationality:", 0.665, 0.6066, 0.7487, 0.6294, 10),
+                    b("Việt", 0.7608, 0.5973, 0.7951, 0.6227, 10),
+                    b("Nam", 0.8027, 0.5956, 0.8426, 0.6168, 10),
+                ],
+                &[
+                    "Ngày sinh / Date of birth: 31/01/1951",
+                    "Quốc tịch / Nationality: Việt Nam",
+                ],
+            ),
+        ];
+        for (words, expected) in cases {
+            let lines = Layout::from_page(&page(words)).lines;
+            let texts: Vec<String> = lines.iter().map(Line::text).collect();
+            assert_eq!(texts, expected);
+        }
     }
 
     #[test]
