@@ -117,20 +117,20 @@ const BACK_FIELDS: [&str; 1] = ["date_of_issue"];
 /// A field read with less confidence than this is worth a second look.
 const UNSURE_FIELD: f32 = 0.6;
 
-/// Whether a page that looks like an ID card's front (or a card whose face could not be
-/// told, or a front beside a back) shows no decoded QR code, so that a slower search for
-/// the code is worth it.
+/// Whether a page that may show an ID card's front (`may_be_front`) shows no decoded QR
+/// code, so that a slower search for the code is worth it.
 pub fn misses_card_code(page: &PageText) -> bool {
     if !page.barcodes.is_empty() {
         return false;
     }
     let signals = page_signals(page);
-    classify::is_card(&signals) && (may_be_front(&signals) || signals.front_labels)
+    classify::is_card(&signals) && may_be_front(&signals)
 }
 
-/// A card page shows its front, or a face the signals could not tell.
+/// A card page shows its front, a face the signals could not tell, or a front's labels
+/// beside a back whose zone outweighs them.
 fn may_be_front(signals: &classify::PageSignals) -> bool {
-    signals.front || !signals.back
+    signals.front || !signals.back || signals.front_labels
 }
 
 /// Whether a page that looks like an ID card is worth reading again: its front shows no
@@ -150,9 +150,8 @@ pub fn wants_rereading(page: &PageText) -> bool {
     else {
         return true;
     };
-    // A face the signals could not tell is read as needing both, and a front's labels
-    // beside a back's zone are a front.
-    let front = may_be_front(&signals) || signals.front_labels;
+    // A face the signals could not tell is read as needing both.
+    let front = may_be_front(&signals);
     let back = signals.back || !signals.front;
     let needed = FRONT_FIELDS
         .iter()
@@ -169,7 +168,7 @@ pub fn wants_rereading(page: &PageText) -> bool {
 /// A card prints every place down to its province, and a code spells it whole: a
 /// printed place that ends before one lost its last line or word to the reading.
 fn cut_short_place(key: &str, field: &Field) -> bool {
-    key.starts_with("place_of_")
+    fields::citizen_id::is_place(key)
         && field.method == Method::Ocr
         && !text::ends_with_province(&field.value)
 }

@@ -151,6 +151,12 @@ const MRZ_NATIONALITY_CONFIDENCE: f32 = 0.8;
 
 /// The printed nationality of a citizen, from the MRZ's code: cards are issued to
 /// citizens only, so any other code names no nationality this card prints.
+/// Whether a card's field is a place (`place_of_origin`, `place_of_residence`,
+/// `place_of_birth_registration`), printed down to its province.
+pub(crate) fn is_place(key: &str) -> bool {
+    key.starts_with("place_of_")
+}
+
 fn printed_nationality(code: &str) -> Option<String> {
     (code == "VNM").then(|| "Việt Nam".to_string())
 }

@@ -118,7 +118,7 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
         // spelled as the gazetteer spells them, read it better (`Phú Lợi`, not `Phứ
         // Lợi`) than any number of readings of the same pixels that agree on a misspelling.
         let unreal = |v: &Vote| {
-            if key.starts_with("place_of_") {
+            if super::citizen_id::is_place(&key) {
                 unreal_parts(&v.field.value)
             } else {
                 0

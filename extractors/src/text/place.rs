@@ -777,11 +777,11 @@ pub fn tidy_division(s: &str) -> String {
         // A symbol no place holds (`Piac€`) marks a garbled label as well.
         b.chars()
             .any(|c| !(c.is_alphanumeric() || "/-".contains(c)))
-            || !is_vietnamese_syllable(b)
+            || (!is_vietnamese_syllable(b)
                 && !b
                     .chars()
                     .filter(|c| c.is_alphabetic())
-                    .all(char::is_uppercase)
+                    .all(char::is_uppercase))
     };
     // Digits alone before the first unit are no part of a place its units name (no
     // house is numbered in one), even as a part of their own (`0410, Xã Nghĩa Đô`).
