@@ -616,6 +616,11 @@ fn keep_first_reading<A>(
                     let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
                     texts.join(" ")
                 });
+                // The words with their boxes, to replay a miss against the page's reading.
+                if tracing::enabled!(tracing::Level::TRACE) {
+                    let words = serde_json::to_string(&words).unwrap_or_default();
+                    tracing::trace!(page = text.page, what, attempt, words, "area words");
+                }
                 let found = keep(text, area, words);
                 tracing::debug!(
                     page = text.page,

@@ -13,8 +13,8 @@ use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
 use crate::layout::{find_hits, joined_text, Hits, Label, Layout, Line, Token};
 use crate::model::{BBox, Evidence, Field, Method, PageText};
 use crate::text::{
-    fix_digit_token, has_province_code, is_whole_division, label_key, levenshtein, parse_date,
-    parse_expiry, parse_sex, Date, Expiry,
+    ends_with_province, fix_digit_token, has_province_code, is_whole_division, label_key,
+    levenshtein, parse_date, parse_expiry, parse_sex, Date, Expiry,
 };
 
 const VOCAB: &[Label] = &[
@@ -58,8 +58,9 @@ const VOCAB: &[Label] = &[
     Label::new(
         "place_of_birth_registration",
         // Its last word is the one a photocopy garbles most (`khai sáedi`, `khai
-        // sen`); no other card label opens with these four.
-        &["Nơi đăng ký khai sinh", "Nơi đăng ký khai"],
+        // sen`), and a phone photo may keep only the first two (`Nơi đăng xinh`); no
+        // other card label opens with them.
+        &["Nơi đăng ký khai sinh", "Nơi đăng ký khai", "Nơi đăng"],
         &["Place of birth registration"],
     ),
     Label::new(
@@ -363,6 +364,68 @@ fn origin_by_position(layout: &Layout, hits: &Hits) -> Option<Field> {
             UNLABELLED_ORIGIN * kept.iter().map(|t| t.confidence).sum::<f32>() / kept.len() as f32;
         Some(unlabelled_field(value, confidence, lines[start], kept))
     })
+}
+
+/// A place of birth registration read without its label counts for less than one read
+/// beside it.
+const UNLABELLED_BIRTH_REGISTRATION: f32 = 0.6;
+/// Most lines a card's place wraps onto.
+const PLACE_LINES: usize = 2;
+
+/// The place of birth registration of a 2024 back whose label was garbled past matching
+/// or lost: the back prints it last before the date of issue's label, on a line or two
+/// of its own, so the lines just above that label which make a whole division are the
+/// place. A line above them that already ends in a province is the residence's last,
+/// not the place's first; and a value that ends a residence read elsewhere (the QR
+/// code's, the printed one's) is that residence, its place of birth registration not
+/// read at all. `None` when a label for it was read, since its own rule decides then.
+fn birth_registration_by_position(
+    layout: &Layout,
+    hits: &Hits,
+    residences: &[&str],
+) -> Option<Field> {
+    if hits
+        .all
+        .iter()
+        .any(|h| h.key == "place_of_birth_registration")
+    {
+        return None;
+    }
+    let issue = hits.all.iter().find(|h| h.key == "date_of_issue")?;
+    let issue_line = &layout.lines[issue.line];
+    let x0 = issue.bbox.x0 - FIELD_COLUMN_SLACK * issue_line.height;
+    let above: Vec<(&Line, Vec<&Token>)> = layout.lines[..issue.line]
+        .iter()
+        .rev()
+        .filter(|l| l.page == issue_line.page)
+        .map(|l| (l, l.tokens.iter().filter(|t| t.bbox.x0 >= x0).collect()))
+        .filter(|(_, words): &(&Line, Vec<&Token>)| !words.is_empty())
+        .take(PLACE_LINES)
+        .collect();
+    let (value, first_line, words) = (1..=above.len()).rev().find_map(|n| {
+        let upper = &above[n - 1];
+        if n > 1 && ends_with_province(&joined_text(upper.1.iter().copied())) {
+            return None;
+        }
+        let words: Vec<&Token> = above[..n]
+            .iter()
+            .rev()
+            .flat_map(|(_, w)| w.iter().copied())
+            .collect();
+        let value = normalize(Kind::Division, &joined_text(words.iter().copied())).ok()?;
+        is_whole_division(&value).then_some((value, upper.0, words))
+    })?;
+    let folded = compact_fold(&value);
+    if residences
+        .iter()
+        .any(|r| compact_fold(r).ends_with(&folded))
+    {
+        return None;
+    }
+    let confidence = UNLABELLED_BIRTH_REGISTRATION
+        * words.iter().map(|t| t.confidence).sum::<f32>()
+        / words.len() as f32;
+    Some(unlabelled_field(value, confidence, first_line, &words))
 }
 
 /// An id number read without its label, recognised by its length and province code.
@@ -700,6 +763,22 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
             push(&mut cands, "id_number", Source::Printed, field);
         }
     }
+    if !cands.contains_key("place_of_birth_registration") {
+        let residences: Vec<&str> = cands
+            .get("place_of_residence")
+            .into_iter()
+            .flatten()
+            .map(|c| c.field.value.as_str())
+            .collect();
+        if let Some(field) = birth_registration_by_position(layout, &hits, &residences) {
+            push(
+                &mut cands,
+                "place_of_birth_registration",
+                Source::Printed,
+                field,
+            );
+        }
+    }
     if !cands.contains_key("date_of_expiry") {
         let birth = cands
             .get("date_of_birth")
@@ -1016,6 +1095,95 @@ mod tests {
                 (0.4, "Xã Phước Long, Kim Sơn, Điện Biên"),
                 (0.4, "Nơi cư trú: Thôn Đông, Xã Đông, Hà Nội"),
             ]),
+            None
+        );
+    }
+
+    fn birth_registration(lines: &[&str], residences: &[&str]) -> Option<String> {
+        let at_margin: Vec<(f32, &str)> = lines.iter().map(|l| (0.05, *l)).collect();
+        let layout = test_layout(&at_margin);
+        let hits = find_hits(&layout, VOCAB);
+        birth_registration_by_position(&layout, &hits, residences).map(|f| f.value)
+    }
+
+    #[test]
+    fn a_place_of_birth_registration_whose_label_was_lost_is_read_by_its_position() {
+        // Phone photos of a 2024 back as read: the label lost, or garbled past matching.
+        let qr_residence = ["Thôn Hạ, Xã Lộc Thọ, Huyện Tiên Du, Tỉnh Bắc Ninh"];
+        assert_eq!(
+            birth_registration(
+                &[
+                    "__ 5 #940908",
+                    "Xã Phú Lợi, Huyện Tân Lạc, Tỉnh Bắc Ninh",
+                    "Ngày, tháng, năm cấp/Date of issue: 21/01/2025",
+                ],
+                &qr_residence,
+            )
+            .as_deref(),
+            Some("Xã Phú Lợi, Huyện Tân Lạc, Tỉnh Bắc Ninh")
+        );
+        assert_eq!(
+            birth_registration(
+                &[
+                    "Thôn Trung, Xã An Phú. Hưng Yên",
+                    "Net đồng ký kha: eekk/Phhcc oể lạnh rọgndrzUen",
+                    "Xã Phú Lợi, Huyện Yên Mỹ. Tình Hưng Yên",
+                    "Ngày. tháng. năm cấp/Date of issue",
+                ],
+                &[],
+            )
+            .as_deref(),
+            Some("Xã Phú Lợi, Huyện Yên Mỹ, Tỉnh Hưng Yên")
+        );
+        // Wrapped onto a second line, under the residence's last.
+        assert_eq!(
+            birth_registration(
+                &[
+                    "Thôn Hạ, Xã Lộc Thọ, Huyện Tiên Du, Tỉnh Bắc Ninh",
+                    "Xã Phú Lợi, Huyện",
+                    "Tân Lạc, Tỉnh Bắc Ninh",
+                    "Ngày, tháng, năm cấp/Date of issue: 21/01/2025",
+                ],
+                &[],
+            )
+            .as_deref(),
+            Some("Xã Phú Lợi, Huyện Tân Lạc, Tỉnh Bắc Ninh")
+        );
+    }
+
+    #[test]
+    fn no_place_of_birth_registration_is_read_by_position_from_the_residence() {
+        // The place's lines lost with their label: the line above the date of issue is
+        // the residence's end, which the QR code's residence ends with.
+        let lines = [
+            "Nơi cư trú/Place of residence:",
+            "Thôn Hạ, Xã Lộc Thọ,",
+            "Huyện Tiên Du, Tỉnh Bắc Ninh",
+            "Ngày, tháng, năm cấp/Date of issue: 21/01/2025",
+        ];
+        let qr_residence = ["Thôn Hạ, Xã Lộc Thọ, Huyện Tiên Du, Tỉnh Bắc Ninh"];
+        assert_eq!(birth_registration(&lines, &qr_residence), None);
+        // Its label was read: the label's own rule decides.
+        assert_eq!(
+            birth_registration(
+                &[
+                    "Nơi đăng ký khai sinh/Place of birth registration:",
+                    "Xã Phú Lợi, Huyện Tân Lạc, Tỉnh Bắc Ninh",
+                    "Ngày, tháng, năm cấp/Date of issue: 21/01/2025",
+                ],
+                &[],
+            ),
+            None
+        );
+        // Not a whole place: cut short of its province.
+        assert_eq!(
+            birth_registration(
+                &[
+                    "Xã Phú Lợi, Huyện Tân Lạc",
+                    "Ngày, tháng, năm cấp/Date of issue: 21/01/2025",
+                ],
+                &[],
+            ),
             None
         );
     }

@@ -1,6 +1,6 @@
 //! Finding printed labels on lines, fuzzily, across one or more tokens.
 
-use super::lines::{Layout, Line};
+use super::lines::{Layout, Line, COLUMN_GAP};
 use crate::model::BBox;
 use crate::text::{allowed_edits, bounded_levenshtein, label_key, levenshtein};
 
@@ -202,11 +202,14 @@ fn first_word_after_punct(line: &Line, from: usize) -> usize {
     i
 }
 
-/// Whether only item numbering or punctuation precedes token `start`.
+/// Whether only item numbering or punctuation precedes token `start`, or it opens a
+/// column of its own: a card's field column beside the photo's, whose labels a scan
+/// reads on the same line (`Có giá trị đến. Nơi thường trú: ...`).
 fn at_line_start(line: &Line, start: usize) -> bool {
-    line.tokens[..start]
-        .iter()
-        .all(|t| t.is_punct() || is_item_mark(&t.text))
+    line.gap_before(start) > COLUMN_GAP
+        || line.tokens[..start]
+            .iter()
+            .all(|t| t.is_punct() || is_item_mark(&t.text))
 }
 
 /// An item number before a label as a scan reads it: OCR runs the margin's specks and

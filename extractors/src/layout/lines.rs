@@ -71,6 +71,10 @@ pub struct Layout {
 /// Two boxes share a text line when their vertical overlap is at least this share of
 /// the smaller height; less than that is a neighbouring line or a skewed scan.
 const SAME_LINE_OVERLAP: f32 = 0.5;
+/// Inside a line, a gap wider than this many line heights is a column break.
+pub(crate) const COLUMN_GAP: f32 = 2.5;
+/// How many lines either side a row looks through for the one it is most level with.
+const LEVEL_LOOKAROUND: usize = 4;
 
 fn vertical_overlap(a: &BBox, b: &BBox) -> f32 {
     let overlap = a.y1.min(b.y1) - a.y0.max(b.y0);
@@ -222,38 +226,63 @@ impl Layout {
             groups.entry(w.line).or_default().extend(tokens_of(w));
         }
         let median = median_word_height(groups.values().flatten());
-        let rows: Vec<Vec<Token>> = groups
-            .into_values()
-            .flat_map(|tokens| split_rows(tokens, SOLID_HEIGHT * median))
+        let rows: Vec<(u32, Vec<Token>)> = groups
+            .into_iter()
+            .flat_map(|(id, tokens)| {
+                split_rows(tokens, SOLID_HEIGHT * median)
+                    .into_iter()
+                    .map(move |row| (id, row))
+            })
             .collect();
         let speck = SPECK_HEIGHT * median;
-        let mut lines: Vec<Line> = rows
+        // Each line with the engine lines its rows came from.
+        let mut lines: Vec<(Vec<u32>, Line)> = rows
             .into_iter()
-            .filter(|row| !row.iter().all(|t| is_speck(t, speck)))
-            .filter_map(|tokens| Line::new(page.page, page.method, tokens))
+            .filter(|(_, row)| !row.iter().all(|t| is_speck(t, speck)))
+            .filter_map(|(id, tokens)| Some((vec![id], Line::new(page.page, page.method, tokens)?)))
             .collect();
-        lines.sort_by(|a, b| a.bbox.center_y().total_cmp(&b.bbox.center_y()));
-        let mut merged: Vec<Line> = Vec::new();
-        for line in lines {
-            let target = merged.iter_mut().rev().take(4).find(|m| {
-                vertical_overlap(&m.bbox, &line.bbox) >= SAME_LINE_OVERLAP
-                    && !m.tokens.iter().any(|a| {
-                        line.tokens
-                            .iter()
-                            .any(|b| horizontal_overlap(&a.bbox, &b.bbox) > 0.0)
-                    })
+        lines.sort_by(|a, b| a.1.bbox.center_y().total_cmp(&b.1.bbox.center_y()));
+        // Rows side by side (a label beside the photo, its value's line in the field
+        // column) are one line. The most level pair joins first, so a row level with two
+        // such lines joins the one the engine read it with (a slanted line's end, level
+        // with the next line's start), or else the one it is most level with (a label
+        // read on its own beside the lines of the field column), whichever comes first.
+        let fit = |(ids_a, a): &(Vec<u32>, Line), (ids_b, b): &(Vec<u32>, Line)| {
+            let level = vertical_overlap(&a.bbox, &b.bbox);
+            // Ranked by the taller one's height: a speck is wholly level with any line.
+            let rank = level * a.bbox.height().min(b.bbox.height())
+                / a.bbox.height().max(b.bbox.height()).max(1e-4);
+            let apart = !a.tokens.iter().any(|x| {
+                b.tokens
+                    .iter()
+                    .any(|y| horizontal_overlap(&x.bbox, &y.bbox) > 0.0)
             });
-            match target {
-                Some(m) => {
-                    let mut tokens = std::mem::take(&mut m.tokens);
-                    tokens.extend(line.tokens);
-                    if let Some(new) = Line::new(m.page, m.method, tokens) {
-                        *m = new;
-                    }
-                }
-                None => merged.push(line),
+            let read_together = ids_a.iter().any(|id| ids_b.contains(id));
+            (level >= SAME_LINE_OVERLAP && apart).then_some((read_together, rank))
+        };
+        let better = |a: &(bool, f32), b: &(bool, f32)| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1));
+        let mut merged = lines;
+        loop {
+            let best = (0..merged.len())
+                .flat_map(|i| {
+                    (i + 1..merged.len().min(i + 1 + LEVEL_LOOKAROUND)).map(move |j| (i, j))
+                })
+                .filter_map(|(i, j)| Some((fit(&merged[i], &merged[j])?, i, j)))
+                .max_by(|a, b| better(&a.0, &b.0));
+            let Some((_, i, j)) = best else {
+                break;
+            };
+            let (ids, line) = merged.remove(j);
+            let (into_ids, into) = &mut merged[i];
+            into_ids.extend(ids);
+            let mut tokens = std::mem::take(&mut into.tokens);
+            tokens.extend(line.tokens);
+            if let Some(new) = Line::new(into.page, into.method, tokens) {
+                *into = new;
             }
+            merged.sort_by(|a, b| a.1.bbox.center_y().total_cmp(&b.1.bbox.center_y()));
         }
+        let mut merged: Vec<Line> = merged.into_iter().map(|(_, line)| line).collect();
         merged.sort_by(|a, b| a.bbox.center_y().total_cmp(&b.bbox.center_y()));
         Layout { lines: merged }
     }
@@ -338,6 +367,23 @@ mod tests {
         assert_eq!(l.lines.len(), 2);
         assert_eq!(l.lines[0].text(), "Giới tính: Nam");
         assert_eq!(l.lines[1].text(), "Dân");
+    }
+
+    #[test]
+    fn a_label_read_on_its_own_joins_the_line_it_is_most_level_with() {
+        // A card's expiry label, read again beside the photo as a line of its own,
+        // overlaps the place of origin's line above by half its height and the
+        // residence's line, whose centre lies below its own, wholly.
+        let p = page(vec![
+            b("Xã", 0.406, 0.2637, 0.418, 0.2754, 13),
+            b("Nghĩa", 0.422, 0.2637, 0.448, 0.2754, 13),
+            b("Nơi", 0.408, 0.2712, 0.421, 0.2849, 15),
+            b("thường", 0.424, 0.2712, 0.447, 0.2849, 15),
+            b("Có", 0.311, 0.2713, 0.317, 0.2791, 30),
+            b("giá", 0.321, 0.2713, 0.331, 0.2791, 30),
+        ]);
+        let texts: Vec<String> = Layout::from_page(&p).lines.iter().map(Line::text).collect();
+        assert_eq!(texts, ["Xã Nghĩa", "Có giá Nơi thường"]);
     }
 
     #[test]

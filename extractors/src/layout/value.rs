@@ -1,7 +1,7 @@
 //! The value a label introduces: to its right, or on the line(s) below.
 
 use super::labels::{is_item_mark, is_numbering, Hit, Hits};
-use super::lines::{Layout, Line};
+use super::lines::{Layout, Line, COLUMN_GAP};
 use super::token::Token;
 use crate::model::{BBox, Method};
 use crate::text::{clean, is_vietnamese_syllable, opens_a_place};
@@ -65,8 +65,6 @@ impl Value {
     }
 }
 
-/// Inside a value, a gap wider than this many line heights is a column break.
-const COLUMN_GAP: f32 = 2.5;
 /// The widest space, in line heights, a value's run crosses right after a comma.
 const COMMA_GAP: f32 = 4.0;
 /// A value may sit this many label heights below its label.
