@@ -527,6 +527,75 @@ fn expiry_by_birthday(layout: &Layout, birth: Date) -> Option<Field> {
     })
 }
 
+/// Whether `expiry` (ISO) is the holder's birthday at an age a card is renewed at.
+fn is_renewal_birthday(expiry: &str, birth: Date) -> bool {
+    iso_date(expiry).is_some_and(|d| {
+        d.day == birth.day
+            && d.month == birth.month
+            && RENEWAL_AGES.contains(&(d.year - birth.year))
+    })
+}
+
+/// Whether `expiry` (ISO) is a date that is not the holder's birthday at a renewal age,
+/// `birth` being a birth date a code gave: a card's expiry no source can have read
+/// right. `false` for an unlimited expiry, or when `birth` is no date.
+pub(crate) fn expires_off_the_birthday(expiry: &str, birth: &str) -> bool {
+    match (iso_date(expiry), iso_date(birth)) {
+        (Some(_), Some(birth)) => !is_renewal_birthday(expiry, birth),
+        _ => false,
+    }
+}
+
+/// How much an expiry's confidence keeps when a source that outranks it was set aside.
+const OUTRANKING_SET_ASIDE: f32 = 0.8;
+
+/// Sets aside the expiries that are not the holder's birthday at a renewal age when
+/// another source read one that is: a card expires on that birthday and no other day,
+/// so the zone's date whose check digit a misread happened to satisfy (`410926` for
+/// `410920`) loses to the print that reads the birthday. Only against a birth date a
+/// code gave (QR or zone), never one read from the same print.
+fn set_aside_expiries_off_the_birthday(cands: &mut Candidates, out: &mut Output) {
+    let birth = ["date_of_birth"]
+        .iter()
+        .flat_map(|k| cands.get(k).into_iter().flatten())
+        .filter(|c| matches!(c.source, Source::Qr | Source::Mrz))
+        .find_map(|c| iso_date(&c.field.value));
+    let Some(birth) = birth else {
+        return;
+    };
+    let Some(expiries) = cands.get_mut("date_of_expiry") else {
+        return;
+    };
+    let on_birthday = |c: &Candidate| is_renewal_birthday(&c.field.value, birth);
+    let Some(kept) = expiries.iter().find(|c| on_birthday(c)).cloned() else {
+        return;
+    };
+    let off: Vec<Candidate> = expiries
+        .iter()
+        .filter(|c| iso_date(&c.field.value).is_some() && !on_birthday(c))
+        .cloned()
+        .collect();
+    if off.is_empty() {
+        return;
+    }
+    let outranked = off.iter().any(|c| c.source != Source::Printed);
+    expiries.retain(|c| iso_date(&c.field.value).is_none() || on_birthday(c));
+    for c in &off {
+        out.warn(format!(
+            "date_of_expiry: {} '{}' set aside: a card expires on its holder's birthday, and {} '{}' is that day",
+            c.field.method.as_str(),
+            c.field.value,
+            kept.field.method.as_str(),
+            kept.field.value
+        ));
+    }
+    if outranked {
+        for c in expiries.iter_mut() {
+            c.field.confidence *= OUTRANKING_SET_ASIDE;
+        }
+    }
+}
+
 /// How much a printed expiry's confidence keeps when one of its parts is mended.
 const MENDED_EXPIRY: f32 = 0.8;
 
@@ -791,6 +860,7 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
         }
     }
 
+    set_aside_expiries_off_the_birthday(&mut cands, &mut out);
     for key in KEYS {
         if let Some(list) = cands.remove(key) {
             merge(key, list, &mut out);
@@ -845,6 +915,66 @@ mod tests {
             assert!(expiry.confidence < 0.9);
             assert!(out.warnings[0].contains(read), "{:?}", out.warnings);
         }
+    }
+
+    #[test]
+    fn a_zone_expiry_off_the_coded_birthday_is_set_aside_for_the_printed_one() {
+        let cand = |source, value: &str, method| Candidate {
+            source,
+            field: Field {
+                value: value.into(),
+                confidence: 0.9,
+                method,
+                evidence: Vec::new(),
+            },
+        };
+        let mut cands: Candidates = BTreeMap::new();
+        push_all(
+            &mut cands,
+            "date_of_birth",
+            vec![cand(Source::Qr, "1981-09-20", Method::Qr)],
+        );
+        push_all(
+            &mut cands,
+            "date_of_expiry",
+            vec![
+                cand(Source::Mrz, "2041-09-26", Method::Mrz),
+                cand(Source::Printed, "2041-09-20", Method::Ocr),
+            ],
+        );
+        let mut out = Output::default();
+        set_aside_expiries_off_the_birthday(&mut cands, &mut out);
+        let left: Vec<&str> = cands["date_of_expiry"]
+            .iter()
+            .map(|c| c.field.value.as_str())
+            .collect();
+        assert_eq!(left, ["2041-09-20"]);
+        assert!(cands["date_of_expiry"][0].field.confidence < 0.9);
+        assert!(out.warnings[0].contains("2041-09-26"), "{:?}", out.warnings);
+
+        // None on the birthday: nothing to prefer, the sources' ranks decide.
+        let mut cands: Candidates = BTreeMap::new();
+        push_all(
+            &mut cands,
+            "date_of_birth",
+            vec![cand(Source::Qr, "1981-09-20", Method::Qr)],
+        );
+        push_all(
+            &mut cands,
+            "date_of_expiry",
+            vec![
+                cand(Source::Mrz, "2041-09-26", Method::Mrz),
+                cand(Source::Printed, "2041-09-28", Method::Ocr),
+            ],
+        );
+        let mut out = Output::default();
+        set_aside_expiries_off_the_birthday(&mut cands, &mut out);
+        assert_eq!(cands["date_of_expiry"].len(), 2);
+        assert!(out.warnings.is_empty());
+    }
+
+    fn push_all(c: &mut Candidates, key: &'static str, list: Vec<Candidate>) {
+        c.entry(key).or_default().extend(list);
     }
 
     #[test]

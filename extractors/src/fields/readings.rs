@@ -101,6 +101,13 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
         fields: BTreeMap::new(),
         warnings: first.warnings.clone(),
     };
+    // A birth date a code gave, which a card's expiry must fall on at a renewal age.
+    let coded_birth = votes.get("date_of_birth").and_then(|list| {
+        list.iter()
+            .filter(|v| matches!(v.field.method, Method::Qr | Method::Mrz))
+            .min_by_key(|v| method_rank("date_of_birth", v.field.method))
+            .map(|v| v.field.value.clone())
+    });
     let mut from_rereading = vec![false; rest.len()];
     for (key, list) in votes {
         // A reading that lost a line of a place reads part of what another read whole:
@@ -124,10 +131,25 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
                 0
             }
         };
+        // An expiry off the holder's renewal birthdays was misread, whatever its source
+        // (a zone's date whose check digit a misread happened to satisfy).
+        let impossible = |v: &Vote| {
+            key == "date_of_expiry"
+                && coded_birth.as_deref().is_some_and(|birth| {
+                    super::citizen_id::expires_off_the_birthday(&v.field.value, birth)
+                })
+        };
         let mut list: Vec<(bool, Vote)> = part_of_another.into_iter().zip(list).collect();
         list.sort_by_key(|(part, v)| {
             let (method, readings, confidence) = v.rank(&key);
-            (method, *part, unreal(v), readings, confidence)
+            (
+                impossible(v),
+                method,
+                *part,
+                unreal(v),
+                readings,
+                confidence,
+            )
         });
         let mut list = list.into_iter().map(|(_, v)| v);
         let Some(mut win) = list.next() else {
@@ -188,6 +210,40 @@ mod tests {
                 .collect(),
             warnings: warnings.iter().map(|w| w.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn an_expiry_off_the_coded_birthday_loses_to_one_on_it() {
+        // The zone's misread expiry whose check digit held outranks print, but a card
+        // expires on its holder's birthday, which the QR code's birth date gives.
+        let birth = ("date_of_birth", field("1981-09-20", Method::Qr, 0.99));
+        let zone = output(
+            &[
+                birth.clone(),
+                ("date_of_expiry", field("2041-09-26", Method::Mrz, 0.85)),
+            ],
+            &[],
+        );
+        let print = output(
+            &[
+                birth.clone(),
+                ("date_of_expiry", field("2041-09-20", Method::Ocr, 0.9)),
+            ],
+            &[],
+        );
+        let merged = merge_readings(vec![zone.clone(), print.clone()]);
+        assert_eq!(merged.fields["date_of_expiry"].value, "2041-09-20");
+        assert!(merged.fields["date_of_expiry"].confidence < 0.9);
+        // Without a coded birth date the zone's stands.
+        let unsure = |mut o: Output| {
+            o.fields.insert(
+                "date_of_birth".into(),
+                field("1981-09-20", Method::Ocr, 0.9),
+            );
+            o
+        };
+        let merged = merge_readings(vec![unsure(zone), unsure(print)]);
+        assert_eq!(merged.fields["date_of_expiry"].value, "2041-09-26");
     }
 
     #[test]
