@@ -169,6 +169,14 @@ pub fn is_known(name: &str) -> bool {
         .is_some_and(|list| list.iter().any(|s| mark_distance(s.name, name) == 0))
 }
 
+/// Whether `name`, as spelled, is a district's (a city's, a town's).
+pub fn is_district(name: &str) -> bool {
+    gazetteer().by_key.get(&name_key(name)).is_some_and(|list| {
+        list.iter()
+            .any(|s| s.districts > 0 && mark_distance(s.name, name) == 0)
+    })
+}
+
 /// Whether some unit bears `name`'s letters, whatever its tone marks.
 pub fn is_listed(name: &str) -> bool {
     gazetteer().by_key.contains_key(&name_key(name))

@@ -471,7 +471,9 @@ fn restore_opening_unit(words: &mut [String]) {
 
 /// `Thành phố` that lost its second word before a province's name (`Thành Đà Nẵng`),
 /// or its first letter (`hành phố Hải Phòng`): no province's name is preceded by a
-/// `Thành` of its own, so at a part's start the word is the unit's.
+/// `Thành` of its own, so at a part's start the word is the unit's. So it is before a
+/// whole part that names a city (`Thành Tam Kỳ,`), unless the gazetteer lists the
+/// part with its `Thành` as a name of its own.
 fn restore_city_word(words: &mut Vec<String>) {
     let mut i = 0;
     while i + 1 < words.len() {
@@ -484,13 +486,26 @@ fn restore_city_word(words: &mut Vec<String>) {
         {
             words[i] = "Thành".to_string();
         }
-        if opens_part && bare(&words[i]).to_lowercase() == "thành" && province_starts(words, i + 1)
-        {
+        let thanh = opens_part && bare(&words[i]).to_lowercase() == "thành";
+        if thanh && (province_starts(words, i + 1) || city_part_from(words, i)) {
             let capitals = words[i].chars().all(|c| !c.is_lowercase());
             words.insert(i + 1, if capitals { "PHỐ" } else { "phố" }.to_string());
         }
         i += 1;
     }
+}
+
+/// Whether the words after `thanh`, to its part's comma, name a district as spelled
+/// and the part is no listed name with its `Thành`.
+fn city_part_from(words: &[String], thanh: usize) -> bool {
+    let Some(end) = (thanh + 1..words.len()).find(|&j| words[j].ends_with(',')) else {
+        return false;
+    };
+    let name: Vec<&str> = words[thanh + 1..=end].iter().map(|w| bare(w)).collect();
+    let whole: Vec<&str> = words[thanh..=end].iter().map(|w| bare(w)).collect();
+    name.len() >= 2
+        && gazetteer::is_district(&name.join(" "))
+        && !gazetteer::is_listed(&whole.join(" "))
 }
 
 /// Whether a province's name, of up to three words, starts at `from`.
@@ -1109,11 +1124,48 @@ fn restore_province(s: &str) -> String {
         let min_letters = FUZZY_PROVINCE_LETTERS - usize::from(!prefix.is_empty());
         if let Some(p) = province_edits_from(candidate, min_letters, 1)
             .or_else(|| province_edits_from(candidate, FUZZY_PROVINCE_TWO_EDITS, 2))
+            .or_else(|| province_after_its_first_word(candidate))
         {
             return restored(p, candidate);
         }
     }
     s.to_string()
+}
+
+/// Fewest letters the words after a province's first need before two misread letters
+/// in them can be told apart, that first word read right.
+const FIRST_WORD_REST_LETTERS: usize = 4;
+
+/// The one province whose first word was read as printed, tone marks and all, and
+/// which no other province opens with, its other words within two edits of what was
+/// read (`Lâm Ủng` for `Lâm Đồng`): the first word picks the province, and the rest
+/// only has to be no other name.
+fn province_after_its_first_word(read: &str) -> Option<&'static str> {
+    let words: Vec<&str> = read.split_whitespace().collect();
+    let [first, rest @ ..] = words.as_slice() else {
+        return None;
+    };
+    if rest.is_empty() {
+        return None;
+    }
+    let first = bare(first).to_lowercase();
+    let mut opened = PROVINCES
+        .iter()
+        .filter(|p| p.split_whitespace().next().map(str::to_lowercase) == Some(first.clone()));
+    let province = opened.next()?;
+    if opened.next().is_some() {
+        return None;
+    }
+    let province_rest: Vec<&str> = province.split_whitespace().skip(1).collect();
+    let (want, got) = (
+        province_key(&province_rest.join(" ")),
+        province_key(&rest.join(" ")),
+    );
+    let letters = want.chars().filter(|c| c.is_alphanumeric()).count();
+    (province_rest.len() == rest.len()
+        && letters >= FIRST_WORD_REST_LETTERS
+        && (1..=2).contains(&super::fuzzy::levenshtein(&want, &got)))
+    .then_some(*province)
 }
 
 /// The one province whose name the words open, as printed, tone marks and all: a
@@ -1235,6 +1287,18 @@ mod tests {
         // A shorter one is not, nor a long one two letters from two provinces.
         assert_eq!(tidy_place("Xã Kim Mã, Đồg Ngi"), "Xã Kim Mã, Đồg Ngi");
         assert_eq!(tidy_place("Xã Kim Mã, Quảng Ngam"), "Xã Kim Mã, Quảng Ngam");
+        // Its first word read as printed, and no other province's, picks a province
+        // whose other words were misread; a first word several share picks none.
+        assert_eq!(
+            tidy_place("Thị trấn Phú Lợi, Long Thành, Lâm Ủng"),
+            "Thị trấn Phú Lợi, Long Thành, Lâm Đồng"
+        );
+        assert_eq!(
+            tidy_place("Xã Minh Khai, Châu Thành, Hải Phùm"),
+            "Xã Minh Khai, Châu Thành, Hải Phùm"
+        );
+        // A real unit's name after it is no misread province (`Lâm Hà`, a district).
+        assert_eq!(tidy_place("Xã Tân Hà, Lâm Hà"), "Xã Tân Hà, Lâm Hà");
     }
 
     #[test]
@@ -1506,9 +1570,18 @@ mod tests {
             tidy_place("Phường Quang Trung, Thị xã Sơn Tây, hành phố Hải Phòng"),
             "Phường Quang Trung, Thị xã Sơn Tây, Thành phố Hải Phòng"
         );
+        // Before a city's whole part too, unless `Thành` opens a listed name.
+        assert_eq!(
+            tidy_place("Phường Phước Long, Thành Tam Kỳ, Tỉnh Đồng Nai"),
+            "Phường Phước Long, Thành phố Tam Kỳ, Tỉnh Đồng Nai"
+        );
         // Not a name, and not before a word in small letters.
-        for kept in ["Phương Liệt, Hà Nội", "Pường số 5", "Xã Thành Công, Hà Nội"]
-        {
+        for kept in [
+            "Phương Liệt, Hà Nội",
+            "Pường số 5",
+            "Xã Thành Công, Hà Nội",
+            "Phường 3, Thành Công, Hà Nội",
+        ] {
             assert_eq!(tidy_place(kept), kept);
         }
     }
