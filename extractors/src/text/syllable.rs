@@ -32,6 +32,18 @@ pub fn is_vietnamese_syllable(word: &str) -> bool {
         return false;
     };
     let initial = parts.name("initial").map_or("", |m| m.as_str());
+    // `ă` is never open, and `â` only before a glide (`âu`, `ây`): `VĂ` is no syllable,
+    // so `VĂNAN` is `VĂN AN`.
+    let rhyme = parts.name("rhyme").map_or("", |m| m.as_str());
+    let closed = rhyme.ends_with(['c', 'm', 'n', 'p', 't', 'k', 'g', 'h']);
+    let lower = word.to_lowercase();
+    if lower.contains(['ă', 'ắ', 'ằ', 'ẳ', 'ẵ', 'ặ']) && !closed {
+        return false;
+    }
+    if lower.contains(['â', 'ấ', 'ầ', 'ẩ', 'ẫ', 'ậ']) && !closed && !matches!(rhyme, "au" | "ay")
+    {
+        return false;
+    }
     let front_vowel = parts
         .name("rhyme")
         .is_some_and(|m| m.as_str().starts_with(['e', 'i', 'y']));
@@ -104,6 +116,13 @@ mod tests {
             "GIANG",
             "Chí",
             "Minh.",
+            "Văn",
+            "ĐẶNG",
+            "Cẩm",
+            "Hậu",
+            "Tây",
+            "Xuân",
+            "xoăn",
         ] {
             assert!(is_vietnamese_syllable(w), "{w}");
         }
@@ -117,6 +136,8 @@ mod tests {
         assert_eq!(cut("MAINGỌC").as_deref(), Some("MAI NGỌC"));
         assert_eq!(cut("VŨQUANGBÌNH").as_deref(), Some("VŨ QUANG BÌNH"));
         assert_eq!(cut("DIỆULOAN").as_deref(), Some("DIỆU LOAN"));
+        // `VĂ` is no syllable: `ă` is never open.
+        assert_eq!(cut("VĂNAN").as_deref(), Some("VĂN AN"));
         // One syllable, a name of another tongue, or two readings: left whole.
         assert_eq!(cut("NGUYỄN"), None);
         assert_eq!(cut("Ksor"), None);
@@ -138,6 +159,9 @@ mod tests {
             "cm",
             "TNHH",
             "",
+            // `ă` is never open, `â` only before a glide.
+            "VĂ",
+            "câ",
         ] {
             assert!(!is_vietnamese_syllable(w), "{w}");
         }
