@@ -169,6 +169,21 @@ pub fn is_known(name: &str) -> bool {
         .is_some_and(|list| list.iter().any(|s| mark_distance(s.name, name) == 0))
 }
 
+/// Whether some unit's name holds a syllable with `syllable`'s letters, whatever its
+/// tone marks: some two thousand of them, most syllables Vietnamese names are made of.
+pub fn names_syllable(syllable: &str) -> bool {
+    static SYLLABLES: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    SYLLABLES
+        .get_or_init(|| {
+            gazetteer()
+                .by_key
+                .keys()
+                .flat_map(|k| k.split(' ').map(str::to_string))
+                .collect()
+        })
+        .contains(&name_key(syllable))
+}
+
 /// Whether `name`, as spelled, is a district's (a city's, a town's).
 pub fn is_district(name: &str) -> bool {
     gazetteer().by_key.get(&name_key(name)).is_some_and(|list| {

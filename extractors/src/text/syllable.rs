@@ -86,11 +86,19 @@ pub fn split_glued(word: &str) -> Option<Vec<String>> {
         }
     }
     let fewest = found.iter().map(Vec::len).min()?;
-    let mut best = found.into_iter().filter(|c| c.len() == fewest);
-    let cuts = best.next()?;
-    if best.next().is_some() {
-        return None;
+    let mut best: Vec<Vec<usize>> = found.into_iter().filter(|c| c.len() == fewest).collect();
+    // Several cuts (`THỊ NHI`, `THỊN HI`, `THỊNH I`): the one whose syllables all occur
+    // in place names, when only one does, since names of people and places share
+    // theirs. Not a lone letter, which place names hold as a numeral (`Phường I`).
+    if best.len() > 1 {
+        best.retain(|cuts| {
+            cuts.windows(2)
+                .all(|w| w[1] - w[0] > 1 && super::gazetteer::names_syllable(&piece(w[0], w[1])))
+        });
     }
+    let [cuts] = best.as_slice() else {
+        return None;
+    };
     Some(cuts.windows(2).map(|w| piece(w[0], w[1])).collect())
 }
 
@@ -138,6 +146,9 @@ mod tests {
         assert_eq!(cut("DIỆULOAN").as_deref(), Some("DIỆU LOAN"));
         // `VĂ` is no syllable: `ă` is never open.
         assert_eq!(cut("VĂNAN").as_deref(), Some("VĂN AN"));
+        // Of two cuts, the one whose syllables place names use (`HI` and `KI` none).
+        assert_eq!(cut("THỊNHI").as_deref(), Some("THỊ NHI"));
+        assert_eq!(cut("KIMANH").as_deref(), Some("KIM ANH"));
         // One syllable, a name of another tongue, or two readings: left whole.
         assert_eq!(cut("NGUYỄN"), None);
         assert_eq!(cut("Ksor"), None);
