@@ -1,7 +1,7 @@
 //! `birth_certificate`: Giấy khai sinh. The child's fields come first, then one section
 //! each for the mother and the father that reuse the same labels.
 
-use super::common::{apply_rules, Kind, Output, Rule};
+use super::common::{apply_rules, certificate_number_above_book, Kind, Output, Rule};
 use super::sections::{before, section};
 use crate::layout::{find_hits, Hits, Label, Layout};
 
@@ -155,5 +155,6 @@ pub fn extract(layout: &Layout) -> Output {
         &mut out,
     );
     apply_rules(layout, &hits, REGISTRATION, &mut out);
+    certificate_number_above_book(layout, &hits, &mut out);
     out
 }

@@ -426,6 +426,51 @@ pub fn read_rule(
 }
 
 /// Applies `rules` in order; a field already set is left alone.
+/// A certificate number read without its label counts for less than one read beside it.
+const UNLABELLED_CERTIFICATE_NUMBER: f32 = 0.6;
+/// Most digits a register's entry number has.
+const CERTIFICATE_NUMBER_DIGITS: usize = 6;
+
+/// The certificate number of a civil-status extract whose `Số:` label was lost: the
+/// extract prints it on the line right above the book's (`Số: 431` over `Quyển số:
+/// 02/2023`), so a line there that holds one short number under the book's label and
+/// nothing else is it. Not a lone digit, which a speck reads as.
+pub fn certificate_number_above_book(layout: &Layout, hits: &Hits, out: &mut Output) {
+    if out.fields.contains_key("certificate_number") {
+        return;
+    }
+    let Some(book) = hits.all.iter().find(|h| h.key == "book_number") else {
+        return;
+    };
+    let Some(above) = book.line.checked_sub(1).map(|i| &layout.lines[i]) else {
+        return;
+    };
+    let below = &layout.lines[book.line];
+    let words: Vec<&Token> = above.tokens.iter().filter(|t| !t.is_punct()).collect();
+    let [number] = words.as_slice() else {
+        return;
+    };
+    let bare = number.text.trim_matches(|c: char| !c.is_alphanumeric());
+    let digits = fix_digit_token(bare).unwrap_or_else(|| bare.to_string());
+    // Under the book's label, where the lost `Số:` left it, not a speck beside it.
+    let h = below.height;
+    let under = number.bbox.x0 >= book.bbox.x0 - h && number.bbox.x0 <= book.bbox.x0 + 6.0 * h;
+    let near = above.page == below.page && below.bbox.y0 - above.bbox.y1 < 2.0 * h;
+    if near
+        && under
+        && (2..=CERTIFICATE_NUMBER_DIGITS).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        let field = unlabelled_field(
+            digits,
+            UNLABELLED_CERTIFICATE_NUMBER * number.confidence,
+            above,
+            &[number],
+        );
+        out.fields.insert("certificate_number".to_string(), field);
+    }
+}
+
 pub fn apply_rules(layout: &Layout, hits: &Hits, rules: &[Rule], out: &mut Output) {
     for rule in rules {
         if out.fields.contains_key(rule.field) {
@@ -453,6 +498,38 @@ pub const DATE_OF_BIRTH_LABELS: &[&str] = &["Ngày, tháng, năm sinh", "Ngày s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn number_above_book(lines: &[&str]) -> Option<String> {
+        use crate::layout::{find_hits, test_layout, Label};
+        const VOCAB: &[Label] = &[
+            Label::new("certificate_number", &["Số"], &[]),
+            Label::new("book_number", &["Quyển số"], &[]),
+        ];
+        let at_margin: Vec<(f32, &str)> = lines.iter().map(|l| (0.1, *l)).collect();
+        let layout = test_layout(&at_margin);
+        let hits = find_hits(&layout, VOCAB);
+        let mut out = Output::default();
+        certificate_number_above_book(&layout, &hits, &mut out);
+        out.fields
+            .get("certificate_number")
+            .map(|f| f.value.clone())
+    }
+
+    #[test]
+    fn a_certificate_number_whose_label_was_lost_stands_above_the_book() {
+        assert_eq!(
+            number_above_book(&["431", "Quyển số: 02/2023"]).as_deref(),
+            Some("431")
+        );
+        // Anything else on that line, or nothing there: no number.
+        assert_eq!(number_above_book(&["Số: FT", "Quyển số: 01/2024"]), None);
+        assert_eq!(
+            number_above_book(&["Phường 4 431", "Quyển số: 01/2024"]),
+            None
+        );
+        assert_eq!(number_above_book(&["Quyển số: 01/2024"]), None);
+        assert_eq!(number_above_book(&["1", "Quyển số: 01/2024"]), None);
+    }
 
     #[test]
     fn names_drop_spacing_modifiers_read_from_specks() {

@@ -2,7 +2,9 @@
 //! the same labels, either side by side (two columns), one after the other, or as the
 //! two value columns of a table; each layout is reduced to one region per spouse.
 
-use super::common::{apply_rules, focus, normalize, printed_field, Kind, Output, Rule};
+use super::common::{
+    apply_rules, certificate_number_above_book, focus, normalize, printed_field, Kind, Output, Rule,
+};
 use super::sections::first_line;
 use crate::layout::{column_value, find_hits, Hit, Hits, Label, Layout};
 
@@ -269,5 +271,6 @@ pub fn extract(layout: &Layout) -> Output {
         },
     }
     apply_rules(layout, &hits, REGISTRATION, &mut out);
+    certificate_number_above_book(layout, &hits, &mut out);
     out
 }

@@ -86,8 +86,10 @@ fn prepare(s: &str) -> String {
         .split(' ')
         .map(|tok| {
             if let Some(c) = SLASHES_MISREAD.captures(tok) {
-                // Two `1`s between digits are digits: only a letter vouches for a slash.
-                if &c[2] != "1" || &c[4] != "1" {
+                // Two `1`s between digits are digits, unless the day and the month have
+                // two digits each (`0511211983`): ten digits are no other date's.
+                let padded = c[1].len() == 2 && c[3].len() == 2;
+                if &c[2] != "1" || &c[4] != "1" || padded {
                     return format!("{}/{}/{}", &c[1], &c[3], &c[5]);
                 }
             }
@@ -193,7 +195,11 @@ mod tests {
         assert_eq!(iso("07I0712019").as_deref(), Some("2019-07-07"));
         assert_eq!(iso("13I04I11987").as_deref(), Some("1987-04-13"));
         assert_eq!(iso("15I11I2001").as_deref(), Some("2001-11-15"));
-        assert_eq!(iso("0710712019"), None);
+        // Ten digits with both slashes read as `1`: no other date has as many.
+        assert_eq!(iso("0710712019").as_deref(), Some("2019-07-07"));
+        assert_eq!(iso("0511211983").as_deref(), Some("1983-12-05"));
+        // Unpadded, the `1`s may be the day's or the month's own.
+        assert_eq!(iso("711712019"), None);
         assert_eq!(iso("05-03-2018").as_deref(), Some("2018-03-05"));
         assert_eq!(iso("5/3/2018").as_deref(), Some("2018-03-05"));
         assert_eq!(iso("05.03.2018").as_deref(), Some("2018-03-05"));
