@@ -369,6 +369,9 @@ fn origin_by_position(layout: &Layout, hits: &Hits) -> Option<Field> {
 /// A place of birth registration read without its label counts for less than one read
 /// beside it.
 const UNLABELLED_BIRTH_REGISTRATION: f32 = 0.6;
+/// How many line heights left of the date of issue's label a 2024 back's place may
+/// start.
+const BACK_COLUMN_SLACK: f32 = 4.0;
 /// Most lines a card's place wraps onto.
 const PLACE_LINES: usize = 2;
 
@@ -393,7 +396,9 @@ fn birth_registration_by_position(
     }
     let issue = hits.all.iter().find(|h| h.key == "date_of_issue")?;
     let issue_line = &layout.lines[issue.line];
-    let x0 = issue.bbox.x0 - FIELD_COLUMN_SLACK * issue_line.height;
+    // The back has no photo beside its field column; the slack spares a place whose
+    // label above lost its first word (`tháng, năm cấp` for `Ngày, tháng, năm cấp`).
+    let x0 = issue.bbox.x0 - BACK_COLUMN_SLACK * issue_line.height;
     let above: Vec<(&Line, Vec<&Token>)> = layout.lines[..issue.line]
         .iter()
         .rev()

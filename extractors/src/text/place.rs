@@ -139,6 +139,13 @@ static COMMA_WITHOUT_SPACE: LazyLock<Regex> = LazyLock::new(|| {
 static QUOTE_FOR_SPACE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\p{L})['’`](\p{Lu})").expect("literal quote pattern"));
 
+/// A period OCR read in the space between two words of a name (`An.Giang`,
+/// `Nghĩa.Đô`): after a word in small letters, before a capital. An abbreviation's
+/// period follows capitals only (`TP.Hồ Chí Minh`, `P.Bình Hòa`), and stays.
+static PERIOD_FOR_SPACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Lu}\p{Ll}+)\.(\p{Lu}\p{Ll})").expect("literal period pattern")
+});
+
 /// Characters OCR reads from specks, quotes and rules at the edges of a word. No place
 /// name holds an em dash, a backslash or a bar (a province's joined names take a
 /// hyphen or an en dash).
@@ -593,6 +600,7 @@ pub fn tidy_place(s: &str) -> String {
         .replace_all(&s.replace(';', ","), ", $1$2")
         .into_owned();
     let s = QUOTE_FOR_SPACE.replace_all(&s, "$1 $2").into_owned();
+    let s = PERIOD_FOR_SPACE.replace_all(&s, "$1 $2").into_owned();
     let mut words: Vec<String> = s
         .split_whitespace()
         .map(|w| w.trim_matches(is_edge_noise))
@@ -1548,6 +1556,19 @@ mod tests {
         assert_eq!(
             tidy_place("Phường Đông Hòa, Quận Sơn'Trà, Thành phố Đà Nẵng"),
             "Phường Đông Hòa, Quận Sơn Trà, Thành phố Đà Nẵng"
+        );
+        // A period for the space the same way; an abbreviation's stays.
+        assert_eq!(
+            tidy_place("Phường Phú Thượng, Bà Rịa, An.Giang"),
+            "Phường Phú Thượng, Bà Rịa, An Giang"
+        );
+        assert_eq!(
+            tidy_place("Xã An.Phú, Hải Hậu, Hải Dương"),
+            "Xã An Phú, Hải Hậu, Hải Dương"
+        );
+        assert_eq!(
+            tidy_place("Phường 3, TP.Hồ Chí Minh"),
+            "Phường 3, TP.Hồ Chí Minh"
         );
         assert_eq!(
             tidy_place("Phương Mai, Đống Đa, Hà Nội"),
