@@ -532,21 +532,25 @@ fn expiry_by_birthday(layout: &Layout, birth: Date) -> Option<Field> {
     })
 }
 
-/// Whether `expiry` (ISO) is the holder's birthday at an age a card is renewed at.
-fn is_renewal_birthday(expiry: &str, birth: Date) -> bool {
+/// Whether `expiry` (ISO) is the holder's birthday at an age a card is renewed at, and
+/// after the card was issued, when that is known (`2016-04-10` is the fortieth
+/// birthday of a holder born in 1976, but no expiry of a card issued in 2021).
+fn is_renewal_birthday(expiry: &str, birth: Date, issued: Option<Date>) -> bool {
     iso_date(expiry).is_some_and(|d| {
         d.day == birth.day
             && d.month == birth.month
             && RENEWAL_AGES.contains(&(d.year - birth.year))
+            && issued.is_none_or(|i| d > i)
     })
 }
 
-/// Whether `expiry` (ISO) is a date that is not the holder's birthday at a renewal age,
-/// `birth` being a birth date a code gave: a card's expiry no source can have read
-/// right. `false` for an unlimited expiry, or when `birth` is no date.
-pub(crate) fn expires_off_the_birthday(expiry: &str, birth: &str) -> bool {
+/// Whether `expiry` (ISO) is a date that is not the holder's birthday at a renewal age
+/// after the card's issue, `birth` and `issued` being dates a code gave: a card's
+/// expiry no source can have read right. `false` for an unlimited expiry, or when
+/// `birth` is no date.
+pub(crate) fn expires_off_the_birthday(expiry: &str, birth: &str, issued: Option<&str>) -> bool {
     match (iso_date(expiry), iso_date(birth)) {
-        (Some(_), Some(birth)) => !is_renewal_birthday(expiry, birth),
+        (Some(_), Some(birth)) => !is_renewal_birthday(expiry, birth, issued.and_then(iso_date)),
         _ => false,
     }
 }
@@ -560,18 +564,22 @@ const OUTRANKING_SET_ASIDE: f32 = 0.8;
 /// `410920`) loses to the print that reads the birthday. Only against a birth date a
 /// code gave (QR or zone), never one read from the same print.
 fn set_aside_expiries_off_the_birthday(cands: &mut Candidates, out: &mut Output) {
-    let birth = ["date_of_birth"]
-        .iter()
-        .flat_map(|k| cands.get(k).into_iter().flatten())
-        .filter(|c| matches!(c.source, Source::Qr | Source::Mrz))
-        .find_map(|c| iso_date(&c.field.value));
-    let Some(birth) = birth else {
+    let coded = |key: &str| {
+        cands
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter(|c| matches!(c.source, Source::Qr | Source::Mrz))
+            .find_map(|c| iso_date(&c.field.value))
+    };
+    let Some(birth) = coded("date_of_birth") else {
         return;
     };
+    let issued = coded("date_of_issue");
     let Some(expiries) = cands.get_mut("date_of_expiry") else {
         return;
     };
-    let on_birthday = |c: &Candidate| is_renewal_birthday(&c.field.value, birth);
+    let on_birthday = |c: &Candidate| is_renewal_birthday(&c.field.value, birth, issued);
     let Some(kept) = expiries.iter().find(|c| on_birthday(c)).cloned() else {
         return;
     };

@@ -101,13 +101,17 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
         fields: BTreeMap::new(),
         warnings: first.warnings.clone(),
     };
-    // A birth date a code gave, which a card's expiry must fall on at a renewal age.
-    let coded_birth = votes.get("date_of_birth").and_then(|list| {
-        list.iter()
-            .filter(|v| matches!(v.field.method, Method::Qr | Method::Mrz))
-            .min_by_key(|v| method_rank("date_of_birth", v.field.method))
-            .map(|v| v.field.value.clone())
-    });
+    // A birth date a code gave, which a card's expiry must fall on at a renewal age,
+    // after the issue date a code gave.
+    let coded = |key: &str| {
+        votes.get(key).and_then(|list| {
+            list.iter()
+                .filter(|v| matches!(v.field.method, Method::Qr | Method::Mrz))
+                .min_by_key(|v| method_rank(key, v.field.method))
+                .map(|v| v.field.value.clone())
+        })
+    };
+    let (coded_birth, coded_issue) = (coded("date_of_birth"), coded("date_of_issue"));
     let mut from_rereading = vec![false; rest.len()];
     for (key, list) in votes {
         // A reading that lost a line of a place reads part of what another read whole:
@@ -136,7 +140,11 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
         let impossible = |v: &Vote| {
             key == "date_of_expiry"
                 && coded_birth.as_deref().is_some_and(|birth| {
-                    super::citizen_id::expires_off_the_birthday(&v.field.value, birth)
+                    super::citizen_id::expires_off_the_birthday(
+                        &v.field.value,
+                        birth,
+                        coded_issue.as_deref(),
+                    )
                 })
         };
         let mut list: Vec<(bool, Vote)> = part_of_another.into_iter().zip(list).collect();
@@ -244,6 +252,23 @@ mod tests {
         };
         let merged = merge_readings(vec![unsure(zone), unsure(print)]);
         assert_eq!(merged.fields["date_of_expiry"].value, "2041-09-26");
+    }
+
+    #[test]
+    fn an_expiry_before_the_coded_issue_loses_though_on_a_birthday() {
+        // 2016 is the holder's fortieth birthday, but the card was issued in 2021.
+        let reading = |expiry: &str| {
+            output(
+                &[
+                    ("date_of_birth", field("1976-04-10", Method::Qr, 0.99)),
+                    ("date_of_issue", field("2021-12-19", Method::Qr, 0.99)),
+                    ("date_of_expiry", field(expiry, Method::Ocr, 0.9)),
+                ],
+                &[],
+            )
+        };
+        let merged = merge_readings(vec![reading("2016-04-10"), reading("2036-04-10")]);
+        assert_eq!(merged.fields["date_of_expiry"].value, "2036-04-10");
     }
 
     #[test]
