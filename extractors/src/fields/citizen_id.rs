@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::common::{
-    complete_country, normalize, printed_field, read_rule, round3, unlabelled_field, Kind, Output,
-    Rule,
+    complete_country, mean_confidence, normalize, printed_field, read_rule, round3,
+    unlabelled_field, Kind, Output, Rule,
 };
 use super::crosscheck::{check_card_dates, check_id_digits};
 use super::merge::{compact_fold, merge, Candidate, Source};
@@ -360,8 +360,7 @@ fn origin_by_position(layout: &Layout, hits: &Hits) -> Option<Field> {
             .iter()
             .position(|t| label_key(&t.text) == label_key(first_word))?;
         let kept = &words[from..];
-        let confidence =
-            UNLABELLED_ORIGIN * kept.iter().map(|t| t.confidence).sum::<f32>() / kept.len() as f32;
+        let confidence = UNLABELLED_ORIGIN * mean_confidence(kept);
         Some(unlabelled_field(value, confidence, lines[start], kept))
     })
 }
@@ -427,9 +426,7 @@ fn birth_registration_by_position(
     {
         return None;
     }
-    let confidence = UNLABELLED_BIRTH_REGISTRATION
-        * words.iter().map(|t| t.confidence).sum::<f32>()
-        / words.len() as f32;
+    let confidence = UNLABELLED_BIRTH_REGISTRATION * mean_confidence(&words);
     Some(unlabelled_field(value, confidence, first_line, &words))
 }
 
@@ -494,11 +491,7 @@ fn name_by_zone(layout: &Layout, zone_name: &str) -> Option<Field> {
             || (got.chars().count() >= 8
                 && target.contains(&got)
                 && target.chars().count() - got.chars().count() <= ZONE_NAME_JUNK);
-        fits.then(|| {
-            let confidence =
-                NAME_BY_ZONE * words.iter().map(|t| t.confidence).sum::<f32>() / words.len() as f32;
-            unlabelled_field(name, confidence, line, &words)
-        })
+        fits.then(|| unlabelled_field(name, NAME_BY_ZONE * mean_confidence(&words), line, &words))
     })
 }
 
@@ -583,16 +576,14 @@ fn set_aside_expiries_off_the_birthday(cands: &mut Candidates, out: &mut Output)
     let Some(kept) = expiries.iter().find(|c| on_birthday(c)).cloned() else {
         return;
     };
-    let off: Vec<Candidate> = expiries
-        .iter()
-        .filter(|c| iso_date(&c.field.value).is_some() && !on_birthday(c))
-        .cloned()
-        .collect();
+    let (on, off): (Vec<Candidate>, Vec<Candidate>) = std::mem::take(expiries)
+        .into_iter()
+        .partition(|c| iso_date(&c.field.value).is_none() || on_birthday(c));
+    *expiries = on;
     if off.is_empty() {
         return;
     }
     let outranked = off.iter().any(|c| c.source != Source::Printed);
-    expiries.retain(|c| iso_date(&c.field.value).is_none() || on_birthday(c));
     for c in &off {
         out.warn(format!(
             "date_of_expiry: {} '{}' set aside: a card expires on its holder's birthday, and {} '{}' is that day",

@@ -316,6 +316,11 @@ pub fn unlabelled_field(value: String, confidence: f32, line: &Line, words: &[&T
     }
 }
 
+/// The mean confidence of the words a value was read from.
+pub fn mean_confidence(words: &[&Token]) -> f32 {
+    words.iter().map(|t| t.confidence).sum::<f32>() / words.len().max(1) as f32
+}
+
 /// A nationality read as its country's first word alone, the second lost at the line's
 /// end (a phone photo's edge): `Việt` is `Việt Nam`, since no other country's name
 /// opens with it. Not part of `normalize`, so that evidence keeps both words when both

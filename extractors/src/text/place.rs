@@ -1156,14 +1156,7 @@ fn province_after_its_first_word(read: &str) -> Option<&'static str> {
     if rest.is_empty() {
         return None;
     }
-    let first = bare(first).to_lowercase();
-    let mut opened = PROVINCES
-        .iter()
-        .filter(|p| p.split_whitespace().next().map(str::to_lowercase) == Some(first.clone()));
-    let province = opened.next()?;
-    if opened.next().is_some() {
-        return None;
-    }
+    let province = province_completing(&[first])?;
     let province_rest: Vec<&str> = province.split_whitespace().skip(1).collect();
     let (want, got) = (
         province_key(&province_rest.join(" ")),
@@ -1173,7 +1166,7 @@ fn province_after_its_first_word(read: &str) -> Option<&'static str> {
     (province_rest.len() == rest.len()
         && letters >= FIRST_WORD_REST_LETTERS
         && (1..=2).contains(&super::fuzzy::levenshtein(&want, &got)))
-    .then_some(*province)
+    .then_some(province)
 }
 
 /// The one province whose name the words open, as printed, tone marks and all: a
