@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing, then runs every
-# test against the real components (Tesseract, PDFium, SQLite, PostgreSQL, an S3 server).
+# test against the real components (Tesseract, PDFium, SQLite, PostgreSQL, two S3 servers).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-s3s.sh
+bash scripts/ensure-garage.sh
 cargo test --workspace --locked "$@"

@@ -63,9 +63,7 @@ struct MemCatalog {
 }
 
 fn unused<T>() -> Result<T, CatalogError> {
-    Err(CatalogError::Backend(
-        "not part of the upload path".to_string(),
-    ))
+    Err(CatalogError::permanent("not part of the upload path"))
 }
 
 #[async_trait]

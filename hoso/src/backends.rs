@@ -8,10 +8,8 @@ use anyhow::Context;
 use hoso_pipeline::ports::{Catalog, ObjectStore};
 use hoso_pipeline::registry::Registry;
 use hoso_pipeline::service::Service;
-use hoso_storage::postgres::PgPoolSettings;
-use hoso_storage::{
-    LocalObjectStore, PgCatalog, RetryingObjectStore, S3ObjectStore, SqliteCatalog,
-};
+use hoso_storage::PgPoolSettings;
+use hoso_storage::{LocalObjectStore, RetryingObjectStore, S3ObjectStore, SqlCatalog};
 use hoso_workers::pool::EngineFactory;
 use hoso_workers::PoolOptions;
 
@@ -37,7 +35,7 @@ impl Backends {
                     )
                 })?;
                 let catalog = Arc::new(
-                    SqliteCatalog::open(&dir.join("hoso.db"))
+                    SqlCatalog::open(&dir.join("hoso.db"))
                         .await?
                         .with_policy(settings.workers.queue),
                 );
@@ -51,7 +49,7 @@ impl Backends {
                     max_connections: *max_connections,
                     ..PgPoolSettings::default()
                 };
-                let catalog = PgCatalog::connect(url, pool).await.with_context(|| {
+                let catalog = SqlCatalog::connect(url, pool).await.with_context(|| {
                     format!(
                         "setting database.url (HOSO_DATABASE_URL={}): cannot open the database",
                         redact_url(url)

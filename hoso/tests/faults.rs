@@ -18,14 +18,14 @@ use std::time::{Duration, Instant};
 use common::Rig;
 use hoso_pipeline::ports::{AttemptOutcome, Catalog, ObjectStore, OriginalStatus};
 use hoso_pipeline::ContentHash;
-use hoso_storage::PgCatalog;
+use hoso_storage::SqlCatalog;
 use hoso_testkit::postgres::{TestCluster, TestDatabase};
 
 /// Polls until `ready` holds for the queue's counts, failing with the workers' logs after
 /// `limit`.
 async fn wait_for(
     rig: &Rig,
-    catalog: &PgCatalog,
+    catalog: &SqlCatalog,
     what: &str,
     limit: Duration,
     ready: impl Fn(&hoso_pipeline::ports::QueueCounts) -> bool,
@@ -48,7 +48,7 @@ async fn wait_for(
 }
 
 /// Until every job is done or failed.
-async fn wait_for_drain(rig: &Rig, catalog: &PgCatalog, total: u64) {
+async fn wait_for_drain(rig: &Rig, catalog: &SqlCatalog, total: u64) {
     wait_for(
         rig,
         catalog,
@@ -60,7 +60,7 @@ async fn wait_for_drain(rig: &Rig, catalog: &PgCatalog, total: u64) {
 }
 
 /// Until the workers have got going, so that a fault lands mid-run.
-async fn wait_until_done(rig: &Rig, catalog: &PgCatalog, jobs: u64) {
+async fn wait_until_done(rig: &Rig, catalog: &SqlCatalog, jobs: u64) {
     wait_for(
         rig,
         catalog,
@@ -72,7 +72,7 @@ async fn wait_until_done(rig: &Rig, catalog: &PgCatalog, jobs: u64) {
 }
 
 /// The invariant every fault must leave intact.
-async fn assert_processed_exactly_once(rig: &Rig, catalog: &PgCatalog, hashes: &[ContentHash]) {
+async fn assert_processed_exactly_once(rig: &Rig, catalog: &SqlCatalog, hashes: &[ContentHash]) {
     let counts = catalog.queue_counts().await.unwrap();
     assert_eq!(
         counts.failed,
@@ -138,7 +138,7 @@ async fn assert_processed_exactly_once(rig: &Rig, catalog: &PgCatalog, hashes: &
     );
 }
 
-async fn abandoned_attempts(catalog: &PgCatalog, hashes: &[ContentHash]) -> usize {
+async fn abandoned_attempts(catalog: &SqlCatalog, hashes: &[ContentHash]) -> usize {
     let mut n = 0;
     for h in hashes {
         n += catalog

@@ -58,11 +58,16 @@ pub enum StoreError {
     Backend { key: String, detail: String },
     #[error("object store refused access to {key}: {detail}")]
     Unauthorized { key: String, detail: String },
+    /// The store understood the request and refused it for good (an S3 4xx other than
+    /// a timeout or throttling): sending it again gets the same answer.
+    #[error("object store rejected the request for {key}: {detail}")]
+    Rejected { key: String, detail: String },
 }
 
 impl StoreError {
-    /// Whether trying again later may succeed: the store was unreachable or failed, as
-    /// opposed to the object being missing or damaged, or the credentials being wrong.
+    /// Whether trying again later may succeed: the store was unreachable, timed out,
+    /// throttled or failed, as opposed to the object being missing or damaged, the
+    /// credentials being wrong or the request being refused.
     pub fn is_transient(&self) -> bool {
         matches!(self, StoreError::Backend { .. })
     }
@@ -354,14 +359,81 @@ pub fn document_id(source: &ContentHash, ordinal: usize) -> String {
     format!("{}-{}", source.short(), ordinal)
 }
 
+/// What a caller can do about a failed catalog call. Backends sort their database's
+/// errors into these in one place; callers branch on the kind, never on a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogErrorKind {
+    /// The database was unreachable, overloaded or shutting down, or gave up this
+    /// transaction so that others stay consistent (a serialization failure, a deadlock):
+    /// the same call may succeed later.
+    Transient,
+    /// A unique or exclusion constraint refused the write: retrying repeats the refusal.
+    Conflict,
+    /// A newer attempt holds the job; this worker's outcome no longer counts.
+    LostLease,
+    /// Anything else: a bug, a schema that does not match, damaged data. Retrying fails
+    /// again.
+    Permanent,
+}
+
+impl CatalogErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CatalogErrorKind::Transient => "transient",
+            CatalogErrorKind::Conflict => "conflict",
+            CatalogErrorKind::LostLease => "lost lease",
+            CatalogErrorKind::Permanent => "permanent",
+        }
+    }
+}
+
+impl std::fmt::Display for CatalogErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
     #[error("the job {job} attempt {attempt} lost its lease to a newer attempt")]
     LostLease { job: i64, attempt: u32 },
-    #[error("database error: {0}")]
-    Backend(String),
+    /// The database refused or failed a call; `kind` says whether to try again.
+    #[error("database error ({kind}): {detail}")]
+    Database {
+        kind: CatalogErrorKind,
+        detail: String,
+    },
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+}
+
+impl CatalogError {
+    pub fn transient(detail: impl Into<String>) -> Self {
+        CatalogError::Database {
+            kind: CatalogErrorKind::Transient,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn permanent(detail: impl Into<String>) -> Self {
+        CatalogError::Database {
+            kind: CatalogErrorKind::Permanent,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn kind(&self) -> CatalogErrorKind {
+        match self {
+            CatalogError::LostLease { .. } => CatalogErrorKind::LostLease,
+            CatalogError::Database { kind, .. } => *kind,
+            CatalogError::Corrupt(_) => CatalogErrorKind::Permanent,
+        }
+    }
+
+    /// Whether the same call may succeed later.
+    pub fn is_transient(&self) -> bool {
+        self.kind() == CatalogErrorKind::Transient
+    }
 }
 
 /// The database: originals, their jobs, and the documents read from them.

@@ -90,7 +90,7 @@ impl ServiceError {
                 | RegistryError::TokenExists(_)
                 | RegistryError::InvalidTransition { .. } => ErrorKind::Conflict,
                 RegistryError::UnknownField { .. } => ErrorKind::BadRequest,
-                RegistryError::Backend(_) | RegistryError::Corrupt(_) => ErrorKind::Unavailable,
+                RegistryError::Catalog(_) | RegistryError::Corrupt(_) => ErrorKind::Unavailable,
             },
         }
     }
@@ -738,7 +738,7 @@ impl Service {
         let mut found = Vec::new();
         while let Some(joined) = lookups.join_next().await {
             let found_one = joined
-                .map_err(|e| CatalogError::Backend(format!("a document lookup stopped: {e}")))?;
+                .map_err(|e| CatalogError::permanent(format!("a document lookup stopped: {e}")))?;
             found.push(found_one?);
         }
         found.sort_by_key(|(i, _)| *i);

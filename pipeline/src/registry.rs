@@ -664,8 +664,9 @@ pub enum RegistryError {
     },
     #[error("record {id} has no field {key} and the type has no such key")]
     UnknownField { id: String, key: String },
-    #[error("database error: {0}")]
-    Backend(String),
+    /// The database failed the call; the catalog error's kind says whether to retry.
+    #[error(transparent)]
+    Catalog(CatalogError),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
 }
@@ -674,7 +675,7 @@ impl From<CatalogError> for RegistryError {
     fn from(e: CatalogError) -> Self {
         match e {
             CatalogError::Corrupt(detail) => RegistryError::Corrupt(detail),
-            other => RegistryError::Backend(other.to_string()),
+            other => RegistryError::Catalog(other),
         }
     }
 }
@@ -1299,9 +1300,11 @@ mod tests {
             RegistryError::from(CatalogError::Corrupt("x".into())),
             RegistryError::Corrupt(d) if d == "x"
         ));
-        assert!(matches!(
-            RegistryError::from(CatalogError::Backend("down".into())),
-            RegistryError::Backend(d) if d == "database error: down"
-        ));
+        let down = RegistryError::from(CatalogError::transient("down"));
+        assert!(
+            matches!(&down, RegistryError::Catalog(e) if e.is_transient()),
+            "{down:?}"
+        );
+        assert_eq!(down.to_string(), "database error (transient): down");
     }
 }

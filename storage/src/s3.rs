@@ -16,7 +16,7 @@ use async_trait::async_trait;
 use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::config::timeout::TimeoutConfig;
-use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region, RequestChecksumCalculation};
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
@@ -171,6 +171,9 @@ impl S3ObjectStore {
             .region(Region::new(settings.region.clone()))
             .force_path_style(settings.path_style)
             .retry_config(RetryConfig::disabled())
+            // Checksums are asked for explicitly where they are wanted (see `upload`); the
+            // SDK's automatic ones would be streamed as trailers.
+            .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(Duration::from_secs(5))
@@ -270,13 +273,17 @@ impl S3ObjectStore {
                 .await
                 .map_err(|e| local_file_error(key, path, std::io::Error::other(e)))?,
         };
+        // The checksum goes as a header computed before sending, not as a trailer the SDK
+        // computes while it streams: a streamed body's trailer travels in `aws-chunked`
+        // encoding, which strict servers (Garage) refuse as an invalid payload signature.
+        // The server still checks every byte against it.
         self.client
             .put_object()
             .bucket(&self.bucket)
             .key(self.full_key(key.as_str()))
             .body(stream)
             .metadata(SHA256_METADATA, &sha256)
-            .checksum_algorithm(ChecksumAlgorithm::Sha256)
+            .checksum_sha256(sha256_base64(&sha256))
             .set_server_side_encryption(self.sse.clone())
             .send()
             .await
@@ -375,6 +382,8 @@ impl S3ObjectStore {
                 key: key.as_str().to_string(),
                 detail: "too many parts for one multipart upload".to_string(),
             })?;
+            // The part's checksum computed here and sent as a header, as for single parts.
+            let part_sha256 = hex::encode(Sha256::digest(&chunk));
             let uploaded = self
                 .client
                 .upload_part()
@@ -382,8 +391,8 @@ impl S3ObjectStore {
                 .key(full_key)
                 .upload_id(upload_id)
                 .part_number(part_number)
+                .checksum_sha256(sha256_base64(&part_sha256))
                 .body(ByteStream::from(chunk))
-                .checksum_algorithm(ChecksumAlgorithm::Sha256)
                 .send()
                 .await
                 .map_err(|e| self.map_err(key.as_str(), e))?;
@@ -428,12 +437,23 @@ impl S3ObjectStore {
                     self.access_key_id, self.bucket,
                 ),
             },
+            Class::Rejected => StoreError::Rejected {
+                key: key.to_string(),
+                detail,
+            },
             Class::Backend => StoreError::Backend {
                 key: key.to_string(),
                 detail,
             },
         }
     }
+}
+
+/// The base64 of a hex SHA-256, as `x-amz-checksum-sha256` carries it.
+fn sha256_base64(hex_digest: &str) -> String {
+    use base64::Engine as _;
+    let bytes = hex::decode(hex_digest).unwrap_or_default();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// One line on a failed call: the server's status, code and message, or what broke on the
@@ -468,13 +488,28 @@ where
 enum Class {
     NotFound,
     Unauthorized,
+    /// Refused for good: the same request gets the same answer.
+    Rejected,
+    /// Worth retrying: no answer (connection errors, timeouts), a 5xx, 408, 429, throttling.
     Backend,
 }
 
-/// Sorts a failed call by what the caller can do about it. Everything that is neither a
-/// missing object nor refused credentials counts as the store failing, which is worth
-/// retrying: connection errors, timeouts, 5xx, throttling.
+/// Sorts a failed call by what the caller can do about it: a missing object, refused
+/// credentials, a request refused for good (any other 4xx), or the store failing, which
+/// is worth retrying.
 fn classify(status: Option<u16>, code: Option<&str>) -> Class {
+    /// Codes that mean "later" whatever status carries them (S3 answers RequestTimeout
+    /// with a 400, SlowDown with a 503).
+    const RETRYABLE: &[&str] = &[
+        "SlowDown",
+        "RequestTimeout",
+        "Throttling",
+        "ThrottlingException",
+        "TooManyRequests",
+        "RequestLimitExceeded",
+        "InternalError",
+        "ServiceUnavailable",
+    ];
     const UNAUTHORIZED: &[&str] = &[
         "AccessDenied",
         "InvalidAccessKeyId",
@@ -485,12 +520,15 @@ fn classify(status: Option<u16>, code: Option<&str>) -> Class {
         "NotSignedUp",
     ];
     match (status, code) {
+        (_, Some(code)) if RETRYABLE.contains(&code) => Class::Backend,
         (_, Some(code)) if UNAUTHORIZED.contains(&code) => Class::Unauthorized,
         (Some(401 | 403), _) => Class::Unauthorized,
         (_, Some("NoSuchKey" | "NotFound")) => Class::NotFound,
         // A missing bucket is a configuration problem, not a missing object.
-        (_, Some("NoSuchBucket")) => Class::Backend,
+        (_, Some("NoSuchBucket")) => Class::Rejected,
         (Some(404), _) => Class::NotFound,
+        (Some(408 | 429), _) => Class::Backend,
+        (Some(400..=499), _) => Class::Rejected,
         _ => Class::Backend,
     }
 }
@@ -684,6 +722,7 @@ mod tests {
     use aws_sdk_s3::error::BoxError;
     use hoso_pipeline::ports::DerivativeKind;
     use hoso_pipeline::ContentHash;
+    use hoso_testkit::garage::GarageServer;
     use hoso_testkit::s3::S3Server;
 
     use super::*;
@@ -808,6 +847,67 @@ mod tests {
             .filter(|n| n.starts_with(".upload_id-"))
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    fn garage_settings(server: &GarageServer) -> S3Settings {
+        S3Settings {
+            endpoint: Some(server.endpoint()),
+            bucket: BUCKET.to_string(),
+            region: server.region().to_string(),
+            access_key_id: server.access_key().to_string(),
+            secret_access_key: server.secret_key().to_string(),
+            path_style: true,
+            server_side_encryption: None,
+            // As with s3s-fs: the suite's 12 MiB object goes up in three 5 MiB parts.
+            multipart_threshold_bytes: 8 * MIB,
+            part_bytes: 5 * MIB,
+            prefix: String::new(),
+        }
+    }
+
+    /// Garage checks payload signatures and encodings strictly: a request that only the
+    /// lenient s3s-fs accepts (a streamed single-part upload with its checksum in a
+    /// trailer, say) fails here.
+    #[tokio::test]
+    async fn passes_the_object_store_suite_on_garage() {
+        let server = tokio::task::spawn_blocking(GarageServer::new)
+            .await
+            .unwrap();
+        let store = open(garage_settings(&server)).await;
+        object_store_suite::run(&store).await;
+    }
+
+    /// A request the server refuses for good (here: a bucket that does not exist) is
+    /// sent once, not retried for the store's whole deadline, and says what the server
+    /// said.
+    #[tokio::test]
+    async fn a_refused_request_fails_at_once_with_the_servers_message() {
+        let server = tokio::task::spawn_blocking(GarageServer::new)
+            .await
+            .unwrap();
+        let recorder = Recorder::default();
+        let store = S3ObjectStore::with_config(
+            S3Settings {
+                bucket: "no-such-bucket".to_string(),
+                ..garage_settings(&server)
+            },
+            |c| c.interceptor(recorder.clone()),
+        )
+        .unwrap();
+        let retrying = RetryingObjectStore::new(store);
+        let err = retrying
+            .replace(&original(b"refused"), b"refused")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Rejected { .. }), "{err:?}");
+        assert!(!err.is_transient());
+        assert!(err.to_string().contains("NoSuchBucket"), "{err}");
+        let puts = recorder
+            .requests()
+            .iter()
+            .filter(|(line, _)| line.starts_with("PUT "))
+            .count();
+        assert_eq!(puts, 1, "{:?}", recorder.requests());
     }
 
     #[tokio::test]
@@ -1205,20 +1305,29 @@ mod tests {
 
     #[test]
     fn classifies_failures_by_what_the_caller_can_do() {
-        assert_eq!(
-            classify(Some(403), Some("InvalidAccessKeyId")),
-            Class::Unauthorized
-        );
-        assert_eq!(
-            classify(Some(403), Some("SignatureDoesNotMatch")),
-            Class::Unauthorized
-        );
-        assert_eq!(classify(Some(403), None), Class::Unauthorized);
-        assert_eq!(classify(Some(404), Some("NoSuchKey")), Class::NotFound);
-        assert_eq!(classify(Some(404), None), Class::NotFound);
-        assert_eq!(classify(Some(404), Some("NoSuchBucket")), Class::Backend);
-        assert_eq!(classify(Some(503), Some("SlowDown")), Class::Backend);
-        assert_eq!(classify(Some(500), Some("InternalError")), Class::Backend);
-        assert_eq!(classify(None, None), Class::Backend);
+        use Class::*;
+        let cases: &[(Option<u16>, Option<&str>, Class)] = &[
+            (Some(403), Some("InvalidAccessKeyId"), Unauthorized),
+            (Some(403), Some("SignatureDoesNotMatch"), Unauthorized),
+            (Some(403), None, Unauthorized),
+            (Some(404), Some("NoSuchKey"), NotFound),
+            (Some(404), None, NotFound),
+            (Some(404), Some("NoSuchBucket"), Rejected),
+            // What Garage answers a body it cannot verify: refused for good.
+            (Some(400), Some("InvalidRequest"), Rejected),
+            (Some(400), Some("BadDigest"), Rejected),
+            (Some(411), Some("MissingContentLength"), Rejected),
+            (Some(413), Some("EntityTooLarge"), Rejected),
+            (Some(400), Some("RequestTimeout"), Backend),
+            (Some(408), None, Backend),
+            (Some(429), None, Backend),
+            (Some(503), Some("SlowDown"), Backend),
+            (Some(500), Some("InternalError"), Backend),
+            (Some(502), None, Backend),
+            (None, None, Backend),
+        ];
+        for (status, code, class) in cases {
+            assert_eq!(&classify(*status, *code), class, "{status:?} {code:?}");
+        }
     }
 }

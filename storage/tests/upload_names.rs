@@ -9,8 +9,8 @@ use std::sync::Arc;
 use hoso_pipeline::ports::{Catalog, ObjectKey, ObjectStore};
 use hoso_pipeline::service::{IngestError, IngestOutcome, Service};
 use hoso_pipeline::{ContentHash, Limits};
-use hoso_storage::postgres::PgPoolSettings;
-use hoso_storage::{LocalObjectStore, PgCatalog, SqliteCatalog};
+use hoso_storage::PgPoolSettings;
+use hoso_storage::{LocalObjectStore, SqlCatalog};
 use hoso_testkit::postgres::TestDatabase;
 
 /// (name as uploaded, label the catalog keeps)
@@ -92,11 +92,7 @@ async fn names_never_reach_paths_on_the_embedded_backends() {
     // Deep enough that a name that climbed out of the store would still land in `dir`.
     let objects = dir.path().join("a/b/c/objects");
     let store = Arc::new(LocalObjectStore::open(&objects).unwrap());
-    let catalog = Arc::new(
-        SqliteCatalog::open(&dir.path().join("hoso.db"))
-            .await
-            .unwrap(),
-    );
+    let catalog = Arc::new(SqlCatalog::open(&dir.path().join("hoso.db")).await.unwrap());
     let service = Service::new(catalog.clone(), store.clone(), Limits::default());
 
     let keys = ingest_every_name(&service, catalog.as_ref()).await;
@@ -126,7 +122,7 @@ async fn names_never_reach_sql_on_postgresql() {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(LocalObjectStore::open(dir.path()).unwrap());
     let catalog = Arc::new(
-        PgCatalog::connect(db.url(), PgPoolSettings::default())
+        SqlCatalog::connect(db.url(), PgPoolSettings::default())
             .await
             .unwrap(),
     );

@@ -287,7 +287,7 @@ impl WorkerPool {
         };
         let source = scratch.path().join("original");
         if let Err(e) = self.store.get_to_file(&key, &source).await {
-            return self.fail(job, &e.to_string(), false).await;
+            return self.fail(job, &e.to_string(), !e.is_transient()).await;
         }
         match ContentHash::of_file(&source).await {
             Ok(hash) if hash == job.hash => {}
@@ -334,12 +334,12 @@ impl WorkerPool {
                 let pages_key = ObjectKey::derivative(&job.hash, DerivativeKind::PageText);
                 let pages_json = serde_json_bytes(&pages);
                 if let Err(e) = self.store.replace(&pages_key, &pages_json).await {
-                    return self.fail(job, &e.to_string(), false).await;
+                    return self.fail(job, &e.to_string(), !e.is_transient()).await;
                 }
                 if searchable_pdf {
                     let key = ObjectKey::derivative(&job.hash, DerivativeKind::SearchablePdf);
                     if let Err(e) = self.store.replace_from_file(&key, &searchable_path).await {
-                        return self.fail(job, &e.to_string(), false).await;
+                        return self.fail(job, &e.to_string(), !e.is_transient()).await;
                     }
                 }
                 match self.complete(job, &result, &producer).await {
@@ -352,7 +352,8 @@ impl WorkerPool {
                         Ok(())
                     }
                     Err(e) => {
-                        self.fail(job, &format!("cannot store the result: {e}"), false)
+                        let permanent = !e.is_transient();
+                        self.fail(job, &format!("cannot store the result: {e}"), permanent)
                             .await
                     }
                     Ok(()) => {
@@ -386,7 +387,7 @@ impl WorkerPool {
         let mut pause = Duration::from_millis(100);
         loop {
             match self.catalog.complete_job(job, result, producer).await {
-                Err(CatalogError::Backend(e)) if started.elapsed() < self.options.lease => {
+                Err(e) if e.is_transient() && started.elapsed() < self.options.lease => {
                     tracing::warn!(job = job.id, error = %e, "cannot commit the result yet; retrying");
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(Duration::from_secs(5));

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use hoso_pipeline::ports::{Catalog, NewOriginal};
 use hoso_pipeline::{ContentHash, ExtractionResult, MediaType, SourceInfo};
-use hoso_storage::postgres::PgPoolSettings;
-use hoso_storage::PgCatalog;
+use hoso_storage::PgPoolSettings;
+use hoso_storage::SqlCatalog;
 
 use crate::config::{Database, Settings};
 
@@ -31,7 +31,7 @@ pub async fn queue(settings: Settings, jobs: usize, workers: &[usize]) -> anyhow
         ..PgPoolSettings::default()
     };
     let catalog = Arc::new(
-        PgCatalog::connect(url, pool)
+        SqlCatalog::connect(url, pool)
             .await
             .context("setting database.url (HOSO_DATABASE_URL): cannot open the database")?,
     );
@@ -114,7 +114,7 @@ pub async fn registry_seed(
         );
     };
     // Opening the catalog applies the migrations.
-    let catalog = PgCatalog::connect(url, PgPoolSettings::default())
+    let catalog = SqlCatalog::connect(url, PgPoolSettings::default())
         .await
         .context("setting database.url (HOSO_DATABASE_URL): cannot open the database")?;
     let pool = catalog.pool().clone();
@@ -166,7 +166,7 @@ fn seed_subject(n: u64) -> String {
     format!("001{:09}", n)
 }
 
-async fn seed_batch(pool: &sqlx::PgPool, from: u64, to: u64, now: i64) -> anyhow::Result<()> {
+async fn seed_batch(pool: &sqlx::AnyPool, from: u64, to: u64, now: i64) -> anyhow::Result<()> {
     let (from, to) = (from as i64, to as i64 - 1);
     let mut tx = pool.begin().await?;
     // Record i is about subject i / 2; even ones are id cards, odd ones residence forms.

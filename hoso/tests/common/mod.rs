@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 use hoso_pipeline::ContentHash;
-use hoso_storage::postgres::PgPoolSettings;
-use hoso_storage::{PgCatalog, S3ObjectStore, S3Settings};
+use hoso_storage::PgPoolSettings;
+use hoso_storage::{S3ObjectStore, S3Settings, SqlCatalog};
 use hoso_testkit::s3::S3Server;
 
 pub const BUCKET: &str = "hoso-faults";
@@ -135,8 +135,8 @@ max_attempts = 10
         }
     }
 
-    pub async fn catalog(&self) -> PgCatalog {
-        PgCatalog::connect(&self.db_url, PgPoolSettings::default())
+    pub async fn catalog(&self) -> SqlCatalog {
+        SqlCatalog::connect(&self.db_url, PgPoolSettings::default())
             .await
             .unwrap()
     }
