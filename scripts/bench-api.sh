@@ -8,8 +8,11 @@
 #
 # BENCH_PROFILE=release builds the server with the release profile (slow to build here);
 # the default is the dev profile, which this workspace compiles at opt-level 1 (3 for
-# dependencies). BENCH_RECORDS changes the record count. The database (hoso_bench on the
-# local server) is kept between runs; seeding tops it up only when records are missing.
+# dependencies). BENCH_RECORDS changes the record count. The database (BENCH_DB, else
+# hoso_bench on the local server) is kept between runs; seeding tops it up only when
+# records are missing. HOSO_BIN measures a given binary instead of building one: to
+# compare two versions in one run, give each its own BENCH_DB (an older binary refuses a
+# database a newer one has migrated).
 set -euo pipefail
 
 rate="${1:-1000}"
@@ -23,9 +26,10 @@ mkdir -p "$work"
 
 "$here/scripts/ensure-postgres.sh"
 server_url="${HOSO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
-psql "$server_url/postgres" -qtAc "SELECT 1 FROM pg_database WHERE datname = 'hoso_bench'" | grep -q 1 \
-  || psql "$server_url/postgres" -qc "CREATE DATABASE hoso_bench"
-export HOSO_DATABASE_URL="$server_url/hoso_bench"
+database="${BENCH_DB:-hoso_bench}"
+psql "$server_url/postgres" -qtAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1 \
+  || psql "$server_url/postgres" -qc "CREATE DATABASE $database"
+export HOSO_DATABASE_URL="$server_url/$database"
 export HOSO_DATA_DIR="$work/data"
 export HOSO_LOG=warn
 
@@ -38,7 +42,10 @@ if ! [ -x "$oha" ]; then
   cargo install "oha@$oha_version" --locked --root "$tools" --quiet
 fi
 
-if [ "$profile" = "release" ]; then
+if [ -n "${HOSO_BIN:-}" ]; then
+  # A binary built elsewhere (the code before a change, say), measured as it is.
+  hoso="$HOSO_BIN"
+elif [ "$profile" = "release" ]; then
   cargo build -q --release -p hoso
   hoso="$here/target/release/hoso"
 else

@@ -102,6 +102,7 @@ impl SqlCatalog {
 }
 
 /// A claimed job's row, before it is checked and typed.
+#[derive(sqlx::FromRow)]
 pub(crate) struct Claimed {
     pub id: i64,
     pub sha256: String,

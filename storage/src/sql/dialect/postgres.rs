@@ -138,22 +138,12 @@ pub async fn claim(
     owner: &str,
     lease_ms: i64,
 ) -> Result<Option<Claimed>, CatalogError> {
-    let row: Option<(i64, String, i64, i64, String, String)> = sqlx::query_as(CLAIM)
+    sqlx::query_as::<_, Claimed>(CLAIM)
         .bind(owner)
         .bind(lease_ms)
         .fetch_optional(pool)
         .await
-        .map_err(db)?;
-    Ok(row.map(
-        |(id, sha256, attempts, max_attempts, file_name, media_type)| Claimed {
-            id,
-            sha256,
-            attempts,
-            max_attempts,
-            file_name,
-            media_type,
-        },
-    ))
+        .map_err(db)
 }
 
 /// The fenced end of an attempt: only the holder of the job's latest attempt, still
