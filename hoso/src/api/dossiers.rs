@@ -10,29 +10,14 @@ use hoso_pipeline::access::Action;
 use hoso_pipeline::records::UploadedFile;
 use hoso_pipeline::registry::NewDossier;
 use hoso_pipeline::service::{display_name, IngestOutcome, Service};
-use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiPath, Auth};
 use super::model::{DossierCreatedOut, DossierOut};
+use super::schemas::{DossierCode, DossierForm, MAX_FORM_TEXT_CHARS};
 
 /// Files per dossier upload: the request body limit is this many times the file limit.
 pub const MAX_FILES: usize = 20;
-
-/// The multipart form of `POST /api/v1/dossiers`. The three text fields come first; each
-/// `file` part is one scan (PDF, JPEG, PNG or TIFF) within the upload limit.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct DossierForm {
-    /// The dossier code (mã hồ sơ): 1 to 64 letters, digits, '.', '-' or '_'.
-    dossier_code: String,
-    /// A procedure of the built-in table, e.g. `birth_registration`.
-    procedure_code: String,
-    /// The applicant: a 12-digit citizen id number or an enterprise code.
-    subject_id: String,
-    #[schema(value_type = Vec<String>, format = Binary)]
-    file: Vec<Vec<u8>>,
-}
 
 fn multipart_error(e: MultipartError) -> ApiError {
     let status = match e.status() {
@@ -42,19 +27,28 @@ fn multipart_error(e: MultipartError) -> ApiError {
     ApiError::new(status, format!("bad multipart body: {}", e.body_text()))
 }
 
+/// Reads one text part: at most `MAX_FORM_TEXT_CHARS` characters, as the document says,
+/// and never more bytes than so many characters can take.
 async fn read_text(field: Field<'_>, name: &str) -> Result<String, ApiError> {
+    let too_long = || {
+        ApiError::bad_request(format!(
+            "the field {name} is longer than {MAX_FORM_TEXT_CHARS} characters"
+        ))
+    };
     let mut bytes = Vec::new();
     let mut field = field;
     while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
         bytes.extend_from_slice(&chunk);
-        if bytes.len() > 1024 {
-            return Err(ApiError::bad_request(format!(
-                "the field {name} is longer than 1024 bytes"
-            )));
+        if bytes.len() > MAX_FORM_TEXT_CHARS * 4 {
+            return Err(too_long());
         }
     }
-    String::from_utf8(bytes)
-        .map_err(|_| ApiError::bad_request(format!("the field {name} is not utf-8 text")))
+    let text = String::from_utf8(bytes)
+        .map_err(|_| ApiError::bad_request(format!("the field {name} is not utf-8 text")))?;
+    if text.chars().count() > MAX_FORM_TEXT_CHARS {
+        return Err(too_long());
+    }
+    Ok(text)
 }
 
 /// Reads one file part, never more than the upload limit.
@@ -75,7 +69,7 @@ async fn read_file(mut field: Field<'_>, limit: u64, name: &str) -> Result<Vec<u
 /// Creates a dossier from a multipart form. Files are stored and queued one at a time as
 /// they arrive, so memory holds one file, not the dossier; the same bytes are never
 /// processed twice, whichever dossier brings them.
-#[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers",
+#[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers", operation_id = "create_dossier",
     request_body(content = DossierForm, content_type = "multipart/form-data"),
     security(("bearer" = [])),
     responses(
@@ -169,17 +163,17 @@ async fn check(
         .ok_or_else(|| missing("procedure_code"))?;
     let subject = subject.as_deref().ok_or_else(|| missing("subject_id"))?;
     Ok(service
-        .check_dossier(caller, code.trim(), procedure.trim(), subject)
+        .check_dossier(caller, code, procedure, subject)
         .await?)
 }
 
 /// A dossier's status: each original with its processing state, documents and records.
-#[utoipa::path(get, path = "/api/v1/dossiers/{code}", tag = "dossiers",
-    params(("code" = String, Path, description = "the dossier code")),
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}", tag = "dossiers", operation_id = "get_dossier",
+    params(("code" = DossierCode, Path, description = "the dossier code")),
     security(("bearer" = [])),
     responses((status = 200, body = DossierOut), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+        (status = 404, description = "no dossier with this code", body = ErrorBody)))]
 pub async fn status(
     Auth(caller): Auth,
     State(service): State<Arc<Service>>,

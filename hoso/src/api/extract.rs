@@ -15,6 +15,18 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::error::ApiError;
+use super::schemas::MAX_PURPOSE_CHARS;
+
+/// Text sent is bounded as the document bounds it: in characters as sent, before the
+/// service collapses whitespace, so that the bound a client reads is the one applied.
+pub fn at_most(what: &str, text: &str, max_chars: usize) -> Result<(), ApiError> {
+    if text.chars().count() > max_chars {
+        return Err(ApiError::bad_request(format!(
+            "{what} is longer than {max_chars} characters"
+        )));
+    }
+    Ok(())
+}
 
 /// The caller of a request: `Authorization: Bearer <secret>`, with the purpose from the
 /// `X-Purpose` header or the `purpose` query parameter.
@@ -41,19 +53,35 @@ impl FromRequestParts<Arc<Service>> for Auth {
                     .or_else(|| v.strip_prefix("bearer "))
             })
             .ok_or(ServiceError::Unauthorized)?;
-        // Header values are bytes; a purpose written in Vietnamese arrives as UTF-8.
         let header_purpose = parts
             .headers
             .get("x-purpose")
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let purpose = match header_purpose {
-            Some(p) => Some(p),
-            None => Query::<PurposeQuery>::try_from_uri(&parts.uri)
-                .ok()
-                .and_then(|q| q.0.purpose),
-        };
-        let caller = service.authenticate(secret, purpose.as_deref()).await?;
+            .map(|v| header_text(v.as_bytes()));
+        let query_purpose = Query::<PurposeQuery>::try_from_uri(&parts.uri)
+            .ok()
+            .and_then(|q| q.0.purpose);
+        // Each purpose sent is checked, the header's and the parameter's, so that a bad
+        // one is refused wherever it is; the first that is not blank is the caller's.
+        let mut caller = service.authenticate(secret, None).await?;
+        for purpose in [header_purpose, query_purpose].into_iter().flatten() {
+            at_most("the purpose", &purpose, MAX_PURPOSE_CHARS)?;
+            let read = service.authenticate(secret, Some(&purpose)).await?;
+            if caller.purpose.is_none() {
+                caller.purpose = read.purpose;
+            }
+        }
         Ok(Auth(caller))
+    }
+}
+
+/// A header value as text. Header values are bytes: a purpose written in Vietnamese arrives
+/// as UTF-8, and bytes that are not UTF-8 are read as HTTP has always read them, Latin-1,
+/// so that each byte stays a character the service can judge (a C1 control stays one
+/// instead of hiding behind a replacement character).
+fn header_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
     }
 }
 

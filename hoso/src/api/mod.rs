@@ -8,6 +8,7 @@ mod extract;
 mod model;
 mod originals;
 mod records;
+mod schemas;
 mod subjects;
 mod tokens;
 
@@ -18,7 +19,10 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, patch, post};
 use axum::Router;
+use hoso_pipeline::access::Action;
 use hoso_pipeline::service::Service;
+use serde_json::json;
+use utoipa::openapi::encoding::Encoding;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -53,9 +57,131 @@ Every /api/v1 endpoint takes `Authorization: Bearer <token>`; procedure systems 
         tokens::revoke,
         openapi_json,
     ),
-    modifiers(&BearerAuth)
+    components(schemas(
+        schemas::SubjectId,
+        schemas::CitizenNumber,
+        schemas::EnterpriseCode,
+        schemas::DossierCode,
+        schemas::TokenName,
+        schemas::Sha256,
+        schemas::ProcedureCode,
+        schemas::RecordType,
+        schemas::FieldRef,
+        schemas::FieldKey,
+        schemas::RoleName,
+        schemas::Text,
+        schemas::OptionalText,
+        schemas::Purpose,
+        schemas::PrefillRequest,
+        schemas::TokenRequest,
+        schemas::DossierForm,
+    )),
+    modifiers(&BearerAuth, &Roles, &FileParts)
 )]
 pub struct ApiDoc;
+
+/// The action of each `/api/v1` operation, by operation id. The service checks the action
+/// against the role table; the document lists the roles it allows in `x-roles`.
+const ACTIONS: [(&str, Action); 17] = [
+    ("upload_original", Action::UploadOriginal),
+    ("get_original", Action::ReadOriginal),
+    ("get_queue", Action::ReadQueue),
+    ("create_dossier", Action::UploadDossier),
+    ("get_dossier", Action::ReadDossier),
+    ("get_record", Action::ReadRecord),
+    ("correct_field", Action::CorrectRecord),
+    ("verify_record", Action::VerifyRecord),
+    ("revoke_record", Action::RevokeRecord),
+    ("subject_records", Action::SubjectRecords),
+    ("prefill", Action::Prefill),
+    ("get_access_log", Action::ReadAccessLog),
+    ("list_tokens", Action::ManageTokens),
+    ("create_token", Action::ManageTokens),
+    ("revoke_token", Action::ManageTokens),
+    // Verifying and revoking answer with the record, which takes reading it too.
+    ("verify_record", Action::ReadRecord),
+    ("revoke_record", Action::ReadRecord),
+];
+
+/// The roles that may call an operation: those allowed every action it performs.
+fn roles_of(operation_id: &str) -> Option<Vec<&'static str>> {
+    let actions: Vec<Action> = ACTIONS
+        .iter()
+        .filter(|(id, _)| *id == operation_id)
+        .map(|(_, a)| *a)
+        .collect();
+    if actions.is_empty() {
+        return None;
+    }
+    Some(
+        schemas::roles()
+            .into_iter()
+            .filter(|r| actions.iter().all(|a| a.allowed(*r)))
+            .map(|r| r.as_str())
+            .collect(),
+    )
+}
+
+/// Writes each operation's roles into the document (`x-roles`), and names them in its
+/// 403 answer: a role outside them is refused, whatever it sends.
+struct Roles;
+
+impl Modify for Roles {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.patch,
+                &mut item.delete,
+                &mut item.put,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let Some(roles) = op.operation_id.as_deref().and_then(roles_of) else {
+                    continue;
+                };
+                let extensions = op.extensions.get_or_insert_with(Default::default);
+                extensions.insert("x-roles".to_string(), json!(roles));
+                if let Some(utoipa::openapi::RefOr::T(forbidden)) =
+                    op.responses.responses.get_mut("403")
+                {
+                    forbidden.description = format!(
+                        "the token's role may not call this (only {}){}",
+                        roles.join(", "),
+                        if roles.contains(&"procedure_system") {
+                            ", or a procedure system asks for a type its token does not cover"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The media types of the dossier form's file parts, which utoipa's attributes cannot
+/// state: the server decides by the bytes, so these are what it accepts.
+struct FileParts;
+
+impl Modify for FileParts {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let form = openapi
+            .paths
+            .paths
+            .get_mut("/api/v1/dossiers")
+            .and_then(|item| item.post.as_mut())
+            .and_then(|op| op.request_body.as_mut())
+            .and_then(|body| body.content.get_mut("multipart/form-data"));
+        if let Some(form) = form {
+            let mut encoding = Encoding::default();
+            encoding.content_type = Some(originals::SCAN_MEDIA_TYPES.join(", "));
+            form.encoding.insert("file".to_string(), encoding);
+        }
+    }
+}
 
 struct BearerAuth;
 
@@ -70,7 +196,7 @@ impl Modify for BearerAuth {
 }
 
 /// This document.
-#[utoipa::path(get, path = "/openapi.json", tag = "health",
+#[utoipa::path(get, path = "/openapi.json", tag = "health", operation_id = "openapi",
     responses((status = 200, description = "the OpenAPI 3.1 document of this API", content_type = "application/json")))]
 async fn openapi_json() -> impl IntoResponse {
     match ApiDoc::openapi().to_json() {
@@ -127,4 +253,63 @@ pub fn router(service: Arc<Service>) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(service)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_api_operation_names_its_roles_and_ids_are_unique() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let mut ids = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let id = op["operationId"].as_str().unwrap().to_string();
+                assert!(!ids.contains(&id), "{id} twice");
+                ids.push(id.clone());
+                let roles = &op["x-roles"];
+                if path.starts_with("/api/v1") {
+                    let roles = roles
+                        .as_array()
+                        .unwrap_or_else(|| panic!("{method} {path}"));
+                    assert!(roles.contains(&json!("admin")), "{method} {path}");
+                    assert!(op["responses"]["403"]["description"]
+                        .as_str()
+                        .unwrap()
+                        .contains("admin"));
+                } else {
+                    assert!(roles.is_null(), "{method} {path}");
+                }
+            }
+        }
+        assert_eq!(roles_of("verify_record"), Some(vec!["clerk", "admin"]));
+        assert_eq!(
+            roles_of("prefill"),
+            Some(vec!["clerk", "procedure_system", "auditor", "admin"])
+        );
+        assert_eq!(roles_of("get_access_log"), Some(vec!["auditor", "admin"]));
+    }
+
+    #[test]
+    fn the_form_names_the_media_types_of_its_files() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let form = &doc["paths"]["/api/v1/dossiers"]["post"]["requestBody"]["content"]
+            ["multipart/form-data"];
+        assert_eq!(
+            form["encoding"]["file"]["contentType"],
+            "application/pdf, image/jpeg, image/png, image/tiff"
+        );
+        assert_eq!(form["schema"]["$ref"], "#/components/schemas/DossierForm");
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["DossierForm"]["oneOf"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            schemas["PrefillRequest"]["oneOf"].as_array().unwrap().len(),
+            3
+        );
+        assert!(schemas["RecordType"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("citizen_id")));
+    }
 }

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::ToSchema;
 
+use super::schemas::{FieldRefIn, OptionalText, RecordTypeIn, Text};
+
 /// Milliseconds since the epoch as RFC 3339 UTC (`2026-01-31T08:15:00.123Z`).
 pub fn iso(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
@@ -289,24 +291,27 @@ pub struct SubjectRecordsOut {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CorrectionIn {
+    /// The corrected value, in the format of its key.
+    #[schema(value_type = Text)]
     pub value: String,
+    /// Why; kept in the record's history.
+    #[schema(value_type = Option<OptionalText>)]
     pub reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RevocationIn {
+    #[schema(value_type = Text)]
     pub reason: String,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+/// `POST /api/v1/prefill`; its schema is `schemas::PrefillRequest`.
+#[derive(Debug, Deserialize)]
 pub struct PrefillIn {
     pub subject_id: String,
-    /// A procedure of the built-in table (`birth_registration`, `marriage_registration`,
-    /// `residence_registration`, `business_registration_change`) ...
     pub procedure_code: Option<String>,
-    /// ... or the fields wanted, as `document_type.key`.
     #[serde(default)]
-    pub fields: Vec<String>,
+    pub fields: Vec<FieldRefIn>,
 }
 
 /// Where a known value comes from.
@@ -423,14 +428,13 @@ impl From<&Token> for TokenOut {
     }
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+/// `POST /api/v1/tokens`; its schema is `schemas::TokenRequest`.
+#[derive(Debug, Deserialize)]
 pub struct TokenIn {
     pub name: String,
-    /// `clerk`, `procedure_system`, `auditor` or `admin`.
     pub role: String,
-    /// For `procedure_system` only: the document types it may read.
     #[serde(default)]
-    pub document_types: Vec<String>,
+    pub document_types: Vec<RecordTypeIn>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -20,15 +20,16 @@ use utoipa::IntoParams;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiPath, ApiQuery, Auth};
 use super::model::{outcome, OriginalOut, OriginalUploadOut, QueueOut, StatusOut};
+use super::schemas::Sha256;
 
-#[utoipa::path(get, path = "/healthz", tag = "health",
+#[utoipa::path(get, path = "/healthz", tag = "health", operation_id = "healthz",
     responses((status = 200, description = "the process answers", body = StatusOut)))]
 pub async fn healthz() -> Json<StatusOut> {
     Json(StatusOut { status: "ok" })
 }
 
 /// Ready when both the database and the object store answer.
-#[utoipa::path(get, path = "/readyz", tag = "health", responses(
+#[utoipa::path(get, path = "/readyz", tag = "health", operation_id = "readyz", responses(
     (status = 200, description = "database and object store reachable", body = StatusOut),
     (status = 503, description = "a backend is unreachable", body = ErrorBody)))]
 pub async fn readyz(State(service): State<Arc<Service>>) -> Result<Json<StatusOut>, ApiError> {
@@ -42,24 +43,35 @@ pub async fn readyz(State(service): State<Arc<Service>>) -> Result<Json<StatusOu
     Ok(Json(StatusOut { status: "ready" }))
 }
 
+/// The media types of scans, as the server recognises them by their bytes.
+pub const SCAN_MEDIA_TYPES: [&str; 4] =
+    ["application/pdf", "image/jpeg", "image/png", "image/tiff"];
+
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// The file's display name (a label only, never a path).
+    #[param(value_type = String, required = false)]
     name: Option<String>,
 }
 
-/// Stores and queues one file sent as the raw request body.
-#[utoipa::path(post, path = "/api/v1/originals", tag = "originals",
+/// Stores and queues one file sent as the raw request body. The format is read from the
+/// bytes, never from the content type, so any of these (or none) may label it.
+#[utoipa::path(post, path = "/api/v1/originals", tag = "originals", operation_id = "upload_original",
     params(UploadQuery),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    request_body(description = "one scan: a PDF, JPEG, PNG or TIFF by its bytes, not empty",
+        content(
+            (Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"),
+            (Vec<u8> = "image/tiff"), (Vec<u8> = "application/octet-stream"))),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "new bytes, queued", body = OriginalUploadOut),
         (status = 200, description = "known bytes, not processed again", body = OriginalUploadOut),
         (status = 202, description = "had failed, queued again", body = OriginalUploadOut),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody)))]
+        (status = 400, description = "an empty body", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, description = "over the upload limit", body = ErrorBody),
+        (status = 415, description = "not a pdf, jpeg, png or tiff by its bytes", body = ErrorBody)))]
 pub async fn upload(
     Auth(caller): Auth,
     State(service): State<Arc<Service>>,
@@ -90,12 +102,12 @@ pub async fn upload(
     Ok((status, Json(OriginalUploadOut { sha256, outcome })).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/originals/{sha256}", tag = "originals",
-    params(("sha256" = String, Path, description = "the original's SHA-256, hex")),
+#[utoipa::path(get, path = "/api/v1/originals/{sha256}", tag = "originals", operation_id = "get_original",
+    params(("sha256" = Sha256, Path, description = "the original's SHA-256, hex")),
     security(("bearer" = [])),
     responses((status = 200, body = OriginalOut), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+        (status = 404, description = "no original with this digest", body = ErrorBody)))]
 pub async fn original(
     Auth(caller): Auth,
     State(service): State<Arc<Service>>,
@@ -123,7 +135,7 @@ pub async fn original(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/queue", tag = "originals",
+#[utoipa::path(get, path = "/api/v1/queue", tag = "originals", operation_id = "get_queue",
     security(("bearer" = [])),
     responses((status = 200, body = QueueOut), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)))]

@@ -7,15 +7,16 @@ use axum::Json;
 use hoso_pipeline::service::Service;
 
 use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiJson, ApiPath, Auth};
+use super::extract::{at_most, ApiJson, ApiPath, Auth};
 use super::model::{CorrectionIn, RecordOut, RevocationIn};
+use super::schemas::{FieldKey, MAX_TEXT_CHARS};
 
-#[utoipa::path(get, path = "/api/v1/records/{id}", tag = "records",
+#[utoipa::path(get, path = "/api/v1/records/{id}", tag = "records", operation_id = "get_record",
     params(("id" = String, Path, description = "the record id")),
     security(("bearer" = [])),
     responses((status = 200, description = "fields with provenance, sources and history", body = RecordOut),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+        (status = 404, description = "no record with this id", body = ErrorBody)))]
 pub async fn get(
     Auth(caller): Auth,
     State(service): State<Arc<Service>>,
@@ -26,15 +27,17 @@ pub async fn get(
 }
 
 /// Replaces one field's value; the old value stays in the history.
-#[utoipa::path(patch, path = "/api/v1/records/{id}/fields/{key}", tag = "records",
+#[utoipa::path(patch, path = "/api/v1/records/{id}/fields/{key}", tag = "records", operation_id = "correct_field",
     params(("id" = String, Path, description = "the record id"),
-        ("key" = String, Path, description = "a field key of the record's type")),
+        ("key" = FieldKey, Path, description = "a field key of the record's type")),
     request_body = CorrectionIn,
     security(("bearer" = [])),
     responses((status = 200, body = RecordOut),
-        (status = 400, description = "unknown key, empty or malformed value", body = ErrorBody),
+        (status = 400, description = "a key the record's type does not have, a blank value or one \
+            without the key's format (dates yyyy-mm-dd, id numbers of 12 digits, sex male or female, \
+            ...: see the document types spec)", body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody),
+        (status = 404, description = "no record with this id", body = ErrorBody),
         (status = 409, description = "the record is superseded or revoked", body = ErrorBody)))]
 pub async fn correct(
     Auth(caller): Auth,
@@ -42,6 +45,10 @@ pub async fn correct(
     ApiPath((id, key)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<CorrectionIn>,
 ) -> Result<Json<RecordOut>, ApiError> {
+    at_most("the value", &body.value, MAX_TEXT_CHARS)?;
+    if let Some(reason) = &body.reason {
+        at_most("the reason", reason, MAX_TEXT_CHARS)?;
+    }
     let view = service
         .correct_field(&caller, &id, &key, &body.value, body.reason.as_deref())
         .await?;
@@ -50,11 +57,12 @@ pub async fn correct(
 
 /// Marks an extracted record verified; older verified records of the same type and
 /// subject become superseded.
-#[utoipa::path(post, path = "/api/v1/records/{id}/verify", tag = "records",
+#[utoipa::path(post, path = "/api/v1/records/{id}/verify", tag = "records", operation_id = "verify_record",
     params(("id" = String, Path, description = "the record id")),
     security(("bearer" = [])),
     responses((status = 200, body = RecordOut), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, description = "no record with this id", body = ErrorBody),
         (status = 409, description = "not in the extracted state", body = ErrorBody)))]
 pub async fn verify(
     Auth(caller): Auth,
@@ -65,19 +73,22 @@ pub async fn verify(
     Ok(Json(RecordOut::new(&view, true)))
 }
 
-#[utoipa::path(post, path = "/api/v1/records/{id}/revoke", tag = "records",
+#[utoipa::path(post, path = "/api/v1/records/{id}/revoke", tag = "records", operation_id = "revoke_record",
     params(("id" = String, Path, description = "the record id")),
     request_body = RevocationIn,
     security(("bearer" = [])),
-    responses((status = 200, body = RecordOut), (status = 400, body = ErrorBody),
+    responses((status = 200, body = RecordOut),
+        (status = 400, description = "a blank reason", body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+        (status = 404, description = "no record with this id", body = ErrorBody),
+        (status = 409, description = "the record is superseded or revoked", body = ErrorBody)))]
 pub async fn revoke(
     Auth(caller): Auth,
     State(service): State<Arc<Service>>,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<RevocationIn>,
 ) -> Result<Json<RecordOut>, ApiError> {
+    at_most("the reason", &body.reason, MAX_TEXT_CHARS)?;
     let view = service.revoke(&caller, &id, &body.reason).await?;
     Ok(Json(RecordOut::new(&view, true)))
 }

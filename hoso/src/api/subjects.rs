@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::Json;
-use hoso_pipeline::prefill::PrefillRequest;
+use hoso_pipeline::access::Action;
+use hoso_pipeline::prefill::PrefillRequest as Request;
 use hoso_pipeline::service::Service;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -15,22 +16,61 @@ use super::extract::{ApiJson, ApiPath, ApiQuery, Auth};
 use super::model::{
     AccessEntryOut, PrefillIn, PrefillOut, RecordOut, SubjectOut, SubjectRecordsOut,
 };
+use super::schemas::{parse_record_type, PrefillRequest, Purpose, RecordType, SubjectId};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SubjectQuery {
     /// Document types, comma-separated; by default every type the token may read.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", value_type = Vec<RecordType>, required = false, style = Form, explode = false, min_items = 1)]
     types: Option<String>,
-    /// Why the data is read (procedure systems; or the `X-Purpose` header).
+    /// Why the data is read, when not in `X-Purpose`.
+    #[param(value_type = Purpose, required = false)]
     purpose: Option<String>,
 }
 
+/// The purpose as a procedure system declares it; only documented here, the `Auth`
+/// extractor reads it (and `purpose`) on every request.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct PurposeHeader {
+    /// Why the data is read: required of procedure systems (this or the `purpose`
+    /// parameter), for whom a blank one is none.
+    #[param(rename = "X-Purpose", value_type = Purpose, required = false)]
+    x_purpose: Option<String>,
+}
+
+/// `purpose` alone, for the operations whose other parameters are not in the query.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct PurposeQuery {
+    /// Why the data is read, when not in `X-Purpose`.
+    #[param(value_type = Purpose, required = false)]
+    purpose: Option<String>,
+}
+
+/// The `type` parameter: record types, comma-separated, each exactly as the schema spells
+/// it (no spaces, no empty items).
+fn record_types(raw: Option<&str>) -> Result<Vec<String>, ApiError> {
+    let Some(raw) = raw else {
+        return Ok(Vec::new());
+    };
+    raw.split(',')
+        .map(|t| {
+            parse_record_type(t)
+                .map(|t| t.0.as_str().to_string())
+                .map_err(ApiError::bad_request)
+        })
+        .collect()
+}
+
 /// A subject's current verified records, with fields and provenance.
-#[utoipa::path(get, path = "/api/v1/subjects/{id}/records", tag = "reuse",
-    params(("id" = String, Path, description = "12-digit citizen id number or enterprise code"),
-        SubjectQuery,
-        ("X-Purpose" = Option<String>, Header, description = "why the data is read; required of procedure systems")),
+#[utoipa::path(get, path = "/api/v1/subjects/{id}/records", tag = "reuse", operation_id = "subject_records",
+    params(("id" = SubjectId, Path, description = "12-digit citizen id number or enterprise code"),
+        SubjectQuery, PurposeHeader),
     security(("bearer" = [])),
     responses((status = 200, body = SubjectRecordsOut),
         (status = 400, description = "bad subject id, unknown type, missing purpose", body = ErrorBody),
@@ -43,7 +83,8 @@ pub async fn records(
     ApiQuery(query): ApiQuery<SubjectQuery>,
 ) -> Result<Json<SubjectRecordsOut>, ApiError> {
     let _ = query.purpose;
-    let types: Vec<String> = query.types.into_iter().collect();
+    service.authorize(&caller, Action::SubjectRecords)?;
+    let types = record_types(query.types.as_deref())?;
     let found = service
         .subject_records(&caller, &id, &types, "GET /api/v1/subjects/{id}/records")
         .await?;
@@ -64,9 +105,9 @@ pub async fn records(
 
 /// Of the fields a procedure needs, those already known and verified (with their source)
 /// and those still missing.
-#[utoipa::path(post, path = "/api/v1/prefill", tag = "reuse",
-    params(("X-Purpose" = Option<String>, Header, description = "why the data is read; required of procedure systems")),
-    request_body = PrefillIn,
+#[utoipa::path(post, path = "/api/v1/prefill", tag = "reuse", operation_id = "prefill",
+    params(PurposeHeader, PurposeQuery),
+    request_body = PrefillRequest,
     security(("bearer" = [])),
     responses((status = 200, body = PrefillOut),
         (status = 400, description = "bad subject id, unknown procedure or field, missing purpose", body = ErrorBody),
@@ -77,10 +118,10 @@ pub async fn prefill(
     State(service): State<Arc<Service>>,
     ApiJson(body): ApiJson<PrefillIn>,
 ) -> Result<Json<PrefillOut>, ApiError> {
-    let request = PrefillRequest {
+    let request = Request {
         subject_id: body.subject_id,
         procedure_code: body.procedure_code,
-        fields: body.fields,
+        fields: body.fields.into_iter().map(|f| f.0).collect(),
     };
     let found = service
         .prefill(&caller, &request, "POST /api/v1/prefill")
@@ -89,14 +130,17 @@ pub async fn prefill(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AccessLogQuery {
     /// Only the reads of this subject.
+    #[param(value_type = SubjectId, required = false)]
     subject: Option<String>,
-    /// Newest entries first, at most this many (default 100, at most 10000).
+    /// Newest entries first, at most this many.
+    #[param(value_type = u32, required = false, minimum = 1, maximum = 10000, default = 100)]
     limit: Option<u32>,
 }
 
-#[utoipa::path(get, path = "/api/v1/access-log", tag = "reuse",
+#[utoipa::path(get, path = "/api/v1/access-log", tag = "reuse", operation_id = "get_access_log",
     params(AccessLogQuery),
     security(("bearer" = [])),
     responses((status = 200, body = Vec<AccessEntryOut>), (status = 400, body = ErrorBody),

@@ -12,8 +12,9 @@ use hoso_pipeline::service::Service;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiPath, Auth};
 use super::model::{TokenCreatedOut, TokenIn, TokenOut};
+use super::schemas::{TokenName, TokenRequest};
 
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens",
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", operation_id = "list_tokens",
     security(("bearer" = [])),
     responses((status = 200, body = Vec<TokenOut>), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
@@ -25,12 +26,13 @@ pub async fn list(
     Ok(Json(tokens.iter().map(TokenOut::from).collect()))
 }
 
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens",
-    request_body = TokenIn,
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", operation_id = "create_token",
+    request_body = TokenRequest,
     security(("bearer" = [])),
     responses((status = 201, description = "the secret is shown this once", body = TokenCreatedOut),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+        (status = 403, body = ErrorBody),
+        (status = 409, description = "a token of this name exists", body = ErrorBody)))]
 pub async fn create(
     Auth(caller): Auth,
     State(service): State<Arc<Service>>,
@@ -43,8 +45,13 @@ pub async fn create(
             body.role
         ))
     })?;
+    let types: Vec<String> = body
+        .document_types
+        .iter()
+        .map(|t| t.0.as_str().to_string())
+        .collect();
     let (secret, token) = service
-        .create_token(&caller, &body.name, role, &body.document_types)
+        .create_token(&caller, &body.name, role, &types)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -55,11 +62,12 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/tokens/{name}", tag = "tokens",
-    params(("name" = String, Path, description = "the token's name")),
+#[utoipa::path(delete, path = "/api/v1/tokens/{name}", tag = "tokens", operation_id = "revoke_token",
+    params(("name" = TokenName, Path, description = "the token's name")),
     security(("bearer" = [])),
     responses((status = 204, description = "revoked"), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        (status = 403, body = ErrorBody),
+        (status = 404, description = "no token of this name", body = ErrorBody)))]
 pub async fn revoke(
     Auth(caller): Auth,
     State(service): State<Arc<Service>>,
