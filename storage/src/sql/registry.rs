@@ -437,14 +437,14 @@ impl Registry for SqlCatalog {
              WHERE status = 'verified' AND document_type = $2 AND id <> $1 AND id IN ( \
                  SELECT other.record_id FROM record_subjects mine \
                  JOIN record_subjects other ON other.kind = mine.kind AND other.value = mine.value \
-                 WHERE mine.record_id = $1 AND mine.kind IN {}) \
+                 WHERE mine.record_id = $1 AND {}) \
              RETURNING id",
-            self.dialect.json_values("$3")
+            self.dialect.in_list("mine.kind", "$3")
         );
         let superseded: Vec<String> = sqlx::query_scalar(&sql)
             .bind(id)
             .bind(record.document_type.as_str())
-            .bind(codec::to_json(&kinds)?)
+            .bind(self.dialect.list(&kinds))
             .fetch_all(&mut *tx)
             .await
             .map_err(db)?;
@@ -482,19 +482,19 @@ impl Registry for SqlCatalog {
     ) -> Result<Vec<Record>, RegistryError> {
         let statuses: Vec<&str> = query.statuses().iter().map(|s| s.as_str()).collect();
         let types: Vec<&str> = query.document_types.iter().map(|t| t.as_str()).collect();
-        let statuses = codec::to_json(&statuses)?;
-        let types = codec::to_json(&types)?;
+        let statuses = self.dialect.list(&statuses);
+        let types = self.dialect.list(&types);
         // The subject index finds the few record ids; each record is then one primary-key
         // lookup, whatever the size of the registry.
         let mut rest = format!(
             "WHERE r.id IN (SELECT record_id FROM record_subjects WHERE kind = $1 AND value = $2) \
-               AND r.status IN {}",
-            self.dialect.json_values("$3")
+               AND {}",
+            self.dialect.in_list("r.status", "$3")
         );
         let mut binds = vec![subject.kind.as_str(), subject.value.as_str(), &statuses];
         if !query.document_types.is_empty() {
-            rest.push_str(" AND r.document_type IN ");
-            rest.push_str(&self.dialect.json_values("$4"));
+            rest.push_str(" AND ");
+            rest.push_str(&self.dialect.in_list("r.document_type", "$4"));
             binds.push(&types);
         }
         rest.push_str(" ORDER BY r.created_at DESC, r.id DESC");

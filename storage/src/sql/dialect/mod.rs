@@ -62,11 +62,28 @@ impl Dialect {
         }
     }
 
-    /// A subquery of the text values of the JSON array bound as `param`, for `x IN ...`.
-    pub fn json_values(self, param: &str) -> String {
+    /// `column` is one of the values of the list bound as `param` (bound as `list`
+    /// writes it): an array compared with `= ANY` on PostgreSQL, which plans as a plain
+    /// filter, and a JSON array on SQLite.
+    pub fn in_list(self, column: &str, param: &str) -> String {
         match self {
-            Dialect::Sqlite => format!("(SELECT value FROM json_each({param}))"),
-            Dialect::Postgres => format!("(SELECT json_array_elements_text({param}::json))"),
+            Dialect::Sqlite => format!("{column} IN (SELECT value FROM json_each({param}))"),
+            Dialect::Postgres => format!("{column} = ANY({param}::text[])"),
+        }
+    }
+
+    /// The text to bind for `in_list`'s parameter.
+    pub fn list(self, values: &[&str]) -> String {
+        match self {
+            Dialect::Sqlite => serde_json::to_string(values).unwrap_or_else(|_| "[]".into()),
+            // An array literal, every element quoted and escaped.
+            Dialect::Postgres => {
+                let quoted: Vec<String> = values
+                    .iter()
+                    .map(|v| format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")))
+                    .collect();
+                format!("{{{}}}", quoted.join(","))
+            }
         }
     }
 
@@ -149,5 +166,24 @@ impl Dialect {
             Dialect::Sqlite => Ok(()),
             Dialect::Postgres => postgres::lock_keys(conn, keys).await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_written_as_each_dialect_reads_them() {
+        let values = ["verified", "say \"hi\"", "a\\b", "x,y"];
+        assert_eq!(
+            Dialect::Postgres.list(&values),
+            r#"{"verified","say \"hi\"","a\\b","x,y"}"#
+        );
+        assert_eq!(
+            Dialect::Sqlite.list(&values),
+            r#"["verified","say \"hi\"","a\\b","x,y"]"#
+        );
+        assert_eq!(Dialect::Postgres.list(&[]), "{}");
     }
 }
