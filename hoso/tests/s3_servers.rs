@@ -62,7 +62,11 @@ secret_access_key = "{secret}"
         .unwrap();
     let text =
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{}: ingest failed:\n{text}", server.name);
+    assert!(
+        out.status.success(),
+        "{}: ingest failed:\n{text}",
+        server.name
+    );
 
     let store = S3ObjectStore::new(S3Settings {
         endpoint: Some(server.endpoint.clone()),
@@ -79,7 +83,12 @@ secret_access_key = "{secret}"
     .unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let originals: BTreeSet<String> = store.list("originals/").await.unwrap().into_iter().collect();
+        let originals: BTreeSet<String> = store
+            .list("originals/")
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
         let derived: BTreeSet<String> = store.list("derived/").await.unwrap().into_iter().collect();
         // Every object reads back whole, its checksum verified.
         for key in originals.iter().chain(&derived) {
@@ -139,7 +148,9 @@ fn the_samples_ingest_onto_both_s3_servers_with_every_derivative() {
         let hash = original.rsplit('/').next().unwrap();
         for name in ["pages.json", "searchable.pdf"] {
             assert!(
-                derived.iter().any(|k| k.contains(hash) && k.ends_with(name)),
+                derived
+                    .iter()
+                    .any(|k| k.contains(hash) && k.ends_with(name)),
                 "{original} has no {name}: {derived:?}"
             );
         }

@@ -179,7 +179,10 @@ async fn stale_attempts_are_fenced(c: &dyn Catalog) {
         .await
         .unwrap_err();
     assert!(matches!(err, CatalogError::LostLease { .. }), "{err}");
-    assert_eq!(err.kind(), hoso_pipeline::ports::CatalogErrorKind::LostLease);
+    assert_eq!(
+        err.kind(),
+        hoso_pipeline::ports::CatalogErrorKind::LostLease
+    );
     assert!(c.fail_job(&stale, "late", None).await.is_err());
     assert!(!c.extend_lease(&stale, LEASE).await.unwrap());
     assert!(

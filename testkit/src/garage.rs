@@ -211,8 +211,7 @@ fn start(binary: &Path, config: &Path, dir: &Path, rpc_port: u16) -> Result<Chil
         // Info level for the line that says the rpc port is ours (see below).
         .env(
             "RUST_LOG",
-            std::env::var("HOSO_GARAGE_LOG")
-                .unwrap_or_else(|_| "warn,garage_net=info".into()),
+            std::env::var("HOSO_GARAGE_LOG").unwrap_or_else(|_| "warn,garage_net=info".into()),
         )
         .stdin(Stdio::null())
         .stdout(log)

@@ -19,8 +19,7 @@ pub fn free_port() -> u16 {
     static GIVEN: OnceLock<Mutex<HashSet<u16>>> = OnceLock::new();
     let given = GIVEN.get_or_init(Mutex::default);
     loop {
-        let listener =
-            std::net::TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
         let port = listener.local_addr().expect("local address").port();
         let mut given = given.lock().unwrap_or_else(|e| e.into_inner());
         if given.insert(port) {

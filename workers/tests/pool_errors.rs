@@ -106,7 +106,10 @@ async fn run(kind: CatalogErrorKind, times: u32) -> (OriginalRecord, Vec<Attempt
     let store = Arc::new(LocalObjectStore::open(dir.path().join("objects")).unwrap());
     let bytes = b"\x89PNG\r\n\x1a\n a stand-in page".to_vec();
     let hash = ContentHash::of(&bytes);
-    store.put(&ObjectKey::original(&hash), &bytes).await.unwrap();
+    store
+        .put(&ObjectKey::original(&hash), &bytes)
+        .await
+        .unwrap();
     catalog
         .register_original(&NewOriginal {
             hash,
@@ -145,9 +148,16 @@ async fn a_transient_refusal_is_ridden_out_within_the_attempt() {
 async fn a_conflict_or_a_permanent_error_fails_the_attempt_at_once() {
     for kind in [CatalogErrorKind::Conflict, CatalogErrorKind::Permanent] {
         let (original, attempts) = run(kind, 1).await;
-        assert_eq!(original.status, OriginalStatus::Failed, "{kind}: {original:?}");
+        assert_eq!(
+            original.status,
+            OriginalStatus::Failed,
+            "{kind}: {original:?}"
+        );
         let error = original.error.unwrap_or_default();
-        assert!(error.contains(&format!("injected {kind} refusal")), "{error}");
+        assert!(
+            error.contains(&format!("injected {kind} refusal")),
+            "{error}"
+        );
         assert_eq!(attempts.len(), 1, "{kind}: no second attempt: {attempts:?}");
         assert_eq!(attempts[0].outcome, AttemptOutcome::Failed);
     }
