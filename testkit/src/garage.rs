@@ -195,53 +195,29 @@ root_domain = ".s3.garage.localhost"
     config
 }
 
-/// Spawns `garage server` and waits until its RPC port accepts connections; on failure
+/// Spawns `garage server` and waits until it listens on its RPC port; on failure
 /// returns what it printed.
 fn start(binary: &Path, config: &Path, dir: &Path, rpc_port: u16) -> Result<Child, String> {
-    let log_path = dir.join("garage.log");
-    let log = std::fs::File::create(&log_path)
-        .map_err(|e| format!("open {}: {e}", log_path.display()))?;
-    let log_err = log
-        .try_clone()
-        .map_err(|e| format!("open {}: {e}", log_path.display()))?;
-    let mut child = Command::new(binary)
+    let mut command = Command::new(binary);
+    command
         .arg("-c")
         .arg(config)
         .arg("server")
-        // Info level for the line that says the rpc port is ours (see below).
+        // Info level for the line that says the rpc port is ours.
         .env(
             "RUST_LOG",
             std::env::var("HOSO_GARAGE_LOG").unwrap_or_else(|_| "warn,garage_net=info".into()),
         )
-        .stdin(Stdio::null())
-        .stdout(log)
-        .stderr(log_err)
-        .spawn()
-        .map_err(|e| format!("run {}: {e}", binary.display()))?;
-    let addr = SocketAddr::from(([127, 0, 0, 1], rpc_port));
-    let deadline = Instant::now() + READY_TIMEOUT;
-    loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            let printed = std::fs::read_to_string(&log_path).unwrap_or_default();
-            return Err(format!("garage exited with {status}: {printed}"));
-        }
-        // Its own line, not just an open port: the port may be another process's.
-        let listening = std::fs::read_to_string(&log_path)
-            .map(|printed| printed.contains(&format!("Listening on 127.0.0.1:{rpc_port}")))
-            .unwrap_or(false);
-        if listening && TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-            return Ok(child);
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            let printed = std::fs::read_to_string(&log_path).unwrap_or_default();
-            return Err(format!(
-                "garage did not accept rpc connections on port {rpc_port} within {READY_TIMEOUT:?}: {printed}"
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        .stdin(Stdio::null());
+    let listening = format!("Listening on 127.0.0.1:{rpc_port}");
+    crate::spawn_server(
+        command,
+        &format!("garage (rpc port {rpc_port})"),
+        &dir.join("garage.log"),
+        SocketAddr::from(([127, 0, 0, 1], rpc_port)),
+        READY_TIMEOUT,
+        &|printed| printed.contains(&listening),
+    )
 }
 
 impl Default for GarageServer {

@@ -2,7 +2,6 @@
 //! checked, multipart uploads, checksums) over a folder. Each `S3Server` runs its own
 //! process on a loopback port with its own data folder.
 
-use std::fs::File;
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -166,15 +165,8 @@ fn spawn(binary: &Path, port: u16, data: &Path, logs: &Path) -> Result<Child, St
     // took the port, is the one listening.
     let runs = std::fs::read_dir(logs).map(|d| d.count()).unwrap_or(0);
     let log_path = logs.join(format!("s3s-fs-{runs}.log"));
-    let log = File::options()
-        .create(true)
-        .append(true)
-        .open(&log_path)
-        .map_err(|e| format!("open {}: {e}", log_path.display()))?;
-    let log_err = log
-        .try_clone()
-        .map_err(|e| format!("open {}: {e}", log_path.display()))?;
-    let mut child = Command::new(binary)
+    let mut command = Command::new(binary);
+    command
         .args(["--host", "127.0.0.1", "--port"])
         .arg(port.to_string())
         .args(["--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY])
@@ -183,36 +175,15 @@ fn spawn(binary: &Path, port: u16, data: &Path, logs: &Path) -> Result<Child, St
             "RUST_LOG",
             std::env::var("HOSO_S3S_LOG").unwrap_or_else(|_| "warn,s3s_fs=info".into()),
         )
-        .stdin(Stdio::null())
-        .stdout(log)
-        .stderr(log_err)
-        .spawn()
-        .map_err(|e| format!("run {}: {e}", binary.display()))?;
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let deadline = Instant::now() + READY_TIMEOUT;
-    loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            let printed = std::fs::read_to_string(&log_path).unwrap_or_default();
-            return Err(format!(
-                "s3s-fs exited with {status} on port {port}: {printed}"
-            ));
-        }
-        let listening = std::fs::read_to_string(&log_path)
-            .map(|printed| printed.contains("server is running at"))
-            .unwrap_or(false);
-        if listening && TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-            return Ok(child);
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            let printed = std::fs::read_to_string(&log_path).unwrap_or_default();
-            return Err(format!(
-                "s3s-fs did not accept connections on port {port} within {READY_TIMEOUT:?}: {printed}"
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
+        .stdin(Stdio::null());
+    crate::spawn_server(
+        command,
+        &format!("s3s-fs on port {port}"),
+        &log_path,
+        SocketAddr::from(([127, 0, 0, 1], port)),
+        READY_TIMEOUT,
+        &|printed| printed.contains("server is running at"),
+    )
 }
 
 impl Default for S3Server {
