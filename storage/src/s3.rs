@@ -735,10 +735,19 @@ mod tests {
     fn settings(server: &S3Server) -> S3Settings {
         S3Settings {
             endpoint: Some(server.endpoint()),
-            bucket: BUCKET.to_string(),
-            region: "us-east-1".to_string(),
             access_key_id: server.access_key().to_string(),
             secret_access_key: server.secret_key().to_string(),
+            ..settings_without_server()
+        }
+    }
+
+    fn settings_without_server() -> S3Settings {
+        S3Settings {
+            endpoint: None,
+            bucket: BUCKET.to_string(),
+            region: "us-east-1".to_string(),
+            access_key_id: String::new(),
+            secret_access_key: String::new(),
             path_style: true,
             server_side_encryption: None,
             // Low enough that the suite's 12 MiB object goes up in three 5 MiB parts.
@@ -852,16 +861,11 @@ mod tests {
     fn garage_settings(server: &GarageServer) -> S3Settings {
         S3Settings {
             endpoint: Some(server.endpoint()),
-            bucket: BUCKET.to_string(),
             region: server.region().to_string(),
             access_key_id: server.access_key().to_string(),
             secret_access_key: server.secret_key().to_string(),
-            path_style: true,
-            server_side_encryption: None,
-            // As with s3s-fs: the suite's 12 MiB object goes up in three 5 MiB parts.
-            multipart_threshold_bytes: 8 * MIB,
-            part_bytes: 5 * MIB,
-            prefix: String::new(),
+            // The same bucket, parts and threshold as on s3s-fs.
+            ..settings_without_server()
         }
     }
 
