@@ -430,6 +430,17 @@ impl CatalogError {
         }
     }
 
+    /// The same error, its detail prefixed with what was being done.
+    pub fn context(self, doing: &str) -> Self {
+        match self {
+            CatalogError::Database { kind, detail } => CatalogError::Database {
+                kind,
+                detail: format!("{doing}: {detail}"),
+            },
+            other => other,
+        }
+    }
+
     /// Whether the same call may succeed later.
     pub fn is_transient(&self) -> bool {
         self.kind() == CatalogErrorKind::Transient

@@ -2,7 +2,7 @@
 //! checked, multipart uploads, checksums) over a folder. Each `S3Server` runs its own
 //! process on a loopback port with its own data folder.
 
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -201,6 +201,7 @@ impl Drop for S3Server {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::TcpStream;
 
     fn accepts(port: u16) -> bool {
         TcpStream::connect_timeout(

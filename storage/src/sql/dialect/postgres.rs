@@ -87,14 +87,10 @@ pub async fn connect(url: &str, settings: PgPoolSettings) -> Result<Pools, Catal
         })
         .connect_lazy(url)
         .map_err(|e| CatalogError::permanent(format!("bad database url: {e}")))?;
-    let pool = options().connect(url).await.map_err(|e| {
-        let e = db(e);
-        let kind = e.kind();
-        CatalogError::Database {
-            kind,
-            detail: format!("cannot connect to postgresql: {e}"),
-        }
-    })?;
+    let pool = options()
+        .connect(url)
+        .await
+        .map_err(|e| db(e).context("cannot connect to postgresql"))?;
     MIGRATOR
         .run(&pool)
         .await

@@ -53,7 +53,7 @@ pub async fn open(path: &Path) -> Result<AnyPool, CatalogError> {
         })
         .connect(&url)
         .await
-        .map_err(|e| with_context(db(e), &format!("cannot open {}", path.display())))?;
+        .map_err(|e| db(e).context(&format!("cannot open {}", path.display())))?;
     MIGRATOR
         .run(&pool)
         .await
@@ -81,16 +81,6 @@ fn url_of(path: &Path) -> Result<String, CatalogError> {
     }
     url.push_str("?mode=rwc");
     Ok(url)
-}
-
-fn with_context(e: CatalogError, context: &str) -> CatalogError {
-    match e {
-        CatalogError::Database { kind, detail } => CatalogError::Database {
-            kind,
-            detail: format!("{context}: {detail}"),
-        },
-        other => other,
-    }
 }
 
 /// The claim as a write transaction of four statements: SQLite has no data-modifying
