@@ -9,6 +9,9 @@
 //! - [`codes`]: the card's QR payload and MRZ
 //! - [`fields`]: per-type field rules
 
+/// This crate's version, recorded with every reading it produced.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub mod classify;
 pub mod codes;
 pub mod fields;

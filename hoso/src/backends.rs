@@ -5,6 +5,8 @@ use std::fs::File;
 use std::sync::Arc;
 
 use anyhow::Context;
+use hoso_audit::keys::SigningKey;
+use hoso_pipeline::audit::{AuditLog, Auditor};
 use hoso_pipeline::ports::{Catalog, ObjectStore};
 use hoso_pipeline::registry::Registry;
 use hoso_pipeline::service::Service;
@@ -13,7 +15,7 @@ use hoso_storage::{LocalObjectStore, RetryingObjectStore, S3ObjectStore, SqlCata
 use hoso_workers::pool::EngineFactory;
 use hoso_workers::PoolOptions;
 
-use crate::config::{redact_url, Database, Settings};
+use crate::config::{redact_url, AuditSettings, Database, Settings};
 use crate::engines;
 
 pub struct Backends {
@@ -25,7 +27,7 @@ impl Backends {
     pub async fn open(settings: Settings) -> anyhow::Result<Self> {
         // Both catalogs are also the registry: one database holds the queue, the documents
         // and the records made of them.
-        let (catalog, registry): (Arc<dyn Catalog>, Arc<dyn Registry>) = match &settings.database {
+        let (catalog, registry, audit_log): (Arc<dyn Catalog>, Arc<dyn Registry>, Arc<dyn AuditLog>) = match &settings.database {
             Database::Sqlite => {
                 let dir = &settings.data_dir;
                 std::fs::create_dir_all(dir).with_context(|| {
@@ -39,14 +41,16 @@ impl Backends {
                         .await?
                         .with_policy(settings.workers.queue),
                 );
-                (catalog.clone(), catalog)
+                (catalog.clone(), catalog.clone(), catalog)
             }
             Database::Postgres {
                 url,
                 max_connections,
+                migrate,
             } => {
                 let pool = PgPoolSettings {
                     max_connections: *max_connections,
+                    migrate: *migrate,
                     ..PgPoolSettings::default()
                 };
                 let catalog = SqlCatalog::connect(url, pool).await.with_context(|| {
@@ -56,7 +60,7 @@ impl Backends {
                     )
                 })?;
                 let catalog = Arc::new(catalog.with_policy(settings.workers.queue));
-                (catalog.clone(), catalog)
+                (catalog.clone(), catalog.clone(), catalog)
             }
         };
         let store: Arc<dyn ObjectStore> = match &settings.s3 {
@@ -82,7 +86,11 @@ impl Backends {
                 ))
             }
         };
-        let service = Service::new(catalog, store, settings.limits).with_registry(registry);
+        let key = signing_key(&settings.audit)?;
+        let auditor = Auditor::new(audit_log, Some(key), &settings.audit.origin);
+        let service = Service::new(catalog, store, settings.limits)
+            .with_registry(registry)
+            .with_auditor(auditor);
         Ok(Self { settings, service })
     }
 
@@ -157,6 +165,52 @@ impl Backends {
     pub fn engines(&self) -> EngineFactory {
         engines::factory(&self.settings.workers)
     }
+}
+
+/// The audit log's signing key: `HOSO_AUDIT_KEY`, else the key file, which is made with
+/// a fresh key (readable by its owner only) when it does not exist yet.
+pub fn signing_key(audit: &AuditSettings) -> anyhow::Result<SigningKey> {
+    if let Some(secret) = &audit.key_env {
+        return SigningKey::parse(secret).context("HOSO_AUDIT_KEY");
+    }
+    match std::fs::read_to_string(&audit.key_file) {
+        Ok(secret) => SigningKey::parse(&secret)
+            .with_context(|| format!("audit.key_file (HOSO_AUDIT_KEY_FILE) {}", audit.key_file.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = SigningKey::generate(&audit.origin)?;
+            write_key_file(&audit.key_file, &key)?;
+            eprintln!(
+                "made a new audit signing key in {}; its public key is {}",
+                audit.key_file.display(),
+                key.verifier_key()
+            );
+            Ok(key)
+        }
+        Err(e) => Err(e).with_context(|| {
+            format!("cannot read audit.key_file (HOSO_AUDIT_KEY_FILE) {}", audit.key_file.display())
+        }),
+    }
+}
+
+/// Writes a key file readable by its owner only, replacing any earlier one at once.
+pub fn write_key_file(path: &std::path::Path, key: &SigningKey) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let part = path.with_extension("part");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&part)
+        .with_context(|| format!("cannot write {}", part.display()))?;
+    writeln!(file, "{}", key.secret()).with_context(|| format!("cannot write {}", part.display()))?;
+    file.sync_all()?;
+    std::fs::rename(&part, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }
 
 /// Held for as long as this process runs workers on the data directory.

@@ -82,6 +82,11 @@ pub enum Command {
         #[command(subcommand)]
         what: TokenCommand,
     },
+    /// The tamper-evident audit log: checkpoints, verification, receipts, traces, keys.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
     /// Reports over the registry.
     Report {
         #[command(subcommand)]
@@ -144,6 +149,51 @@ pub enum TokenCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the log's tree from its stored entries and check every stored hash,
+    /// checkpoint signature and root, and the consistency between checkpoints. Names
+    /// each entry edited, deleted, inserted or reordered. Exit code 1 when tampered.
+    Verify {
+        /// The public key (name+id+base64) the log's first key must be; by default the
+        /// configured signing key must be its current one.
+        #[arg(long)]
+        key: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign a checkpoint of the log as it stands and print it (C2SP tlog-checkpoint).
+    Checkpoint,
+    /// Write a record's receipt: its entries, their inclusion proofs and a signed
+    /// checkpoint (C2SP tlog-proof), checkable offline with the public key alone.
+    Receipt {
+        record_id: String,
+        /// Where to write it [default: RECORD_ID.tlog-proof].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check a receipt with nothing but the log's public key.
+    VerifyReceipt {
+        file: PathBuf,
+        /// The log's public key (name+id+base64), as `hoso audit key` prints it.
+        #[arg(long)]
+        key: String,
+    },
+    /// Print a record's chain: field → document → page region → original's hash, with
+    /// who did what, when, with which engines.
+    Trace {
+        record_id: String,
+        /// Also write each field's page region as a PNG into this folder.
+        #[arg(long)]
+        crops: Option<PathBuf>,
+    },
+    /// Replace the signing key: the log records the new key and the old one signs its
+    /// hand-over; earlier checkpoints still verify against the keys the log recorded.
+    RotateKey,
+    /// Print the log's public key.
+    Key,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ReportCommand {
     /// Over every dossier: the share of the fields its procedure needs that came from the
     /// registry (verified earlier) rather than from the dossier's new documents.
@@ -155,6 +205,22 @@ pub enum ReportCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// What the audit log costs: record operations with and without it (same run, same
+    /// database), `hoso audit verify` over a log of --entries entries, and inclusion
+    /// proofs from it. Use a scratch data directory or database.
+    Audit {
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// Record lifecycles per round and mode.
+        #[arg(long, default_value_t = 200)]
+        ops: usize,
+        /// Fill the log to this many entries, then time its verification (0: skip).
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: u64,
+        /// Inclusion proofs to time.
+        #[arg(long, default_value_t = 10_000)]
+        proofs: usize,
+    },
     /// Claim-and-complete throughput of no-op jobs on the configured database (use
     /// PostgreSQL: HOSO_DATABASE_URL), at each worker count.
     Queue {

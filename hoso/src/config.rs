@@ -42,6 +42,16 @@ struct FileConfig {
     limits: FileLimits,
     #[serde(default)]
     server: FileServer,
+    #[serde(default)]
+    audit: FileAudit,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileAudit {
+    origin: Option<String>,
+    key_file: Option<PathBuf>,
+    checkpoint_interval_s: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -49,6 +59,7 @@ struct FileConfig {
 struct FileDatabase {
     url: Option<String>,
     max_connections: Option<u32>,
+    migrate: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,7 +127,33 @@ pub enum Database {
     Postgres {
         url: String,
         max_connections: u32,
+        /// Whether to migrate on connecting; off for a role that is not the tables' owner.
+        migrate: bool,
     },
+}
+
+/// The audit log's signing key and checkpoints.
+#[derive(Clone)]
+pub struct AuditSettings {
+    /// The log's name in its checkpoints and its key's name.
+    pub origin: String,
+    /// Where the signing key is read from, and written by `hoso audit rotate-key`.
+    pub key_file: PathBuf,
+    /// The key itself, from `HOSO_AUDIT_KEY`; it wins over the file.
+    pub key_env: Option<String>,
+    /// How often `hoso serve` signs a checkpoint when the log grew.
+    pub checkpoint_interval: Duration,
+}
+
+impl std::fmt::Debug for AuditSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditSettings")
+            .field("origin", &self.origin)
+            .field("key_file", &self.key_file)
+            .field("key_env", &self.key_env.as_ref().map(|_| "<redacted>"))
+            .field("checkpoint_interval", &self.checkpoint_interval)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -145,6 +182,7 @@ pub struct Settings {
     pub workers: Workers,
     pub limits: Limits,
     pub listen: String,
+    pub audit: AuditSettings,
 }
 
 /// What the command line says; it overrides the file and the environment.
@@ -264,9 +302,12 @@ impl Settings {
                         "must be between 1 and 1000",
                     ));
                 }
+                let migrate = pick(env, "HOSO_DATABASE_MIGRATE", "database.migrate", file.database.migrate)?
+                    .unwrap_or(true);
                 Database::Postgres {
                     url,
                     max_connections,
+                    migrate,
                 }
             }
         };
@@ -390,6 +431,7 @@ impl Settings {
                 format!("{listen:?} is not an address such as 127.0.0.1:8080"),
             ));
         }
+        let audit = audit_settings(file.audit, env, &data_dir)?;
         Ok(Self {
             data_dir,
             database,
@@ -397,8 +439,40 @@ impl Settings {
             workers,
             limits,
             listen,
+            audit,
         })
     }
+}
+
+fn audit_settings(file: FileAudit, env: &dyn Env, data_dir: &Path) -> Result<AuditSettings, ConfigError> {
+    let origin = pick(env, "HOSO_AUDIT_ORIGIN", "audit.origin", file.origin)?
+        .unwrap_or_else(|| "hoso.local/audit".to_string());
+    let valid = !origin.is_empty()
+        && !origin.contains('+')
+        && !origin.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !valid {
+        return Err(invalid(
+            "audit.origin",
+            "HOSO_AUDIT_ORIGIN",
+            format!("{origin:?} cannot name a log: a schema-less url such as example.gov.vn/hoso, without spaces or '+'"),
+        ));
+    }
+    let key_file = pick(env, "HOSO_AUDIT_KEY_FILE", "audit.key_file", file.key_file)?
+        .unwrap_or_else(|| data_dir.join("audit.key"));
+    let interval = pick(
+        env,
+        "HOSO_AUDIT_CHECKPOINT_INTERVAL_S",
+        "audit.checkpoint_interval_s",
+        file.checkpoint_interval_s,
+    )?
+    .unwrap_or(60);
+    let interval = positive(interval, "audit.checkpoint_interval_s", "HOSO_AUDIT_CHECKPOINT_INTERVAL_S")?;
+    Ok(AuditSettings {
+        origin,
+        key_file,
+        key_env: env.var("HOSO_AUDIT_KEY"),
+        checkpoint_interval: Duration::from_secs(interval),
+    })
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {

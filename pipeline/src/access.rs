@@ -74,10 +74,14 @@ pub enum Action {
     Prefill,
     ReadAccessLog,
     ManageTokens,
+    /// The audit log: checkpoints, proofs, receipts, provenance, verification.
+    ReadAudit,
+    /// Making checkpoints on demand.
+    ManageAudit,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 15] = [
         Action::UploadOriginal,
         Action::ReadOriginal,
         Action::ReadQueue,
@@ -91,6 +95,8 @@ impl Action {
         Action::Prefill,
         Action::ReadAccessLog,
         Action::ManageTokens,
+        Action::ReadAudit,
+        Action::ManageAudit,
     ];
 
     /// The role × action table. Clerks do the counter's work; procedure systems only
@@ -100,7 +106,7 @@ impl Action {
         use Action::*;
         match role {
             Role::Admin => true,
-            Role::Clerk => !matches!(self, ReadAccessLog | ManageTokens),
+            Role::Clerk => !matches!(self, ReadAccessLog | ManageTokens | ReadAudit | ManageAudit),
             Role::ProcedureSystem => matches!(self, SubjectRecords | Prefill),
             Role::Auditor => matches!(
                 self,
@@ -111,6 +117,7 @@ impl Action {
                     | SubjectRecords
                     | Prefill
                     | ReadAccessLog
+                    | ReadAudit
             ),
         }
     }
@@ -130,6 +137,8 @@ impl Action {
             Action::Prefill => "prefill a procedure",
             Action::ReadAccessLog => "read the access log",
             Action::ManageTokens => "manage tokens",
+            Action::ReadAudit => "read the audit log",
+            Action::ManageAudit => "make audit checkpoints",
         }
     }
 }

@@ -5,6 +5,7 @@
 //! them together. Nothing here knows SQL, HTTP or a file system layout.
 
 pub mod access;
+pub mod audit;
 pub mod eval;
 pub mod hash;
 pub mod limits;
@@ -12,6 +13,7 @@ pub mod media;
 pub mod ports;
 pub mod prefill;
 pub mod procedures;
+pub mod provenance;
 pub mod records;
 pub mod registry;
 pub mod result;

@@ -8,7 +8,10 @@ use std::sync::Arc;
 use hoso_extractors::DocumentType;
 use unicode_normalization::UnicodeNormalization;
 
+use serde_json::json;
+
 use crate::access::{new_secret, secret_sha256, Action, Caller};
+use crate::audit::{by_caller, AuditServiceError};
 use crate::ports::{CatalogError, DocumentRecord, OriginalRecord, OriginalStatus};
 use crate::procedures::{self, parse_document_type, Applicant, FieldRefError, Procedure};
 use crate::registry::{
@@ -61,6 +64,10 @@ pub enum ServiceError {
     Registry(#[from] RegistryError),
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Audit(#[from] AuditServiceError),
+    #[error("the audit log is not configured in this process")]
+    NoAudit,
 }
 
 impl ServiceError {
@@ -75,7 +82,17 @@ impl ServiceError {
             | ServiceError::UnknownProcedure(_)
             | ServiceError::Field(_) => ErrorKind::BadRequest,
             ServiceError::NotFound(_) => ErrorKind::NotFound,
-            ServiceError::NoRegistry | ServiceError::Catalog(_) => ErrorKind::Unavailable,
+            ServiceError::NoRegistry | ServiceError::Catalog(_) | ServiceError::NoAudit => {
+                ErrorKind::Unavailable
+            }
+            ServiceError::Audit(e) => match e {
+                AuditServiceError::NotFound(_) => ErrorKind::NotFound,
+                AuditServiceError::Invalid(_) => ErrorKind::BadRequest,
+                AuditServiceError::Audit(a) if a.kind() == hoso_audit::AuditErrorKind::Malformed => {
+                    ErrorKind::BadRequest
+                }
+                _ => ErrorKind::Unavailable,
+            },
             ServiceError::Ingest(e) => match e {
                 IngestError::Empty { .. } => ErrorKind::BadRequest,
                 IngestError::TooLarge { .. } => ErrorKind::PayloadTooLarge,
@@ -403,6 +420,12 @@ impl Service {
                 secret_sha256: secret_sha256(&secret),
             })
             .await?;
+        let detail = json!({
+            "token": token.name,
+            "role": token.role.as_str(),
+            "document_types": token.document_types.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+        });
+        self.audit(by_caller(caller, "token.created", None, None, detail)).await?;
         Ok((secret, token))
     }
 
@@ -419,7 +442,8 @@ impl Service {
         }
         registry.revoke_token(name).await?;
         self.tokens.clear();
-        Ok(())
+        self.audit(by_caller(caller, "token.revoked", None, None, json!({"token": name})))
+            .await
     }
 
     /// Checks a dossier before any of its files is taken in: the caller, the code (free),
@@ -463,6 +487,14 @@ impl Service {
         for hash in originals {
             registry.attach_original(&dossier.code, hash).await?;
         }
+        let subject = format!("{}:{}", dossier.subject.kind.as_str(), dossier.subject.value);
+        let detail = json!({
+            "dossier": dossier.code,
+            "procedure": dossier.procedure_code,
+            "originals": originals.iter().map(|h| h.to_hex()).collect::<Vec<_>>(),
+        });
+        self.audit(by_caller(caller, "dossier.opened", None, Some(&subject), detail))
+            .await?;
         registry
             .dossier(&dossier.code)
             .await?
@@ -550,9 +582,18 @@ impl Service {
         })
     }
 
-    /// One record with its sources and history.
+    /// One record with its sources and history; the read is written to the audit log.
     pub async fn record(&self, caller: &Caller, id: &str) -> Result<RecordView, ServiceError> {
         self.authorize(caller, Action::ReadRecord)?;
+        let view = self.record_view(id).await?;
+        let subject = view.record.subjects.first().map(|s| format!("{}:{}", s.kind.as_str(), s.value));
+        self.audit(by_caller(caller, "record.read", Some(id), subject.as_deref(), json!({})))
+            .await?;
+        Ok(view)
+    }
+
+    /// The record as the caller sees it right after changing it (the change is logged).
+    async fn record_view(&self, id: &str) -> Result<RecordView, ServiceError> {
         let registry = self.registry_or_err()?;
         let record = registry
             .record(id)
@@ -597,13 +638,13 @@ impl Service {
         registry
             .correct_field(id, key, &value, reason.as_deref(), &caller.name)
             .await?;
-        self.record(caller, id).await
+        self.record_view(id).await
     }
 
     pub async fn verify(&self, caller: &Caller, id: &str) -> Result<RecordView, ServiceError> {
         self.authorize(caller, Action::VerifyRecord)?;
         self.registry_or_err()?.verify(id, &caller.name).await?;
-        self.record(caller, id).await
+        self.record_view(id).await
     }
 
     pub async fn revoke(
@@ -617,7 +658,7 @@ impl Service {
         self.registry_or_err()?
             .revoke(id, &reason, &caller.name)
             .await?;
-        self.record(caller, id).await
+        self.record_view(id).await
     }
 
     /// A subject's current verified records of the asked types (by default every type
@@ -669,6 +710,9 @@ impl Service {
         if limit == 0 || limit > 10_000 {
             return Err(invalid("limit must be between 1 and 10000"));
         }
+        let subject_name = subject.as_ref().map(|s| format!("{}:{}", s.kind.as_str(), s.value));
+        self.audit(by_caller(caller, "access_log.read", None, subject_name.as_deref(), json!({"limit": limit})))
+            .await?;
         Ok(self
             .registry_or_err()?
             .access_log(subject.as_ref(), limit)
@@ -703,6 +747,7 @@ impl Service {
         record_ids: Vec<String>,
         endpoint: &str,
     ) -> Result<(), ServiceError> {
+        let record_ids_copy = record_ids.clone();
         self.registry_or_err()?
             .log_access(&AccessEntry {
                 token_name: caller.name.clone(),
@@ -715,6 +760,22 @@ impl Service {
                 at_ms: now_ms(),
             })
             .await?;
+        let detail = json!({
+            "endpoint": endpoint,
+            "document_types": document_types.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+            "record_ids": record_ids_copy,
+        });
+        let subject = format!("{}:{}", subject.kind.as_str(), subject.value);
+        self.audit(by_caller(caller, "subject.read", None, Some(&subject), detail))
+            .await
+    }
+
+    /// Writes an entry to the audit log, if this process has one. A read or change
+    /// whose entry cannot be written fails: the log must not miss what happened.
+    pub(crate) async fn audit(&self, entry: hoso_audit::entry::Entry) -> Result<(), ServiceError> {
+        if let Some(auditor) = self.auditor() {
+            auditor.log().append(&entry).await?;
+        }
         Ok(())
     }
 

@@ -49,6 +49,9 @@ pub struct Service {
     /// The records, dossiers, tokens and access log (see `records.rs` for the methods).
     /// Optional so that tools that only ingest need not open it.
     registry: Option<Arc<dyn Registry>>,
+    /// The audit log and its signing key; every change and every read of personal data
+    /// made through the service is written to it.
+    auditor: Option<crate::audit::Auditor>,
     /// Recently seen tokens, so that a procedure system's steady stream of lookups does not
     /// read the token table on every request (see `records.rs`).
     pub(crate) tokens: crate::records::TokenCache,
@@ -61,6 +64,7 @@ impl Service {
             store,
             limits,
             registry: None,
+            auditor: None,
             tokens: Default::default(),
         }
     }
@@ -69,6 +73,16 @@ impl Service {
     pub fn with_registry(mut self, registry: Arc<dyn Registry>) -> Self {
         self.registry = Some(registry);
         self
+    }
+
+    /// The same service writing to an audit log.
+    pub fn with_auditor(mut self, auditor: crate::audit::Auditor) -> Self {
+        self.auditor = Some(auditor);
+        self
+    }
+
+    pub fn auditor(&self) -> Option<&crate::audit::Auditor> {
+        self.auditor.as_ref()
     }
 
     pub fn registry(&self) -> Option<&Arc<dyn Registry>> {

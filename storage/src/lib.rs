@@ -2,7 +2,7 @@
 //! and the registry.
 //!
 //! Every backend implements a port from `hoso-pipeline` and passes that port's shared test
-//! suite (`object_store_suite`, `catalog_suite`, `registry_suite`).
+//! suite (`object_store_suite`, `catalog_suite`, `registry_suite`, `audit_suite`).
 
 mod codec;
 pub mod local;
@@ -10,6 +10,8 @@ pub mod retry;
 pub mod s3;
 pub mod sql;
 
+#[cfg(test)]
+mod audit_suite;
 #[cfg(test)]
 mod catalog_suite;
 #[cfg(test)]

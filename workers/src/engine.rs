@@ -474,13 +474,55 @@ impl PageEngine for LocalPageEngine {
     }
 
     fn describe(&self) -> String {
-        format!(
-            "tesseract {} ({}); pdfium; hoso-extractors {}",
-            TesseractOcr::version(),
-            self.ocr.languages(),
-            env!("CARGO_PKG_VERSION")
-        )
+        engine_versions(self.ocr.languages()).to_string()
     }
+}
+
+/// What produced a reading, for provenance: hoso's and the extractors' versions,
+/// Tesseract's version with the SHA-256 of each model file it loads (the page languages,
+/// `eng` for machine-readable zones, `osd` for orientation), and PDFium's library by its
+/// SHA-256 (the pypdfium2 build carries no version string of its own). Hashed once per
+/// process.
+pub fn engine_versions(languages: &str) -> serde_json::Value {
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<Vec<(String, serde_json::Value)>>> =
+        std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, v)) = cache.iter().find(|(l, _)| l == languages) {
+        return v.clone();
+    }
+    let tessdata = crate::ocr::default_tessdata();
+    let mut models = serde_json::Map::new();
+    let mut names: Vec<&str> = languages.split('+').collect();
+    names.extend(["eng", "osd"]);
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        let path = tessdata.join(format!("{name}.traineddata"));
+        models.insert(name.to_string(), serde_json::json!(file_sha256(&path)));
+    }
+    let pdfium = crate::pdf::pdfium_library_path();
+    let v = serde_json::json!({
+        "hoso": env!("CARGO_PKG_VERSION"),
+        "extractors": hoso_extractors::VERSION,
+        "tesseract": {
+            "version": TesseractOcr::version(),
+            "languages": languages,
+            "traineddata": models,
+        },
+        "pdfium": {"library_sha256": file_sha256(&pdfium)},
+    });
+    cache.push((languages.to_string(), v.clone()));
+    v
+}
+
+/// A file's SHA-256 in hex, or `None` when it cannot be read.
+fn file_sha256(path: &Path) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).ok()?;
+    Some(hex::encode(hasher.finalize()))
 }
 
 /// An image file's bytes. Image files are small next to their decoded pixels, which the

@@ -4,6 +4,7 @@
 //! Native engines run only on dedicated worker threads, never on the async runtime.
 
 mod append;
+pub mod crops;
 pub mod deskew;
 pub mod engine;
 pub mod mrz_zone;

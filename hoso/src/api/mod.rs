@@ -2,6 +2,7 @@
 //! that knows HTTP and JSON shapes: each handler extracts, calls one `Service` method and
 //! maps the answer; roles, validation and logging happen in the service layer.
 
+mod audit;
 mod dossiers;
 mod error;
 mod extract;
@@ -55,6 +56,13 @@ Every /api/v1 endpoint takes `Authorization: Bearer <token>`; procedure systems 
         tokens::list,
         tokens::create,
         tokens::revoke,
+        audit::checkpoint,
+        audit::sign,
+        audit::inclusion,
+        audit::consistency,
+        audit::entries,
+        audit::receipt,
+        audit::provenance,
         openapi_json,
     ),
     components(schemas(
@@ -82,7 +90,7 @@ pub struct ApiDoc;
 
 /// The action of each `/api/v1` operation, by operation id. The service checks the action
 /// against the role table; the document lists the roles it allows in `x-roles`.
-const ACTIONS: [(&str, Action); 17] = [
+const ACTIONS: [(&str, Action); 24] = [
     ("upload_original", Action::UploadOriginal),
     ("get_original", Action::ReadOriginal),
     ("get_queue", Action::ReadQueue),
@@ -98,6 +106,13 @@ const ACTIONS: [(&str, Action); 17] = [
     ("list_tokens", Action::ManageTokens),
     ("create_token", Action::ManageTokens),
     ("revoke_token", Action::ManageTokens),
+    ("get_checkpoint", Action::ReadAudit),
+    ("sign_checkpoint", Action::ManageAudit),
+    ("inclusion_proof", Action::ReadAudit),
+    ("consistency_proof", Action::ReadAudit),
+    ("audit_entries", Action::ReadAudit),
+    ("record_receipt", Action::ReadAudit),
+    ("record_provenance", Action::ReadAudit),
     // Verifying and revoking answer with the record, which takes reading it too.
     ("verify_record", Action::ReadRecord),
     ("revoke_record", Action::ReadRecord),
@@ -250,6 +265,13 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/api/v1/access-log", get(subjects::access_log))
         .route("/api/v1/tokens", get(tokens::list).post(tokens::create))
         .route("/api/v1/tokens/{name}", delete(tokens::revoke))
+        .route("/api/v1/audit/checkpoint", get(audit::checkpoint))
+        .route("/api/v1/audit/checkpoints", post(audit::sign))
+        .route("/api/v1/audit/proofs/inclusion", get(audit::inclusion))
+        .route("/api/v1/audit/proofs/consistency", get(audit::consistency))
+        .route("/api/v1/audit/entries", get(audit::entries))
+        .route("/api/v1/records/{id}/receipt", get(audit::receipt))
+        .route("/api/v1/records/{id}/provenance", get(audit::provenance))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(service)

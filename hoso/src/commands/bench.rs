@@ -18,6 +18,7 @@ pub async fn queue(settings: Settings, jobs: usize, workers: &[usize]) -> anyhow
     let Database::Postgres {
         url,
         max_connections,
+        ..
     } = &settings.database
     else {
         anyhow::bail!(

@@ -202,6 +202,11 @@ async fn summarise(
         if types.is_empty() { "none".to_string() } else { types }
     );
     println!("{}", backends.describe());
+    // Sign what this run wrote to the audit log, so that it is committed to at once.
+    if let Some(auditor) = backends.service.auditor() {
+        let c = auditor.latest().await?;
+        println!("audit log: {} entries, checkpoint {} signed", c.tree_size, c.id);
+    }
     Ok(if failed + rejected > 0 {
         ExitCode::from(2)
     } else {

@@ -1,4 +1,6 @@
+mod audit;
 mod bench;
+mod bench_audit;
 mod eval;
 mod extract;
 mod ingest;
@@ -16,7 +18,7 @@ use anyhow::Context;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use hoso_extractors::ExtractedDocument;
 
-use crate::cli::{BenchCommand, Cli, Command, ReportCommand, TokenCommand};
+use crate::cli::{AuditCommand, BenchCommand, Cli, Command, ReportCommand, TokenCommand};
 use crate::config::{Overrides, ProcessEnv, Settings};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -31,6 +33,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         workers: None,
         listen,
     };
+    // A receipt is checked with its key alone: no settings, no database.
+    if let Command::Audit {
+        what: AuditCommand::VerifyReceipt { file, key },
+    } = &cli.command
+    {
+        return audit::verify_receipt(file, key);
+    }
     // Bad settings stop every command before it touches anything.
     let settings = Settings::load(&overrides, &ProcessEnv)?;
     match cli.command {
@@ -70,6 +79,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             what: BenchCommand::Queue { jobs, ref workers },
         } => bench::queue(settings, jobs, workers).await,
         Command::Bench {
+            what: BenchCommand::Audit { rounds, ops, entries, proofs },
+        } => bench_audit::audit(settings, rounds, ops, entries, proofs).await,
+        Command::Bench {
             what:
                 BenchCommand::RegistrySeed {
                     records,
@@ -87,6 +99,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report {
             what: ReportCommand::Reuse { json },
         } => report::reuse(settings, json).await,
+        Command::Audit { what } => match what {
+            AuditCommand::Verify { key, json } => audit::verify(settings, key.as_deref(), json).await,
+            AuditCommand::Checkpoint => audit::checkpoint(settings).await,
+            AuditCommand::Receipt { record_id, out } => {
+                audit::receipt(settings, &record_id, out.as_deref()).await
+            }
+            AuditCommand::VerifyReceipt { file, key } => audit::verify_receipt(&file, &key),
+            AuditCommand::Trace { record_id, crops } => {
+                audit::trace(settings, &record_id, crops.as_deref()).await
+            }
+            AuditCommand::RotateKey => audit::rotate_key(settings).await,
+            AuditCommand::Key => audit::key(settings).await,
+        },
     }
 }
 

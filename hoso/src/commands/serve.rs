@@ -38,6 +38,11 @@ pub async fn run(settings: Settings, no_workers: bool) -> anyhow::Result<ExitCod
         }))
     };
 
+    if let Some(auditor) = service.auditor().cloned() {
+        let interval = backends.settings.audit.checkpoint_interval;
+        tokio::spawn(audit_loop(auditor, interval, stop_rx.clone()));
+    }
+
     let app = crate::api::router(Arc::clone(&service));
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
@@ -64,4 +69,35 @@ pub async fn run(settings: Settings, no_workers: bool) -> anyhow::Result<ExitCod
         w.await.context("the workers stopped abnormally")??;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Puts new audit entries into the tree every second, so proofs reach them quickly, and
+/// signs a checkpoint every `interval` when the tree grew. Any number of processes may
+/// run it; sequencing is serialised by the database.
+async fn audit_loop(
+    auditor: hoso_pipeline::audit::Auditor,
+    interval: std::time::Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut last_checkpoint = std::time::Instant::now();
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+            _ = stop.wait_for(|s| *s) => break,
+        }
+        if let Err(e) = auditor.log().integrate().await {
+            tracing::warn!(error = %e, "the audit log could not sequence its new entries");
+            continue;
+        }
+        if last_checkpoint.elapsed() >= interval {
+            match auditor.latest().await {
+                Ok(_) => last_checkpoint = std::time::Instant::now(),
+                Err(e) => tracing::warn!(error = %e, "the audit log could not sign a checkpoint"),
+            }
+        }
+    }
+    // Sign what the last requests wrote before the process goes.
+    if let Err(e) = auditor.latest().await {
+        tracing::warn!(error = %e, "the audit log could not sign its last checkpoint");
+    }
 }

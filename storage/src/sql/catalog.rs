@@ -10,7 +10,10 @@ use hoso_pipeline::ports::{
     document_id, AttemptOutcome, AttemptRecord, Catalog, CatalogError, DocumentRecord, Job,
     JobFate, NewOriginal, OriginalRecord, QueueCounts, Registration,
 };
+use hoso_pipeline::audit;
+use hoso_pipeline::ports::ObjectKey;
 use hoso_pipeline::{ContentHash, ExtractionResult};
+use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::error::db;
@@ -235,6 +238,15 @@ impl Catalog for SqlCatalog {
         .execute(&mut *tx)
         .await
         .map_err(db)?;
+        let detail = json!({
+            "sha256": o.hash.to_hex(),
+            "file_name": o.file_name,
+            "media_type": o.media_type.as_mime(),
+            "byte_size": o.byte_size,
+            "object_key": ObjectKey::original(&o.hash).as_str(),
+        });
+        self.audit_in(&mut tx, &audit::entry("system", "system", "original.uploaded", None, None, detail))
+            .await?;
         tx.commit().await.map_err(db)?;
         Ok(Registration::New)
     }
@@ -309,10 +321,15 @@ impl Catalog for SqlCatalog {
             clear_documents: true,
         };
         if result.documents.is_empty() {
-            return self.dialect.end_attempt_alone(&self.pool, &end).await;
+            self.dialect.end_attempt_alone(&self.pool, &end).await?;
+            // Nothing was registered, so the entry needs no transaction with the change.
+            let entry = self.extraction_entry(&mut *self.pool.acquire().await.map_err(db)?, job, result, producer).await?;
+            return hoso_pipeline::audit::AuditLog::append(self, &entry).await;
         }
         let mut tx = self.begin_write().await?;
         self.dialect.end_attempt(&mut tx, &end).await?;
+        let entry = self.extraction_entry(&mut tx, job, result, producer).await?;
+        self.audit_in(&mut tx, &entry).await?;
         insert_documents(
             &mut tx,
             self.dialect,
@@ -464,5 +481,49 @@ mod tests {
             multi_row_insert("INSERT INTO t (a, b, c) VALUES ", 2, ", now()", 3),
             "INSERT INTO t (a, b, c) VALUES ($1, $2, now()), ($3, $4, now()), ($5, $6, now())"
         );
+    }
+}
+
+impl SqlCatalog {
+    /// The audit entry of a completed extraction: which attempt of which job, on which
+    /// worker, with which engines, found which documents.
+    async fn extraction_entry(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        job: &Job,
+        result: &ExtractionResult,
+        producer: &str,
+    ) -> Result<hoso_audit::entry::Entry, CatalogError> {
+        let worker: Option<String> =
+            sqlx::query_scalar("SELECT worker FROM job_attempts WHERE job_id = $1 AND attempt = $2")
+                .bind(job.id)
+                .bind(i64::from(job.attempt))
+                .fetch_optional(conn)
+                .await
+                .map_err(db)?;
+        // `producer` is the engines' versions as JSON; an older engine wrote plain text.
+        let engines = serde_json::from_str::<serde_json::Value>(producer).unwrap_or_else(|_| json!(producer));
+        let documents: Vec<serde_json::Value> = result
+            .documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                json!({
+                    "id": document_id(&job.hash, i + 1),
+                    "document_type": d.document_type.as_str(),
+                    "pages": d.pages,
+                })
+            })
+            .collect();
+        let detail = json!({
+            "sha256": job.hash.to_hex(),
+            "job": job.id,
+            "attempt": job.attempt,
+            "worker": worker,
+            "engines": engines,
+            "pages": result.source.pages,
+            "documents": documents,
+        });
+        Ok(audit::entry("system", "system", "original.extracted", None, None, detail))
     }
 }

@@ -7,6 +7,7 @@
 //! leases mean the same thing to workers on machines whose clocks disagree. Attempt
 //! numbers fence stale completions: only the holder of a job's latest attempt may end it.
 
+mod audit;
 mod catalog;
 pub(crate) mod dialect;
 pub(crate) mod error;
@@ -38,6 +39,9 @@ pub struct SqlCatalog {
     notifier: Option<Arc<dialect::postgres::Notifier>>,
     /// When this process last looked for jobs whose worker died on every attempt.
     last_sweep_ms: Arc<AtomicI64>,
+    /// Whether changes write their audit entries; off only to measure what the log costs
+    /// (`hoso bench audit`).
+    audit: bool,
 }
 
 impl SqlCatalog {
@@ -72,7 +76,15 @@ impl SqlCatalog {
             policy: QueuePolicy::default(),
             notifier,
             last_sweep_ms: Arc::default(),
+            audit: true,
         }
+    }
+
+    /// The same catalog writing no audit entries: for the benchmark that measures what
+    /// the log adds to the operations it covers, never for serving.
+    pub fn without_audit(mut self) -> Self {
+        self.audit = false;
+        self
     }
 
     pub fn with_policy(mut self, policy: QueuePolicy) -> Self {

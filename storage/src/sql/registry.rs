@@ -14,7 +14,9 @@ use hoso_pipeline::registry::{
     NewRecord, NewToken, Record, RecordAction, RecordEvent, RecordEventKind, RecordQuery, Registry,
     RegistryError, SubjectId, Token,
 };
+use hoso_pipeline::audit::record_event_entry;
 use hoso_pipeline::ContentHash;
+use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::error::db;
@@ -114,12 +116,19 @@ impl SqlCatalog {
         .map_err(db)?;
         if linked.is_some() {
             let document_id = c.document_id.clone();
-            let kind = if created {
-                RecordEventKind::Created { document_id }
+            let (kind, context) = if created {
+                let context = json!({
+                    "sha256": c.source.to_hex(),
+                    "document_type": c.document_type.as_str(),
+                    "subjects": c.subjects.iter().map(|s| format!("{}:{}", s.kind.as_str(), s.value)).collect::<Vec<_>>(),
+                    "fields": c.fields,
+                });
+                (RecordEventKind::Created { document_id }, context)
             } else {
-                RecordEventKind::Linked { document_id }
+                let context = json!({"sha256": c.source.to_hex()});
+                (RecordEventKind::Linked { document_id }, context)
             };
-            self.add_event(conn, &record_id, "system", &kind).await?;
+            self.add_event(conn, &record_id, "system", &kind, context).await?;
         }
         Ok(())
     }
@@ -143,12 +152,15 @@ impl SqlCatalog {
         Ok(())
     }
 
+    /// Appends to the record's history and to the audit log, in the caller's transaction.
+    /// `context` is what the audit entry says beyond the event.
     async fn add_event(
         &self,
         conn: &mut AnyConnection,
         record_id: &str,
         actor: &str,
         kind: &RecordEventKind,
+        context: serde_json::Value,
     ) -> Result<(), CatalogError> {
         sqlx::query(&self.dialect.sql(
             "INSERT INTO record_events (record_id, at, actor, kind) VALUES ($1, {now}, $2, $3)",
@@ -156,10 +168,11 @@ impl SqlCatalog {
         .bind(record_id)
         .bind(actor)
         .bind(codec::to_json(kind)?)
-        .execute(conn)
+        .execute(&mut *conn)
         .await
         .map_err(db)?;
-        Ok(())
+        self.audit_in(conn, &record_event_entry(record_id, actor, kind, context))
+            .await
     }
 
     /// Gives the records of the original's documents that name nobody the subject of the
@@ -400,7 +413,7 @@ impl Registry for SqlCatalog {
         for s in &correction.subjects_came {
             self.add_subject(&mut tx, id, s).await?;
         }
-        self.add_event(&mut tx, id, by, &correction.event).await?;
+        self.add_event(&mut tx, id, by, &correction.event, json!({})).await?;
         let record = self.load_record(&mut tx, id, false).await?;
         tx.commit().await.map_err(db)?;
         Ok(record)
@@ -429,7 +442,7 @@ impl Registry for SqlCatalog {
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-        self.add_event(&mut tx, id, by, &RecordEventKind::Verified)
+        self.add_event(&mut tx, id, by, &RecordEventKind::Verified, json!({}))
             .await?;
         let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
         let sql = format!(
@@ -450,7 +463,7 @@ impl Registry for SqlCatalog {
             .map_err(db)?;
         for old in superseded {
             let kind = RecordEventKind::Superseded { by: id.to_string() };
-            self.add_event(&mut tx, &old, by, &kind).await?;
+            self.add_event(&mut tx, &old, by, &kind, json!({})).await?;
         }
         let record = self.load_record(&mut tx, id, false).await?;
         tx.commit().await.map_err(db)?;
@@ -469,7 +482,7 @@ impl Registry for SqlCatalog {
         let kind = RecordEventKind::Revoked {
             reason: reason.to_string(),
         };
-        self.add_event(&mut tx, id, by, &kind).await?;
+        self.add_event(&mut tx, id, by, &kind, json!({})).await?;
         let record = self.load_record(&mut tx, id, false).await?;
         tx.commit().await.map_err(db)?;
         Ok(record)

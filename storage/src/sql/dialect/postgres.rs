@@ -45,6 +45,10 @@ pub const DOSSIERS_SELECT: &str = "SELECT d.code, d.procedure_code, d.subject_ki
 pub struct PgPoolSettings {
     pub max_connections: u32,
     pub connect_timeout: Duration,
+    /// Whether to bring the schema up to date on connecting. A service that connects as
+    /// a role without the owner's rights (see migration 0005) leaves it to the owner and
+    /// only checks that the schema is current.
+    pub migrate: bool,
 }
 
 impl Default for PgPoolSettings {
@@ -52,6 +56,7 @@ impl Default for PgPoolSettings {
         Self {
             max_connections: 10,
             connect_timeout: Duration::from_secs(10),
+            migrate: true,
         }
     }
 }
@@ -91,10 +96,25 @@ pub async fn connect(url: &str, settings: PgPoolSettings) -> Result<Pools, Catal
         .connect(url)
         .await
         .map_err(|e| db(e).context("cannot connect to postgresql"))?;
-    MIGRATOR
-        .run(&pool)
-        .await
-        .map_err(|e| CatalogError::permanent(format!("migrating postgresql: {e}")))?;
+    if settings.migrate {
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| CatalogError::permanent(format!("migrating postgresql: {e}")))?;
+    } else {
+        let newest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+        let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(&pool)
+            .await
+            .map_err(|e| db(e).context("reading the schema version (database.migrate is off)"))?;
+        if applied.unwrap_or(0) < newest {
+            return Err(CatalogError::permanent(format!(
+                "the database schema is at migration {}, this hoso needs {newest}: migrate as the \
+                 tables' owner (database.migrate = true), then start the service",
+                applied.unwrap_or(0)
+            )));
+        }
+    }
     Ok(Pools { pool, fast })
 }
 

@@ -1,5 +1,6 @@
 //! The shared suites on both dialects, and what only concurrent PostgreSQL clients show.
 
+mod audit;
 mod errors;
 mod schema;
 

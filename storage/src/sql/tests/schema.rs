@@ -92,6 +92,7 @@ fn column_type(declared: &str) -> &'static str {
     match declared.to_ascii_lowercase().as_str() {
         "integer" | "bigint" | "int8" => "integer",
         "text" => "text",
+        "blob" | "bytea" => "blob",
         "real" | "double precision" | "float8" => "real",
         _ => "unknown",
     }
