@@ -377,6 +377,10 @@ impl crate::service::Service {
     pub async fn audit_receipt(&self, caller: &Caller, record_id: &str) -> Result<Receipt, crate::records::ServiceError> {
         self.authorize(caller, crate::access::Action::ReadAudit)?;
         let auditor = self.auditor_or_err()?;
+        let registry = self.registry().ok_or(crate::records::ServiceError::NoRegistry)?;
+        if registry.record(record_id).await?.is_none() {
+            return Err(crate::registry::RegistryError::RecordNotFound(record_id.to_string()).into());
+        }
         auditor
             .log()
             .append(&by_caller(caller, "record.receipt_exported", Some(record_id), None, json!({})))

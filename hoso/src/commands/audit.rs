@@ -85,7 +85,11 @@ pub fn verify_receipt(file: &Path, key: &str) -> anyhow::Result<ExitCode> {
             );
             for (index, e) in &v.entries {
                 let role = if e.role.is_empty() { String::new() } else { format!(" ({})", e.role) };
-                println!("  #{index} {} {}{role} {} {}", e.at, e.actor, e.action, e.detail);
+                let about = [e.record.as_deref().map(|r| format!(" record {r}")), e.subject.as_deref().map(|s| format!(" subject {s}"))]
+                    .into_iter()
+                    .flatten()
+                    .collect::<String>();
+                println!("  #{index} {} {}{role} {}{about} {}", e.at, e.actor, e.action, e.detail);
             }
             Ok(ExitCode::SUCCESS)
         }
