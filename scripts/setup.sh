@@ -29,7 +29,8 @@ fi
 
 pdfium_version="5.15.2"
 pdfium_lib="$deps/pdfium/libpdfium.so"
-if [ ! -f "$pdfium_lib" ]; then
+# version.json (PDFium's build number, from the wheel) names the engine in provenance.
+if [ ! -f "$pdfium_lib" ] || [ ! -f "$deps/pdfium/version.json" ]; then
   echo "setup: fetching PDFium from the pypdfium2 $pdfium_version wheel"
   tmp="$(mktemp -d)"
   python3 -m pip download -q "pypdfium2==$pdfium_version" --no-deps --only-binary=:all: \
@@ -42,6 +43,9 @@ with zipfile.ZipFile(wheel) as z:
     name = next(n for n in z.namelist() if n.endswith("libpdfium.so"))
     with z.open(name) as src, open(os.path.join(sys.argv[2], "libpdfium.so.part"), "wb") as dst:
         dst.write(src.read())
+    version = next((n for n in z.namelist() if n.endswith("pypdfium2_raw/version.json")), None)
+    with open(os.path.join(sys.argv[2], "version.json"), "wb") as dst:
+        dst.write(z.read(version) if version else b"{}")
 PY
   mv "$deps/pdfium/libpdfium.so.part" "$pdfium_lib"
   rm -rf "$tmp"

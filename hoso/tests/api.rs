@@ -1259,7 +1259,7 @@ fn a_dossier_becomes_verified_records_that_procedures_reuse() {
         .collect();
     hoso_audit::tree::check_inclusion(&proof, head.size, head.root, index, &receipt.proofs[0].entry).unwrap();
     let r = server.call("auditor", "GET", &format!("/api/v1/audit/proofs/inclusion?index={}&size={}", head.size, head.size), None);
-    assert_eq!(r.status, 400, "{}", r.raw);
+    assert_eq!(r.status, 404, "{}", r.raw);
 
     // Prefill: what is known comes with its source; the rest is missing.
     let r = server.call(

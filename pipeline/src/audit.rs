@@ -227,7 +227,7 @@ impl Auditor {
     pub async fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>, AuditServiceError> {
         let stored = self.log.tree_size().await?;
         if index >= size || size > stored {
-            return Err(AuditServiceError::Invalid(format!(
+            return Err(AuditServiceError::NotFound(format!(
                 "entry {index} is not in a tree of {size} entries (the log holds {stored})"
             )));
         }
@@ -239,7 +239,7 @@ impl Auditor {
     pub async fn consistency_proof(&self, old_size: u64, size: u64) -> Result<Vec<Hash>, AuditServiceError> {
         let stored = self.log.tree_size().await?;
         if old_size > size || size > stored || old_size == 0 {
-            return Err(AuditServiceError::Invalid(format!(
+            return Err(AuditServiceError::NotFound(format!(
                 "no consistency proof from {old_size} to {size} entries (the log holds {stored}; sizes start at 1)"
             )));
         }
@@ -368,6 +368,9 @@ impl crate::service::Service {
         self.authorize(caller, crate::access::Action::ReadAudit)?;
         if limit == 0 || limit > 1000 {
             return Err(crate::records::ServiceError::Invalid("limit must be between 1 and 1000".into()));
+        }
+        if i64::try_from(first).is_err() {
+            return Err(crate::records::ServiceError::Invalid(format!("first must be at most {}", i64::MAX)));
         }
         Ok(self.auditor_or_err()?.log().entries(first, limit).await?)
     }

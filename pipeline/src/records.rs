@@ -501,6 +501,29 @@ impl Service {
             .ok_or_else(|| RegistryError::DossierNotFound(dossier.code.clone()).into())
     }
 
+    /// One original sent on its own; who sent it is written to the audit log.
+    pub async fn upload_original(
+        &self,
+        caller: &Caller,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<IngestOutcome, ServiceError> {
+        self.authorize(caller, Action::UploadOriginal)?;
+        let outcome = self.ingest(file_name, bytes).await?;
+        let how = match &outcome {
+            IngestOutcome::Queued(_) => "queued",
+            IngestOutcome::Retried(_) => "retried",
+            IngestOutcome::Duplicate(_) => "duplicate",
+        };
+        let detail = json!({
+            "sha256": outcome.hash().to_hex(),
+            "file_name": crate::service::display_name(file_name),
+            "outcome": how,
+        });
+        self.audit(by_caller(caller, "original.received", None, None, detail)).await?;
+        Ok(outcome)
+    }
+
     /// A dossier with its files held in memory: check, ingest each file, register.
     pub async fn upload_dossier(
         &self,

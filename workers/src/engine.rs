@@ -480,9 +480,9 @@ impl PageEngine for LocalPageEngine {
 
 /// What produced a reading, for provenance: hoso's and the extractors' versions,
 /// Tesseract's version with the SHA-256 of each model file it loads (the page languages,
-/// `eng` for machine-readable zones, `osd` for orientation), and PDFium's library by its
-/// SHA-256 (the pypdfium2 build carries no version string of its own). Hashed once per
-/// process.
+/// `eng` for machine-readable zones, `osd` for orientation), and PDFium's build number
+/// (from the wheel's `version.json` that setup keeps beside the library) with the
+/// library's SHA-256. Hashed once per process.
 pub fn engine_versions(languages: &str) -> serde_json::Value {
     static CACHE: std::sync::OnceLock<std::sync::Mutex<Vec<(String, serde_json::Value)>>> =
         std::sync::OnceLock::new();
@@ -502,6 +502,11 @@ pub fn engine_versions(languages: &str) -> serde_json::Value {
         models.insert(name.to_string(), serde_json::json!(file_sha256(&path)));
     }
     let pdfium = crate::pdf::pdfium_library_path();
+    // The wheel's version.json beside the library, which setup.sh keeps (build number).
+    let pdfium_build = std::fs::read(pdfium.with_file_name("version.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v.get("build").cloned());
     let v = serde_json::json!({
         "hoso": env!("CARGO_PKG_VERSION"),
         "extractors": hoso_extractors::VERSION,
@@ -510,7 +515,7 @@ pub fn engine_versions(languages: &str) -> serde_json::Value {
             "languages": languages,
             "traineddata": models,
         },
-        "pdfium": {"library_sha256": file_sha256(&pdfium)},
+        "pdfium": {"build": pdfium_build, "library_sha256": file_sha256(&pdfium)},
     });
     cache.push((languages.to_string(), v.clone()));
     v

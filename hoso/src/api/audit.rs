@@ -67,7 +67,8 @@ pub struct InclusionOut {
     params(InclusionQuery),
     security(("bearer" = [])),
     responses((status = 200, body = InclusionOut),
-        (status = 400, description = "the entry is not in a tree of that size", body = ErrorBody),
+        (status = 400, description = "index or size missing or not a number", body = ErrorBody),
+        (status = 404, description = "no such entry in a tree of that size, or no tree of that size yet", body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn inclusion(
     Auth(caller): Auth,
@@ -101,7 +102,8 @@ pub struct ConsistencyOut {
     params(ConsistencyQuery),
     security(("bearer" = [])),
     responses((status = 200, body = ConsistencyOut),
-        (status = 400, description = "sizes out of order or beyond the log", body = ErrorBody),
+        (status = 400, description = "from or to missing or not a number", body = ErrorBody),
+        (status = 404, description = "sizes out of order or beyond the log", body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn consistency(
     Auth(caller): Auth,
@@ -116,7 +118,7 @@ pub async fn consistency(
 #[into_params(parameter_in = Query)]
 pub struct EntriesQuery {
     /// The first leaf index.
-    #[param(minimum = 0, default = 0)]
+    #[param(minimum = 0, maximum = 9223372036854775807_i64, default = 0)]
     first: Option<u64>,
     #[param(minimum = 1, maximum = 1000, default = 100)]
     limit: Option<u32>,

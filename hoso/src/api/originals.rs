@@ -92,7 +92,7 @@ pub async fn upload(
         };
         ApiError::new(status, message)
     })?;
-    let ingested = service.ingest(&name, &bytes).await?;
+    let ingested = service.upload_original(&caller, &name, &bytes).await?;
     let status = match ingested {
         hoso_pipeline::service::IngestOutcome::Queued(_) => StatusCode::CREATED,
         hoso_pipeline::service::IngestOutcome::Retried(_) => StatusCode::ACCEPTED,
