@@ -258,6 +258,8 @@ pub struct Job {
     pub media_type: MediaType,
     pub attempt: u32,
     pub max_attempts: u32,
+    /// The worker holding this attempt (the owner that claimed it).
+    pub worker: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

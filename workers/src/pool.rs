@@ -519,6 +519,7 @@ mod tests {
             media_type: hoso_pipeline::MediaType::Png,
             attempt,
             max_attempts: 3,
+            worker: "w".into(),
         }
     }
 

@@ -12,6 +12,14 @@ CREATE INDEX audit_entries_record ON audit_entries (record_id, id);
 CREATE TABLE audit_pending (
     entry_id  BIGINT PRIMARY KEY REFERENCES audit_entries (id)
 );
+CREATE FUNCTION hoso_audit_queue() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO audit_pending (entry_id) VALUES (NEW.id);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER audit_entries_queue AFTER INSERT ON audit_entries
+    FOR EACH ROW EXECUTE FUNCTION hoso_audit_queue();
 
 CREATE TABLE audit_leaves (
     leaf_index  BIGINT PRIMARY KEY,

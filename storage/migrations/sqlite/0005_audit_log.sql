@@ -22,6 +22,9 @@ CREATE INDEX audit_entries_record ON audit_entries (record_id, id);
 CREATE TABLE audit_pending (
     entry_id  INTEGER PRIMARY KEY NOT NULL REFERENCES audit_entries (id)
 );
+-- Every entry is queued by the database itself: writing one is a single statement.
+CREATE TRIGGER audit_entries_queue AFTER INSERT ON audit_entries
+BEGIN INSERT INTO audit_pending (entry_id) VALUES (NEW.id); END;
 
 -- Leaf `leaf_index` of the tree is entry `entry_id`.
 CREATE TABLE audit_leaves (

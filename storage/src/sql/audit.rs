@@ -24,46 +24,29 @@ const SEQUENCE_BATCH: i64 = 2000;
 const SEQUENCER_LOCK: &str = "hoso_audit_sequencer";
 
 impl SqlCatalog {
-    /// Writes `entry` and queues it for the tree, inside the caller's transaction.
+    /// Writes `entry`, queued for the tree, inside the caller's transaction.
     pub(crate) async fn audit_in(&self, conn: &mut AnyConnection, entry: &Entry) -> Result<(), CatalogError> {
-        if !self.audit {
+        self.audit_many_in(conn, std::slice::from_ref(entry)).await
+    }
+
+    /// Writes several entries in one statement, in order, inside the caller's transaction.
+    pub(crate) async fn audit_many_in(&self, conn: &mut AnyConnection, entries: &[Entry]) -> Result<(), CatalogError> {
+        if !self.audit || entries.is_empty() {
             return Ok(());
         }
-        let body = String::from_utf8(entry.to_bytes())
-            .map_err(|_| CatalogError::permanent("an audit entry is not utf-8"))?;
         let at = now_ms();
-        match self.dialect {
-            Dialect::Postgres => {
-                sqlx::query(
-                    "WITH e AS (INSERT INTO audit_entries (at, action, record_id, body) \
-                     VALUES ($1, $2, $3, $4) RETURNING id) \
-                     INSERT INTO audit_pending (entry_id) SELECT id FROM e",
-                )
-                .bind(at)
-                .bind(&entry.action)
-                .bind(entry.record.as_deref())
-                .bind(&body)
-                .execute(&mut *conn)
-                .await
-                .map_err(db)?;
+        for chunk in entries.chunks(200) {
+            let values = (0..chunk.len())
+                .map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
+                .collect::<Vec<_>>();
+            let sql = format!("INSERT INTO audit_entries (at, action, record_id, body) VALUES {}", values.join(", "));
+            let mut q = sqlx::query(&sql);
+            for e in chunk {
+                let body = String::from_utf8(e.to_bytes())
+                    .map_err(|_| CatalogError::permanent("an audit entry is not utf-8"))?;
+                q = q.bind(at).bind(e.action.clone()).bind(e.record.clone()).bind(body);
             }
-            Dialect::Sqlite => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO audit_entries (at, action, record_id, body) VALUES ($1, $2, $3, $4) RETURNING id",
-                )
-                .bind(at)
-                .bind(&entry.action)
-                .bind(entry.record.as_deref())
-                .bind(&body)
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(db)?;
-                sqlx::query("INSERT INTO audit_pending (entry_id) VALUES ($1)")
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(db)?;
-            }
+            q.execute(&mut *conn).await.map_err(db)?;
         }
         Ok(())
     }
@@ -106,8 +89,12 @@ impl SqlCatalog {
                 .map_err(db)?;
         }
         let size = Self::tree_size_in(&mut tx).await?;
+        // An entry that already has a leaf is only dequeued: the queue never makes a
+        // second leaf of one entry, whatever was done to it.
         let pending = sqlx::query(
-            "SELECT p.entry_id, e.body FROM audit_pending p JOIN audit_entries e ON e.id = p.entry_id \
+            "SELECT p.entry_id, e.body, l.leaf_index FROM audit_pending p \
+             JOIN audit_entries e ON e.id = p.entry_id \
+             LEFT JOIN audit_leaves l ON l.entry_id = p.entry_id \
              ORDER BY p.entry_id LIMIT $1",
         )
         .bind(SEQUENCE_BATCH)
@@ -118,11 +105,22 @@ impl SqlCatalog {
             tx.commit().await.map_err(db)?;
             return Ok((size, false));
         }
+        let mut dequeued = Vec::with_capacity(pending.len());
         let mut ids = Vec::with_capacity(pending.len());
         let mut bodies = Vec::with_capacity(pending.len());
         for row in &pending {
-            ids.push(row.try_get::<i64, _>(0).map_err(db)?);
-            bodies.push(row.try_get::<String, _>(1).map_err(db)?);
+            let id = row.try_get::<i64, _>(0).map_err(db)?;
+            dequeued.push(id);
+            if row.try_get::<Option<i64>, _>(2).map_err(db)?.is_none() {
+                ids.push(id);
+                bodies.push(row.try_get::<String, _>(1).map_err(db)?);
+            }
+        }
+        let more = pending.len() as i64 == SEQUENCE_BATCH;
+        if ids.is_empty() {
+            Self::dequeue(&mut tx, &dequeued).await?;
+            tx.commit().await.map_err(db)?;
+            return Ok((size, more));
         }
         let known = Self::hashes_in(&mut tx, &tree::append_needs(size)).await?;
         let leaves: Vec<&[u8]> = bodies.iter().map(|b| b.as_bytes()).collect();
@@ -147,16 +145,8 @@ impl SqlCatalog {
             q.execute(&mut *tx).await.map_err(db)?;
         }
 
-        // By id, not by range: on PostgreSQL an entry with a lower id may commit later.
-        for chunk in ids.chunks(500) {
-            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-            sqlx::query(&format!("DELETE FROM audit_pending WHERE entry_id IN ({list})"))
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-        }
+        Self::dequeue(&mut tx, &dequeued).await?;
         tx.commit().await.map_err(db)?;
-        let more = ids.len() as i64 == SEQUENCE_BATCH;
         Ok((size + ids.len() as u64, more))
     }
 }
@@ -170,6 +160,21 @@ impl SqlCatalog {
             self.audit_in(&mut tx, e).await?;
         }
         tx.commit().await.map_err(db)
+    }
+}
+
+impl SqlCatalog {
+    /// Takes entries off the sequencer's queue: by id, not by range, since on PostgreSQL
+    /// an entry with a lower id may commit later.
+    async fn dequeue(conn: &mut AnyConnection, ids: &[i64]) -> Result<(), CatalogError> {
+        for chunk in ids.chunks(500) {
+            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            sqlx::query(&format!("DELETE FROM audit_pending WHERE entry_id IN ({list})"))
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+        }
+        Ok(())
     }
 }
 

@@ -105,7 +105,7 @@ impl SqlCatalog {
 }
 
 impl Claimed {
-    fn into_job(self) -> Result<Job, CatalogError> {
+    fn into_job(self, worker: &str) -> Result<Job, CatalogError> {
         Ok(Job {
             id: self.id,
             hash: ContentHash::from_str(&self.sha256).map_err(codec::corrupt)?,
@@ -113,6 +113,7 @@ impl Claimed {
             media_type: codec::media_type_from_str(&self.media_type)?,
             attempt: self.attempts as u32,
             max_attempts: self.max_attempts as u32,
+            worker: worker.to_string(),
         })
     }
 }
@@ -281,7 +282,7 @@ impl Catalog for SqlCatalog {
         self.maybe_sweep(false).await?;
         let lease_ms = lease.as_millis() as i64;
         if let Some(claimed) = self.dialect.claim(&self.fast, owner, lease_ms).await? {
-            return claimed.into_job().map(Some);
+            return claimed.into_job(owner).map(Some);
         }
         // An idle queue is the cheap moment to dead-letter what died on every attempt.
         self.maybe_sweep(true).await?;
@@ -323,13 +324,12 @@ impl Catalog for SqlCatalog {
         if result.documents.is_empty() {
             self.dialect.end_attempt_alone(&self.pool, &end).await?;
             // Nothing was registered, so the entry needs no transaction with the change.
-            let entry = self.extraction_entry(&mut *self.pool.acquire().await.map_err(db)?, job, result, producer).await?;
+            let entry = self.extraction_entry(job, result, producer);
             return hoso_pipeline::audit::AuditLog::append(self, &entry).await;
         }
         let mut tx = self.begin_write().await?;
         self.dialect.end_attempt(&mut tx, &end).await?;
-        let entry = self.extraction_entry(&mut tx, job, result, producer).await?;
-        self.audit_in(&mut tx, &entry).await?;
+        let mut entries = vec![self.extraction_entry(job, result, producer)];
         insert_documents(
             &mut tx,
             self.dialect,
@@ -338,8 +338,9 @@ impl Catalog for SqlCatalog {
             producer,
         )
         .await?;
-        self.register_records(&mut tx, &job.hash, &result.documents)
+        self.register_records(&mut tx, &job.hash, &result.documents, &mut entries)
             .await?;
+        self.audit_many_in(&mut tx, &entries).await?;
         tx.commit().await.map_err(db)
     }
 
@@ -487,20 +488,12 @@ mod tests {
 impl SqlCatalog {
     /// The audit entry of a completed extraction: which attempt of which job, on which
     /// worker, with which engines, found which documents.
-    async fn extraction_entry(
+    fn extraction_entry(
         &self,
-        conn: &mut sqlx::AnyConnection,
         job: &Job,
         result: &ExtractionResult,
         producer: &str,
-    ) -> Result<hoso_audit::entry::Entry, CatalogError> {
-        let worker: Option<String> =
-            sqlx::query_scalar("SELECT worker FROM job_attempts WHERE job_id = $1 AND attempt = $2")
-                .bind(job.id)
-                .bind(i64::from(job.attempt))
-                .fetch_optional(conn)
-                .await
-                .map_err(db)?;
+    ) -> hoso_audit::entry::Entry {
         // `producer` is the engines' versions as JSON; an older engine wrote plain text.
         let engines = serde_json::from_str::<serde_json::Value>(producer).unwrap_or_else(|_| json!(producer));
         let documents: Vec<serde_json::Value> = result
@@ -519,11 +512,11 @@ impl SqlCatalog {
             "sha256": job.hash.to_hex(),
             "job": job.id,
             "attempt": job.attempt,
-            "worker": worker,
+            "worker": job.worker,
             "engines": engines,
             "pages": result.source.pages,
             "documents": documents,
         });
-        Ok(audit::entry("system", "system", "original.extracted", None, None, detail))
+        audit::entry("system", "system", "original.extracted", None, None, detail)
     }
 }

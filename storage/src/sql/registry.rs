@@ -14,6 +14,7 @@ use hoso_pipeline::registry::{
     NewRecord, NewToken, Record, RecordAction, RecordEvent, RecordEventKind, RecordQuery, Registry,
     RegistryError, SubjectId, Token,
 };
+use hoso_audit::entry::Entry;
 use hoso_pipeline::audit::record_event_entry;
 use hoso_pipeline::ContentHash;
 use serde_json::json;
@@ -30,16 +31,19 @@ const LINK_ROUNDS: usize = 5;
 impl SqlCatalog {
     /// The records made from `docs`, the documents of one original just stored, inside
     /// the transaction that stores them.
+    /// The records' audit entries are added to `entries`, for the caller to write with
+    /// its own in one statement.
     pub(crate) async fn register_records(
         &self,
         conn: &mut AnyConnection,
         source: &ContentHash,
         docs: &[ExtractedDocument],
+        entries: &mut Vec<Entry>,
     ) -> Result<(), CatalogError> {
         for (i, doc) in docs.iter().enumerate() {
             let id = document_id(source, i + 1);
             if let Some(candidate) = record_candidate(&id, source, doc) {
-                self.make_or_link(&mut *conn, &candidate, (i + 1) as i64)
+                self.make_or_link(&mut *conn, &candidate, (i + 1) as i64, entries)
                     .await?;
             }
         }
@@ -52,6 +56,7 @@ impl SqlCatalog {
         conn: &mut AnyConnection,
         c: &NewRecord,
         ordinal: i64,
+        entries: &mut Vec<Entry>,
     ) -> Result<(), CatalogError> {
         let fields = codec::to_json(&c.fields)?;
         let mut found = None;
@@ -128,7 +133,7 @@ impl SqlCatalog {
                 let context = json!({"sha256": c.source.to_hex()});
                 (RecordEventKind::Linked { document_id }, context)
             };
-            self.add_event(conn, &record_id, "system", &kind, context).await?;
+            entries.push(self.add_event(conn, &record_id, "system", &kind, context).await?);
         }
         Ok(())
     }
@@ -152,8 +157,8 @@ impl SqlCatalog {
         Ok(())
     }
 
-    /// Appends to the record's history and to the audit log, in the caller's transaction.
-    /// `context` is what the audit entry says beyond the event.
+    /// Appends to the record's history in the caller's transaction, and returns the audit
+    /// entry the caller must write in it too (`context` is what it says beyond the event).
     async fn add_event(
         &self,
         conn: &mut AnyConnection,
@@ -161,7 +166,7 @@ impl SqlCatalog {
         actor: &str,
         kind: &RecordEventKind,
         context: serde_json::Value,
-    ) -> Result<(), CatalogError> {
+    ) -> Result<Entry, CatalogError> {
         sqlx::query(&self.dialect.sql(
             "INSERT INTO record_events (record_id, at, actor, kind) VALUES ($1, {now}, $2, $3)",
         ))
@@ -171,8 +176,7 @@ impl SqlCatalog {
         .execute(&mut *conn)
         .await
         .map_err(db)?;
-        self.audit_in(conn, &record_event_entry(record_id, actor, kind, context))
-            .await
+        Ok(record_event_entry(record_id, actor, kind, context))
     }
 
     /// Gives the records of the original's documents that name nobody the subject of the
@@ -413,7 +417,8 @@ impl Registry for SqlCatalog {
         for s in &correction.subjects_came {
             self.add_subject(&mut tx, id, s).await?;
         }
-        self.add_event(&mut tx, id, by, &correction.event, json!({})).await?;
+        let entry = self.add_event(&mut tx, id, by, &correction.event, json!({})).await?;
+        self.audit_in(&mut tx, &entry).await?;
         let record = self.load_record(&mut tx, id, false).await?;
         tx.commit().await.map_err(db)?;
         Ok(record)
@@ -442,8 +447,10 @@ impl Registry for SqlCatalog {
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-        self.add_event(&mut tx, id, by, &RecordEventKind::Verified, json!({}))
-            .await?;
+        let mut entries = vec![
+            self.add_event(&mut tx, id, by, &RecordEventKind::Verified, json!({}))
+                .await?,
+        ];
         let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
         let sql = format!(
             "UPDATE records SET status = 'superseded', superseded_by = $1 \
@@ -463,8 +470,9 @@ impl Registry for SqlCatalog {
             .map_err(db)?;
         for old in superseded {
             let kind = RecordEventKind::Superseded { by: id.to_string() };
-            self.add_event(&mut tx, &old, by, &kind, json!({})).await?;
+            entries.push(self.add_event(&mut tx, &old, by, &kind, json!({})).await?);
         }
+        self.audit_many_in(&mut tx, &entries).await?;
         let record = self.load_record(&mut tx, id, false).await?;
         tx.commit().await.map_err(db)?;
         Ok(record)
@@ -482,7 +490,8 @@ impl Registry for SqlCatalog {
         let kind = RecordEventKind::Revoked {
             reason: reason.to_string(),
         };
-        self.add_event(&mut tx, id, by, &kind, json!({})).await?;
+        let entry = self.add_event(&mut tx, id, by, &kind, json!({})).await?;
+        self.audit_in(&mut tx, &entry).await?;
         let record = self.load_record(&mut tx, id, false).await?;
         tx.commit().await.map_err(db)?;
         Ok(record)
