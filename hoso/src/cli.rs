@@ -166,6 +166,7 @@ pub enum AuditCommand {
     /// Write a record's receipt: its entries, their inclusion proofs and a signed
     /// checkpoint (C2SP tlog-proof), checkable offline with the public key alone.
     Receipt {
+        /// A record id (r-…), or a document id as `hoso list` prints it.
         record_id: String,
         /// Where to write it [default: RECORD_ID.tlog-proof].
         #[arg(long)]
@@ -181,6 +182,7 @@ pub enum AuditCommand {
     /// Print a record's chain: field → document → page region → original's hash, with
     /// who did what, when, with which engines.
     Trace {
+        /// A record id (r-…), or a document id as `hoso list` prints it.
         record_id: String,
         /// Also write each field's page region as a PNG into this folder.
         #[arg(long)]

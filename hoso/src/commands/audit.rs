@@ -53,8 +53,32 @@ pub async fn verify(settings: Settings, trusted_key: Option<&str>, json: bool) -
     Ok(if report.is_intact() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-pub async fn receipt(settings: Settings, record_id: &str, out: Option<&Path>) -> anyhow::Result<ExitCode> {
+/// A record id as given, or the record a document id (as `hoso list` prints it) was
+/// made into.
+async fn resolve_record(backends: &Backends, id: &str) -> anyhow::Result<String> {
+    if id.starts_with("r-") {
+        return Ok(id.to_string());
+    }
+    let document = backends
+        .service
+        .catalog()
+        .document(id)
+        .await?
+        .with_context(|| format!("{id} is neither a record id (r-…) nor a document id"))?;
+    let registry = backends.service.registry().context("the registry is not configured")?;
+    registry
+        .records_of_original(&document.source)
+        .await?
+        .into_iter()
+        .find(|r| r.documents.iter().any(|d| d.id == id))
+        .map(|r| r.id)
+        .with_context(|| format!("document {id} was made into no record (an unknown type?)"))
+}
+
+pub async fn receipt(settings: Settings, id: &str, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     let backends = Backends::open(settings).await?;
+    let record_id = resolve_record(&backends, id).await?;
+    let record_id = record_id.as_str();
     let receipt = backends.service.audit_receipt(&Caller::system(), record_id).await?;
     let path = out
         .map(Path::to_path_buf)
@@ -123,10 +147,11 @@ pub async fn rotate_key(settings: Settings) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn trace(settings: Settings, record_id: &str, crops: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub async fn trace(settings: Settings, id: &str, crops: Option<&Path>) -> anyhow::Result<ExitCode> {
     let limits = settings.limits;
     let backends = Backends::open(settings).await?;
-    let p = backends.service.provenance(&Caller::system(), record_id).await?;
+    let record_id = resolve_record(&backends, id).await?;
+    let p = backends.service.provenance(&Caller::system(), &record_id).await?;
     print_trace(&p);
     if let Some(dir) = crops {
         write_crops(&backends, &p, dir, &limits).await?;
