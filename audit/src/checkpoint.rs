@@ -31,26 +31,26 @@ pub fn sign(origin: &str, size: u64, root: Hash, key: &SigningKey) -> Result<Str
 /// The tree head `note` states, if `verifier_key` signed it.
 pub fn open(note: &str, verifier_key: &str) -> Result<TreeHead, AuditError> {
     let known = VerifierList::new(vec![Box::new(verifier(verifier_key)?)]);
-    let parsed = Note::from_bytes(note.as_bytes())
-        .map_err(|e| AuditError::malformed(format!("the checkpoint is not a signed note: {e}")))?;
+    let parsed = parse(note)?;
     parsed.verify(&known).map_err(|e| {
         AuditError::invalid(format!("the checkpoint is not signed by {}: {e}", verifier_key.trim()))
     })?;
-    let body = Checkpoint::from_bytes(parsed.text())
-        .map_err(|e| AuditError::malformed(format!("the note is not a tlog checkpoint: {e:?}")))?;
-    Ok(TreeHead {
-        origin: body.origin().to_string(),
-        size: body.size(),
-        root: *body.hash(),
-    })
+    head_of(&parsed)
 }
 
 /// The tree head a note states, signature unchecked: for reports that must say what a
 /// checkpoint claims even when no known key signed it.
 pub fn read_unverified(note: &str) -> Result<TreeHead, AuditError> {
-    let parsed = Note::from_bytes(note.as_bytes())
-        .map_err(|e| AuditError::malformed(format!("the checkpoint is not a signed note: {e}")))?;
-    let body = Checkpoint::from_bytes(parsed.text())
+    head_of(&parse(note)?)
+}
+
+fn parse(note: &str) -> Result<Note, AuditError> {
+    Note::from_bytes(note.as_bytes())
+        .map_err(|e| AuditError::malformed(format!("the checkpoint is not a signed note: {e}")))
+}
+
+fn head_of(note: &Note) -> Result<TreeHead, AuditError> {
+    let body = Checkpoint::from_bytes(note.text())
         .map_err(|e| AuditError::malformed(format!("the note is not a tlog checkpoint: {e:?}")))?;
     Ok(TreeHead {
         origin: body.origin().to_string(),

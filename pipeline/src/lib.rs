@@ -18,6 +18,7 @@ pub mod records;
 pub mod registry;
 pub mod result;
 pub mod service;
+pub mod service_error;
 
 pub use hash::ContentHash;
 pub use limits::Limits;

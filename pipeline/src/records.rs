@@ -11,107 +11,17 @@ use unicode_normalization::UnicodeNormalization;
 use serde_json::json;
 
 use crate::access::{new_secret, secret_sha256, Action, Caller};
-use crate::audit::{by_caller, AuditServiceError};
+use crate::audit::by_caller;
 use crate::ports::{CatalogError, DocumentRecord, OriginalRecord, OriginalStatus};
-use crate::procedures::{self, parse_document_type, Applicant, FieldRefError, Procedure};
+use crate::procedures::{self, parse_document_type, Applicant, Procedure};
 use crate::registry::{
     AccessEntry, Dossier, NewDossier, NewToken, Record, RecordDocument, RecordEvent, RecordQuery,
     RecordStatus, Registry, RegistryError, Role, SubjectId, SubjectKind, Token,
 };
-use crate::service::{IngestError, IngestOutcome, Service};
+use crate::service::{IngestOutcome, Service};
 use crate::ContentHash;
 
-/// How a `ServiceError` is to be reported: the HTTP API maps each to one status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
-    Unauthorized,
-    Forbidden,
-    BadRequest,
-    NotFound,
-    Conflict,
-    PayloadTooLarge,
-    UnsupportedMediaType,
-    /// A backend (database, object store) failed or is unreachable.
-    Unavailable,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    #[error("a valid api token is required (authorization: bearer <token>)")]
-    Unauthorized,
-    #[error("the {role} role may not {action}")]
-    Forbidden {
-        role: &'static str,
-        action: &'static str,
-    },
-    #[error("this token may not read {0} records")]
-    TypeOutOfScope(&'static str),
-    #[error("procedure systems must declare a purpose on every request (x-purpose header or purpose parameter)")]
-    PurposeRequired,
-    #[error("{0}")]
-    Invalid(String),
-    #[error("unknown procedure {0:?}")]
-    UnknownProcedure(String),
-    #[error(transparent)]
-    Field(#[from] FieldRefError),
-    #[error("{0} not found")]
-    NotFound(String),
-    #[error("the registry is not configured in this process")]
-    NoRegistry,
-    #[error(transparent)]
-    Ingest(#[from] IngestError),
-    #[error(transparent)]
-    Registry(#[from] RegistryError),
-    #[error(transparent)]
-    Catalog(#[from] CatalogError),
-    #[error(transparent)]
-    Audit(#[from] AuditServiceError),
-    #[error("the audit log is not configured in this process")]
-    NoAudit,
-}
-
-impl ServiceError {
-    pub fn kind(&self) -> ErrorKind {
-        match self {
-            ServiceError::Unauthorized => ErrorKind::Unauthorized,
-            ServiceError::Forbidden { .. } | ServiceError::TypeOutOfScope(_) => {
-                ErrorKind::Forbidden
-            }
-            ServiceError::PurposeRequired
-            | ServiceError::Invalid(_)
-            | ServiceError::UnknownProcedure(_)
-            | ServiceError::Field(_) => ErrorKind::BadRequest,
-            ServiceError::NotFound(_) => ErrorKind::NotFound,
-            ServiceError::NoRegistry | ServiceError::Catalog(_) | ServiceError::NoAudit => {
-                ErrorKind::Unavailable
-            }
-            ServiceError::Audit(e) => match e {
-                AuditServiceError::NotFound(_) => ErrorKind::NotFound,
-                AuditServiceError::Invalid(_) => ErrorKind::BadRequest,
-                AuditServiceError::Audit(a) if a.kind() == hoso_audit::AuditErrorKind::Malformed => {
-                    ErrorKind::BadRequest
-                }
-                _ => ErrorKind::Unavailable,
-            },
-            ServiceError::Ingest(e) => match e {
-                IngestError::Empty { .. } => ErrorKind::BadRequest,
-                IngestError::TooLarge { .. } => ErrorKind::PayloadTooLarge,
-                IngestError::UnsupportedFormat { .. } => ErrorKind::UnsupportedMediaType,
-                IngestError::Store(_) | IngestError::Catalog(_) => ErrorKind::Unavailable,
-            },
-            ServiceError::Registry(e) => match e {
-                RegistryError::RecordNotFound(_) | RegistryError::DossierNotFound(_) => {
-                    ErrorKind::NotFound
-                }
-                RegistryError::DossierExists(_)
-                | RegistryError::TokenExists(_)
-                | RegistryError::InvalidTransition { .. } => ErrorKind::Conflict,
-                RegistryError::UnknownField { .. } => ErrorKind::BadRequest,
-                RegistryError::Catalog(_) | RegistryError::Corrupt(_) => ErrorKind::Unavailable,
-            },
-        }
-    }
-}
+pub use crate::service_error::{ErrorKind, ServiceError};
 
 fn invalid(message: impl Into<String>) -> ServiceError {
     ServiceError::Invalid(message.into())
@@ -499,29 +409,6 @@ impl Service {
             .dossier(&dossier.code)
             .await?
             .ok_or_else(|| RegistryError::DossierNotFound(dossier.code.clone()).into())
-    }
-
-    /// One original sent on its own; who sent it is written to the audit log.
-    pub async fn upload_original(
-        &self,
-        caller: &Caller,
-        file_name: &str,
-        bytes: &[u8],
-    ) -> Result<IngestOutcome, ServiceError> {
-        self.authorize(caller, Action::UploadOriginal)?;
-        let outcome = self.ingest(file_name, bytes).await?;
-        let how = match &outcome {
-            IngestOutcome::Queued(_) => "queued",
-            IngestOutcome::Retried(_) => "retried",
-            IngestOutcome::Duplicate(_) => "duplicate",
-        };
-        let detail = json!({
-            "sha256": outcome.hash().to_hex(),
-            "file_name": crate::service::display_name(file_name),
-            "outcome": how,
-        });
-        self.audit(by_caller(caller, "original.received", None, None, detail)).await?;
-        Ok(outcome)
     }
 
     /// A dossier with its files held in memory: check, ingest each file, register.

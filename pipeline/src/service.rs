@@ -131,6 +131,29 @@ impl Service {
         }
     }
 
+    /// One original sent on its own; who sent it is written to the audit log.
+    pub async fn upload_original(
+        &self,
+        caller: &crate::access::Caller,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<IngestOutcome, crate::records::ServiceError> {
+        self.authorize(caller, crate::access::Action::UploadOriginal)?;
+        let outcome = self.ingest(file_name, bytes).await?;
+        let how = match &outcome {
+            IngestOutcome::Queued(_) => "queued",
+            IngestOutcome::Retried(_) => "retried",
+            IngestOutcome::Duplicate(_) => "duplicate",
+        };
+        let detail = serde_json::json!({
+            "sha256": outcome.hash().to_hex(),
+            "file_name": display_name(file_name),
+            "outcome": how,
+        });
+        self.audit(crate::audit::by_caller(caller, "original.received", None, None, detail)).await?;
+        Ok(outcome)
+    }
+
     /// The checks every upload passes before any storage or expensive work.
     pub fn check_upload(&self, file_name: &str, bytes: &[u8]) -> Result<MediaType, IngestError> {
         if bytes.is_empty() {
