@@ -101,6 +101,9 @@ fn percentile(v: &mut [Duration], p: f64) -> Duration {
 }
 
 pub async fn audit(settings: Settings, rounds: usize, ops: usize, entries: u64, proofs: usize) -> anyhow::Result<ExitCode> {
+    if rounds == 0 || ops == 0 || proofs == 0 {
+        anyhow::bail!("--rounds, --ops and --proofs must each be at least 1");
+    }
     let with = open_catalog(&settings).await?;
     let without = with.clone().without_audit();
     let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos();
