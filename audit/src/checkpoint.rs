@@ -18,8 +18,11 @@ pub struct TreeHead {
 
 /// The signed note of a checkpoint of `size` entries with `root`.
 pub fn sign(origin: &str, size: u64, root: Hash, key: &SigningKey) -> Result<String, AuditError> {
-    let body = Checkpoint::new(origin, size, root, "")
-        .map_err(|e| AuditError::malformed(format!("cannot make a checkpoint for origin {origin:?}: {e:?}")))?;
+    let body = Checkpoint::new(origin, size, root, "").map_err(|e| {
+        AuditError::malformed(format!(
+            "cannot make a checkpoint for origin {origin:?}: {e:?}"
+        ))
+    })?;
     let mut note = Note::new(&body.to_bytes(), &[])
         .map_err(|e| AuditError::malformed(format!("cannot make a note of the checkpoint: {e}")))?;
     note.add_sigs(&[key.signer()])
@@ -33,7 +36,10 @@ pub fn open(note: &str, verifier_key: &str) -> Result<TreeHead, AuditError> {
     let known = VerifierList::new(vec![Box::new(verifier(verifier_key)?)]);
     let parsed = parse(note)?;
     parsed.verify(&known).map_err(|e| {
-        AuditError::invalid(format!("the checkpoint is not signed by {}: {e}", verifier_key.trim()))
+        AuditError::invalid(format!(
+            "the checkpoint is not signed by {}: {e}",
+            verifier_key.trim()
+        ))
     })?;
     head_of(&parsed)
 }

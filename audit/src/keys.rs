@@ -53,7 +53,9 @@ impl SigningKey {
             .and_then(|rest| rest.splitn(3, '+').nth(2))
             .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
             .filter(|b| b.len() == 33 && b[0] == 1)
-            .ok_or_else(|| AuditError::malformed("the audit signing key's seed is not 0x01 and 32 bytes"))?;
+            .ok_or_else(|| {
+                AuditError::malformed("the audit signing key's seed is not 0x01 and 32 bytes")
+            })?;
         let mut bytes = [0u8; 32];
         bytes.copy_from_slice(&seed[1..]);
         let public = ed25519_dalek::SigningKey::from_bytes(&bytes).verifying_key();
@@ -99,7 +101,8 @@ mod tests {
     use super::*;
 
     // The signed-note specification's test key.
-    const SECRET: &str = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+    const SECRET: &str =
+        "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
     const PUBLIC: &str = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
 
     #[test]
@@ -107,7 +110,10 @@ mod tests {
         let key = SigningKey::parse(SECRET).unwrap();
         assert_eq!(key.verifier_key(), PUBLIC);
         assert_eq!(key.name(), "PeterNeumann");
-        assert!(!format!("{key:?}").contains("AYEKF"), "the secret never prints");
+        assert!(
+            !format!("{key:?}").contains("AYEKF"),
+            "the secret never prints"
+        );
     }
 
     #[test]

@@ -15,8 +15,8 @@
 //! No I/O, clock or randomness except key generation (`keys::SigningKey::generate`).
 
 pub mod checkpoint;
-mod error;
 pub mod entry;
+mod error;
 pub mod keys;
 pub mod receipt;
 pub mod time;

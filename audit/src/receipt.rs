@@ -118,13 +118,20 @@ impl Receipt {
 fn parse_block(n: usize, lines: &[&str]) -> Result<(EntryProof, String), AuditError> {
     let bad = |what: &str| AuditError::malformed(format!("proof {n} of the receipt: {what}"));
     let mut rest = lines.iter().map(|l| l.trim_end_matches('\n'));
-    let mut line = rest.next().ok_or_else(|| bad("it ends after its first line"))?;
+    let mut line = rest
+        .next()
+        .ok_or_else(|| bad("it ends after its first line"))?;
     let mut entry = None;
     if let Some(b64) = line.strip_prefix("extra ") {
-        entry = Some(STANDARD.decode(b64).map_err(|e| bad(&format!("its extra data is not base64: {e}")))?);
+        entry = Some(
+            STANDARD
+                .decode(b64)
+                .map_err(|e| bad(&format!("its extra data is not base64: {e}")))?,
+        );
         line = rest.next().ok_or_else(|| bad("it has no index line"))?;
     }
-    let entry = entry.ok_or_else(|| bad("it carries no entry (an `extra` line with the entry in base64)"))?;
+    let entry = entry
+        .ok_or_else(|| bad("it carries no entry (an `extra` line with the entry in base64)"))?;
     let index = line
         .strip_prefix("index ")
         .filter(|d| d == &"0" || (!d.starts_with('0') && d.bytes().all(|b| b.is_ascii_digit())))
@@ -137,7 +144,14 @@ fn parse_block(n: usize, lines: &[&str]) -> Result<(EntryProof, String), AuditEr
             if note.is_empty() {
                 return Err(bad("it has no checkpoint after its proof"));
             }
-            return Ok((EntryProof { index, entry, proof }, note));
+            return Ok((
+                EntryProof {
+                    index,
+                    entry,
+                    proof,
+                },
+                note,
+            ));
         }
         proof.push(tree::from_base64(line).map_err(|e| bad(&e.to_string()))?);
     }
@@ -183,7 +197,10 @@ mod tests {
                 }
             })
             .collect();
-        Receipt { proofs, checkpoint: note }
+        Receipt {
+            proofs,
+            checkpoint: note,
+        }
     }
 
     #[test]
@@ -208,12 +225,23 @@ mod tests {
         let r = receipt_of(&[3], 8, &key);
         let mut edited = r.clone();
         edited.proofs[0].entry = entry(4);
-        assert!(Receipt::parse(&edited.to_text()).unwrap().verify(key.verifier_key()).is_err());
+        assert!(Receipt::parse(&edited.to_text())
+            .unwrap()
+            .verify(key.verifier_key())
+            .is_err());
         let moved = r.to_text().replace("index 3", "index 4");
-        assert!(Receipt::parse(&moved).unwrap().verify(key.verifier_key()).is_err());
+        assert!(Receipt::parse(&moved)
+            .unwrap()
+            .verify(key.verifier_key())
+            .is_err());
         let other = SigningKey::generate("hoso.test/log").unwrap();
         assert!(r.verify(other.verifier_key()).is_err());
-        for junk in ["", "hello\n", "c2sp.org/tlog-proof@v1\nindex 1\n\nx\n", "c2sp.org/tlog-proof@v1\nextra AA==\nindex 01\n\nx\n"] {
+        for junk in [
+            "",
+            "hello\n",
+            "c2sp.org/tlog-proof@v1\nindex 1\n\nx\n",
+            "c2sp.org/tlog-proof@v1\nextra AA==\nindex 01\n\nx\n",
+        ] {
             let e = Receipt::parse(junk).unwrap_err();
             assert_eq!(e.kind(), crate::AuditErrorKind::Malformed, "{junk:?}");
         }

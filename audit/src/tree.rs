@@ -68,7 +68,12 @@ impl HashReader for AllHashes {
     fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, TlogError> {
         indexes
             .iter()
-            .map(|&i| self.0.get(i as usize).copied().ok_or(TlogError::IndexesNotInTree))
+            .map(|&i| {
+                self.0
+                    .get(i as usize)
+                    .copied()
+                    .ok_or(TlogError::IndexesNotInTree)
+            })
             .collect()
     }
 }
@@ -99,7 +104,10 @@ pub fn append(
     for (i, data) in leaves.iter().enumerate() {
         let n = size + i as u64;
         let first = stored_hash_index(0, n);
-        for (k, h) in tlog_tiles::stored_hashes(n, data, &known)?.into_iter().enumerate() {
+        for (k, h) in tlog_tiles::stored_hashes(n, data, &known)?
+            .into_iter()
+            .enumerate()
+        {
             let index = first + k as u64;
             known.insert(index, h);
             added.push((index, h));
@@ -129,7 +137,11 @@ pub fn consistency_needs(size: u64, old_size: u64) -> Vec<u64> {
     needed(|r| tlog_tiles::prove_tree(size, old_size, &ReaderRef(r)))
 }
 
-pub fn consistency_proof(size: u64, old_size: u64, known: &Hashes) -> Result<Vec<Hash>, AuditError> {
+pub fn consistency_proof(
+    size: u64,
+    old_size: u64,
+    known: &Hashes,
+) -> Result<Vec<Hash>, AuditError> {
     Ok(tlog_tiles::prove_tree(size, old_size, known)?)
 }
 
@@ -141,8 +153,9 @@ pub fn check_inclusion(
     index: u64,
     leaf: &[u8],
 ) -> Result<(), AuditError> {
-    tlog_tiles::check_record(&proof.to_vec(), size, root, index, record_hash(leaf))
-        .map_err(|e| AuditError::invalid(format!("the inclusion proof of entry {index} fails: {e}")))
+    tlog_tiles::check_record(&proof.to_vec(), size, root, index, record_hash(leaf)).map_err(|e| {
+        AuditError::invalid(format!("the inclusion proof of entry {index} fails: {e}"))
+    })
 }
 
 /// Whether the tree of `old_size` with `old_root` is a prefix of the tree with `root`.
@@ -233,12 +246,20 @@ mod tests {
         assert_eq!(all.0.len() as u64, stored_hash_count(37));
         for (size, batch) in [(0usize, 5usize), (5, 1), (6, 10), (16, 21)] {
             let known = fetch(&all, &append_needs(size as u64));
-            let slices: Vec<&[u8]> = data[size..size + batch].iter().map(|d| d.as_slice()).collect();
+            let slices: Vec<&[u8]> = data[size..size + batch]
+                .iter()
+                .map(|d| d.as_slice())
+                .collect();
             let (added, root) = append(size as u64, &slices, known).unwrap();
             for (i, h) in &added {
                 assert_eq!(all.0[*i as usize].0, h.0, "stored hash {i}");
             }
-            assert_eq!(root.0, reference_root(&data[..size + batch]), "size {}", size + batch);
+            assert_eq!(
+                root.0,
+                reference_root(&data[..size + batch]),
+                "size {}",
+                size + batch
+            );
         }
     }
 
@@ -260,7 +281,10 @@ mod tests {
             let known = fetch(&all, &consistency_needs(size, old));
             let proof = consistency_proof(size, old, &known).unwrap();
             check_consistency(&proof, size, root, old, old_root).unwrap();
-            assert!(check_consistency(&proof, size, root, old, record_hash(b"x")).is_err() || old == size);
+            assert!(
+                check_consistency(&proof, size, root, old, record_hash(b"x")).is_err()
+                    || old == size
+            );
         }
     }
 

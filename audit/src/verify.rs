@@ -31,11 +31,21 @@ pub struct StoredCheckpoint {
 #[serde(tag = "finding", rename_all = "snake_case")]
 pub enum Finding {
     /// The entry at this leaf no longer hashes to the leaf hash stored for it.
-    Edited { leaf: u64, entry_id: i64, action: String, at: String },
+    Edited {
+        leaf: u64,
+        entry_id: i64,
+        action: String,
+        at: String,
+    },
     /// The entry stored as this leaf is gone; the entries after it sit one leaf early.
     Deleted { leaf: u64 },
     /// An entry the tree never held sits at this leaf; the entries after it sit one late.
-    Inserted { leaf: u64, entry_id: i64, action: String, at: String },
+    Inserted {
+        leaf: u64,
+        entry_id: i64,
+        action: String,
+        at: String,
+    },
     /// These two leaves hold each other's entries.
     Swapped { leaf: u64, other: u64 },
     /// A leaf's number in storage is not its position.
@@ -44,18 +54,40 @@ pub enum Finding {
     Unreadable { leaf: u64, detail: String },
     /// A stored hash above the leaves differs from the rebuilt one: these leaves' hashes
     /// were rewritten.
-    HashRewritten { level: u8, first_leaf: u64, last_leaf: u64 },
+    HashRewritten {
+        level: u8,
+        first_leaf: u64,
+        last_leaf: u64,
+    },
     /// Stored hashes are missing for leaves the entries hold.
     HashesMissing { from_leaf: u64, to_leaf: u64 },
     /// The checkpoint's signature is not by the key the log names for its time.
-    BadSignature { checkpoint: i64, size: u64, detail: String },
+    BadSignature {
+        checkpoint: i64,
+        size: u64,
+        detail: String,
+    },
     /// The checkpoint covers more entries than the log holds.
-    Truncated { checkpoint: i64, size: u64, entries: u64 },
+    Truncated {
+        checkpoint: i64,
+        size: u64,
+        entries: u64,
+    },
     /// The rebuilt tree's root at the checkpoint's size is not the one it signed: the
     /// leaves between the last matching checkpoint and this one were changed.
-    RootMismatch { checkpoint: i64, size: u64, first_leaf: u64, later_checkpoints: u64 },
+    RootMismatch {
+        checkpoint: i64,
+        size: u64,
+        first_leaf: u64,
+        later_checkpoints: u64,
+    },
     /// Two checkpoints' trees are not one the prefix of the other, by the stored hashes.
-    Inconsistent { checkpoint: i64, size: u64, previous: i64, previous_size: u64 },
+    Inconsistent {
+        checkpoint: i64,
+        size: u64,
+        previous: i64,
+        previous_size: u64,
+    },
     /// The log's first key is not the one the verifier trusts.
     UntrustedKey { key: String, trusted: String },
     /// An entry that is in the database but was never put in the tree.
@@ -65,7 +97,12 @@ pub enum Finding {
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Finding::Edited { leaf, entry_id, action, at } => write!(
+            Finding::Edited {
+                leaf,
+                entry_id,
+                action,
+                at,
+            } => write!(
                 f,
                 "entry {leaf} was edited: its bytes (entry id {entry_id}, now {action} at {at}) \
                  no longer hash to the leaf the tree stored"
@@ -74,7 +111,12 @@ impl fmt::Display for Finding {
                 f,
                 "entry {leaf} was deleted: the entries after it sit one position early"
             ),
-            Finding::Inserted { leaf, entry_id, action, at } => write!(
+            Finding::Inserted {
+                leaf,
+                entry_id,
+                action,
+                at,
+            } => write!(
                 f,
                 "an entry was inserted at {leaf} (entry id {entry_id}, {action} at {at}): \
                  the tree never held it, and the entries after it sit one position late"
@@ -83,12 +125,17 @@ impl fmt::Display for Finding {
                 f,
                 "entries {leaf} and {other} were reordered: each holds the other's bytes"
             ),
-            Finding::Renumbered { position, leaf } => write!(
-                f,
-                "the entry in position {position} is numbered {leaf}"
-            ),
-            Finding::Unreadable { leaf, detail } => write!(f, "entry {leaf} is unreadable: {detail}"),
-            Finding::HashRewritten { level, first_leaf, last_leaf } => write!(
+            Finding::Renumbered { position, leaf } => {
+                write!(f, "the entry in position {position} is numbered {leaf}")
+            }
+            Finding::Unreadable { leaf, detail } => {
+                write!(f, "entry {leaf} is unreadable: {detail}")
+            }
+            Finding::HashRewritten {
+                level,
+                first_leaf,
+                last_leaf,
+            } => write!(
                 f,
                 "a stored hash at level {level} differs from the rebuilt tree: the hashes over \
                  entries {first_leaf}..={last_leaf} were rewritten"
@@ -97,31 +144,48 @@ impl fmt::Display for Finding {
                 f,
                 "stored hashes are missing for entries {from_leaf}..={to_leaf}"
             ),
-            Finding::BadSignature { checkpoint, size, detail } => write!(
+            Finding::BadSignature {
+                checkpoint,
+                size,
+                detail,
+            } => write!(
                 f,
                 "checkpoint {checkpoint} (size {size}) is not signed by the log's key: {detail}"
             ),
-            Finding::Truncated { checkpoint, size, entries } => write!(
+            Finding::Truncated {
+                checkpoint,
+                size,
+                entries,
+            } => write!(
                 f,
                 "checkpoint {checkpoint} signed {size} entries but the log holds {entries}: \
                  entries {entries}..{size} are gone"
             ),
-            Finding::RootMismatch { checkpoint, size, first_leaf, later_checkpoints } => write!(
+            Finding::RootMismatch {
+                checkpoint,
+                size,
+                first_leaf,
+                later_checkpoints,
+            } => write!(
                 f,
                 "checkpoint {checkpoint} (size {size}) signed another tree than the entries \
                  make: entries between {first_leaf} and {} were changed ({later_checkpoints} \
                  later checkpoints fail as well)",
                 size.saturating_sub(1)
             ),
-            Finding::Inconsistent { checkpoint, size, previous, previous_size } => write!(
+            Finding::Inconsistent {
+                checkpoint,
+                size,
+                previous,
+                previous_size,
+            } => write!(
                 f,
                 "checkpoint {checkpoint} (size {size}) does not extend checkpoint {previous} \
                  (size {previous_size}) by the stored hashes"
             ),
-            Finding::UntrustedKey { key, trusted } => write!(
-                f,
-                "the log's first key is {key}, not the trusted {trusted}"
-            ),
+            Finding::UntrustedKey { key, trusted } => {
+                write!(f, "the log's first key is {key}, not the trusted {trusted}")
+            }
             Finding::NotInTree { entry_id } => write!(
                 f,
                 "entry id {entry_id} is in the database but was never put in the tree"
@@ -242,8 +306,9 @@ impl LogVerifier {
     fn align_leaves(&mut self, stored: &HashMap<u64, Hash>) {
         let stored_leaf = |q: u64| stored.get(&tree::stored_hash_index(0, q)).map(|h| h.0);
         let stored_count = (0..).take_while(|&q| stored_leaf(q).is_some()).count() as u64;
-        let by_hash: HashMap<[u8; 32], u64> =
-            (0..stored_count).filter_map(|q| stored_leaf(q).map(|h| (h, q))).collect();
+        let by_hash: HashMap<[u8; 32], u64> = (0..stored_count)
+            .filter_map(|q| stored_leaf(q).map(|h| (h, q)))
+            .collect();
         let n = self.leaves.len() as u64;
         // Stored leaf `p + offset` is where entry `p` should hash to.
         let mut offset: i64 = 0;
@@ -253,7 +318,10 @@ impl LogVerifier {
             let q = (p as i64 + offset).max(0) as u64;
             let Some(theirs) = stored_leaf(q) else {
                 if offset == 0 {
-                    self.findings.push(Finding::HashesMissing { from_leaf: p, to_leaf: n - 1 });
+                    self.findings.push(Finding::HashesMissing {
+                        from_leaf: p,
+                        to_leaf: n - 1,
+                    });
                 }
                 break;
             };
@@ -270,7 +338,12 @@ impl LogVerifier {
                 continue;
             }
             if next_mine == Some(theirs) && !by_hash.contains_key(&mine) {
-                self.findings.push(Finding::Inserted { leaf: p, entry_id: id, action, at });
+                self.findings.push(Finding::Inserted {
+                    leaf: p,
+                    entry_id: id,
+                    action,
+                    at,
+                });
                 offset -= 1;
                 p += 1;
                 continue;
@@ -278,18 +351,31 @@ impl LogVerifier {
             if let Some(&other) = by_hash.get(&mine) {
                 let other_p = (other as i64 - offset).max(0) as u64;
                 if other_p > p && self.leaves.get(other_p as usize).map(|h| h.0) == Some(theirs) {
-                    self.findings.push(Finding::Swapped { leaf: p, other: other_p });
+                    self.findings.push(Finding::Swapped {
+                        leaf: p,
+                        other: other_p,
+                    });
                     second_of_swap.push(other_p);
                     p += 1;
                     continue;
                 }
             }
-            self.findings.push(Finding::Edited { leaf: p, entry_id: id, action, at });
+            self.findings.push(Finding::Edited {
+                leaf: p,
+                entry_id: id,
+                action,
+                at,
+            });
             p += 1;
         }
         // Stored leaves no entry reached: the last entries were deleted.
         let reached = (n as i64 + offset).max(0) as u64;
-        if reached < stored_count && !self.findings.iter().any(|f| matches!(f, Finding::HashesMissing { .. })) {
+        if reached < stored_count
+            && !self
+                .findings
+                .iter()
+                .any(|f| matches!(f, Finding::HashesMissing { .. }))
+        {
             for q in reached..stored_count {
                 self.findings.push(Finding::Deleted { leaf: q });
             }
@@ -300,7 +386,13 @@ impl LogVerifier {
     /// finding per rewritten subtree.
     fn compare_interior(&mut self, stored: &HashMap<u64, Hash>) {
         let leaf_findings = self.findings.iter().any(|f| {
-            matches!(f, Finding::Edited { .. } | Finding::Deleted { .. } | Finding::Inserted { .. } | Finding::Swapped { .. })
+            matches!(
+                f,
+                Finding::Edited { .. }
+                    | Finding::Deleted { .. }
+                    | Finding::Inserted { .. }
+                    | Finding::Swapped { .. }
+            )
         });
         if leaf_findings {
             // The leaves already say where; every hash above them differs as a consequence.
@@ -312,7 +404,9 @@ impl LogVerifier {
             if level == 0 {
                 continue;
             }
-            let Some(stored) = stored.get(&(index as u64)) else { continue };
+            let Some(stored) = stored.get(&(index as u64)) else {
+                continue;
+            };
             if stored.0 == rebuilt.0 {
                 continue;
             }
@@ -322,7 +416,11 @@ impl LogVerifier {
                 continue;
             }
             covered.push((first, last));
-            self.findings.push(Finding::HashRewritten { level, first_leaf: first, last_leaf: last });
+            self.findings.push(Finding::HashRewritten {
+                level,
+                first_leaf: first,
+                last_leaf: last,
+            });
         }
     }
 
@@ -351,14 +449,19 @@ impl LogVerifier {
             let head = match checkpoint::read_unverified(&c.note) {
                 Ok(h) => h,
                 Err(e) => {
-                    self.findings.push(Finding::BadSignature { checkpoint: c.id, size: 0, detail: e.to_string() });
+                    self.findings.push(Finding::BadSignature {
+                        checkpoint: c.id,
+                        size: 0,
+                        detail: e.to_string(),
+                    });
                     continue;
                 }
             };
             // The keys introduced by entries inside this checkpoint's tree; the newest of
             // them signs, or the one before it for the checkpoint that hands over.
-            let in_tree: Vec<usize> =
-                (0..self.keys.len()).filter(|&i| self.keys[i].0 < head.size).collect();
+            let in_tree: Vec<usize> = (0..self.keys.len())
+                .filter(|&i| self.keys[i].0 < head.size)
+                .collect();
             let candidates: Vec<usize> = match in_tree.last() {
                 None => Vec::new(),
                 Some(&newest) if newest > handed_over => vec![newest, newest - 1],
@@ -377,14 +480,19 @@ impl LogVerifier {
                         Some(&i) => format!("it does not verify with {}", self.keys[i].1),
                         None => "no key entry precedes it in the log".to_string(),
                     };
-                    self.findings.push(Finding::BadSignature { checkpoint: c.id, size: head.size, detail });
+                    self.findings.push(Finding::BadSignature {
+                        checkpoint: c.id,
+                        size: head.size,
+                        detail,
+                    });
                     continue;
                 }
             }
             if let Some((pid, psize, proot)) = previous {
                 if psize <= head.size {
-                    let ok = tree::consistency_proof(head.size, psize, &stored_reader)
-                        .and_then(|proof| tree::check_consistency(&proof, head.size, head.root, psize, proot));
+                    let ok = tree::consistency_proof(head.size, psize, &stored_reader).and_then(
+                        |proof| tree::check_consistency(&proof, head.size, head.root, psize, proot),
+                    );
                     if ok.is_err() {
                         self.findings.push(Finding::Inconsistent {
                             checkpoint: c.id,
@@ -397,13 +505,19 @@ impl LogVerifier {
             }
             previous = Some((c.id, head.size, head.root));
             if head.size > n {
-                self.findings.push(Finding::Truncated { checkpoint: c.id, size: head.size, entries: n });
+                self.findings.push(Finding::Truncated {
+                    checkpoint: c.id,
+                    size: head.size,
+                    entries: n,
+                });
                 continue;
             }
             let rebuilt_root = tlog_tiles::tree_hash(head.size, &self.rebuilt).ok();
             if rebuilt_root.map(|h| h.0) != Some(head.root.0) {
                 let earlier = self.findings.iter_mut().find_map(|f| match f {
-                    Finding::RootMismatch { later_checkpoints, .. } => Some(later_checkpoints),
+                    Finding::RootMismatch {
+                        later_checkpoints, ..
+                    } => Some(later_checkpoints),
                     _ => None,
                 });
                 match earlier {

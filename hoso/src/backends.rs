@@ -27,7 +27,11 @@ impl Backends {
     pub async fn open(settings: Settings) -> anyhow::Result<Self> {
         // Both catalogs are also the registry: one database holds the queue, the documents
         // and the records made of them.
-        let (catalog, registry, audit_log): (Arc<dyn Catalog>, Arc<dyn Registry>, Arc<dyn AuditLog>) = match &settings.database {
+        let (catalog, registry, audit_log): (
+            Arc<dyn Catalog>,
+            Arc<dyn Registry>,
+            Arc<dyn AuditLog>,
+        ) = match &settings.database {
             Database::Sqlite => {
                 let dir = &settings.data_dir;
                 std::fs::create_dir_all(dir).with_context(|| {
@@ -174,8 +178,12 @@ pub fn signing_key(audit: &AuditSettings) -> anyhow::Result<SigningKey> {
         return SigningKey::parse(secret).context("HOSO_AUDIT_KEY");
     }
     match std::fs::read_to_string(&audit.key_file) {
-        Ok(secret) => SigningKey::parse(&secret)
-            .with_context(|| format!("audit.key_file (HOSO_AUDIT_KEY_FILE) {}", audit.key_file.display())),
+        Ok(secret) => SigningKey::parse(&secret).with_context(|| {
+            format!(
+                "audit.key_file (HOSO_AUDIT_KEY_FILE) {}",
+                audit.key_file.display()
+            )
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = SigningKey::generate(&audit.origin)?;
             write_key_file(&audit.key_file, &key)?;
@@ -187,7 +195,10 @@ pub fn signing_key(audit: &AuditSettings) -> anyhow::Result<SigningKey> {
             Ok(key)
         }
         Err(e) => Err(e).with_context(|| {
-            format!("cannot read audit.key_file (HOSO_AUDIT_KEY_FILE) {}", audit.key_file.display())
+            format!(
+                "cannot read audit.key_file (HOSO_AUDIT_KEY_FILE) {}",
+                audit.key_file.display()
+            )
         }),
     }
 }
@@ -207,7 +218,8 @@ pub fn write_key_file(path: &std::path::Path, key: &SigningKey) -> anyhow::Resul
         .mode(0o600)
         .open(&part)
         .with_context(|| format!("cannot write {}", part.display()))?;
-    writeln!(file, "{}", key.secret()).with_context(|| format!("cannot write {}", part.display()))?;
+    writeln!(file, "{}", key.secret())
+        .with_context(|| format!("cannot write {}", part.display()))?;
     file.sync_all()?;
     std::fs::rename(&part, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())

@@ -302,8 +302,13 @@ impl Settings {
                         "must be between 1 and 1000",
                     ));
                 }
-                let migrate = pick(env, "HOSO_DATABASE_MIGRATE", "database.migrate", file.database.migrate)?
-                    .unwrap_or(true);
+                let migrate = pick(
+                    env,
+                    "HOSO_DATABASE_MIGRATE",
+                    "database.migrate",
+                    file.database.migrate,
+                )?
+                .unwrap_or(true);
                 Database::Postgres {
                     url,
                     max_connections,
@@ -444,7 +449,11 @@ impl Settings {
     }
 }
 
-fn audit_settings(file: FileAudit, env: &dyn Env, data_dir: &Path) -> Result<AuditSettings, ConfigError> {
+fn audit_settings(
+    file: FileAudit,
+    env: &dyn Env,
+    data_dir: &Path,
+) -> Result<AuditSettings, ConfigError> {
     let origin = pick(env, "HOSO_AUDIT_ORIGIN", "audit.origin", file.origin)?
         .unwrap_or_else(|| "hoso.local/audit".to_string());
     let valid = !origin.is_empty()
@@ -466,7 +475,11 @@ fn audit_settings(file: FileAudit, env: &dyn Env, data_dir: &Path) -> Result<Aud
         file.checkpoint_interval_s,
     )?
     .unwrap_or(60);
-    let interval = positive(interval, "audit.checkpoint_interval_s", "HOSO_AUDIT_CHECKPOINT_INTERVAL_S")?;
+    let interval = positive(
+        interval,
+        "audit.checkpoint_interval_s",
+        "HOSO_AUDIT_CHECKPOINT_INTERVAL_S",
+    )?;
     Ok(AuditSettings {
         origin,
         key_file,

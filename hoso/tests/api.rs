@@ -356,8 +356,20 @@ fn every_endpoint_answers_each_role_as_the_table_says() {
             &["admin"],
             404,
         ),
-        ("GET", "/api/v1/audit/checkpoint".into(), None, &["auditor", "admin"], 200),
-        ("POST", "/api/v1/audit/checkpoints".into(), None, &["admin"], 200),
+        (
+            "GET",
+            "/api/v1/audit/checkpoint".into(),
+            None,
+            &["auditor", "admin"],
+            200,
+        ),
+        (
+            "POST",
+            "/api/v1/audit/checkpoints".into(),
+            None,
+            &["admin"],
+            200,
+        ),
         (
             "GET",
             "/api/v1/audit/proofs/inclusion?index=0&size=1".into(),
@@ -372,9 +384,27 @@ fn every_endpoint_answers_each_role_as_the_table_says() {
             &["auditor", "admin"],
             200,
         ),
-        ("GET", "/api/v1/audit/entries?first=0&limit=5".into(), None, &["auditor", "admin"], 200),
-        ("GET", format!("/api/v1/records/{missing}/provenance"), None, &["auditor", "admin"], 404),
-        ("GET", format!("/api/v1/records/{missing}/receipt"), None, &["auditor", "admin"], 404),
+        (
+            "GET",
+            "/api/v1/audit/entries?first=0&limit=5".into(),
+            None,
+            &["auditor", "admin"],
+            200,
+        ),
+        (
+            "GET",
+            format!("/api/v1/records/{missing}/provenance"),
+            None,
+            &["auditor", "admin"],
+            404,
+        ),
+        (
+            "GET",
+            format!("/api/v1/records/{missing}/receipt"),
+            None,
+            &["auditor", "admin"],
+            404,
+        ),
     ];
     let mut checked = 0;
     for (method, path, body, allowed, ok_status) in &rows {
@@ -1201,17 +1231,36 @@ fn a_dossier_becomes_verified_records_that_procedures_reuse() {
     assert_eq!(field["prov:value"], "TRẦN THỊ MAI", "{prov}");
     assert_eq!(field["hoso:method"], "manual");
     assert!(prov["agent"]["hoso:user/clerk"].is_object(), "{prov}");
-    assert!(prov["entity"][format!("hoso:original/{}", card_a.sha256)].is_object(), "{prov}");
+    assert!(
+        prov["entity"][format!("hoso:original/{}", card_a.sha256)].is_object(),
+        "{prov}"
+    );
     let relation = |kind: &str, key: &str, prefix: &str| {
-        prov[kind]
-            .as_object()
-            .is_some_and(|m| m.values().any(|v| v[key].as_str().is_some_and(|x| x.starts_with(prefix))))
+        prov[kind].as_object().is_some_and(|m| {
+            m.values()
+                .any(|v| v[key].as_str().is_some_and(|x| x.starts_with(prefix)))
+        })
     };
-    assert!(relation("wasGeneratedBy", "prov:activity", "hoso:correction/"), "{prov}");
-    assert!(relation("wasGeneratedBy", "prov:activity", "hoso:extraction/"), "{prov}");
-    assert!(relation("wasAssociatedWith", "prov:agent", "hoso:worker/"), "{prov}");
-    assert!(relation("actedOnBehalfOf", "prov:delegate", "hoso:engines/"), "{prov}");
-    assert!(relation("wasDerivedFrom", "prov:usedEntity", "hoso:region/"), "{prov}");
+    assert!(
+        relation("wasGeneratedBy", "prov:activity", "hoso:correction/"),
+        "{prov}"
+    );
+    assert!(
+        relation("wasGeneratedBy", "prov:activity", "hoso:extraction/"),
+        "{prov}"
+    );
+    assert!(
+        relation("wasAssociatedWith", "prov:agent", "hoso:worker/"),
+        "{prov}"
+    );
+    assert!(
+        relation("actedOnBehalfOf", "prov:delegate", "hoso:engines/"),
+        "{prov}"
+    );
+    assert!(
+        relation("wasDerivedFrom", "prov:usedEntity", "hoso:region/"),
+        "{prov}"
+    );
     let engines = prov["agent"]
         .as_object()
         .unwrap()
@@ -1227,29 +1276,70 @@ fn a_dossier_becomes_verified_records_that_procedures_reuse() {
     );
     assert_eq!(server.call("clerk", "GET", &provenance, None).status, 403);
 
-    assert_eq!(server.call("clerk", "GET", &format!("/api/v1/records/{id_a}"), None).status, 200);
+    assert_eq!(
+        server
+            .call("clerk", "GET", &format!("/api/v1/records/{id_a}"), None)
+            .status,
+        200
+    );
     let key = {
         let out = server.hoso().args(["audit", "key"]).output().unwrap();
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     };
-    let r = server.call("auditor", "GET", &format!("/api/v1/records/{id_a}/receipt"), None);
+    let r = server.call(
+        "auditor",
+        "GET",
+        &format!("/api/v1/records/{id_a}/receipt"),
+        None,
+    );
     assert_eq!(r.status, 200, "{}", r.raw);
     let text = r.raw.split_once("\r\n\r\n").unwrap().1;
     let receipt = hoso_audit::receipt::Receipt::parse(text).unwrap();
     let verified = receipt.verify(&key).unwrap();
-    let actions: Vec<&str> = verified.entries.iter().map(|(_, e)| e.action.as_str()).collect();
-    for action in ["record.created", "record.corrected", "record.verified", "record.read", "record.provenance_read"] {
-        assert!(actions.contains(&action), "{action} missing from {actions:?}");
+    let actions: Vec<&str> = verified
+        .entries
+        .iter()
+        .map(|(_, e)| e.action.as_str())
+        .collect();
+    for action in [
+        "record.created",
+        "record.corrected",
+        "record.verified",
+        "record.read",
+        "record.provenance_read",
+    ] {
+        assert!(
+            actions.contains(&action),
+            "{action} missing from {actions:?}"
+        );
     }
-    let corrected = verified.entries.iter().find(|(_, e)| e.action == "record.corrected").unwrap();
-    assert_eq!((corrected.1.actor.as_str(), corrected.1.detail["new_value"].as_str()), ("clerk", Some("TRẦN THỊ MAI")));
+    let corrected = verified
+        .entries
+        .iter()
+        .find(|(_, e)| e.action == "record.corrected")
+        .unwrap();
+    assert_eq!(
+        (
+            corrected.1.actor.as_str(),
+            corrected.1.detail["new_value"].as_str()
+        ),
+        ("clerk", Some("TRẦN THỊ MAI"))
+    );
 
     // The same proofs one by one through the API, against the latest checkpoint.
     let r = server.call("auditor", "GET", "/api/v1/audit/checkpoint", None);
     assert_eq!(r.status, 200, "{}", r.raw);
     let head = hoso_audit::checkpoint::open(r.raw.split_once("\r\n\r\n").unwrap().1, &key).unwrap();
     let (index, _) = verified.entries[0];
-    let r = server.call("auditor", "GET", &format!("/api/v1/audit/proofs/inclusion?index={index}&size={}", head.size), None);
+    let r = server.call(
+        "auditor",
+        "GET",
+        &format!(
+            "/api/v1/audit/proofs/inclusion?index={index}&size={}",
+            head.size
+        ),
+        None,
+    );
     assert_eq!(r.status, 200, "{}", r.raw);
     let proof: Vec<hoso_audit::tree::Hash> = r.body["hashes"]
         .as_array()
@@ -1257,8 +1347,23 @@ fn a_dossier_becomes_verified_records_that_procedures_reuse() {
         .iter()
         .map(|h| hoso_audit::tree::from_base64(h.as_str().unwrap()).unwrap())
         .collect();
-    hoso_audit::tree::check_inclusion(&proof, head.size, head.root, index, &receipt.proofs[0].entry).unwrap();
-    let r = server.call("auditor", "GET", &format!("/api/v1/audit/proofs/inclusion?index={}&size={}", head.size, head.size), None);
+    hoso_audit::tree::check_inclusion(
+        &proof,
+        head.size,
+        head.root,
+        index,
+        &receipt.proofs[0].entry,
+    )
+    .unwrap();
+    let r = server.call(
+        "auditor",
+        "GET",
+        &format!(
+            "/api/v1/audit/proofs/inclusion?index={}&size={}",
+            head.size, head.size
+        ),
+        None,
+    );
     assert_eq!(r.status, 404, "{}", r.raw);
 
     // Prefill: what is known comes with its source; the rest is missing.

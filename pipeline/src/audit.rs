@@ -52,7 +52,11 @@ pub trait AuditLog: Send + Sync {
     /// The stored hashes at these indexes (tlog's layout).
     async fn hashes(&self, indexes: &[u64]) -> Result<Hashes, CatalogError>;
 
-    async fn add_checkpoint(&self, tree_size: u64, note: &str) -> Result<CheckpointRow, CatalogError>;
+    async fn add_checkpoint(
+        &self,
+        tree_size: u64,
+        note: &str,
+    ) -> Result<CheckpointRow, CatalogError>;
 
     /// Every checkpoint, in the order they were made.
     async fn checkpoints(&self) -> Result<Vec<CheckpointRow>, CatalogError>;
@@ -82,7 +86,14 @@ pub fn now_ms() -> i64 {
 }
 
 /// An entry stamped now.
-pub fn entry(actor: &str, role: &str, action: &str, record: Option<&str>, subject: Option<&str>, detail: Value) -> Entry {
+pub fn entry(
+    actor: &str,
+    role: &str,
+    action: &str,
+    record: Option<&str>,
+    subject: Option<&str>,
+    detail: Value,
+) -> Entry {
     Entry {
         at: hoso_audit::time::rfc3339(now_ms()),
         actor: actor.to_string(),
@@ -95,11 +106,24 @@ pub fn entry(actor: &str, role: &str, action: &str, record: Option<&str>, subjec
 }
 
 /// An entry for what `caller` did.
-pub fn by_caller(caller: &Caller, action: &str, record: Option<&str>, subject: Option<&str>, mut detail: Value) -> Entry {
+pub fn by_caller(
+    caller: &Caller,
+    action: &str,
+    record: Option<&str>,
+    subject: Option<&str>,
+    mut detail: Value,
+) -> Entry {
     if let (Some(purpose), Value::Object(map)) = (&caller.purpose, &mut detail) {
         map.insert("purpose".into(), json!(purpose));
     }
-    entry(&caller.name, caller.role.as_str(), action, record, subject, detail)
+    entry(
+        &caller.name,
+        caller.role.as_str(),
+        action,
+        record,
+        subject,
+        detail,
+    )
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -165,7 +189,14 @@ impl Auditor {
         match self.log.latest_key_entry().await? {
             None => {
                 self.log
-                    .append(&entry("system", "system", KEY_ACTION, None, None, json!({"key": key.verifier_key()})))
+                    .append(&entry(
+                        "system",
+                        "system",
+                        KEY_ACTION,
+                        None,
+                        None,
+                        json!({"key": key.verifier_key()}),
+                    ))
                     .await?;
             }
             Some(bytes) => {
@@ -197,7 +228,11 @@ impl Auditor {
     /// Replaces the signing key: the log records the new key, the old key signs a
     /// checkpoint that covers that entry, and the new key signs from then on. Returns the
     /// hand-over checkpoint; the caller stores `new` where the configuration reads it.
-    pub async fn rotate_key(&self, new: &SigningKey, by: &str) -> Result<CheckpointRow, AuditServiceError> {
+    pub async fn rotate_key(
+        &self,
+        new: &SigningKey,
+        by: &str,
+    ) -> Result<CheckpointRow, AuditServiceError> {
         let old = self.key()?;
         // The old key must be the log's, or its checkpoint would not verify.
         self.checkpoint().await?;
@@ -224,7 +259,11 @@ impl Auditor {
     }
 
     /// The inclusion proof of leaf `index` in the tree of `size` entries.
-    pub async fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>, AuditServiceError> {
+    pub async fn inclusion_proof(
+        &self,
+        index: u64,
+        size: u64,
+    ) -> Result<Vec<Hash>, AuditServiceError> {
         let stored = self.log.tree_size().await?;
         if index >= size || size > stored {
             return Err(AuditServiceError::NotFound(format!(
@@ -236,14 +275,21 @@ impl Auditor {
     }
 
     /// The proof that the tree of `old_size` entries is a prefix of the tree of `size`.
-    pub async fn consistency_proof(&self, old_size: u64, size: u64) -> Result<Vec<Hash>, AuditServiceError> {
+    pub async fn consistency_proof(
+        &self,
+        old_size: u64,
+        size: u64,
+    ) -> Result<Vec<Hash>, AuditServiceError> {
         let stored = self.log.tree_size().await?;
         if old_size > size || size > stored || old_size == 0 {
             return Err(AuditServiceError::NotFound(format!(
                 "no consistency proof from {old_size} to {size} entries (the log holds {stored}; sizes start at 1)"
             )));
         }
-        let known = self.log.hashes(&tree::consistency_needs(size, old_size)).await?;
+        let known = self
+            .log
+            .hashes(&tree::consistency_needs(size, old_size))
+            .await?;
         Ok(tree::consistency_proof(size, old_size, &known)?)
     }
 
@@ -253,8 +299,13 @@ impl Auditor {
         let entries = self.log.record_entries(record_id).await?;
         let mut proofs = Vec::new();
         for e in entries {
-            let Some(leaf) = e.leaf.filter(|&l| l < checkpoint.tree_size) else { continue };
-            let known = self.log.hashes(&tree::inclusion_needs(checkpoint.tree_size, leaf)).await?;
+            let Some(leaf) = e.leaf.filter(|&l| l < checkpoint.tree_size) else {
+                continue;
+            };
+            let known = self
+                .log
+                .hashes(&tree::inclusion_needs(checkpoint.tree_size, leaf))
+                .await?;
             proofs.push(EntryProof {
                 index: leaf,
                 proof: tree::inclusion_proof(checkpoint.tree_size, leaf, &known)?,
@@ -262,7 +313,9 @@ impl Auditor {
             });
         }
         if proofs.is_empty() {
-            return Err(AuditServiceError::NotFound(format!("the audit log holds no entry of record {record_id}")));
+            return Err(AuditServiceError::NotFound(format!(
+                "the audit log holds no entry of record {record_id}"
+            )));
         }
         Ok(Receipt {
             proofs,
@@ -276,12 +329,16 @@ impl Auditor {
         self.log.integrate().await?;
         let mut report = self.log.verify_log(trusted_key).await?;
         if trusted_key.is_none() {
-            if let (Some(configured), Some((_, current))) = (self.verifier_key(), report.keys.last()) {
+            if let (Some(configured), Some((_, current))) =
+                (self.verifier_key(), report.keys.last())
+            {
                 if configured != current {
-                    report.findings.push(hoso_audit::verify::Finding::UntrustedKey {
-                        key: current.clone(),
-                        trusted: configured.to_string(),
-                    });
+                    report
+                        .findings
+                        .push(hoso_audit::verify::Finding::UntrustedKey {
+                            key: current.clone(),
+                            trusted: configured.to_string(),
+                        });
                 }
             }
         }
@@ -316,7 +373,14 @@ pub fn record_event_entry(
         }
     }
     let role = if actor == "system" { "system" } else { "" };
-    entry(actor, role, &format!("record.{name}"), Some(record_id), None, detail)
+    entry(
+        actor,
+        role,
+        &format!("record.{name}"),
+        Some(record_id),
+        None,
+        detail,
+    )
 }
 
 /// The audit log through the service layer: the caller's role is checked, and reading a
@@ -327,13 +391,19 @@ impl crate::service::Service {
     }
 
     /// The newest checkpoint, made first if the log grew since.
-    pub async fn audit_checkpoint(&self, caller: &Caller) -> Result<CheckpointRow, crate::records::ServiceError> {
+    pub async fn audit_checkpoint(
+        &self,
+        caller: &Caller,
+    ) -> Result<CheckpointRow, crate::records::ServiceError> {
         self.authorize(caller, crate::access::Action::ReadAudit)?;
         Ok(self.auditor_or_err()?.latest().await?)
     }
 
     /// Signs a checkpoint now (admins; `hoso serve` also does at an interval).
-    pub async fn audit_sign(&self, caller: &Caller) -> Result<CheckpointRow, crate::records::ServiceError> {
+    pub async fn audit_sign(
+        &self,
+        caller: &Caller,
+    ) -> Result<CheckpointRow, crate::records::ServiceError> {
         self.authorize(caller, crate::access::Action::ManageAudit)?;
         Ok(self.auditor_or_err()?.checkpoint().await?)
     }
@@ -355,7 +425,10 @@ impl crate::service::Service {
         size: u64,
     ) -> Result<Vec<Hash>, crate::records::ServiceError> {
         self.authorize(caller, crate::access::Action::ReadAudit)?;
-        Ok(self.auditor_or_err()?.consistency_proof(old_size, size).await?)
+        Ok(self
+            .auditor_or_err()?
+            .consistency_proof(old_size, size)
+            .await?)
     }
 
     /// Entries by leaf, for auditors reading the log itself.
@@ -367,36 +440,60 @@ impl crate::service::Service {
     ) -> Result<Vec<StoredEntry>, crate::records::ServiceError> {
         self.authorize(caller, crate::access::Action::ReadAudit)?;
         if limit == 0 || limit > 1000 {
-            return Err(crate::records::ServiceError::Invalid("limit must be between 1 and 1000".into()));
+            return Err(crate::records::ServiceError::Invalid(
+                "limit must be between 1 and 1000".into(),
+            ));
         }
         if i64::try_from(first).is_err() {
-            return Err(crate::records::ServiceError::Invalid(format!("first must be at most {}", i64::MAX)));
+            return Err(crate::records::ServiceError::Invalid(format!(
+                "first must be at most {}",
+                i64::MAX
+            )));
         }
         Ok(self.auditor_or_err()?.log().entries(first, limit).await?)
     }
 
     /// A record's receipt (C2SP tlog-proofs); the export is logged first, so the receipt
     /// covers its own export when the checkpoint is made after it.
-    pub async fn audit_receipt(&self, caller: &Caller, record_id: &str) -> Result<Receipt, crate::records::ServiceError> {
+    pub async fn audit_receipt(
+        &self,
+        caller: &Caller,
+        record_id: &str,
+    ) -> Result<Receipt, crate::records::ServiceError> {
         self.authorize(caller, crate::access::Action::ReadAudit)?;
         let auditor = self.auditor_or_err()?;
-        let registry = self.registry().ok_or(crate::records::ServiceError::NoRegistry)?;
+        let registry = self
+            .registry()
+            .ok_or(crate::records::ServiceError::NoRegistry)?;
         if registry.record(record_id).await?.is_none() {
-            return Err(crate::registry::RegistryError::RecordNotFound(record_id.to_string()).into());
+            return Err(
+                crate::registry::RegistryError::RecordNotFound(record_id.to_string()).into(),
+            );
         }
         auditor
             .log()
-            .append(&by_caller(caller, "record.receipt_exported", Some(record_id), None, json!({})))
+            .append(&by_caller(
+                caller,
+                "record.receipt_exported",
+                Some(record_id),
+                None,
+                json!({}),
+            ))
             .await?;
         Ok(auditor.receipt(record_id).await?)
     }
 
-    pub async fn audit_verify(&self, caller: &Caller, trusted_key: Option<&str>) -> Result<Report, crate::records::ServiceError> {
+    pub async fn audit_verify(
+        &self,
+        caller: &Caller,
+        trusted_key: Option<&str>,
+    ) -> Result<Report, crate::records::ServiceError> {
         self.authorize(caller, crate::access::Action::ReadAudit)?;
         let report = self.auditor_or_err()?.verify(trusted_key).await?;
         let detail = json!({"entries": report.entries, "checkpoints": report.checkpoints,
                             "findings": report.findings.len()});
-        self.audit(by_caller(caller, "audit.verified", None, None, detail)).await?;
+        self.audit(by_caller(caller, "audit.verified", None, None, detail))
+            .await?;
         Ok(report)
     }
 }
@@ -426,10 +523,18 @@ mod tests {
         let created = record_event_entry(
             "r2",
             "system",
-            &RecordEventKind::Created { document_id: "abc-1".into() },
+            &RecordEventKind::Created {
+                document_id: "abc-1".into(),
+            },
             json!({"sha256": "ab"}),
         );
-        assert_eq!((created.action.as_str(), created.role.as_str()), ("record.created", "system"));
-        assert_eq!(created.detail, json!({"document_id": "abc-1", "sha256": "ab"}));
+        assert_eq!(
+            (created.action.as_str(), created.role.as_str()),
+            ("record.created", "system")
+        );
+        assert_eq!(
+            created.detail,
+            json!({"document_id": "abc-1", "sha256": "ab"})
+        );
     }
 }

@@ -154,8 +154,14 @@ impl Service {
     /// (reused), only the dossier's own documents brought it (new), or neither (missing).
     pub async fn reuse_report(&self, caller: &Caller) -> Result<ReuseReport, ServiceError> {
         self.authorize(caller, Action::ReadDossier)?;
-        self.audit(crate::audit::by_caller(caller, "report.exported", None, None, serde_json::json!({"report": "reuse"})))
-            .await?;
+        self.audit(crate::audit::by_caller(
+            caller,
+            "report.exported",
+            None,
+            None,
+            serde_json::json!({"report": "reuse"}),
+        ))
+        .await?;
         let registry = self.registry_or_err()?;
         let mut dossiers = registry.dossiers().await?;
         dossiers.sort_by(|a, b| {

@@ -96,10 +96,9 @@ impl Service {
         // that belong to another document of the file.
         let mut file_documents: BTreeMap<String, Vec<(String, Vec<u32>)>> = BTreeMap::new();
         for linked in &record.documents {
-            let hash: ContentHash = linked
-                .sha256
-                .parse()
-                .map_err(|_| RegistryError::Corrupt(format!("record {id}: hash {}", linked.sha256)))?;
+            let hash: ContentHash = linked.sha256.parse().map_err(|_| {
+                RegistryError::Corrupt(format!("record {id}: hash {}", linked.sha256))
+            })?;
             let found = self.catalog().document(&linked.id).await?;
             if !file_documents.contains_key(&linked.sha256) {
                 let all = self.catalog().documents_of(&hash).await?;
@@ -109,11 +108,19 @@ impl Service {
                 );
             }
             let attempts = self.catalog().attempts(&hash).await?;
-            let done = attempts.iter().rev().find(|a| a.outcome == AttemptOutcome::Done);
+            let done = attempts
+                .iter()
+                .rev()
+                .find(|a| a.outcome == AttemptOutcome::Done);
             documents.push(DocumentTrace {
                 id: linked.id.clone(),
-                document_type: found.as_ref().map(|d| d.document.document_type.as_str().to_string()),
-                pages: found.as_ref().map(|d| d.document.pages.clone()).unwrap_or_default(),
+                document_type: found
+                    .as_ref()
+                    .map(|d| d.document.document_type.as_str().to_string()),
+                pages: found
+                    .as_ref()
+                    .map(|d| d.document.pages.clone())
+                    .unwrap_or_default(),
                 sha256: linked.sha256.clone(),
                 object_key: ObjectKey::original(&hash).as_str().to_string(),
                 file_name: found.as_ref().map(|d| d.file_name.clone()),
@@ -123,7 +130,9 @@ impl Service {
                     worker: a.worker.clone(),
                     engines: found
                         .as_ref()
-                        .map(|d| serde_json::from_str(&d.producer).unwrap_or_else(|_| json!(d.producer)))
+                        .map(|d| {
+                            serde_json::from_str(&d.producer).unwrap_or_else(|_| json!(d.producer))
+                        })
                         .unwrap_or(Value::Null),
                 }),
             });
@@ -135,7 +144,11 @@ impl Service {
             .map(|(key, f)| {
                 let pages_of = first.and_then(|d| file_documents.get(&d.sha256));
                 let document_at = |page: u32| {
-                    pages_of.and_then(|docs| docs.iter().find(|(_, pages)| pages.contains(&page)).map(|(id, _)| id.clone()))
+                    pages_of.and_then(|docs| {
+                        docs.iter()
+                            .find(|(_, pages)| pages.contains(&page))
+                            .map(|(id, _)| id.clone())
+                    })
                 };
                 let evidence: Vec<EvidenceTrace> = f
                     .evidence
@@ -158,15 +171,18 @@ impl Service {
                 let corrections = history
                     .iter()
                     .filter_map(|ev| match &ev.kind {
-                        RecordEventKind::Corrected { key: k, old_value, new_value, reason } if k == key => {
-                            Some(CorrectionTrace {
-                                old_value: old_value.clone(),
-                                new_value: new_value.clone(),
-                                reason: reason.clone(),
-                                by: ev.actor.clone(),
-                                at_ms: ev.at_ms,
-                            })
-                        }
+                        RecordEventKind::Corrected {
+                            key: k,
+                            old_value,
+                            new_value,
+                            reason,
+                        } if k == key => Some(CorrectionTrace {
+                            old_value: old_value.clone(),
+                            new_value: new_value.clone(),
+                            reason: reason.clone(),
+                            by: ev.actor.clone(),
+                            at_ms: ev.at_ms,
+                        }),
                         _ => None,
                     })
                     .collect();
@@ -182,9 +198,18 @@ impl Service {
                 }
             })
             .collect();
-        let subject = record.subjects.first().map(|s| format!("{}:{}", s.kind.as_str(), s.value));
-        self.audit(by_caller(caller, "record.provenance_read", Some(id), subject.as_deref(), json!({})))
-            .await?;
+        let subject = record
+            .subjects
+            .first()
+            .map(|s| format!("{}:{}", s.kind.as_str(), s.value));
+        self.audit(by_caller(
+            caller,
+            "record.provenance_read",
+            Some(id),
+            subject.as_deref(),
+            json!({}),
+        ))
+        .await?;
         Ok(Provenance {
             record,
             documents,
@@ -214,63 +239,132 @@ impl Provenance {
             json!({"prov:type": "hoso:Record", "hoso:document_type": self.record.document_type.as_str(),
                    "hoso:status": self.record.status.as_str()}),
         );
-        agent.insert("hoso:system".into(), json!({"prov:type": "prov:Organization", "prov:label": "hoso"}));
+        agent.insert(
+            "hoso:system".into(),
+            json!({"prov:type": "prov:Organization", "prov:label": "hoso"}),
+        );
         for d in &self.documents {
             let doc = format!("hoso:document/{}", d.id);
             let original = format!("hoso:original/{}", d.sha256);
-            entity.insert(doc.clone(), json!({"prov:type": "hoso:Document", "hoso:document_type": d.document_type,
-                                               "hoso:pages": d.pages}));
+            entity.insert(
+                doc.clone(),
+                json!({"prov:type": "hoso:Document", "hoso:document_type": d.document_type,
+                                               "hoso:pages": d.pages}),
+            );
             entity.insert(original.clone(), json!({"prov:type": "hoso:Original", "hoso:sha256": d.sha256,
                                                     "hoso:object_key": d.object_key, "hoso:file_name": d.file_name}));
-            relate("wasDerivedFrom", json!({"prov:generatedEntity": doc, "prov:usedEntity": original}));
-            relate("wasDerivedFrom", json!({"prov:generatedEntity": format!("hoso:record/{rid}"), "prov:usedEntity": doc}));
+            relate(
+                "wasDerivedFrom",
+                json!({"prov:generatedEntity": doc, "prov:usedEntity": original}),
+            );
+            relate(
+                "wasDerivedFrom",
+                json!({"prov:generatedEntity": format!("hoso:record/{rid}"), "prov:usedEntity": doc}),
+            );
             if let Some(x) = &d.extraction {
                 let act = format!("hoso:extraction/{}/{}", x.job, x.attempt);
                 let worker = format!("hoso:worker/{}", x.worker);
                 let engines = format!("hoso:engines/{}/{}", x.job, x.attempt);
                 activity.insert(act.clone(), json!({"prov:type": "hoso:Extraction", "hoso:job": x.job, "hoso:attempt": x.attempt}));
-                agent.insert(worker.clone(), json!({"prov:type": "prov:SoftwareAgent", "hoso:worker": x.worker}));
-                agent.insert(engines.clone(), json!({"prov:type": "prov:SoftwareAgent", "hoso:versions": x.engines}));
-                relate("wasGeneratedBy", json!({"prov:entity": doc, "prov:activity": act}));
-                relate("used", json!({"prov:activity": act, "prov:entity": original}));
-                relate("wasAssociatedWith", json!({"prov:activity": act, "prov:agent": worker}));
-                relate("wasAssociatedWith", json!({"prov:activity": act, "prov:agent": engines}));
-                relate("actedOnBehalfOf", json!({"prov:delegate": engines, "prov:responsible": worker}));
-                relate("actedOnBehalfOf", json!({"prov:delegate": worker, "prov:responsible": "hoso:system"}));
+                agent.insert(
+                    worker.clone(),
+                    json!({"prov:type": "prov:SoftwareAgent", "hoso:worker": x.worker}),
+                );
+                agent.insert(
+                    engines.clone(),
+                    json!({"prov:type": "prov:SoftwareAgent", "hoso:versions": x.engines}),
+                );
+                relate(
+                    "wasGeneratedBy",
+                    json!({"prov:entity": doc, "prov:activity": act}),
+                );
+                relate(
+                    "used",
+                    json!({"prov:activity": act, "prov:entity": original}),
+                );
+                relate(
+                    "wasAssociatedWith",
+                    json!({"prov:activity": act, "prov:agent": worker}),
+                );
+                relate(
+                    "wasAssociatedWith",
+                    json!({"prov:activity": act, "prov:agent": engines}),
+                );
+                relate(
+                    "actedOnBehalfOf",
+                    json!({"prov:delegate": engines, "prov:responsible": worker}),
+                );
+                relate(
+                    "actedOnBehalfOf",
+                    json!({"prov:delegate": worker, "prov:responsible": "hoso:system"}),
+                );
             }
         }
         for f in &self.fields {
             let field = format!("hoso:field/{rid}/{}", f.key);
-            entity.insert(field.clone(), json!({"prov:type": "hoso:Field", "prov:value": f.value,
-                "hoso:method": f.method, "hoso:confidence": f.confidence}));
-            relate("hadMember", json!({"prov:collection": format!("hoso:record/{rid}"), "prov:entity": field}));
+            entity.insert(
+                field.clone(),
+                json!({"prov:type": "hoso:Field", "prov:value": f.value,
+                "hoso:method": f.method, "hoso:confidence": f.confidence}),
+            );
+            relate(
+                "hadMember",
+                json!({"prov:collection": format!("hoso:record/{rid}"), "prov:entity": field}),
+            );
             for (i, e) in f.evidence.iter().enumerate() {
                 let region = format!("hoso:region/{rid}/{}/{i}", f.key);
                 entity.insert(region.clone(), json!({"prov:type": "hoso:PageRegion", "hoso:page": e.page,
                     "hoso:bbox": [e.bbox.x0, e.bbox.y0, e.bbox.x1, e.bbox.y1], "hoso:raw": e.raw, "hoso:sha256": e.sha256}));
-                relate("wasDerivedFrom", json!({"prov:generatedEntity": field, "prov:usedEntity": region}));
+                relate(
+                    "wasDerivedFrom",
+                    json!({"prov:generatedEntity": field, "prov:usedEntity": region}),
+                );
                 if let Some(doc) = &e.document_id {
-                    relate("wasDerivedFrom", json!({"prov:generatedEntity": region, "prov:usedEntity": format!("hoso:document/{doc}")}));
+                    relate(
+                        "wasDerivedFrom",
+                        json!({"prov:generatedEntity": region, "prov:usedEntity": format!("hoso:document/{doc}")}),
+                    );
                 }
             }
             for doc in &f.informed_by {
-                relate("wasDerivedFrom", json!({"prov:generatedEntity": field,
-                    "prov:usedEntity": format!("hoso:document/{doc}"), "prov:type": "hoso:InformedBy"}));
+                relate(
+                    "wasDerivedFrom",
+                    json!({"prov:generatedEntity": field,
+                    "prov:usedEntity": format!("hoso:document/{doc}"), "prov:type": "hoso:InformedBy"}),
+                );
             }
             for (i, c) in f.corrections.iter().enumerate() {
                 let act = format!("hoso:correction/{rid}/{}/{i}", f.key);
                 let clerk = format!("hoso:user/{}", c.by);
-                activity.insert(act.clone(), json!({"prov:type": "hoso:Correction",
+                activity.insert(
+                    act.clone(),
+                    json!({"prov:type": "hoso:Correction",
                     "prov:startTime": hoso_audit::time::rfc3339(c.at_ms), "hoso:reason": c.reason,
-                    "hoso:old_value": c.old_value, "hoso:new_value": c.new_value}));
-                agent.insert(clerk.clone(), json!({"prov:type": "prov:Person", "hoso:name": c.by}));
-                relate("wasGeneratedBy", json!({"prov:entity": field, "prov:activity": act}));
-                relate("wasAssociatedWith", json!({"prov:activity": act, "prov:agent": clerk}));
-                relate("actedOnBehalfOf", json!({"prov:delegate": clerk, "prov:responsible": "hoso:system"}));
+                    "hoso:old_value": c.old_value, "hoso:new_value": c.new_value}),
+                );
+                agent.insert(
+                    clerk.clone(),
+                    json!({"prov:type": "prov:Person", "hoso:name": c.by}),
+                );
+                relate(
+                    "wasGeneratedBy",
+                    json!({"prov:entity": field, "prov:activity": act}),
+                );
+                relate(
+                    "wasAssociatedWith",
+                    json!({"prov:activity": act, "prov:agent": clerk}),
+                );
+                relate(
+                    "actedOnBehalfOf",
+                    json!({"prov:delegate": clerk, "prov:responsible": "hoso:system"}),
+                );
             }
         }
         let mut doc = Map::new();
-        doc.insert("prefix".into(), json!({"hoso": "urn:hoso:", "prov": "http://www.w3.org/ns/prov#"}));
+        doc.insert(
+            "prefix".into(),
+            json!({"hoso": "urn:hoso:", "prov": "http://www.w3.org/ns/prov#"}),
+        );
         doc.insert("entity".into(), Value::Object(entity));
         doc.insert("activity".into(), Value::Object(activity));
         doc.insert("agent".into(), Value::Object(agent));

@@ -335,7 +335,8 @@ impl Service {
             "role": token.role.as_str(),
             "document_types": token.document_types.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
         });
-        self.audit(by_caller(caller, "token.created", None, None, detail)).await?;
+        self.audit(by_caller(caller, "token.created", None, None, detail))
+            .await?;
         Ok((secret, token))
     }
 
@@ -352,8 +353,14 @@ impl Service {
         }
         registry.revoke_token(name).await?;
         self.tokens.clear();
-        self.audit(by_caller(caller, "token.revoked", None, None, json!({"token": name})))
-            .await
+        self.audit(by_caller(
+            caller,
+            "token.revoked",
+            None,
+            None,
+            json!({"token": name}),
+        ))
+        .await
     }
 
     /// Checks a dossier before any of its files is taken in: the caller, the code (free),
@@ -397,14 +404,24 @@ impl Service {
         for hash in originals {
             registry.attach_original(&dossier.code, hash).await?;
         }
-        let subject = format!("{}:{}", dossier.subject.kind.as_str(), dossier.subject.value);
+        let subject = format!(
+            "{}:{}",
+            dossier.subject.kind.as_str(),
+            dossier.subject.value
+        );
         let detail = json!({
             "dossier": dossier.code,
             "procedure": dossier.procedure_code,
             "originals": originals.iter().map(|h| h.to_hex()).collect::<Vec<_>>(),
         });
-        self.audit(by_caller(caller, "dossier.opened", None, Some(&subject), detail))
-            .await?;
+        self.audit(by_caller(
+            caller,
+            "dossier.opened",
+            None,
+            Some(&subject),
+            detail,
+        ))
+        .await?;
         registry
             .dossier(&dossier.code)
             .await?
@@ -496,9 +513,19 @@ impl Service {
     pub async fn record(&self, caller: &Caller, id: &str) -> Result<RecordView, ServiceError> {
         self.authorize(caller, Action::ReadRecord)?;
         let view = self.record_view(id).await?;
-        let subject = view.record.subjects.first().map(|s| format!("{}:{}", s.kind.as_str(), s.value));
-        self.audit(by_caller(caller, "record.read", Some(id), subject.as_deref(), json!({})))
-            .await?;
+        let subject = view
+            .record
+            .subjects
+            .first()
+            .map(|s| format!("{}:{}", s.kind.as_str(), s.value));
+        self.audit(by_caller(
+            caller,
+            "record.read",
+            Some(id),
+            subject.as_deref(),
+            json!({}),
+        ))
+        .await?;
         Ok(view)
     }
 
@@ -620,9 +647,17 @@ impl Service {
         if limit == 0 || limit > 10_000 {
             return Err(invalid("limit must be between 1 and 10000"));
         }
-        let subject_name = subject.as_ref().map(|s| format!("{}:{}", s.kind.as_str(), s.value));
-        self.audit(by_caller(caller, "access_log.read", None, subject_name.as_deref(), json!({"limit": limit})))
-            .await?;
+        let subject_name = subject
+            .as_ref()
+            .map(|s| format!("{}:{}", s.kind.as_str(), s.value));
+        self.audit(by_caller(
+            caller,
+            "access_log.read",
+            None,
+            subject_name.as_deref(),
+            json!({"limit": limit}),
+        ))
+        .await?;
         Ok(self
             .registry_or_err()?
             .access_log(subject.as_ref(), limit)
@@ -676,8 +711,14 @@ impl Service {
             "record_ids": record_ids_copy,
         });
         let subject = format!("{}:{}", subject.kind.as_str(), subject.value);
-        self.audit(by_caller(caller, "subject.read", None, Some(&subject), detail))
-            .await
+        self.audit(by_caller(
+            caller,
+            "subject.read",
+            None,
+            Some(&subject),
+            detail,
+        ))
+        .await
     }
 
     /// Writes an entry to the audit log, if this process has one. A read or change

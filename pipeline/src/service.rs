@@ -150,7 +150,14 @@ impl Service {
             "file_name": display_name(file_name),
             "outcome": how,
         });
-        self.audit(crate::audit::by_caller(caller, "original.received", None, None, detail)).await?;
+        self.audit(crate::audit::by_caller(
+            caller,
+            "original.received",
+            None,
+            None,
+            detail,
+        ))
+        .await?;
         Ok(outcome)
     }
 

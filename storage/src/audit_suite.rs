@@ -17,7 +17,14 @@ pub const ORIGIN: &str = "hoso.test/audit";
 
 pub fn step(i: usize) -> Entry {
     let record = format!("r-{}", i % 5);
-    entry("clerk-1", "clerk", &format!("record.step{i}"), Some(&record), None, json!({"i": i}))
+    entry(
+        "clerk-1",
+        "clerk",
+        &format!("record.step{i}"),
+        Some(&record),
+        None,
+        json!({"i": i}),
+    )
 }
 
 pub async fn run(log: Arc<dyn AuditLog>) {
@@ -40,7 +47,10 @@ async fn an_empty_log_signs_its_key_first(auditor: &Auditor, key: &SigningKey) {
     let first = log.entries(0, 10).await.unwrap();
     let e = Entry::parse(&first[0].bytes).unwrap();
     assert_eq!(e.introduced_key(), Some(key.verifier_key()));
-    assert_eq!(checkpoint::open(&c.note, key.verifier_key()).unwrap().size, 1);
+    assert_eq!(
+        checkpoint::open(&c.note, key.verifier_key()).unwrap().size,
+        1
+    );
     // Nothing new: the same checkpoint.
     assert_eq!(auditor.checkpoint().await.unwrap().id, c.id);
 }
@@ -50,7 +60,11 @@ async fn entries_get_leaves_in_order_and_the_root_is_rfc_6962s(auditor: &Auditor
     for i in 0..40 {
         log.append(&step(i)).await.unwrap();
     }
-    assert_eq!(log.tree_size().await.unwrap(), 1, "appended entries wait for the sequencer");
+    assert_eq!(
+        log.tree_size().await.unwrap(),
+        1,
+        "appended entries wait for the sequencer"
+    );
     assert_eq!(log.integrate().await.unwrap(), 41);
     let stored = log.entries(0, 1000).await.unwrap();
     assert_eq!(stored.len(), 41);
@@ -58,7 +72,10 @@ async fn entries_get_leaves_in_order_and_the_root_is_rfc_6962s(auditor: &Auditor
     for (i, e) in stored.iter().enumerate() {
         assert_eq!(e.leaf, Some(i as u64));
         if i > 0 {
-            assert_eq!(Entry::parse(&e.bytes).unwrap().action, format!("record.step{}", i - 1));
+            assert_eq!(
+                Entry::parse(&e.bytes).unwrap().action,
+                format!("record.step{}", i - 1)
+            );
         }
         all.push_leaf(i as u64, &e.bytes).unwrap();
     }
@@ -74,22 +91,58 @@ async fn proofs_check_against_signed_checkpoints(auditor: &Auditor, key: &Signin
     let entries = log.entries(0, 1000).await.unwrap();
     for index in [0u64, 1, 17, head.size - 1] {
         let proof = auditor.inclusion_proof(index, head.size).await.unwrap();
-        tree::check_inclusion(&proof, head.size, head.root, index, &entries[index as usize].bytes).unwrap();
+        tree::check_inclusion(
+            &proof,
+            head.size,
+            head.root,
+            index,
+            &entries[index as usize].bytes,
+        )
+        .unwrap();
     }
-    let first = checkpoint::open(&log.checkpoints().await.unwrap()[0].note, key.verifier_key()).unwrap();
-    let proof = auditor.consistency_proof(first.size, head.size).await.unwrap();
+    let first = checkpoint::open(
+        &log.checkpoints().await.unwrap()[0].note,
+        key.verifier_key(),
+    )
+    .unwrap();
+    let proof = auditor
+        .consistency_proof(first.size, head.size)
+        .await
+        .unwrap();
     tree::check_consistency(&proof, head.size, head.root, first.size, first.root).unwrap();
     assert!(auditor.inclusion_proof(head.size, head.size).await.is_err());
-    assert!(auditor.consistency_proof(head.size, head.size + 1).await.is_err());
+    assert!(auditor
+        .consistency_proof(head.size, head.size + 1)
+        .await
+        .is_err());
 }
 
 async fn receipts_check_offline(auditor: &Auditor, key: &SigningKey) {
     let receipt = auditor.receipt("r-3").await.unwrap();
     let parsed = Receipt::parse(&receipt.to_text()).unwrap();
     let verified = parsed.verify(key.verifier_key()).unwrap();
-    let actions: Vec<String> = verified.entries.iter().map(|(_, e)| e.action.clone()).collect();
-    assert_eq!(actions, ["record.step3", "record.step8", "record.step13", "record.step18", "record.step23", "record.step28", "record.step33", "record.step38"]);
-    assert!(verified.entries.iter().all(|(_, e)| e.record.as_deref() == Some("r-3")));
+    let actions: Vec<String> = verified
+        .entries
+        .iter()
+        .map(|(_, e)| e.action.clone())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "record.step3",
+            "record.step8",
+            "record.step13",
+            "record.step18",
+            "record.step23",
+            "record.step28",
+            "record.step33",
+            "record.step38"
+        ]
+    );
+    assert!(verified
+        .entries
+        .iter()
+        .all(|(_, e)| e.record.as_deref() == Some("r-3")));
     assert!(auditor.receipt("nobody").await.is_err());
 }
 

@@ -47,7 +47,11 @@ pub fn page_image(
             })
         }
     };
-    Ok(if rotation == 0.0 { gray } else { deskew::rotate(&gray, rotation) })
+    Ok(if rotation == 0.0 {
+        gray
+    } else {
+        deskew::rotate(&gray, rotation)
+    })
 }
 
 fn render_pdf_page(bytes: &[u8], page: u32, limits: &Limits) -> Result<GrayImage, PageError> {
@@ -71,7 +75,10 @@ fn render_pdf_page(bytes: &[u8], page: u32, limits: &Limits) -> Result<GrayImage
         .pages()
         .get(index)
         .map_err(|e| unreadable(format!("page {page} does not load: {e}")))?;
-    let (w, h) = (p.width().to_inches() * CROP_DPI, p.height().to_inches() * CROP_DPI);
+    let (w, h) = (
+        p.width().to_inches() * CROP_DPI,
+        p.height().to_inches() * CROP_DPI,
+    );
     raster::check_pixels(page, w as u64, h as u64, limits)?;
     let bitmap = p
         .render_with_config(
@@ -95,7 +102,14 @@ pub fn crop(page: &GrayImage, bbox: BBox, margin: f32) -> GrayImage {
     let y0 = (bbox.y0 * h - pad).clamp(0.0, h - 1.0);
     let x1 = (bbox.x1 * w + pad).clamp(x0 + 1.0, w);
     let y1 = (bbox.y1 * h + pad).clamp(y0 + 1.0, h);
-    image::imageops::crop_imm(page, x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32).to_image()
+    image::imageops::crop_imm(
+        page,
+        x0 as u32,
+        y0 as u32,
+        (x1 - x0) as u32,
+        (y1 - y0) as u32,
+    )
+    .to_image()
 }
 
 /// A grey page as a PNG's bytes.
@@ -112,11 +126,38 @@ mod tests {
     #[test]
     fn a_crop_is_the_box_with_its_margin_and_stays_on_the_page() {
         let page = GrayImage::new(200, 100);
-        let c = crop(&page, BBox { x0: 0.25, y0: 0.5, x1: 0.5, y1: 0.6 }, 0.0);
+        let c = crop(
+            &page,
+            BBox {
+                x0: 0.25,
+                y0: 0.5,
+                x1: 0.5,
+                y1: 0.6,
+            },
+            0.0,
+        );
         assert_eq!((c.width(), c.height()), (50, 10));
-        let c = crop(&page, BBox { x0: 0.0, y0: 0.0, x1: 1.0, y1: 1.0 }, 0.1);
+        let c = crop(
+            &page,
+            BBox {
+                x0: 0.0,
+                y0: 0.0,
+                x1: 1.0,
+                y1: 1.0,
+            },
+            0.1,
+        );
         assert_eq!((c.width(), c.height()), (200, 100));
-        let c = crop(&page, BBox { x0: 0.99, y0: 0.99, x1: 0.99, y1: 0.99 }, 0.0);
+        let c = crop(
+            &page,
+            BBox {
+                x0: 0.99,
+                y0: 0.99,
+                x1: 0.99,
+                y1: 0.99,
+            },
+            0.0,
+        );
         assert!(c.width() >= 1 && c.height() >= 1);
         assert!(!png(&c).unwrap().is_empty());
     }

@@ -487,7 +487,9 @@ pub fn engine_versions(languages: &str) -> serde_json::Value {
     static CACHE: std::sync::OnceLock<std::sync::Mutex<Vec<(String, serde_json::Value)>>> =
         std::sync::OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some((_, v)) = cache.iter().find(|(l, _)| l == languages) {
         return v.clone();
     }

@@ -90,9 +90,25 @@ fn ocr_reads_tesseracts_own_test_page_with_boxes_and_lines() {
             .fold(1f32, f32::min);
     assert!(spread < 0.03, "line 0 spans {spread}");
     let versions: serde_json::Value = serde_json::from_str(&e.describe()).unwrap();
-    assert!(versions["tesseract"]["version"].as_str().unwrap().starts_with('5'), "{versions}");
-    assert_eq!(versions["tesseract"]["traineddata"]["vie"].as_str().map(str::len), Some(64), "{versions}");
-    assert_eq!(versions["pdfium"]["library_sha256"].as_str().map(str::len), Some(64), "{versions}");
+    assert!(
+        versions["tesseract"]["version"]
+            .as_str()
+            .unwrap()
+            .starts_with('5'),
+        "{versions}"
+    );
+    assert_eq!(
+        versions["tesseract"]["traineddata"]["vie"]
+            .as_str()
+            .map(str::len),
+        Some(64),
+        "{versions}"
+    );
+    assert_eq!(
+        versions["pdfium"]["library_sha256"].as_str().map(str::len),
+        Some(64),
+        "{versions}"
+    );
 }
 
 #[test]

@@ -44,8 +44,18 @@ fn log(n: usize, sizes: &[u64]) -> Log {
             });
         }
     }
-    let stored = all.0.iter().enumerate().map(|(i, h)| (i as u64, *h)).collect();
-    Log { entries, stored, checkpoints, key }
+    let stored = all
+        .0
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (i as u64, *h))
+        .collect();
+    Log {
+        entries,
+        stored,
+        checkpoints,
+        key,
+    }
 }
 
 fn verify(l: &Log, entries: &[Vec<u8>]) -> Report {
@@ -71,8 +81,29 @@ fn an_edited_entry_is_named() {
     let mut e = l.entries.clone();
     e[7] = entry("record.step7", json!({"value": "forged"}));
     let r = verify(&l, &e);
-    assert!(matches!(r.findings[0], Finding::Edited { leaf: 7, entry_id: 107, .. }), "{r}");
-    assert!(r.findings.iter().any(|f| matches!(f, Finding::RootMismatch { checkpoint: 2, first_leaf: 5, later_checkpoints: 1, .. })), "{r}");
+    assert!(
+        matches!(
+            r.findings[0],
+            Finding::Edited {
+                leaf: 7,
+                entry_id: 107,
+                ..
+            }
+        ),
+        "{r}"
+    );
+    assert!(
+        r.findings.iter().any(|f| matches!(
+            f,
+            Finding::RootMismatch {
+                checkpoint: 2,
+                first_leaf: 5,
+                later_checkpoints: 1,
+                ..
+            }
+        )),
+        "{r}"
+    );
 }
 
 #[test]
@@ -82,14 +113,35 @@ fn a_deleted_entry_is_named_in_the_middle_and_at_the_end() {
     e.remove(12);
     let r = verify(&l, &e);
     assert_eq!(r.findings[0], Finding::Deleted { leaf: 12 }, "{r}");
-    assert_eq!(r.findings.iter().filter(|f| matches!(f, Finding::Deleted { .. })).count(), 1, "{r}");
+    assert_eq!(
+        r.findings
+            .iter()
+            .filter(|f| matches!(f, Finding::Deleted { .. }))
+            .count(),
+        1,
+        "{r}"
+    );
 
     let mut e = l.entries.clone();
     e.truncate(18);
     let r = verify(&l, &e);
-    let deleted: Vec<&Finding> = r.findings.iter().filter(|f| matches!(f, Finding::Deleted { .. })).collect();
+    let deleted: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| matches!(f, Finding::Deleted { .. }))
+        .collect();
     assert_eq!(deleted.len(), 5, "{r}");
-    assert!(r.findings.iter().any(|f| matches!(f, Finding::Truncated { size: 20, entries: 18, .. })), "{r}");
+    assert!(
+        r.findings.iter().any(|f| matches!(
+            f,
+            Finding::Truncated {
+                size: 20,
+                entries: 18,
+                ..
+            }
+        )),
+        "{r}"
+    );
 }
 
 #[test]
@@ -98,8 +150,18 @@ fn an_inserted_entry_is_named() {
     let mut e = l.entries.clone();
     e.insert(9, entry("record.verified", Value::Null));
     let r = verify(&l, &e);
-    assert!(matches!(&r.findings[0], Finding::Inserted { leaf: 9, action, .. } if action == "record.verified"), "{r}");
-    assert_eq!(r.findings.iter().filter(|f| matches!(f, Finding::Inserted { .. } | Finding::Edited { .. })).count(), 1, "{r}");
+    assert!(
+        matches!(&r.findings[0], Finding::Inserted { leaf: 9, action, .. } if action == "record.verified"),
+        "{r}"
+    );
+    assert_eq!(
+        r.findings
+            .iter()
+            .filter(|f| matches!(f, Finding::Inserted { .. } | Finding::Edited { .. }))
+            .count(),
+        1,
+        "{r}"
+    );
 }
 
 #[test]
@@ -108,8 +170,19 @@ fn reordered_entries_are_named() {
     let mut e = l.entries.clone();
     e.swap(3, 15);
     let r = verify(&l, &e);
-    assert_eq!(r.findings[0], Finding::Swapped { leaf: 3, other: 15 }, "{r}");
-    assert_eq!(r.findings.iter().filter(|f| matches!(f, Finding::Swapped { .. } | Finding::Edited { .. })).count(), 1, "{r}");
+    assert_eq!(
+        r.findings[0],
+        Finding::Swapped { leaf: 3, other: 15 },
+        "{r}"
+    );
+    assert_eq!(
+        r.findings
+            .iter()
+            .filter(|f| matches!(f, Finding::Swapped { .. } | Finding::Edited { .. }))
+            .count(),
+        1,
+        "{r}"
+    );
 }
 
 #[test]
@@ -123,18 +196,45 @@ fn rewritten_hashes_are_caught_by_the_signed_roots_and_located_between_checkpoin
         all.push_leaf(i as u64, x).unwrap();
     }
     let forged = Log {
-        stored: all.0.iter().enumerate().map(|(i, h)| (i as u64, *h)).collect(),
+        stored: all
+            .0
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (i as u64, *h))
+            .collect(),
         entries: e.clone(),
         checkpoints: l.checkpoints.clone(),
         key: l.key.clone(),
     };
     let r = verify(&forged, &e);
     assert!(
-        r.findings.iter().any(|f| matches!(f, Finding::RootMismatch { checkpoint: 3, size: 20, first_leaf: 10, .. })),
+        r.findings.iter().any(|f| matches!(
+            f,
+            Finding::RootMismatch {
+                checkpoint: 3,
+                size: 20,
+                first_leaf: 10,
+                ..
+            }
+        )),
         "{r}"
     );
-    assert!(r.findings.iter().any(|f| matches!(f, Finding::Inconsistent { checkpoint: 3, .. })), "{r}");
-    assert!(!r.findings.iter().any(|f| matches!(f, Finding::RootMismatch { checkpoint: 1 | 2, .. })), "{r}");
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| matches!(f, Finding::Inconsistent { checkpoint: 3, .. })),
+        "{r}"
+    );
+    assert!(
+        !r.findings.iter().any(|f| matches!(
+            f,
+            Finding::RootMismatch {
+                checkpoint: 1 | 2,
+                ..
+            }
+        )),
+        "{r}"
+    );
 }
 
 #[test]
@@ -144,9 +244,22 @@ fn a_rewritten_leaf_hash_alone_is_located_by_the_hashes_above_it() {
     let mut e = l.entries.clone();
     e[6] = entry("record.step6", json!({"value": "forged"}));
     stored.insert(tree::stored_hash_index(0, 6), tree::record_hash(&e[6]));
-    let forged = Log { stored, entries: e.clone(), checkpoints: l.checkpoints.clone(), key: l.key.clone() };
+    let forged = Log {
+        stored,
+        entries: e.clone(),
+        checkpoints: l.checkpoints.clone(),
+        key: l.key.clone(),
+    };
     let r = verify(&forged, &e);
-    assert_eq!(r.findings[0], Finding::HashRewritten { level: 1, first_leaf: 6, last_leaf: 7 }, "{r}");
+    assert_eq!(
+        r.findings[0],
+        Finding::HashRewritten {
+            level: 1,
+            first_leaf: 6,
+            last_leaf: 7
+        },
+        "{r}"
+    );
 }
 
 #[test]
@@ -161,15 +274,34 @@ fn checkpoints_need_the_key_the_log_names_and_a_rotation_hands_over() {
         }
         tlog_tiles::tree_hash(10, &all).unwrap()
     };
-    checkpoints.push(StoredCheckpoint { id: 2, note: checkpoint::sign("hoso.test/log", 10, root, &stranger).unwrap() });
-    let forged = Log { checkpoints, ..log_clone(&l) };
+    checkpoints.push(StoredCheckpoint {
+        id: 2,
+        note: checkpoint::sign("hoso.test/log", 10, root, &stranger).unwrap(),
+    });
+    let forged = Log {
+        checkpoints,
+        ..log_clone(&l)
+    };
     let r = verify(&forged, &forged.entries);
-    assert!(matches!(r.findings[0], Finding::BadSignature { checkpoint: 2, size: 10, .. }), "{r}");
+    assert!(
+        matches!(
+            r.findings[0],
+            Finding::BadSignature {
+                checkpoint: 2,
+                size: 10,
+                ..
+            }
+        ),
+        "{r}"
+    );
 
     // A rotation: entry 10 names the new key, the old key signs size 11, the new size 13.
     let new = SigningKey::generate("hoso.test/log").unwrap();
     let mut e = l.entries.clone();
-    e.push(entry(KEY_ACTION, json!({"key": new.verifier_key(), "previous": l.key.verifier_key()})));
+    e.push(entry(
+        KEY_ACTION,
+        json!({"key": new.verifier_key(), "previous": l.key.verifier_key()}),
+    ));
     e.push(entry("record.after", Value::Null));
     e.push(entry("record.after2", Value::Null));
     let mut all = AllHashes::default();
@@ -179,10 +311,18 @@ fn checkpoints_need_the_key_the_log_names_and_a_rotation_hands_over() {
     let mut checkpoints = l.checkpoints.clone();
     for (id, size, key) in [(2, 11u64, &l.key), (3, 13, &new)] {
         let root = tlog_tiles::tree_hash(size, &all).unwrap();
-        checkpoints.push(StoredCheckpoint { id, note: checkpoint::sign("hoso.test/log", size, root, key).unwrap() });
+        checkpoints.push(StoredCheckpoint {
+            id,
+            note: checkpoint::sign("hoso.test/log", size, root, key).unwrap(),
+        });
     }
     let rotated = Log {
-        stored: all.0.iter().enumerate().map(|(i, h)| (i as u64, *h)).collect(),
+        stored: all
+            .0
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (i as u64, *h))
+            .collect(),
         entries: e.clone(),
         checkpoints: checkpoints.clone(),
         key: l.key.clone(),
@@ -194,14 +334,35 @@ fn checkpoints_need_the_key_the_log_names_and_a_rotation_hands_over() {
     // After the hand-over the old key may not sign again, even before the new key has.
     let root = tlog_tiles::tree_hash(13, &all).unwrap();
     let mut late_checkpoints = checkpoints.clone();
-    late_checkpoints.push(StoredCheckpoint { id: 4, note: checkpoint::sign("hoso.test/log", 13, root, &l.key).unwrap() });
-    let late = Log { checkpoints: late_checkpoints, ..log_clone(&rotated) };
+    late_checkpoints.push(StoredCheckpoint {
+        id: 4,
+        note: checkpoint::sign("hoso.test/log", 13, root, &l.key).unwrap(),
+    });
+    let late = Log {
+        checkpoints: late_checkpoints,
+        ..log_clone(&rotated)
+    };
     let r = verify(&late, &e);
-    assert!(matches!(r.findings[0], Finding::BadSignature { checkpoint: 4, .. }), "{r}");
+    assert!(
+        matches!(r.findings[0], Finding::BadSignature { checkpoint: 4, .. }),
+        "{r}"
+    );
     let mut twice = checkpoints[..2].to_vec();
-    twice.push(StoredCheckpoint { id: 3, note: checkpoint::sign("hoso.test/log", 13, root, &l.key).unwrap() });
-    let r = verify(&Log { checkpoints: twice, ..log_clone(&rotated) }, &e);
-    assert!(matches!(r.findings[0], Finding::BadSignature { checkpoint: 3, .. }), "{r}");
+    twice.push(StoredCheckpoint {
+        id: 3,
+        note: checkpoint::sign("hoso.test/log", 13, root, &l.key).unwrap(),
+    });
+    let r = verify(
+        &Log {
+            checkpoints: twice,
+            ..log_clone(&rotated)
+        },
+        &e,
+    );
+    assert!(
+        matches!(r.findings[0], Finding::BadSignature { checkpoint: 3, .. }),
+        "{r}"
+    );
 
     // A verifier that trusts another first key says so.
     let mut v = LogVerifier::new();
@@ -213,5 +374,10 @@ fn checkpoints_need_the_key_the_log_names_and_a_rotation_hands_over() {
 }
 
 fn log_clone(l: &Log) -> Log {
-    Log { entries: l.entries.clone(), stored: l.stored.clone(), checkpoints: l.checkpoints.clone(), key: l.key.clone() }
+    Log {
+        entries: l.entries.clone(),
+        stored: l.stored.clone(),
+        checkpoints: l.checkpoints.clone(),
+        key: l.key.clone(),
+    }
 }

@@ -31,7 +31,10 @@ fn hashes(proof: &[Hash]) -> Vec<String> {
     security(("bearer" = [])),
     responses((status = 200, description = "the signed note", body = String, content_type = "text/plain"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn checkpoint(Auth(caller): Auth, State(service): State<Arc<Service>>) -> Result<impl IntoResponse, ApiError> {
+pub async fn checkpoint(
+    Auth(caller): Auth,
+    State(service): State<Arc<Service>>,
+) -> Result<impl IntoResponse, ApiError> {
     Ok(text(service.audit_checkpoint(&caller).await?.note))
 }
 
@@ -40,7 +43,10 @@ pub async fn checkpoint(Auth(caller): Auth, State(service): State<Arc<Service>>)
     security(("bearer" = [])),
     responses((status = 200, description = "the signed note", body = String, content_type = "text/plain"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn sign(Auth(caller): Auth, State(service): State<Arc<Service>>) -> Result<impl IntoResponse, ApiError> {
+pub async fn sign(
+    Auth(caller): Auth,
+    State(service): State<Arc<Service>>,
+) -> Result<impl IntoResponse, ApiError> {
     Ok(text(service.audit_sign(&caller).await?.note))
 }
 
@@ -76,7 +82,11 @@ pub async fn inclusion(
     ApiQuery(q): ApiQuery<InclusionQuery>,
 ) -> Result<Json<InclusionOut>, ApiError> {
     let proof = service.audit_inclusion(&caller, q.index, q.size).await?;
-    Ok(Json(InclusionOut { index: q.index, size: q.size, hashes: hashes(&proof) }))
+    Ok(Json(InclusionOut {
+        index: q.index,
+        size: q.size,
+        hashes: hashes(&proof),
+    }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -111,7 +121,11 @@ pub async fn consistency(
     ApiQuery(q): ApiQuery<ConsistencyQuery>,
 ) -> Result<Json<ConsistencyOut>, ApiError> {
     let proof = service.audit_consistency(&caller, q.from, q.to).await?;
-    Ok(Json(ConsistencyOut { from: q.from, to: q.to, hashes: hashes(&proof) }))
+    Ok(Json(ConsistencyOut {
+        from: q.from,
+        to: q.to,
+        hashes: hashes(&proof),
+    }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -148,7 +162,10 @@ pub async fn entries(
         found
             .into_iter()
             .filter_map(|e| {
-                Some(EntryOut { index: e.leaf?, entry: String::from_utf8_lossy(&e.bytes).into_owned() })
+                Some(EntryOut {
+                    index: e.leaf?,
+                    entry: String::from_utf8_lossy(&e.bytes).into_owned(),
+                })
             })
             .collect(),
     ))

@@ -35,22 +35,38 @@ pub async fn key(settings: Settings) -> anyhow::Result<ExitCode> {
 pub async fn checkpoint(settings: Settings) -> anyhow::Result<ExitCode> {
     let backends = Backends::open(settings).await?;
     let c = backends.service.audit_sign(&Caller::system()).await?;
-    eprintln!("checkpoint {} over {} entries, {}", c.id, c.tree_size, rfc3339(c.created_at_ms));
+    eprintln!(
+        "checkpoint {} over {} entries, {}",
+        c.id,
+        c.tree_size,
+        rfc3339(c.created_at_ms)
+    );
     print!("{}", c.note);
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn verify(settings: Settings, trusted_key: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
+pub async fn verify(
+    settings: Settings,
+    trusted_key: Option<&str>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let backends = Backends::open(settings).await?;
     let started = std::time::Instant::now();
-    let report = backends.service.audit_verify(&Caller::system(), trusted_key).await?;
+    let report = backends
+        .service
+        .audit_verify(&Caller::system(), trusted_key)
+        .await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print!("{report}");
         eprintln!("verified in {:.1} s", started.elapsed().as_secs_f64());
     }
-    Ok(if report.is_intact() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.is_intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// A record id as given, or the record a document id (as `hoso list` prints it) was
@@ -65,7 +81,10 @@ async fn resolve_record(backends: &Backends, id: &str) -> anyhow::Result<String>
         .document(id)
         .await?
         .with_context(|| format!("{id} is neither a record id (r-…) nor a document id"))?;
-    let registry = backends.service.registry().context("the registry is not configured")?;
+    let registry = backends
+        .service
+        .registry()
+        .context("the registry is not configured")?;
     registry
         .records_of_original(&document.source)
         .await?
@@ -79,12 +98,19 @@ pub async fn receipt(settings: Settings, id: &str, out: Option<&Path>) -> anyhow
     let backends = Backends::open(settings).await?;
     let record_id = resolve_record(&backends, id).await?;
     let record_id = record_id.as_str();
-    let receipt = backends.service.audit_receipt(&Caller::system(), record_id).await?;
+    let receipt = backends
+        .service
+        .audit_receipt(&Caller::system(), record_id)
+        .await?;
     let path = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from(format!("{record_id}.tlog-proof")));
-    std::fs::write(&path, receipt.to_text()).with_context(|| format!("cannot write {}", path.display()))?;
-    let key = auditor(&backends)?.verifier_key().unwrap_or_default().to_string();
+    std::fs::write(&path, receipt.to_text())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let key = auditor(&backends)?
+        .verifier_key()
+        .unwrap_or_default()
+        .to_string();
     eprintln!(
         "wrote {} ({} entries of record {record_id}); check it anywhere with:\n  hoso audit verify-receipt {} --key {key}",
         path.display(),
@@ -96,7 +122,8 @@ pub async fn receipt(settings: Settings, id: &str, out: Option<&Path>) -> anyhow
 
 /// Checks a receipt with the public key alone: no settings, no database.
 pub fn verify_receipt(file: &Path, key: &str) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let receipt = Receipt::parse(&text)?;
     match receipt.verify(key) {
         Ok(v) => {
@@ -108,12 +135,22 @@ pub fn verify_receipt(file: &Path, key: &str) -> anyhow::Result<ExitCode> {
                 hoso_audit::tree::to_base64(&v.head.root)
             );
             for (index, e) in &v.entries {
-                let role = if e.role.is_empty() { String::new() } else { format!(" ({})", e.role) };
-                let about = [e.record.as_deref().map(|r| format!(" record {r}")), e.subject.as_deref().map(|s| format!(" subject {s}"))]
-                    .into_iter()
-                    .flatten()
-                    .collect::<String>();
-                println!("  #{index} {} {}{role} {}{about} {}", e.at, e.actor, e.action, e.detail);
+                let role = if e.role.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", e.role)
+                };
+                let about = [
+                    e.record.as_deref().map(|r| format!(" record {r}")),
+                    e.subject.as_deref().map(|s| format!(" subject {s}")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<String>();
+                println!(
+                    "  #{index} {} {}{role} {}{about} {}",
+                    e.at, e.actor, e.action, e.detail
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -151,7 +188,10 @@ pub async fn trace(settings: Settings, id: &str, crops: Option<&Path>) -> anyhow
     let limits = settings.limits;
     let backends = Backends::open(settings).await?;
     let record_id = resolve_record(&backends, id).await?;
-    let p = backends.service.provenance(&Caller::system(), &record_id).await?;
+    let p = backends
+        .service
+        .provenance(&Caller::system(), &record_id)
+        .await?;
     print_trace(&p);
     if let Some(dir) = crops {
         write_crops(&backends, &p, dir, &limits).await?;
@@ -161,7 +201,11 @@ pub async fn trace(settings: Settings, id: &str, crops: Option<&Path>) -> anyhow
 
 fn print_trace(p: &Provenance) {
     let r = &p.record;
-    let subjects: Vec<String> = r.subjects.iter().map(|s| format!("{}:{}", s.kind.as_str(), s.value)).collect();
+    let subjects: Vec<String> = r
+        .subjects
+        .iter()
+        .map(|s| format!("{}:{}", s.kind.as_str(), s.value))
+        .collect();
     println!(
         "record {} ({}, {}) about {}",
         r.id,
@@ -180,12 +224,21 @@ fn print_trace(p: &Provenance) {
             d.object_key
         );
         if let Some(x) = &d.extraction {
-            println!("    read by job {} attempt {} on worker {}", x.job, x.attempt, x.worker);
+            println!(
+                "    read by job {} attempt {} on worker {}",
+                x.job, x.attempt, x.worker
+            );
             println!("    engines {}", x.engines);
         }
     }
     for f in &p.fields {
-        println!("  field {} = {:?} ({}, confidence {:.2})", f.key, f.value, f.method.as_str(), f.confidence);
+        println!(
+            "  field {} = {:?} ({}, confidence {:.2})",
+            f.key,
+            f.value,
+            f.method.as_str(),
+            f.confidence
+        );
         for e in &f.evidence {
             let b: [f64; 4] = e.bbox.into();
             println!(
@@ -210,7 +263,10 @@ fn print_trace(p: &Provenance) {
                 rfc3339(c.at_ms),
                 c.old_value.as_deref().unwrap_or(""),
                 c.new_value,
-                c.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
+                c.reason
+                    .as_deref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
             );
         }
     }
@@ -232,7 +288,8 @@ async fn write_crops(
     for f in &p.fields {
         for (i, e) in f.evidence.iter().enumerate() {
             let Some(sha) = &e.sha256 else { continue };
-            let hash: hoso_pipeline::ContentHash = sha.parse().map_err(|_| anyhow::anyhow!("bad hash {sha}"))?;
+            let hash: hoso_pipeline::ContentHash =
+                sha.parse().map_err(|_| anyhow::anyhow!("bad hash {sha}"))?;
             let original = backends
                 .service
                 .catalog()
@@ -244,12 +301,16 @@ async fn write_crops(
             let media: MediaType = original.media_type;
             let (page, bbox, limits) = (e.page, e.bbox, *limits);
             let png = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<u8>> {
-                let image = hoso_workers::crops::page_image(media, &bytes, page, rotation, &limits)?;
-                Ok(hoso_workers::crops::png(&hoso_workers::crops::crop(&image, bbox, 0.01))?)
+                let image =
+                    hoso_workers::crops::page_image(media, &bytes, page, rotation, &limits)?;
+                Ok(hoso_workers::crops::png(&hoso_workers::crops::crop(
+                    &image, bbox, 0.01,
+                ))?)
             })
             .await??;
             let path = dir.join(format!("{}-{}.png", f.key, i + 1));
-            std::fs::write(&path, png).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(&path, png)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             written += 1;
         }
     }
@@ -260,7 +321,15 @@ async fn write_crops(
 /// The turn applied to a page before it was read, from the stored page reading.
 async fn page_rotation(backends: &Backends, hash: &hoso_pipeline::ContentHash, page: u32) -> f32 {
     let key = ObjectKey::derivative(hash, hoso_pipeline::ports::DerivativeKind::PageText);
-    let Ok(bytes) = backends.service.store().get(&key).await else { return 0.0 };
-    let Ok(pages) = serde_json::from_slice::<Vec<hoso_extractors::PageText>>(&bytes) else { return 0.0 };
-    pages.iter().find(|p| p.page == page).map(|p| p.rotation).unwrap_or(0.0)
+    let Ok(bytes) = backends.service.store().get(&key).await else {
+        return 0.0;
+    };
+    let Ok(pages) = serde_json::from_slice::<Vec<hoso_extractors::PageText>>(&bytes) else {
+        return 0.0;
+    };
+    pages
+        .iter()
+        .find(|p| p.page == page)
+        .map(|p| p.rotation)
+        .unwrap_or(0.0)
 }

@@ -26,8 +26,15 @@ async fn open_catalog(settings: &Settings) -> anyhow::Result<SqlCatalog> {
             std::fs::create_dir_all(&settings.data_dir)?;
             SqlCatalog::open(&settings.data_dir.join("hoso.db")).await?
         }
-        Database::Postgres { url, max_connections, .. } => {
-            let pool = hoso_storage::PgPoolSettings { max_connections: *max_connections, ..Default::default() };
+        Database::Postgres {
+            url,
+            max_connections,
+            ..
+        } => {
+            let pool = hoso_storage::PgPoolSettings {
+                max_connections: *max_connections,
+                ..Default::default()
+            };
             SqlCatalog::connect(url, pool).await?
         }
     })
@@ -38,7 +45,16 @@ fn card(number: &str) -> ExtractedDocument {
         value: v.to_string(),
         confidence: 0.95,
         method: Method::Ocr,
-        evidence: vec![Evidence { page: 1, bbox: BBox { x0: 0.1, y0: 0.2, x1: 0.5, y1: 0.25 }, raw: v.to_string() }],
+        evidence: vec![Evidence {
+            page: 1,
+            bbox: BBox {
+                x0: 0.1,
+                y0: 0.2,
+                x1: 0.5,
+                y1: 0.25,
+            },
+            raw: v.to_string(),
+        }],
     };
     ExtractedDocument {
         document_type: DocumentType::CitizenId,
@@ -72,9 +88,17 @@ async fn lifecycle(c: &SqlCatalog, tag: &str, i: usize) -> anyhow::Result<Durati
         .claim_job("bench", Duration::from_secs(60))
         .await?
         .ok_or_else(|| anyhow::anyhow!("the job just queued is not claimable"))?;
-    let number = format!("{:012}", rand::thread_rng().gen_range(0..1_000_000_000_000u64));
+    let number = format!(
+        "{:012}",
+        rand::thread_rng().gen_range(0..1_000_000_000_000u64)
+    );
     let result = ExtractionResult {
-        source: SourceInfo { sha256: hash.to_hex(), file_name: job.file_name.clone(), media_type: "image/png".into(), pages: 1 },
+        source: SourceInfo {
+            sha256: hash.to_hex(),
+            file_name: job.file_name.clone(),
+            media_type: "image/png".into(),
+            pages: 1,
+        },
         documents: vec![card(&number)],
     };
     let started = Instant::now();
@@ -85,7 +109,14 @@ async fn lifecycle(c: &SqlCatalog, tag: &str, i: usize) -> anyhow::Result<Durati
         .into_iter()
         .next()
         .ok_or_else(|| anyhow::anyhow!("no record was made"))?;
-    c.correct_field(&record.id, "full_name", "NGUYỄN VĂN ANH", Some("bench"), "clerk").await?;
+    c.correct_field(
+        &record.id,
+        "full_name",
+        "NGUYỄN VĂN ANH",
+        Some("bench"),
+        "clerk",
+    )
+    .await?;
     c.verify(&record.id, "clerk").await?;
     Ok(started.elapsed())
 }
@@ -100,20 +131,36 @@ fn percentile(v: &mut [Duration], p: f64) -> Duration {
     v[((v.len() as f64 - 1.0) * p).round() as usize]
 }
 
-pub async fn audit(settings: Settings, rounds: usize, ops: usize, entries: u64, proofs: usize) -> anyhow::Result<ExitCode> {
+pub async fn audit(
+    settings: Settings,
+    rounds: usize,
+    ops: usize,
+    entries: u64,
+    proofs: usize,
+) -> anyhow::Result<ExitCode> {
     if rounds == 0 || ops == 0 || proofs == 0 {
         anyhow::bail!("--rounds, --ops and --proofs must each be at least 1");
     }
     let with = open_catalog(&settings).await?;
     let without = with.clone().without_audit();
-    let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos();
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_nanos();
 
     println!("## record operations (complete + correct + verify), {rounds} rounds of {ops}");
     let (mut on, mut off) = (Vec::new(), Vec::new());
     for r in 0..rounds {
         // Alternate which goes first, so neither always meets a warmer database.
-        for audited in if r % 2 == 0 { [true, false] } else { [false, true] } {
-            let (c, times) = if audited { (&with, &mut on) } else { (&without, &mut off) };
+        for audited in if r % 2 == 0 {
+            [true, false]
+        } else {
+            [false, true]
+        } {
+            let (c, times) = if audited {
+                (&with, &mut on)
+            } else {
+                (&without, &mut off)
+            };
             for i in 0..ops {
                 times.push(lifecycle(c, &format!("{run} {r} {audited}"), i).await?);
             }
@@ -140,8 +187,14 @@ pub async fn audit(settings: Settings, rounds: usize, ops: usize, entries: u64, 
                 let batch: Vec<Entry> = (0..n)
                     .map(|k| {
                         let i = written as usize + k;
-                        entry("clerk-1", "clerk", "record.read", Some(&format!("r-{}", i % 100_000)),
-                              Some("citizen:001090000001"), json!({"endpoint": "GET /api/v1/records/{id}", "i": i}))
+                        entry(
+                            "clerk-1",
+                            "clerk",
+                            "record.read",
+                            Some(&format!("r-{}", i % 100_000)),
+                            Some("citizen:001090000001"),
+                            json!({"endpoint": "GET /api/v1/records/{id}", "i": i}),
+                        )
                     })
                     .collect();
                 with.append_many(&batch).await?;
@@ -152,7 +205,9 @@ pub async fn audit(settings: Settings, rounds: usize, ops: usize, entries: u64, 
         }
         let backends = Backends::open(settings).await?;
         let service = &backends.service;
-        let auditor = service.auditor().ok_or_else(|| anyhow::anyhow!("no audit log"))?;
+        let auditor = service
+            .auditor()
+            .ok_or_else(|| anyhow::anyhow!("no audit log"))?;
         let checkpoint = auditor.latest().await?;
         let started = Instant::now();
         let report = auditor.verify(None).await?;
@@ -160,7 +215,12 @@ pub async fn audit(settings: Settings, rounds: usize, ops: usize, entries: u64, 
         println!("\n## hoso audit verify");
         println!("| entries | checkpoints | seconds | intact |");
         println!("|---:|---:|---:|---|");
-        println!("| {} | {} | {secs:.1} | {} |", report.entries, report.checkpoints, report.is_intact());
+        println!(
+            "| {} | {} | {secs:.1} | {} |",
+            report.entries,
+            report.checkpoints,
+            report.is_intact()
+        );
 
         let size = checkpoint.tree_size;
         let mut times = Vec::with_capacity(proofs);
@@ -168,7 +228,9 @@ pub async fn audit(settings: Settings, rounds: usize, ops: usize, entries: u64, 
         for _ in 0..proofs {
             let index = rng.gen_range(0..size);
             let started = Instant::now();
-            let proof = service.audit_inclusion(&Caller::system(), index, size).await?;
+            let proof = service
+                .audit_inclusion(&Caller::system(), index, size)
+                .await?;
             times.push(started.elapsed());
             std::hint::black_box(proof);
         }

@@ -205,7 +205,10 @@ async fn summarise(
     // Sign what this run wrote to the audit log, so that it is committed to at once.
     if let Some(auditor) = backends.service.auditor() {
         let c = auditor.latest().await?;
-        println!("audit log: {} entries, checkpoint {} signed", c.tree_size, c.id);
+        println!(
+            "audit log: {} entries, checkpoint {} signed",
+            c.tree_size, c.id
+        );
     }
     Ok(if failed + rejected > 0 {
         ExitCode::from(2)

@@ -79,7 +79,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             what: BenchCommand::Queue { jobs, ref workers },
         } => bench::queue(settings, jobs, workers).await,
         Command::Bench {
-            what: BenchCommand::Audit { rounds, ops, entries, proofs },
+            what:
+                BenchCommand::Audit {
+                    rounds,
+                    ops,
+                    entries,
+                    proofs,
+                },
         } => bench_audit::audit(settings, rounds, ops, entries, proofs).await,
         Command::Bench {
             what:
@@ -100,7 +106,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             what: ReportCommand::Reuse { json },
         } => report::reuse(settings, json).await,
         Command::Audit { what } => match what {
-            AuditCommand::Verify { key, json } => audit::verify(settings, key.as_deref(), json).await,
+            AuditCommand::Verify { key, json } => {
+                audit::verify(settings, key.as_deref(), json).await
+            }
             AuditCommand::Checkpoint => audit::checkpoint(settings).await,
             AuditCommand::Receipt { record_id, out } => {
                 audit::receipt(settings, &record_id, out.as_deref()).await

@@ -36,7 +36,10 @@ fn nothing_set_is_the_embedded_default() {
     assert_eq!(s.audit.key_file, s.data_dir.join("audit.key"));
     assert!(s.audit.key_env.is_none());
     let with_key = load("", &[("HOSO_AUDIT_KEY", "PRIVATE+KEY+secret")]).unwrap();
-    assert!(!format!("{:?}", with_key.audit).contains("secret"), "the key never prints");
+    assert!(
+        !format!("{:?}", with_key.audit).contains("secret"),
+        "the key never prints"
+    );
 }
 
 #[test]

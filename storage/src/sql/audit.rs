@@ -25,26 +25,49 @@ const SEQUENCER_LOCK: &str = "hoso_audit_sequencer";
 
 impl SqlCatalog {
     /// Writes `entry`, queued for the tree, inside the caller's transaction.
-    pub(crate) async fn audit_in(&self, conn: &mut AnyConnection, entry: &Entry) -> Result<(), CatalogError> {
+    pub(crate) async fn audit_in(
+        &self,
+        conn: &mut AnyConnection,
+        entry: &Entry,
+    ) -> Result<(), CatalogError> {
         self.audit_many_in(conn, std::slice::from_ref(entry)).await
     }
 
     /// Writes several entries in one statement, in order, inside the caller's transaction.
-    pub(crate) async fn audit_many_in(&self, conn: &mut AnyConnection, entries: &[Entry]) -> Result<(), CatalogError> {
+    pub(crate) async fn audit_many_in(
+        &self,
+        conn: &mut AnyConnection,
+        entries: &[Entry],
+    ) -> Result<(), CatalogError> {
         if !self.audit || entries.is_empty() {
             return Ok(());
         }
         let at = now_ms();
         for chunk in entries.chunks(200) {
             let values = (0..chunk.len())
-                .map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
+                .map(|i| {
+                    format!(
+                        "(${}, ${}, ${}, ${})",
+                        4 * i + 1,
+                        4 * i + 2,
+                        4 * i + 3,
+                        4 * i + 4
+                    )
+                })
                 .collect::<Vec<_>>();
-            let sql = format!("INSERT INTO audit_entries (at, action, record_id, body) VALUES {}", values.join(", "));
+            let sql = format!(
+                "INSERT INTO audit_entries (at, action, record_id, body) VALUES {}",
+                values.join(", ")
+            );
             let mut q = sqlx::query(&sql);
             for e in chunk {
                 let body = String::from_utf8(e.to_bytes())
                     .map_err(|_| CatalogError::permanent("an audit entry is not utf-8"))?;
-                q = q.bind(at).bind(e.action.clone()).bind(e.record.clone()).bind(body);
+                q = q
+                    .bind(at)
+                    .bind(e.action.clone())
+                    .bind(e.record.clone())
+                    .bind(body);
             }
             q.execute(&mut *conn).await.map_err(db)?;
         }
@@ -52,10 +75,11 @@ impl SqlCatalog {
     }
 
     async fn tree_size_in(conn: &mut AnyConnection) -> Result<u64, CatalogError> {
-        let size: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM audit_leaves")
-            .fetch_one(conn)
-            .await
-            .map_err(db)?;
+        let size: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM audit_leaves")
+                .fetch_one(conn)
+                .await
+                .map_err(db)?;
         Ok(size as u64)
     }
 
@@ -63,7 +87,11 @@ impl SqlCatalog {
         let mut known = Hashes::default();
         for chunk in indexes.chunks(500) {
             // The indexes are numbers this process computed, never input.
-            let list = chunk.iter().map(u64::to_string).collect::<Vec<_>>().join(",");
+            let list = chunk
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
             let rows = sqlx::query(&format!(
                 "SELECT hash_index, hash FROM audit_hashes WHERE hash_index IN ({list})"
             ))
@@ -72,7 +100,10 @@ impl SqlCatalog {
             .map_err(db)?;
             for row in rows {
                 let index: i64 = row.try_get(0).map_err(db)?;
-                known.insert(index as u64, hash_of(&row.try_get::<Vec<u8>, _>(1).map_err(db)?)?);
+                known.insert(
+                    index as u64,
+                    hash_of(&row.try_get::<Vec<u8>, _>(1).map_err(db)?)?,
+                );
             }
         }
         Ok(known)
@@ -127,8 +158,13 @@ impl SqlCatalog {
         let (added, _) = tree::append(size, &leaves, known)
             .map_err(|e| CatalogError::Corrupt(format!("the audit tree cannot grow: {e}")))?;
 
-        let values = (0..ids.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect::<Vec<_>>();
-        let sql = format!("INSERT INTO audit_leaves (leaf_index, entry_id) VALUES {}", values.join(", "));
+        let values = (0..ids.len())
+            .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+            .collect::<Vec<_>>();
+        let sql = format!(
+            "INSERT INTO audit_leaves (leaf_index, entry_id) VALUES {}",
+            values.join(", ")
+        );
         let mut q = sqlx::query(&sql);
         for (i, id) in ids.iter().enumerate() {
             q = q.bind((size + i as u64) as i64).bind(*id);
@@ -136,8 +172,13 @@ impl SqlCatalog {
         q.execute(&mut *tx).await.map_err(db)?;
 
         for chunk in added.chunks(4000) {
-            let values = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect::<Vec<_>>();
-            let sql = format!("INSERT INTO audit_hashes (hash_index, hash) VALUES {}", values.join(", "));
+            let values = (0..chunk.len())
+                .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+                .collect::<Vec<_>>();
+            let sql = format!(
+                "INSERT INTO audit_hashes (hash_index, hash) VALUES {}",
+                values.join(", ")
+            );
             let mut q = sqlx::query(&sql);
             for (index, hash) in chunk {
                 q = q.bind(*index as i64).bind(hash.0.to_vec());
@@ -168,20 +209,26 @@ impl SqlCatalog {
     /// an entry with a lower id may commit later.
     async fn dequeue(conn: &mut AnyConnection, ids: &[i64]) -> Result<(), CatalogError> {
         for chunk in ids.chunks(500) {
-            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-            sqlx::query(&format!("DELETE FROM audit_pending WHERE entry_id IN ({list})"))
-                .execute(&mut *conn)
-                .await
-                .map_err(db)?;
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            sqlx::query(&format!(
+                "DELETE FROM audit_pending WHERE entry_id IN ({list})"
+            ))
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
         }
         Ok(())
     }
 }
 
 fn hash_of(bytes: &[u8]) -> Result<Hash, CatalogError> {
-    let array: [u8; 32] = bytes
-        .try_into()
-        .map_err(|_| CatalogError::Corrupt(format!("a stored audit hash has {} bytes", bytes.len())))?;
+    let array: [u8; 32] = bytes.try_into().map_err(|_| {
+        CatalogError::Corrupt(format!("a stored audit hash has {} bytes", bytes.len()))
+    })?;
     Ok(Hash(array))
 }
 
@@ -197,7 +244,10 @@ fn checkpoint_row(row: &sqlx::any::AnyRow) -> Result<CheckpointRow, CatalogError
 fn stored_entry(row: &sqlx::any::AnyRow) -> Result<StoredEntry, CatalogError> {
     Ok(StoredEntry {
         entry_id: row.try_get(0).map_err(db)?,
-        leaf: row.try_get::<Option<i64>, _>(1).map_err(db)?.map(|l| l as u64),
+        leaf: row
+            .try_get::<Option<i64>, _>(1)
+            .map_err(db)?
+            .map(|l| l as u64),
         bytes: row.try_get::<String, _>(2).map_err(db)?.into_bytes(),
     })
 }
@@ -229,7 +279,11 @@ impl AuditLog for SqlCatalog {
         Self::hashes_in(&mut conn, indexes).await
     }
 
-    async fn add_checkpoint(&self, tree_size: u64, note: &str) -> Result<CheckpointRow, CatalogError> {
+    async fn add_checkpoint(
+        &self,
+        tree_size: u64,
+        note: &str,
+    ) -> Result<CheckpointRow, CatalogError> {
         let row = sqlx::query(&self.dialect.sql(
             "INSERT INTO audit_checkpoints (tree_size, note, created_at) VALUES ($1, $2, {now}) \
              RETURNING id, tree_size, note, created_at",
@@ -243,10 +297,12 @@ impl AuditLog for SqlCatalog {
     }
 
     async fn checkpoints(&self) -> Result<Vec<CheckpointRow>, CatalogError> {
-        let rows = sqlx::query("SELECT id, tree_size, note, created_at FROM audit_checkpoints ORDER BY id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows = sqlx::query(
+            "SELECT id, tree_size, note, created_at FROM audit_checkpoints ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
         rows.iter().map(checkpoint_row).collect()
     }
 
@@ -259,12 +315,13 @@ impl AuditLog for SqlCatalog {
     }
 
     async fn latest_key_entry(&self) -> Result<Option<Vec<u8>>, CatalogError> {
-        let body: Option<String> =
-            sqlx::query_scalar("SELECT body FROM audit_entries WHERE action = $1 ORDER BY id DESC LIMIT 1")
-                .bind(KEY_ACTION)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db)?;
+        let body: Option<String> = sqlx::query_scalar(
+            "SELECT body FROM audit_entries WHERE action = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(KEY_ACTION)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
         Ok(body.map(String::into_bytes))
     }
 
@@ -312,7 +369,8 @@ impl AuditLog for SqlCatalog {
         }
         let mut stored: HashMap<u64, Hash> = HashMap::new();
         {
-            let mut rows = sqlx::query("SELECT hash_index, hash FROM audit_hashes").fetch(&mut *conn);
+            let mut rows =
+                sqlx::query("SELECT hash_index, hash FROM audit_hashes").fetch(&mut *conn);
             while let Some(row) = rows.try_next().await.map_err(db)? {
                 let index: i64 = row.try_get(0).map_err(db)?;
                 let bytes: Vec<u8> = row.try_get(1).map_err(db)?;
@@ -323,7 +381,10 @@ impl AuditLog for SqlCatalog {
             .checkpoints()
             .await?
             .into_iter()
-            .map(|c| StoredCheckpoint { id: c.id, note: c.note })
+            .map(|c| StoredCheckpoint {
+                id: c.id,
+                note: c.note,
+            })
             .collect();
         let orphans: Vec<i64> = sqlx::query_scalar(
             "SELECT e.id FROM audit_entries e WHERE NOT EXISTS \
@@ -334,7 +395,11 @@ impl AuditLog for SqlCatalog {
         .await
         .map_err(db)?;
         let mut report = verifier.finish(&stored, &checkpoints, trusted_key);
-        report.findings.extend(orphans.into_iter().map(|entry_id| Finding::NotInTree { entry_id }));
+        report.findings.extend(
+            orphans
+                .into_iter()
+                .map(|entry_id| Finding::NotInTree { entry_id }),
+        );
         Ok(report)
     }
 }

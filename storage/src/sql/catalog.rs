@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use hoso_extractors::ExtractedDocument;
+use hoso_pipeline::audit;
+use hoso_pipeline::ports::ObjectKey;
 use hoso_pipeline::ports::{
     document_id, AttemptOutcome, AttemptRecord, Catalog, CatalogError, DocumentRecord, Job,
     JobFate, NewOriginal, OriginalRecord, QueueCounts, Registration,
 };
-use hoso_pipeline::audit;
-use hoso_pipeline::ports::ObjectKey;
 use hoso_pipeline::{ContentHash, ExtractionResult};
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -246,8 +246,11 @@ impl Catalog for SqlCatalog {
             "byte_size": o.byte_size,
             "object_key": ObjectKey::original(&o.hash).as_str(),
         });
-        self.audit_in(&mut tx, &audit::entry("system", "system", "original.uploaded", None, None, detail))
-            .await?;
+        self.audit_in(
+            &mut tx,
+            &audit::entry("system", "system", "original.uploaded", None, None, detail),
+        )
+        .await?;
         tx.commit().await.map_err(db)?;
         Ok(Registration::New)
     }
@@ -495,7 +498,8 @@ impl SqlCatalog {
         producer: &str,
     ) -> hoso_audit::entry::Entry {
         // `producer` is the engines' versions as JSON; an older engine wrote plain text.
-        let engines = serde_json::from_str::<serde_json::Value>(producer).unwrap_or_else(|_| json!(producer));
+        let engines =
+            serde_json::from_str::<serde_json::Value>(producer).unwrap_or_else(|_| json!(producer));
         let documents: Vec<serde_json::Value> = result
             .documents
             .iter()

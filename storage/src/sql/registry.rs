@@ -7,15 +7,15 @@
 //! one supersedes the earlier.
 
 use async_trait::async_trait;
+use hoso_audit::entry::Entry;
 use hoso_extractors::ExtractedDocument;
+use hoso_pipeline::audit::record_event_entry;
 use hoso_pipeline::ports::{document_id, CatalogError};
 use hoso_pipeline::registry::{
     plan_correction, record_candidate, superseding_kinds, AccessEntry, Dossier, NewDossier,
     NewRecord, NewToken, Record, RecordAction, RecordEvent, RecordEventKind, RecordQuery, Registry,
     RegistryError, SubjectId, Token,
 };
-use hoso_audit::entry::Entry;
-use hoso_pipeline::audit::record_event_entry;
 use hoso_pipeline::ContentHash;
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -133,7 +133,10 @@ impl SqlCatalog {
                 let context = json!({"sha256": c.source.to_hex()});
                 (RecordEventKind::Linked { document_id }, context)
             };
-            entries.push(self.add_event(conn, &record_id, "system", &kind, context).await?);
+            entries.push(
+                self.add_event(conn, &record_id, "system", &kind, context)
+                    .await?,
+            );
         }
         Ok(())
     }
@@ -417,7 +420,9 @@ impl Registry for SqlCatalog {
         for s in &correction.subjects_came {
             self.add_subject(&mut tx, id, s).await?;
         }
-        let entry = self.add_event(&mut tx, id, by, &correction.event, json!({})).await?;
+        let entry = self
+            .add_event(&mut tx, id, by, &correction.event, json!({}))
+            .await?;
         self.audit_in(&mut tx, &entry).await?;
         let record = self.load_record(&mut tx, id, false).await?;
         tx.commit().await.map_err(db)?;

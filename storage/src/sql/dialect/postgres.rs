@@ -103,10 +103,13 @@ pub async fn connect(url: &str, settings: PgPoolSettings) -> Result<Pools, Catal
             .map_err(|e| CatalogError::permanent(format!("migrating postgresql: {e}")))?;
     } else {
         let newest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-        let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-            .fetch_one(&pool)
-            .await
-            .map_err(|e| db(e).context("reading the schema version (database.migrate is off)"))?;
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&pool)
+                .await
+                .map_err(|e| {
+                    db(e).context("reading the schema version (database.migrate is off)")
+                })?;
         if applied.unwrap_or(0) < newest {
             return Err(CatalogError::permanent(format!(
                 "the database schema is at migration {}, this hoso needs {newest}: migrate as the \

@@ -15,7 +15,12 @@ use super::{postgres, sqlite};
 use crate::audit_suite::{self, step, ORIGIN};
 use crate::sql::{Dialect, PgPoolSettings, SqlCatalog};
 
-const TABLES: [&str; 4] = ["audit_entries", "audit_leaves", "audit_hashes", "audit_checkpoints"];
+const TABLES: [&str; 4] = [
+    "audit_entries",
+    "audit_leaves",
+    "audit_hashes",
+    "audit_checkpoints",
+];
 
 #[tokio::test]
 async fn sqlite_passes_the_audit_suite() {
@@ -63,20 +68,29 @@ async fn unprotect(c: &SqlCatalog) {
 }
 
 async fn exec(c: &SqlCatalog, sql: &str) {
-    c.pool().execute(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    c.pool()
+        .execute(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 /// Renumbers leaves from `from` on by `by`, past the primary key's checks.
 async fn shift_leaves(c: &SqlCatalog, from: u64, by: i64) {
     exec(c, &format!("UPDATE audit_leaves SET leaf_index = -(leaf_index + ({by})) - 1 WHERE leaf_index >= {from}")).await;
-    exec(c, "UPDATE audit_leaves SET leaf_index = -leaf_index - 1 WHERE leaf_index < 0").await;
+    exec(
+        c,
+        "UPDATE audit_leaves SET leaf_index = -leaf_index - 1 WHERE leaf_index < 0",
+    )
+    .await;
 }
 
 async fn entry_id_at(c: &SqlCatalog, leaf: u64) -> i64 {
-    sqlx::query_scalar(&format!("SELECT entry_id FROM audit_leaves WHERE leaf_index = {leaf}"))
-        .fetch_one(c.pool())
-        .await
-        .unwrap()
+    sqlx::query_scalar(&format!(
+        "SELECT entry_id FROM audit_leaves WHERE leaf_index = {leaf}"
+    ))
+    .fetch_one(c.pool())
+    .await
+    .unwrap()
 }
 
 async fn verify(auditor: &Auditor) -> Report {
@@ -110,7 +124,11 @@ async fn the_database_refuses_to_change_or_delete_log_rows() {
         }
         if c.dialect() == Dialect::Postgres {
             for table in TABLES {
-                let e = c.pool().execute(format!("TRUNCATE {table} CASCADE").as_str()).await.expect_err(table);
+                let e = c
+                    .pool()
+                    .execute(format!("TRUNCATE {table} CASCADE").as_str())
+                    .await
+                    .expect_err(table);
                 assert!(e.to_string().contains("append-only"), "{table}: {e}");
             }
         }
@@ -143,7 +161,17 @@ async fn a_deleted_entry_is_detected_and_named() {
         shift_leaves(&c, 13, -1).await;
         let r = verify(&auditor).await;
         assert_eq!(r.findings[0], Finding::Deleted { leaf: 12 }, "{r}");
-        assert!(r.findings.iter().any(|f| matches!(f, Finding::Truncated { size: 31, entries: 30, .. })), "{r}");
+        assert!(
+            r.findings.iter().any(|f| matches!(
+                f,
+                Finding::Truncated {
+                    size: 31,
+                    entries: 30,
+                    ..
+                }
+            )),
+            "{r}"
+        );
     })
     .await;
 }
@@ -178,11 +206,27 @@ async fn reordered_entries_are_detected_and_named() {
         unprotect(&c).await;
         let (a, b) = (entry_id_at(&c, 3).await, entry_id_at(&c, 20).await);
         // Swap the two entries' places in the log.
-        exec(&c, &format!("UPDATE audit_leaves SET leaf_index = -1 WHERE leaf_index = 3")).await;
-        exec(&c, &format!("UPDATE audit_leaves SET leaf_index = 3 WHERE entry_id = {b}")).await;
-        exec(&c, &format!("UPDATE audit_leaves SET leaf_index = 20 WHERE entry_id = {a}")).await;
+        exec(
+            &c,
+            &format!("UPDATE audit_leaves SET leaf_index = -1 WHERE leaf_index = 3"),
+        )
+        .await;
+        exec(
+            &c,
+            &format!("UPDATE audit_leaves SET leaf_index = 3 WHERE entry_id = {b}"),
+        )
+        .await;
+        exec(
+            &c,
+            &format!("UPDATE audit_leaves SET leaf_index = 20 WHERE entry_id = {a}"),
+        )
+        .await;
         let r = verify(&auditor).await;
-        assert_eq!(r.findings[0], Finding::Swapped { leaf: 3, other: 20 }, "{r}");
+        assert_eq!(
+            r.findings[0],
+            Finding::Swapped { leaf: 3, other: 20 },
+            "{r}"
+        );
     })
     .await;
 }
@@ -205,21 +249,34 @@ async fn the_service_role_cannot_change_the_log_on_postgres() {
     let db = TestDatabase::create().await;
     let owner = postgres(&db).await;
     let role = format!("hoso_test_service_{}", std::process::id());
-    exec(&owner, &format!(
-        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN \
+    exec(
+        &owner,
+        &format!(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN \
          CREATE ROLE {role} LOGIN IN ROLE hoso_service; END IF; END $$"
-    ))
+        ),
+    )
     .await;
     let url = db.url().replacen("postgres@", &format!("{role}@"), 1);
-    assert_ne!(url, db.url(), "the test server's url names the postgres user");
-    let settings = PgPoolSettings { migrate: false, ..PgPoolSettings::default() };
+    assert_ne!(
+        url,
+        db.url(),
+        "the test server's url names the postgres user"
+    );
+    let settings = PgPoolSettings {
+        migrate: false,
+        ..PgPoolSettings::default()
+    };
     let service = SqlCatalog::connect(&url, settings).await.unwrap();
 
     // The service does its work as that role: the log grows and is signed.
     let auditor = signed_log(&service).await;
     use hoso_pipeline::ports::Catalog;
     let hash = hoso_pipeline::ContentHash::of(b"as the service role");
-    service.register_original(&crate::catalog_suite::new_original(&hash)).await.unwrap();
+    service
+        .register_original(&crate::catalog_suite::new_original(&hash))
+        .await
+        .unwrap();
 
     // It can neither rewrite the log nor switch its protection off.
     for sql in [
@@ -235,7 +292,10 @@ async fn the_service_role_cannot_change_the_log_on_postgres() {
     ] {
         let e = service.pool().execute(sql.as_str()).await.expect_err(&sql);
         let text = e.to_string();
-        assert!(text.contains("permission denied") || text.contains("must be owner"), "{sql}: {text}");
+        assert!(
+            text.contains("permission denied") || text.contains("must be owner"),
+            "{sql}: {text}"
+        );
     }
     let report = auditor.verify(None).await.unwrap();
     assert!(report.is_intact(), "{report}");
