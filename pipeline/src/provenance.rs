@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 
 use crate::access::{Action, Caller};
 use crate::audit::by_caller;
-use crate::ports::{AttemptOutcome, ObjectKey};
+use crate::ports::{AttemptOutcome, AttemptRecord, DocumentRecord, ObjectKey};
 use crate::records::ServiceError;
 use crate::registry::{Record, RecordEvent, RecordEventKind, RegistryError};
 use crate::service::Service;
@@ -92,44 +92,38 @@ impl Service {
             .ok_or_else(|| RegistryError::RecordNotFound(id.to_string()))?;
         let history = registry.history(id).await?;
         let mut documents = Vec::new();
-        // Every document of each original the record was read from, for evidence pages
-        // that belong to another document of the file.
-        let mut file_documents: BTreeMap<String, Vec<(String, Vec<u32>)>> = BTreeMap::new();
+        // Each original the record was read from, read once however many of its documents
+        // the record links: all its documents (evidence pages may belong to another
+        // document of the file) and the attempt whose results were committed.
+        let mut originals: BTreeMap<String, (Vec<DocumentRecord>, Option<AttemptRecord>)> =
+            BTreeMap::new();
         for linked in &record.documents {
             let hash: ContentHash = linked.sha256.parse().map_err(|_| {
                 RegistryError::Corrupt(format!("record {id}: hash {}", linked.sha256))
             })?;
-            let found = self.catalog().document(&linked.id).await?;
-            if !file_documents.contains_key(&linked.sha256) {
+            if !originals.contains_key(&linked.sha256) {
                 let all = self.catalog().documents_of(&hash).await?;
-                file_documents.insert(
-                    linked.sha256.clone(),
-                    all.into_iter().map(|d| (d.id, d.document.pages)).collect(),
-                );
+                let attempts = self.catalog().attempts(&hash).await?;
+                let done = attempts
+                    .into_iter()
+                    .rev()
+                    .find(|a| a.outcome == AttemptOutcome::Done);
+                originals.insert(linked.sha256.clone(), (all, done));
             }
-            let attempts = self.catalog().attempts(&hash).await?;
-            let done = attempts
-                .iter()
-                .rev()
-                .find(|a| a.outcome == AttemptOutcome::Done);
+            let (all, done) = &originals[&linked.sha256];
+            let found = all.iter().find(|d| d.id == linked.id);
             documents.push(DocumentTrace {
                 id: linked.id.clone(),
-                document_type: found
-                    .as_ref()
-                    .map(|d| d.document.document_type.as_str().to_string()),
-                pages: found
-                    .as_ref()
-                    .map(|d| d.document.pages.clone())
-                    .unwrap_or_default(),
+                document_type: found.map(|d| d.document.document_type.as_str().to_string()),
+                pages: found.map(|d| d.document.pages.clone()).unwrap_or_default(),
                 sha256: linked.sha256.clone(),
                 object_key: ObjectKey::original(&hash).as_str().to_string(),
-                file_name: found.as_ref().map(|d| d.file_name.clone()),
-                extraction: done.map(|a| ExtractionTrace {
+                file_name: found.map(|d| d.file_name.clone()),
+                extraction: done.as_ref().map(|a| ExtractionTrace {
                     job: a.job_id,
                     attempt: a.attempt,
                     worker: a.worker.clone(),
                     engines: found
-                        .as_ref()
                         .map(|d| {
                             serde_json::from_str(&d.producer).unwrap_or_else(|_| json!(d.producer))
                         })
@@ -142,12 +136,14 @@ impl Service {
             .fields
             .iter()
             .map(|(key, f)| {
-                let pages_of = first.and_then(|d| file_documents.get(&d.sha256));
+                let pages_of = first
+                    .and_then(|d| originals.get(&d.sha256))
+                    .map(|(docs, _)| docs);
                 let document_at = |page: u32| {
                     pages_of.and_then(|docs| {
                         docs.iter()
-                            .find(|(_, pages)| pages.contains(&page))
-                            .map(|(id, _)| id.clone())
+                            .find(|d| d.document.pages.contains(&page))
+                            .map(|d| d.id.clone())
                     })
                 };
                 let evidence: Vec<EvidenceTrace> = f
@@ -198,10 +194,7 @@ impl Service {
                 }
             })
             .collect();
-        let subject = record
-            .subjects
-            .first()
-            .map(|s| format!("{}:{}", s.kind.as_str(), s.value));
+        let subject = record.subjects.first().map(|s| s.qualified());
         self.audit(by_caller(
             caller,
             "record.provenance_read",

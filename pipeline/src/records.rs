@@ -513,11 +513,7 @@ impl Service {
     pub async fn record(&self, caller: &Caller, id: &str) -> Result<RecordView, ServiceError> {
         self.authorize(caller, Action::ReadRecord)?;
         let view = self.record_view(id).await?;
-        let subject = view
-            .record
-            .subjects
-            .first()
-            .map(|s| format!("{}:{}", s.kind.as_str(), s.value));
+        let subject = view.record.subjects.first().map(|s| s.qualified());
         self.audit(by_caller(
             caller,
             "record.read",
@@ -647,9 +643,7 @@ impl Service {
         if limit == 0 || limit > 10_000 {
             return Err(invalid("limit must be between 1 and 10000"));
         }
-        let subject_name = subject
-            .as_ref()
-            .map(|s| format!("{}:{}", s.kind.as_str(), s.value));
+        let subject_name = subject.as_ref().map(|s| s.qualified());
         self.audit(by_caller(
             caller,
             "access_log.read",
@@ -710,7 +704,7 @@ impl Service {
             "document_types": document_types.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
             "record_ids": record_ids_copy,
         });
-        let subject = format!("{}:{}", subject.kind.as_str(), subject.value);
+        let subject = subject.qualified();
         self.audit(by_caller(
             caller,
             "subject.read",

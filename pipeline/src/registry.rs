@@ -103,6 +103,12 @@ impl SubjectId {
         })
     }
 
+    /// `kind:value` (`citizen:001099012345`): the subject as the audit log names it, the
+    /// kind spelt out because the value alone says it only by its length.
+    pub fn qualified(&self) -> String {
+        format!("{}:{}", self.kind.as_str(), self.value)
+    }
+
     /// A citizen by the 12-digit personal identification number; enterprise codes are
     /// refused.
     pub fn citizen(number: &str) -> Result<Self, SubjectError> {

@@ -261,6 +261,15 @@ impl LocalPageEngine {
 
     /// Turns the page by `turn` degrees, levels it (unless told to read it as it came)
     /// and reads it.
+    ///
+    /// Tesseract's orientation detection runs on a reduced image and takes some ID cards
+    /// for upside down (confidence 5.9-7.1 against 9.3-11 for truly turned pages), so a
+    /// quarter turn is kept only when the turned page also reads better (summed confidence
+    /// of words of two letters or more) than the page as it came. Skews of 0.4° to 6° are
+    /// levelled; a levelled page that still reads badly is read as it came too and the
+    /// better reading kept (a phone photo whose guilloche and slant misled the skew measure
+    /// read no word levelled). On 40 generated specimens: 426/477 fields against 423/477
+    /// without; a page that orientation detection wants to turn costs a second OCR.
     fn read_turned<'a>(
         &mut self,
         page: u32,

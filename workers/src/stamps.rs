@@ -8,6 +8,10 @@
 //! grid, and only regions the size and shape of a seal (with everything inside their
 //! bounds, such as the seal's own lettering) are turned white. Everything else converts
 //! to luminance as usual.
+//!
+//! Gaps are bridged on the grid (text under a seal cuts its ring) and only round-ish
+//! groups at least 0.35 inch across are whitened. On 40 generated specimens the change was
+//! neutral (423/477 fields either way): the generator rarely stamps over text.
 
 use image::{DynamicImage, GrayImage, Rgb};
 

@@ -201,11 +201,7 @@ pub async fn trace(settings: Settings, id: &str, crops: Option<&Path>) -> anyhow
 
 fn print_trace(p: &Provenance) {
     let r = &p.record;
-    let subjects: Vec<String> = r
-        .subjects
-        .iter()
-        .map(|s| format!("{}:{}", s.kind.as_str(), s.value))
-        .collect();
+    let subjects: Vec<String> = r.subjects.iter().map(|s| s.qualified()).collect();
     println!(
         "record {} ({}, {}) about {}",
         r.id,

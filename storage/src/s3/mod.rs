@@ -485,15 +485,7 @@ impl ObjectStore for S3ObjectStore {
 
     async fn get_to_file(&self, key: &ObjectKey, path: &Path) -> Result<(), StoreError> {
         use tokio::io::AsyncWriteExt as _;
-        let mut output = self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(self.full_key(key.as_str()))
-            .send()
-            .await
-            .map_err(|e| self.map_err(key.as_str(), e))?;
-        let expected = expected_sha256(key, output.metadata())?;
+        let (mut output, expected) = self.fetch(key).await?;
         let mut file = tokio::fs::File::create(path)
             .await
             .map_err(|e| local_file_error(key, path, e))?;
@@ -514,15 +506,7 @@ impl ObjectStore for S3ObjectStore {
     }
 
     async fn get(&self, key: &ObjectKey) -> Result<Vec<u8>, StoreError> {
-        let output = self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(self.full_key(key.as_str()))
-            .send()
-            .await
-            .map_err(|e| self.map_err(key.as_str(), e))?;
-        let expected = expected_sha256(key, output.metadata())?;
+        let (output, expected) = self.fetch(key).await?;
         let bytes = output
             .body
             .collect()
@@ -587,6 +571,26 @@ impl Body<'_> {
 
 /// The SHA-256 an object was stored with. Every object this store writes has it; one
 /// without it was written behind the store's back and cannot be vouched for.
+impl S3ObjectStore {
+    /// Starts reading an object: its body still to stream, and the SHA-256 its metadata
+    /// vouches for, which the caller checks the streamed bytes against.
+    async fn fetch(
+        &self,
+        key: &ObjectKey,
+    ) -> Result<(aws_sdk_s3::operation::get_object::GetObjectOutput, String), StoreError> {
+        let output = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(self.full_key(key.as_str()))
+            .send()
+            .await
+            .map_err(|e| self.map_err(key.as_str(), e))?;
+        let expected = expected_sha256(key, output.metadata())?;
+        Ok((output, expected))
+    }
+}
+
 fn expected_sha256(
     key: &ObjectKey,
     metadata: Option<&std::collections::HashMap<String, String>>,

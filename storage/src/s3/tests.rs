@@ -266,6 +266,26 @@ async fn reports_an_object_damaged_on_the_server_as_corrupt() {
     }
 }
 
+/// Writes an object as another client would, past the store: with the `sha256` metadata
+/// given, or none.
+async fn put_behind_its_back(
+    store: &S3ObjectStore,
+    key: &ObjectKey,
+    body: &[u8],
+    sha256: Option<&str>,
+) {
+    let mut put = store
+        .client
+        .put_object()
+        .bucket(BUCKET)
+        .key(key.as_str())
+        .body(ByteStream::from(body.to_vec()));
+    if let Some(sha) = sha256 {
+        put = put.metadata(SHA256_METADATA, sha);
+    }
+    put.send().await.unwrap();
+}
+
 #[tokio::test]
 async fn checks_the_sha256_metadata_on_every_read() {
     let server = S3Server::new();
@@ -274,16 +294,8 @@ async fn checks_the_sha256_metadata_on_every_read() {
     // Written by another client: intact as far as S3 knows, but not the bytes the
     // metadata vouches for, and without any S3 checksum for the SDK to check.
     let key = original(b"claimed");
-    store
-        .client
-        .put_object()
-        .bucket(BUCKET)
-        .key(key.as_str())
-        .body(ByteStream::from(b"something else".to_vec()))
-        .metadata(SHA256_METADATA, hex::encode(Sha256::digest(b"claimed")))
-        .send()
-        .await
-        .unwrap();
+    let vouched = hex::encode(Sha256::digest(b"claimed"));
+    put_behind_its_back(&store, &key, b"something else", Some(&vouched)).await;
     match store.get(&key).await {
         Err(StoreError::Corrupt { key: k, detail }) => {
             assert_eq!(k, key.as_str());
@@ -293,15 +305,7 @@ async fn checks_the_sha256_metadata_on_every_read() {
     }
 
     let bare = original(b"bare");
-    store
-        .client
-        .put_object()
-        .bucket(BUCKET)
-        .key(bare.as_str())
-        .body(ByteStream::from(b"bare".to_vec()))
-        .send()
-        .await
-        .unwrap();
+    put_behind_its_back(&store, &bare, b"bare", None).await;
     match store.get(&bare).await {
         Err(StoreError::Corrupt { detail, .. }) => {
             assert!(detail.contains("no sha256 metadata"), "{detail}")

@@ -125,7 +125,7 @@ impl SqlCatalog {
                 let context = json!({
                     "sha256": c.source.to_hex(),
                     "document_type": c.document_type.as_str(),
-                    "subjects": c.subjects.iter().map(|s| format!("{}:{}", s.kind.as_str(), s.value)).collect::<Vec<_>>(),
+                    "subjects": c.subjects.iter().map(|s| s.qualified()).collect::<Vec<_>>(),
                     "fields": c.fields,
                 });
                 (RecordEventKind::Created { document_id }, context)
