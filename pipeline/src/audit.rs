@@ -352,6 +352,26 @@ impl Auditor {
     }
 }
 
+/// The entry for a read of a subject's data that the access log records (a lookup, a
+/// prefill): who, why, which types and records, through which endpoint.
+pub fn access_entry(e: &crate::registry::AccessEntry) -> Entry {
+    let detail = json!({
+        "endpoint": e.endpoint,
+        "document_types": e.document_types.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+        "record_ids": e.record_ids,
+        "purpose": e.purpose,
+    });
+    Entry {
+        at: hoso_audit::time::rfc3339(e.at_ms),
+        actor: e.token_name.clone(),
+        role: e.role.as_str().to_string(),
+        action: "subject.read".to_string(),
+        record: None,
+        subject: Some(e.subject.qualified()),
+        detail,
+    }
+}
+
 /// The entry for one event of a record's history: `record.<event>`, the event's own
 /// fields as the detail, with `context` (what the event alone does not say) added.
 pub fn record_event_entry(

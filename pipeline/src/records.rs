@@ -686,7 +686,6 @@ impl Service {
         record_ids: Vec<String>,
         endpoint: &str,
     ) -> Result<(), ServiceError> {
-        let record_ids_copy = record_ids.clone();
         self.registry_or_err()?
             .log_access(&AccessEntry {
                 token_name: caller.name.clone(),
@@ -699,20 +698,7 @@ impl Service {
                 at_ms: now_ms(),
             })
             .await?;
-        let detail = json!({
-            "endpoint": endpoint,
-            "document_types": document_types.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
-            "record_ids": record_ids_copy,
-        });
-        let subject = subject.qualified();
-        self.audit(by_caller(
-            caller,
-            "subject.read",
-            None,
-            Some(&subject),
-            detail,
-        ))
-        .await
+        Ok(())
     }
 
     /// Writes an entry to the audit log, if this process has one. A read or change

@@ -762,6 +762,7 @@ pub trait Registry: Send + Sync {
 
     async fn revoke_token(&self, name: &str) -> Result<(), RegistryError>;
 
+    /// Records a read of a subject's data, with its audit log entry (`audit::access_entry`).
     async fn log_access(&self, entry: &AccessEntry) -> Result<(), RegistryError>;
 
     /// Newest first; `None` for every subject.

@@ -9,7 +9,7 @@
 use async_trait::async_trait;
 use hoso_audit::entry::Entry;
 use hoso_extractors::ExtractedDocument;
-use hoso_pipeline::audit::record_event_entry;
+use hoso_pipeline::audit::{access_entry, record_event_entry};
 use hoso_pipeline::ports::{document_id, CatalogError};
 use hoso_pipeline::registry::{
     plan_correction, record_candidate, superseding_kinds, AccessEntry, Dossier, NewDossier,
@@ -591,7 +591,9 @@ impl Registry for SqlCatalog {
         Ok(())
     }
 
+    /// The read and its audit entry, in one transaction.
     async fn log_access(&self, e: &AccessEntry) -> Result<(), RegistryError> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO access_log (at, token_name, role, subject_kind, subject_value, \
              document_types, record_ids, purpose, endpoint) \
@@ -606,9 +608,11 @@ impl Registry for SqlCatalog {
         .bind(codec::to_json(&e.record_ids)?)
         .bind(&e.purpose)
         .bind(&e.endpoint)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
+        self.audit_in(&mut tx, &access_entry(e)).await?;
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 

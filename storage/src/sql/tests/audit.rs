@@ -301,3 +301,34 @@ async fn the_service_role_cannot_change_the_log_on_postgres() {
     assert!(report.is_intact(), "{report}");
     assert!(report.entries > 31, "the registration was logged: {report}");
 }
+
+#[tokio::test]
+async fn a_subject_read_is_logged_with_its_audit_entry() {
+    use hoso_extractors::DocumentType;
+    use hoso_pipeline::registry::{AccessEntry, Registry, Role, SubjectId};
+    each_dialect(async |c: SqlCatalog| {
+        let read = AccessEntry {
+            token_name: "civil-status-system".to_string(),
+            role: Role::ProcedureSystem,
+            subject: SubjectId::citizen("001099012345").unwrap(),
+            document_types: vec![DocumentType::CitizenId],
+            record_ids: vec!["r-00000000000000aa".to_string()],
+            purpose: "kiểm tra hồ sơ".to_string(),
+            endpoint: "GET /api/v1/subjects/{id}/records".to_string(),
+            at_ms: 1_765_000_000_000,
+        };
+        c.log_access(&read).await.unwrap();
+        c.integrate().await.unwrap();
+        let stored = c.entries(0, 10).await.unwrap();
+        assert_eq!(stored.len(), 1);
+        let e = hoso_audit::entry::Entry::parse(&stored[0].bytes).unwrap();
+        assert_eq!(
+            (e.action.as_str(), e.actor.as_str(), e.role.as_str()),
+            ("subject.read", "civil-status-system", "procedure_system")
+        );
+        assert_eq!(e.subject.as_deref(), Some("citizen:001099012345"));
+        assert_eq!(e.detail["purpose"], "kiểm tra hồ sơ");
+        assert_eq!(e.detail["record_ids"][0], "r-00000000000000aa");
+    })
+    .await;
+}
