@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
-use hoso_audit::checkpoint::{self, TreeHead};
+use hoso_audit::checkpoint;
 use hoso_audit::entry::{Entry, KEY_ACTION};
 use hoso_audit::keys::SigningKey;
 use hoso_audit::receipt::{EntryProof, Receipt};
@@ -81,7 +81,7 @@ pub trait AuditLog: Send + Sync {
 pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
 }
 
@@ -138,8 +138,6 @@ pub enum AuditServiceError {
     KeyMismatch { configured: String, current: String },
     #[error("{0}")]
     NotFound(String),
-    #[error("{0}")]
-    Invalid(String),
 }
 
 /// The log with its signing key: what makes checkpoints, proofs and receipts.
@@ -343,12 +341,6 @@ impl Auditor {
             }
         }
         Ok(report)
-    }
-
-    /// The tree head a stored checkpoint signs, checked against the configured key.
-    pub fn open(&self, note: &str) -> Result<TreeHead, AuditServiceError> {
-        let key = self.verifier_key().ok_or(AuditServiceError::NoKey)?;
-        Ok(checkpoint::open(note, key)?)
     }
 }
 

@@ -11,7 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 use serde_json::json;
 
 use crate::access::{new_secret, secret_sha256, Action, Caller};
-use crate::audit::by_caller;
+use crate::audit::{by_caller, now_ms};
 use crate::ports::{CatalogError, DocumentRecord, OriginalRecord, OriginalStatus};
 use crate::procedures::{self, parse_document_type, Applicant, Procedure};
 use crate::registry::{
@@ -736,13 +736,6 @@ impl Service {
         found.sort_by_key(|(i, _)| *i);
         Ok(found.into_iter().map(|(_, source)| source).collect())
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 impl IngestOutcome {

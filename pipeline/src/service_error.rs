@@ -73,7 +73,6 @@ impl ServiceError {
             }
             ServiceError::Audit(e) => match e {
                 AuditServiceError::NotFound(_) => ErrorKind::NotFound,
-                AuditServiceError::Invalid(_) => ErrorKind::BadRequest,
                 AuditServiceError::Audit(a)
                     if a.kind() == hoso_audit::AuditErrorKind::Malformed =>
                 {

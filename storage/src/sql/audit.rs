@@ -9,7 +9,7 @@ use futures_util::TryStreamExt;
 use hoso_audit::entry::{Entry, KEY_ACTION};
 use hoso_audit::tree::{self, Hash, Hashes};
 use hoso_audit::verify::{Finding, LogVerifier, Report, StoredCheckpoint};
-use hoso_pipeline::audit::{now_ms, AuditLog, CheckpointRow, StoredEntry};
+use hoso_pipeline::audit::{AuditLog, CheckpointRow, StoredEntry};
 use hoso_pipeline::ports::CatalogError;
 use sqlx::{AnyConnection, Row};
 
@@ -42,7 +42,7 @@ impl SqlCatalog {
         if !self.audit || entries.is_empty() {
             return Ok(());
         }
-        let at = now_ms();
+        let at = crate::now_ms();
         for chunk in entries.chunks(200) {
             let values = (0..chunk.len())
                 .map(|i| {
