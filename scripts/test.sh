@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing, then runs every
-# test against the real components (Tesseract, PDFium, SQLite, PostgreSQL, two S3 servers).
+# test against the real components (Tesseract, PDFium, SQLite, PostgreSQL, two S3 servers,
+# and a headless Chromium for the web interface).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -8,4 +9,5 @@ bash scripts/setup.sh
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-s3s.sh
 bash scripts/ensure-garage.sh
+bash scripts/ensure-browser.sh
 cargo test --workspace --locked "$@"

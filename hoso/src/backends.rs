@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use hoso_audit::keys::SigningKey;
+use hoso_pipeline::accounts::Accounts;
 use hoso_pipeline::audit::{AuditLog, Auditor};
 use hoso_pipeline::ports::{Catalog, ObjectStore};
 use hoso_pipeline::registry::Registry;
@@ -27,10 +28,11 @@ impl Backends {
     pub async fn open(settings: Settings) -> anyhow::Result<Self> {
         // Both catalogs are also the registry: one database holds the queue, the documents
         // and the records made of them.
-        let (catalog, registry, audit_log): (
+        let (catalog, registry, audit_log, accounts): (
             Arc<dyn Catalog>,
             Arc<dyn Registry>,
             Arc<dyn AuditLog>,
+            Arc<dyn Accounts>,
         ) = match &settings.database {
             Database::Sqlite => {
                 let dir = &settings.data_dir;
@@ -45,7 +47,7 @@ impl Backends {
                         .await?
                         .with_policy(settings.workers.queue),
                 );
-                (catalog.clone(), catalog.clone(), catalog)
+                (catalog.clone(), catalog.clone(), catalog.clone(), catalog)
             }
             Database::Postgres {
                 url,
@@ -64,7 +66,7 @@ impl Backends {
                     )
                 })?;
                 let catalog = Arc::new(catalog.with_policy(settings.workers.queue));
-                (catalog.clone(), catalog.clone(), catalog)
+                (catalog.clone(), catalog.clone(), catalog.clone(), catalog)
             }
         };
         let store: Arc<dyn ObjectStore> = match &settings.s3 {
@@ -94,7 +96,8 @@ impl Backends {
         let auditor = Auditor::new(audit_log, Some(key), &settings.audit.origin);
         let service = Service::new(catalog, store, settings.limits)
             .with_registry(registry)
-            .with_auditor(auditor);
+            .with_auditor(auditor)
+            .with_accounts(accounts, settings.web.session);
         Ok(Self { settings, service })
     }
 

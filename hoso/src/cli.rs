@@ -82,6 +82,15 @@ pub enum Command {
         #[command(subcommand)]
         what: TokenCommand,
     },
+    /// People who sign in to the web interface: create, set a password, list.
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
+    },
+    /// One page of an original as a screen-size image (internal): the request on stdin,
+    /// the PNG on stdout. The web interface starts it per page; it is not for people.
+    #[command(hide = true)]
+    PageImage,
     /// The tamper-evident audit log: checkpoints, verification, receipts, traces, keys.
     Audit {
         #[command(subcommand)]
@@ -122,6 +131,26 @@ pub enum Command {
         #[arg(long)]
         pages_cache: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Make an account. The password is read from the terminal (asked twice), or from the
+    /// first line of standard input when it is not a terminal.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// clerk, auditor or admin.
+        #[arg(long)]
+        role: String,
+    },
+    /// Set a new password (read as for create); every session of the user ends.
+    Password {
+        #[arg(long)]
+        name: String,
+    },
+    /// List the accounts.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

@@ -109,6 +109,9 @@ struct FileLimits {
 #[serde(deny_unknown_fields)]
 struct FileServer {
     listen: Option<String>,
+    secure_cookies: Option<bool>,
+    session_idle_minutes: Option<u64>,
+    session_max_hours: Option<u64>,
 }
 
 /// Which page engine workers run.
@@ -183,6 +186,16 @@ pub struct Settings {
     pub limits: Limits,
     pub listen: String,
     pub audit: AuditSettings,
+    pub web: WebSettings,
+}
+
+/// The web interface's sessions and cookies.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WebSettings {
+    /// Mark the session cookie `Secure` on every response, not only when a proxy says the
+    /// request came over TLS (`X-Forwarded-Proto: https`).
+    pub secure_cookies: bool,
+    pub session: hoso_pipeline::accounts::SessionPolicy,
 }
 
 /// What the command line says; it overrides the file and the environment.
@@ -426,7 +439,7 @@ impl Settings {
                 env,
                 "HOSO_LISTEN",
                 "server.listen",
-                file.server.listen,
+                file.server.listen.clone(),
             )?)
             .unwrap_or_else(|| "127.0.0.1:8080".to_string());
         if listen.parse::<std::net::SocketAddr>().is_err() {
@@ -437,6 +450,7 @@ impl Settings {
             ));
         }
         let audit = audit_settings(file.audit, env, &data_dir)?;
+        let web = web_settings(&file.server, env)?;
         Ok(Self {
             data_dir,
             database,
@@ -445,8 +459,42 @@ impl Settings {
             limits,
             listen,
             audit,
+            web,
         })
     }
+}
+
+fn web_settings(file: &FileServer, env: &dyn Env) -> Result<WebSettings, ConfigError> {
+    let secure_cookies = pick(
+        env,
+        "HOSO_SECURE_COOKIES",
+        "server.secure_cookies",
+        file.secure_cookies,
+    )?
+    .unwrap_or(false);
+    let idle = pick(
+        env,
+        "HOSO_SESSION_IDLE_MINUTES",
+        "server.session_idle_minutes",
+        file.session_idle_minutes,
+    )?
+    .unwrap_or(30);
+    let idle = positive(idle, "server.session_idle_minutes", "HOSO_SESSION_IDLE_MINUTES")?;
+    let max = pick(
+        env,
+        "HOSO_SESSION_MAX_HOURS",
+        "server.session_max_hours",
+        file.session_max_hours,
+    )?
+    .unwrap_or(12);
+    let max = positive(max, "server.session_max_hours", "HOSO_SESSION_MAX_HOURS")?;
+    Ok(WebSettings {
+        secure_cookies,
+        session: hoso_pipeline::accounts::SessionPolicy {
+            idle: Duration::from_secs(idle.saturating_mul(60)),
+            absolute: Duration::from_secs(max.saturating_mul(3600)),
+        },
+    })
 }
 
 fn audit_settings(

@@ -70,3 +70,25 @@ pub fn run_child(ocr_languages: &str) -> anyhow::Result<ExitCode> {
     serve_child(&mut engine, std::io::stdin().lock(), output)?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// The command that starts the page renderer child (`hoso page-image`).
+pub fn page_image_command() -> anyhow::Result<ChildCommand> {
+    let program = std::env::current_exe()
+        .map_err(|e| anyhow::anyhow!("cannot find the hoso binary to render pages: {e}"))?;
+    Ok(ChildCommand {
+        program,
+        args: vec!["page-image".to_string()],
+        env: vec![("RUST_BACKTRACE".to_string(), "0".to_string())],
+    })
+}
+
+/// `hoso page-image`: one page image, request on stdin, PNG on stdout; exit code 2 and
+/// the reason on stderr when the file cannot be rendered.
+pub fn run_page_image() -> anyhow::Result<ExitCode> {
+    let output = protocol_stdout()?;
+    if hoso_workers::preview::serve_one(std::io::stdin().lock(), output)? {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Ok(ExitCode::from(2))
+    }
+}

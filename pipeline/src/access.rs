@@ -78,10 +78,12 @@ pub enum Action {
     ReadAudit,
     /// Making checkpoints on demand.
     ManageAudit,
+    /// People's accounts: creating them, setting others' passwords.
+    ManageAccounts,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::UploadOriginal,
         Action::ReadOriginal,
         Action::ReadQueue,
@@ -97,6 +99,7 @@ impl Action {
         Action::ManageTokens,
         Action::ReadAudit,
         Action::ManageAudit,
+        Action::ManageAccounts,
     ];
 
     /// The role × action table. Clerks do the counter's work; procedure systems only
@@ -106,7 +109,10 @@ impl Action {
         use Action::*;
         match role {
             Role::Admin => true,
-            Role::Clerk => !matches!(self, ReadAccessLog | ManageTokens | ReadAudit | ManageAudit),
+            Role::Clerk => !matches!(
+                self,
+                ReadAccessLog | ManageTokens | ReadAudit | ManageAudit | ManageAccounts
+            ),
             Role::ProcedureSystem => matches!(self, SubjectRecords | Prefill),
             Role::Auditor => matches!(
                 self,
@@ -139,6 +145,7 @@ impl Action {
             Action::ManageTokens => "manage tokens",
             Action::ReadAudit => "read the audit log",
             Action::ManageAudit => "make audit checkpoints",
+            Action::ManageAccounts => "manage accounts",
         }
     }
 }
@@ -176,6 +183,7 @@ mod tests {
             Action::VerifyRecord,
             Action::RevokeRecord,
             Action::ManageTokens,
+            Action::ManageAccounts,
         ] {
             assert!(!a.allowed(Role::Auditor), "{a:?}");
         }

@@ -5,7 +5,9 @@
 //! them together. Nothing here knows SQL, HTTP or a file system layout.
 
 pub mod access;
+pub mod accounts;
 pub mod audit;
+pub mod desk;
 pub mod eval;
 pub mod hash;
 pub mod limits;
@@ -17,8 +19,10 @@ pub mod provenance;
 pub mod records;
 pub mod registry;
 pub mod result;
+pub mod search;
 pub mod service;
 pub mod service_error;
+pub mod throttle;
 
 pub use hash::ContentHash;
 pub use limits::Limits;

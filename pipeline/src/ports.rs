@@ -37,13 +37,22 @@ pub enum DerivativeKind {
     /// The file's pages with the words read from them as an invisible text layer, so that
     /// any PDF reader can search and copy them.
     SearchablePdf,
+    /// One page as a PNG at screen size (`PAGE_IMAGE_WIDTH` pixels wide), turned upright
+    /// as it was read, so that boxes drawn on it match; made on demand for people.
+    PageImage { page: u32 },
 }
 
+/// The width of `DerivativeKind::PageImage`: a page beside its fields on a laptop screen.
+pub const PAGE_IMAGE_WIDTH: u32 = 1000;
+
 impl DerivativeKind {
-    fn file_name(&self) -> &'static str {
+    fn file_name(&self) -> String {
         match self {
-            DerivativeKind::PageText => "pages.json",
-            DerivativeKind::SearchablePdf => "searchable.pdf",
+            DerivativeKind::PageText => "pages.json".to_string(),
+            DerivativeKind::SearchablePdf => "searchable.pdf".to_string(),
+            DerivativeKind::PageImage { page } => {
+                format!("page-{page}-w{PAGE_IMAGE_WIDTH}.png")
+            }
         }
     }
 }
@@ -238,6 +247,19 @@ pub struct OriginalRecord {
     pub status: OriginalStatus,
     pub error: Option<String>,
     pub attempts: u32,
+    /// What the worker holding its job has done so far; `None` before a worker starts.
+    pub progress: Option<JobProgress>,
+}
+
+/// A running job's progress, for the clerk watching the file: written by the attempt
+/// that holds the job, read by the live view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "stage", rename_all = "snake_case")]
+pub enum JobProgress {
+    /// A worker has the original and is reading its pages.
+    Reading,
+    /// Its pages are read, classified into documents and their fields extracted.
+    Extracted { pages: u32, documents: u32 },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -465,6 +487,10 @@ pub trait Catalog: Send + Sync {
 
     /// Extends the lease of a running job; false when the lease was lost.
     async fn extend_lease(&self, job: &Job, lease: Duration) -> Result<bool, CatalogError>;
+
+    /// Records how far the holder of the job's attempt has got; ignored once it no longer
+    /// holds it.
+    async fn report_progress(&self, job: &Job, progress: JobProgress) -> Result<(), CatalogError>;
 
     /// Stores the result and completes the job in one transaction.
     async fn complete_job(

@@ -662,6 +662,8 @@ pub enum RegistryError {
     DossierExists(String),
     #[error("a token named {0} already exists")]
     TokenExists(String),
+    #[error("a user named {0} already exists")]
+    UserExists(String),
     #[error("record {id} is {status}: {action} is not allowed")]
     InvalidTransition {
         id: String,
@@ -771,6 +773,17 @@ pub trait Registry: Send + Sync {
         subject: Option<&SubjectId>,
         limit: u32,
     ) -> Result<Vec<AccessEntry>, RegistryError>;
+
+    /// Records whose folded names contain `folded` (`search::name_query`), newest first.
+    async fn search_records(&self, folded: &str, limit: u32)
+        -> Result<Vec<Record>, RegistryError>;
+
+    /// Records not yet verified nor revoked, least certain first.
+    async fn review_queue(&self, limit: u32) -> Result<Vec<Record>, RegistryError>;
+
+    /// Dossiers opened at or after `since_ms`, newest first.
+    async fn dossiers_since(&self, since_ms: i64, limit: u32)
+        -> Result<Vec<Dossier>, RegistryError>;
 }
 
 #[cfg(test)]

@@ -55,6 +55,11 @@ pub struct Service {
     /// Recently seen tokens, so that a procedure system's steady stream of lookups does not
     /// read the token table on every request (see `records.rs`).
     pub(crate) tokens: crate::records::TokenCache,
+    /// People's accounts and sessions, for the web interface.
+    accounts: Option<Arc<dyn crate::accounts::Accounts>>,
+    pub(crate) session_policy: crate::accounts::SessionPolicy,
+    /// Failed sign-ins, per account and per address.
+    pub(crate) sign_ins: crate::throttle::Throttle,
 }
 
 impl Service {
@@ -66,7 +71,25 @@ impl Service {
             registry: None,
             auditor: None,
             tokens: Default::default(),
+            accounts: None,
+            session_policy: Default::default(),
+            sign_ins: Default::default(),
         }
+    }
+
+    /// The same service with people's accounts and sessions.
+    pub fn with_accounts(
+        mut self,
+        accounts: Arc<dyn crate::accounts::Accounts>,
+        policy: crate::accounts::SessionPolicy,
+    ) -> Self {
+        self.accounts = Some(accounts);
+        self.session_policy = policy;
+        self
+    }
+
+    pub fn accounts(&self) -> Option<&Arc<dyn crate::accounts::Accounts>> {
+        self.accounts.as_ref()
     }
 
     /// The same service with the registry behind the record, dossier and token methods.

@@ -16,6 +16,8 @@ pub enum ErrorKind {
     NotFound,
     Conflict,
     PayloadTooLarge,
+    /// Too many failed tries: wait before the next.
+    TooManyRequests,
     UnsupportedMediaType,
     /// A backend (database, object store) failed or is unreachable.
     Unavailable,
@@ -25,6 +27,10 @@ pub enum ErrorKind {
 pub enum ServiceError {
     #[error("a valid api token is required (authorization: bearer <token>)")]
     Unauthorized,
+    #[error("the name or the password is not right")]
+    SignInFailed,
+    #[error("too many failed sign-ins; try again in {retry_after_s} s")]
+    Throttled { retry_after_s: u64 },
     #[error("the {role} role may not {action}")]
     Forbidden {
         role: &'static str,
@@ -59,7 +65,8 @@ pub enum ServiceError {
 impl ServiceError {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            ServiceError::Unauthorized => ErrorKind::Unauthorized,
+            ServiceError::Unauthorized | ServiceError::SignInFailed => ErrorKind::Unauthorized,
+            ServiceError::Throttled { .. } => ErrorKind::TooManyRequests,
             ServiceError::Forbidden { .. } | ServiceError::TypeOutOfScope(_) => {
                 ErrorKind::Forbidden
             }
@@ -92,6 +99,7 @@ impl ServiceError {
                 }
                 RegistryError::DossierExists(_)
                 | RegistryError::TokenExists(_)
+                | RegistryError::UserExists(_)
                 | RegistryError::InvalidTransition { .. } => ErrorKind::Conflict,
                 RegistryError::UnknownField { .. } => ErrorKind::BadRequest,
                 RegistryError::Catalog(_) | RegistryError::Corrupt(_) => ErrorKind::Unavailable,

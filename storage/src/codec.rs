@@ -139,10 +139,11 @@ pub struct OriginalRow {
     pub status: String,
     pub error: Option<String>,
     pub attempts: i64,
+    pub progress: Option<String>,
 }
 
 pub const ORIGINALS_SELECT: &str = "SELECT o.sha256, o.file_name, o.media_type, o.byte_size, \
-     o.page_count, o.status, o.error, COALESCE(j.attempts, 0) AS attempts \
+     o.page_count, o.status, o.error, COALESCE(j.attempts, 0) AS attempts, j.progress \
      FROM originals o LEFT JOIN jobs j ON j.sha256 = o.sha256 AND j.stage = 'extract'";
 
 impl OriginalRow {
@@ -156,6 +157,11 @@ impl OriginalRow {
             status: status_from_str(&self.status)?,
             error: self.error,
             attempts: self.attempts as u32,
+            // Progress is advisory: an unreadable one is shown as none.
+            progress: self
+                .progress
+                .as_deref()
+                .and_then(|p| serde_json::from_str(p).ok()),
         })
     }
 }

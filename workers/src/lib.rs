@@ -11,6 +11,7 @@ pub mod mrz_zone;
 pub mod ocr;
 pub mod pdf;
 pub mod pool;
+pub mod preview;
 pub mod qr;
 pub mod qr_grid;
 mod raster;

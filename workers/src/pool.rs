@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use hoso_extractors::PageText;
 use hoso_pipeline::ports::{
-    Catalog, CatalogError, DerivativeKind, Job, JobFate, ObjectKey, ObjectStore, PageEngine,
+    Catalog, CatalogError, DerivativeKind, Job, JobFate, JobProgress, ObjectKey, ObjectStore, PageEngine,
     PageError,
 };
 use hoso_pipeline::service::analyse;
@@ -304,6 +304,7 @@ impl WorkerPool {
             }
         }
 
+        self.report(job, JobProgress::Reading).await;
         let searchable_path = scratch.path().join("searchable.pdf");
         let (reply_tx, reply_rx) = oneshot::channel();
         let request = EngineRequest {
@@ -331,6 +332,11 @@ impl WorkerPool {
                 searchable_pdf,
                 producer,
             }) => {
+                let progress = JobProgress::Extracted {
+                    pages: result.source.pages,
+                    documents: result.documents.len() as u32,
+                };
+                self.report(job, progress).await;
                 let pages_key = ObjectKey::derivative(&job.hash, DerivativeKind::PageText);
                 let pages_json = serde_json_bytes(&pages);
                 if let Err(e) = self.store.replace(&pages_key, &pages_json).await {
@@ -394,6 +400,13 @@ impl WorkerPool {
                 }
                 other => return other,
             }
+        }
+    }
+
+    /// Progress is for people watching: a failure to record it is logged, never fatal.
+    async fn report(&self, job: &Job, progress: JobProgress) {
+        if let Err(e) = self.catalog.report_progress(job, progress).await {
+            tracing::warn!(job = job.id, error = %e, "cannot record the job's progress");
         }
     }
 

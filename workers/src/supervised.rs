@@ -295,7 +295,7 @@ impl Drop for SupervisedEngine {
     }
 }
 
-fn describe_exit(status: std::process::ExitStatus) -> String {
+pub(crate) fn describe_exit(status: std::process::ExitStatus) -> String {
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;
@@ -320,7 +320,7 @@ fn describe_exit(status: std::process::ExitStatus) -> String {
 
 /// Limits the child before it runs a line of its own: its address space, no core dumps,
 /// and death when the parent dies, so a worker killed outright leaves no orphan engine.
-fn confine(command: &mut Command, memory_limit: u64) {
+pub(crate) fn confine(command: &mut Command, memory_limit: u64) {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::process::CommandExt;

@@ -56,6 +56,13 @@ impl Catalog for Refusing {
     async fn claim_job(&self, owner: &str, lease: Duration) -> Result<Option<Job>, CatalogError> {
         self.inner.claim_job(owner, lease).await
     }
+    async fn report_progress(
+        &self,
+        job: &Job,
+        progress: hoso_pipeline::ports::JobProgress,
+    ) -> Result<(), CatalogError> {
+        self.inner.report_progress(job, progress).await
+    }
     async fn extend_lease(&self, job: &Job, lease: Duration) -> Result<bool, CatalogError> {
         self.inner.extend_lease(job, lease).await
     }

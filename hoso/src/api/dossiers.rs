@@ -19,7 +19,7 @@ use super::schemas::{DossierCode, DossierForm, MAX_FORM_TEXT_CHARS};
 /// Files per dossier upload: the request body limit is this many times the file limit.
 pub const MAX_FILES: usize = 20;
 
-fn multipart_error(e: MultipartError) -> ApiError {
+pub(crate) fn multipart_error(e: MultipartError) -> ApiError {
     let status = match e.status() {
         s if s.is_client_error() => s,
         _ => StatusCode::BAD_REQUEST,
@@ -29,7 +29,7 @@ fn multipart_error(e: MultipartError) -> ApiError {
 
 /// Reads one text part: at most `MAX_FORM_TEXT_CHARS` characters, as the document says,
 /// and never more bytes than so many characters can take.
-async fn read_text(field: Field<'_>, name: &str) -> Result<String, ApiError> {
+pub(crate) async fn read_text(field: Field<'_>, name: &str) -> Result<String, ApiError> {
     let too_long = || {
         ApiError::bad_request(format!(
             "the field {name} is longer than {MAX_FORM_TEXT_CHARS} characters"
@@ -52,7 +52,7 @@ async fn read_text(field: Field<'_>, name: &str) -> Result<String, ApiError> {
 }
 
 /// Reads one file part, never more than the upload limit.
-async fn read_file(mut field: Field<'_>, limit: u64, name: &str) -> Result<Vec<u8>, ApiError> {
+pub(crate) async fn read_file(mut field: Field<'_>, limit: u64, name: &str) -> Result<Vec<u8>, ApiError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
         if (bytes.len() + chunk.len()) as u64 > limit {

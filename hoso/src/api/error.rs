@@ -55,6 +55,7 @@ impl ApiError {
             StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
             StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+            StatusCode::TOO_MANY_REQUESTS => "too_many_requests",
             StatusCode::SERVICE_UNAVAILABLE => "unavailable",
             s if s.is_client_error() => "bad_request",
             _ => "internal",
@@ -94,6 +95,7 @@ impl From<ServiceError> for ApiError {
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         };
         ApiError::new(status, e.to_string())

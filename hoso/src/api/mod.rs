@@ -3,7 +3,7 @@
 //! maps the answer; roles, validation and logging happen in the service layer.
 
 mod audit;
-mod dossiers;
+pub(crate) mod dossiers;
 mod error;
 mod extract;
 mod model;
@@ -27,6 +27,7 @@ use utoipa::openapi::encoding::Encoding;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+pub use dossiers::MAX_FILES as MAX_DOSSIER_FILES;
 pub use error::ApiError;
 pub use model::iso;
 

@@ -8,6 +8,7 @@ mod list;
 mod report;
 mod serve;
 mod token;
+mod user;
 mod worker;
 
 use std::path::{Path, PathBuf};
@@ -18,7 +19,9 @@ use anyhow::Context;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use hoso_extractors::ExtractedDocument;
 
-use crate::cli::{AuditCommand, BenchCommand, Cli, Command, ReportCommand, TokenCommand};
+use crate::cli::{
+    AuditCommand, BenchCommand, Cli, Command, ReportCommand, TokenCommand, UserCommand,
+};
 use crate::config::{Overrides, ProcessEnv, Settings};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -75,6 +78,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Worker { concurrency, drain } => worker::run(settings, concurrency, drain).await,
         Command::Serve { no_workers, .. } => serve::run(settings, no_workers).await,
         Command::EngineChild => crate::engines::run_child(&settings.workers.ocr_languages),
+        Command::PageImage => crate::engines::run_page_image(),
+        Command::User { what } => match what {
+            UserCommand::Create { name, role } => user::create(settings, &name, &role).await,
+            UserCommand::Password { name } => user::password(settings, &name).await,
+            UserCommand::List => user::list(settings).await,
+        },
         Command::Bench {
             what: BenchCommand::Queue { jobs, ref workers },
         } => bench::queue(settings, jobs, workers).await,

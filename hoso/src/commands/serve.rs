@@ -1,4 +1,4 @@
-//! `hoso serve`: the HTTP API (`crate::api`) over the service layer, with in-process
+//! `hoso serve`: the HTTP API (`crate::api`) and the web interface (`crate::web`) over the service layer, with in-process
 //! workers unless they run as separate `hoso worker` processes.
 
 use std::process::ExitCode;
@@ -43,14 +43,21 @@ pub async fn run(settings: Settings, no_workers: bool) -> anyhow::Result<ExitCod
         tokio::spawn(audit_loop(auditor, interval, stop_rx.clone()));
     }
 
-    let app = crate::api::router(Arc::clone(&service));
+    let web = Arc::new(crate::web::WebState {
+        service: Arc::clone(&service),
+        renderer: crate::engines::page_image_command()?,
+        secure_cookies: backends.settings.web.secure_cookies,
+        renders: tokio::sync::Semaphore::new(2),
+        last_verification: Default::default(),
+    });
+    let app = crate::api::router(Arc::clone(&service)).merge(crate::web::router(web));
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| {
             format!("setting server.listen (HOSO_LISTEN): cannot listen on {listen}")
         })?;
     eprintln!(
-        "hoso serve: listening on http://{listen}{}; {}",
+        "hoso serve: listening on http://{listen} (the web interface at /, the api at /api/v1){}; {}",
         if no_workers {
             ""
         } else {
@@ -58,6 +65,8 @@ pub async fn run(settings: Settings, no_workers: bool) -> anyhow::Result<ExitCod
         },
         backends.describe()
     );
+    // The peer's address slows failed sign-ins per address.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             super::worker::shutdown_signal().await;

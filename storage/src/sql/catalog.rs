@@ -10,7 +10,7 @@ use hoso_pipeline::audit;
 use hoso_pipeline::ports::ObjectKey;
 use hoso_pipeline::ports::{
     document_id, AttemptOutcome, AttemptRecord, Catalog, CatalogError, DocumentRecord, Job,
-    JobFate, NewOriginal, OriginalRecord, QueueCounts, Registration,
+    JobFate, JobProgress, NewOriginal, OriginalRecord, QueueCounts, Registration,
 };
 use hoso_pipeline::{ContentHash, ExtractionResult};
 use serde_json::json;
@@ -305,6 +305,19 @@ impl Catalog for SqlCatalog {
         .map_err(db)?
         .rows_affected();
         Ok(n == 1)
+    }
+
+    async fn report_progress(&self, job: &Job, progress: JobProgress) -> Result<(), CatalogError> {
+        sqlx::query(
+            "UPDATE jobs SET progress = $3 WHERE id = $1 AND attempts = $2 AND state = 'running'",
+        )
+        .bind(job.id)
+        .bind(i64::from(job.attempt))
+        .bind(codec::to_json(&progress)?)
+        .execute(&self.fast)
+        .await
+        .map_err(db)?;
+        Ok(())
     }
 
     async fn complete_job(

@@ -7,11 +7,13 @@
 //! leases mean the same thing to workers on machines whose clocks disagree. Attempt
 //! numbers fence stale completions: only the holder of a job's latest attempt may end it.
 
+mod accounts;
 mod audit;
 mod catalog;
 pub(crate) mod dialect;
 pub(crate) mod error;
 mod registry;
+mod search;
 #[cfg(test)]
 mod tests;
 

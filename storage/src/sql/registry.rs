@@ -105,6 +105,7 @@ impl SqlCatalog {
             for s in &c.subjects {
                 self.add_subject(&mut *conn, &record_id, s).await?;
             }
+            self.index_record(&mut *conn, &record_id, &c.fields).await?;
         }
         // A reprocessed original yields the same document ids: already linked, no event.
         let linked: Option<i64> = sqlx::query_scalar(&self.dialect.sql(
@@ -213,7 +214,7 @@ impl SqlCatalog {
             .into_owned()
     }
 
-    async fn load_records(
+    pub(super) async fn load_records(
         &self,
         conn: &mut AnyConnection,
         rest: &str,
@@ -261,7 +262,7 @@ impl SqlCatalog {
         Ok(record)
     }
 
-    async fn reader(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, RegistryError> {
+    pub(super) async fn reader(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, RegistryError> {
         Ok(self.pool.acquire().await.map_err(db)?)
     }
 }
@@ -420,6 +421,7 @@ impl Registry for SqlCatalog {
         for s in &correction.subjects_came {
             self.add_subject(&mut tx, id, s).await?;
         }
+        self.index_record(&mut tx, id, &correction.fields).await?;
         let entry = self
             .add_event(&mut tx, id, by, &correction.event, json!({}))
             .await?;
@@ -589,6 +591,18 @@ impl Registry for SqlCatalog {
         .await
         .map_err(db)?;
         Ok(())
+    }
+
+    async fn search_records(&self, folded: &str, limit: u32) -> Result<Vec<Record>, RegistryError> {
+        self.search_records_by_name(folded, limit).await
+    }
+
+    async fn review_queue(&self, limit: u32) -> Result<Vec<Record>, RegistryError> {
+        self.records_to_review(limit).await
+    }
+
+    async fn dossiers_since(&self, since_ms: i64, limit: u32) -> Result<Vec<Dossier>, RegistryError> {
+        self.dossiers_opened_since(since_ms, limit).await
     }
 
     /// The read and its audit entry, in one transaction.

@@ -1,0 +1,260 @@
+//! Review: a record's page images with each field's box, its fields with confidence and
+//! method, corrections from the keyboard with a reason, and verification.
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json};
+use hoso_pipeline::records::RecordView;
+use hoso_pipeline::registry::{RecordEventKind, RecordStatus};
+use serde::{Deserialize, Serialize};
+
+use super::pages::{Chrome, LOW_CONFIDENCE};
+use super::session::Desk;
+use super::{render, AppState, WebError};
+use crate::api::ApiError;
+
+/// One field as the review shows it.
+pub struct FieldRow {
+    pub key: String,
+    pub value: String,
+    pub confidence: f32,
+    pub method: String,
+    pub low: bool,
+    /// A warning of its document names this field.
+    pub conflicting: bool,
+    /// The box it was read from: the page's index in `ReviewPage::pages` and the box as
+    /// `x y width height` fractions, or none for a typed value.
+    pub page_index: Option<usize>,
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub raw: String,
+}
+
+impl FieldRow {
+    /// Whether its box is on the page at `index` of the review.
+    pub fn on_page(&self, index: &usize) -> bool {
+        self.page_index == Some(*index)
+    }
+}
+
+/// One page image with the boxes drawn on it.
+pub struct PageImage {
+    pub sha256: String,
+    pub page: u32,
+}
+
+pub struct HistoryRow {
+    pub at_ms: i64,
+    pub actor: String,
+    pub what: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "record.html")]
+pub struct ReviewPage {
+    pub ui: Chrome,
+    pub id: String,
+    pub document_type: String,
+    pub status: String,
+    pub editable: bool,
+    pub fields: Vec<FieldRow>,
+    pub pages: Vec<PageImage>,
+    pub warnings: Vec<String>,
+    pub history: Vec<HistoryRow>,
+    pub file_name: String,
+}
+
+fn history_row(e: &hoso_pipeline::registry::RecordEvent) -> HistoryRow {
+    let what = match &e.kind {
+        RecordEventKind::Created { document_id } => format!("created from {document_id}"),
+        RecordEventKind::Linked { document_id } => format!("linked to {document_id}"),
+        RecordEventKind::Corrected {
+            key,
+            old_value,
+            new_value,
+            reason,
+        } => format!(
+            "{key}: {} → {new_value}{}",
+            old_value.as_deref().unwrap_or("—"),
+            reason
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        ),
+        RecordEventKind::Verified => "verified".to_string(),
+        RecordEventKind::Superseded { by } => format!("superseded by {by}"),
+        RecordEventKind::Revoked { reason } => format!("revoked: {reason}"),
+    };
+    HistoryRow {
+        at_ms: e.at_ms,
+        actor: e.actor.clone(),
+        what,
+    }
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let review = state
+        .service
+        .record_review(&desk.caller, &id)
+        .await
+        .map_err(|e| desk.fail(e))?;
+    let RecordView {
+        record,
+        sources,
+        history,
+    } = review.view;
+    let warnings: Vec<String> = review
+        .documents
+        .iter()
+        .flat_map(|d| d.document.warnings.iter().cloned())
+        .collect();
+    let sha = sources.first().map(|s| s.sha256.clone()).unwrap_or_default();
+    // The pages evidence names, else the document's own pages, in page order.
+    let mut page_numbers: Vec<u32> = record
+        .fields
+        .values()
+        .filter_map(|f| f.evidence.first().map(|e| e.page))
+        .collect();
+    if page_numbers.is_empty() {
+        if let Some(doc) = review.documents.first() {
+            page_numbers = doc.document.pages.clone();
+        }
+    }
+    page_numbers.sort_unstable();
+    page_numbers.dedup();
+    let pages: Vec<PageImage> = if sha.is_empty() {
+        Vec::new()
+    } else {
+        page_numbers
+            .iter()
+            .map(|&page| PageImage {
+                sha256: sha.clone(),
+                page,
+            })
+            .collect()
+    };
+    let fields = record
+        .fields
+        .iter()
+        .map(|(key, field)| {
+            let evidence = field.evidence.first();
+            let b = evidence.map(|e| e.bbox);
+            FieldRow {
+                key: key.clone(),
+                value: field.value.clone(),
+                confidence: field.confidence,
+                method: field.method.as_str().to_string(),
+                low: field.confidence < LOW_CONFIDENCE,
+                conflicting: warnings.iter().any(|w| w.contains(key.as_str())),
+                page_index: evidence.and_then(|e| pages.iter().position(|p| p.page == e.page)),
+                x: b.map_or(0.0, |b| b.x0),
+                y: b.map_or(0.0, |b| b.y0),
+                w: b.map_or(0.0, |b| b.x1 - b.x0),
+                h: b.map_or(0.0, |b| b.y1 - b.y0),
+                raw: evidence.map(|e| e.raw.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(render(&ReviewPage {
+        ui: desk.chrome(&format!("/records/{}", record.id)),
+        id: record.id.clone(),
+        document_type: record.document_type.as_str().to_string(),
+        status: record.status.as_str().to_string(),
+        editable: record.status == RecordStatus::Extracted
+            && desk.caller.may(hoso_pipeline::access::Action::CorrectRecord),
+        fields,
+        pages,
+        warnings,
+        history: history.iter().map(history_row).collect(),
+        file_name: sources
+            .first()
+            .and_then(|s| s.file_name.clone())
+            .unwrap_or_default(),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct CorrectionForm {
+    csrf: Option<String>,
+    value: String,
+    reason: String,
+}
+
+#[derive(Serialize)]
+pub struct CorrectedOut {
+    key: String,
+    value: String,
+    method: String,
+}
+
+/// A correction, from the page's script (JSON answer) or a plain form (back to the page).
+pub async fn correct(
+    State(state): State<AppState>,
+    desk: Desk,
+    headers: HeaderMap,
+    Path((id, key)): Path<(String, String)>,
+    Form(form): Form<CorrectionForm>,
+) -> Result<Response, Response> {
+    desk.check_csrf(&headers, form.csrf.as_deref())
+        .map_err(IntoResponse::into_response)?;
+    let wants_json = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    if form.reason.trim().is_empty() {
+        let message = desk.lang.t("error-reason-required");
+        return Err(if wants_json {
+            ApiError::bad_request(message).into_response()
+        } else {
+            WebError::new(desk.lang, axum::http::StatusCode::BAD_REQUEST, message).into_response()
+        });
+    }
+    let result = state
+        .service
+        .correct_field(&desk.caller, &id, &key, &form.value, Some(&form.reason))
+        .await;
+    match (result, wants_json) {
+        (Ok(view), true) => {
+            let field = view.record.fields.get(&key);
+            Ok(Json(CorrectedOut {
+                key: key.clone(),
+                value: field.map(|f| f.value.clone()).unwrap_or_default(),
+                method: field
+                    .map(|f| f.method.as_str().to_string())
+                    .unwrap_or_default(),
+            })
+            .into_response())
+        }
+        (Ok(_), false) => Ok(Redirect::to(&format!("/records/{id}")).into_response()),
+        (Err(e), true) => Err(ApiError::from(e).into_response()),
+        (Err(e), false) => Err(desk.fail(e).into_response()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: Option<String>,
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    desk: Desk,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
+    desk.check_csrf(&headers, form.csrf.as_deref())?;
+    state
+        .service
+        .verify(&desk.caller, &id)
+        .await
+        .map_err(|e| desk.fail(e))?;
+    Ok(Redirect::to(&format!("/records/{id}")).into_response())
+}

@@ -1,0 +1,88 @@
+//! The clerks' ways into the registry: records by folded name, the review queue (least
+//! certain first) and today's dossiers. `record_search` is written beside each record.
+
+use std::collections::BTreeMap;
+
+use hoso_extractors::Field;
+use hoso_pipeline::ports::CatalogError;
+use hoso_pipeline::registry::{Dossier, Record, RegistryError};
+use hoso_pipeline::search::search_key;
+use sqlx::AnyConnection;
+
+use super::error::db;
+use super::SqlCatalog;
+use crate::codec::DossierRow;
+
+impl SqlCatalog {
+    /// Writes (or rewrites) a record's search row, in the caller's transaction.
+    pub(crate) async fn index_record(
+        &self,
+        conn: &mut AnyConnection,
+        record_id: &str,
+        fields: &BTreeMap<String, Field>,
+    ) -> Result<(), CatalogError> {
+        let key = search_key(fields);
+        sqlx::query(
+            "INSERT INTO record_search (record_id, folded, least_confidence) VALUES ($1, $2, $3) \
+             ON CONFLICT (record_id) DO UPDATE SET folded = excluded.folded, \
+             least_confidence = excluded.least_confidence",
+        )
+        .bind(record_id)
+        .bind(&key.folded)
+        .bind(key.least_confidence)
+        .execute(conn)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    pub(crate) async fn search_records_by_name(
+        &self,
+        folded: &str,
+        limit: u32,
+    ) -> Result<Vec<Record>, RegistryError> {
+        let escaped: String = folded
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        let pattern = format!("%{escaped}%");
+        let rest = format!(
+            "WHERE r.id IN (SELECT record_id FROM record_search WHERE folded LIKE $1 ESCAPE '\\') \
+             ORDER BY r.created_at DESC, r.id DESC LIMIT {limit}"
+        );
+        let mut conn = self.reader().await?;
+        Ok(self.load_records(&mut conn, &rest, &[&pattern]).await?)
+    }
+
+    pub(crate) async fn records_to_review(&self, limit: u32) -> Result<Vec<Record>, RegistryError> {
+        let rest = format!(
+            "JOIN record_search q ON q.record_id = r.id WHERE r.status = 'extracted' \
+             ORDER BY q.least_confidence, r.created_at, r.id LIMIT {limit}"
+        );
+        let mut conn = self.reader().await?;
+        Ok(self.load_records(&mut conn, &rest, &[]).await?)
+    }
+
+    pub(crate) async fn dossiers_opened_since(
+        &self,
+        since_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<Dossier>, RegistryError> {
+        let sql = format!(
+            "{} WHERE d.created_at >= $1 ORDER BY d.created_at DESC, d.code LIMIT {limit}",
+            self.dialect.dossiers_select()
+        );
+        let rows = sqlx::query_as::<_, DossierRow>(&sql)
+            .bind(since_ms)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(DossierRow::into_dossier)
+            .collect::<Result<_, _>>()?)
+    }
+}
