@@ -87,8 +87,11 @@ try {
   await record(page, "sign-in");
   await page.fill("#name", config.clerk.name);
   await page.fill("#password", "not the password at all");
+  const wrong = page.waitForResponse((r) => r.url() === `${base}/sign-in` && r.request().method() === "POST");
   await page.click("[data-testid=sign-in]");
-  check(await page.isVisible("[data-testid=sign-in-error]"), "a wrong password is refused");
+  const wrongStatus = (await wrong).status();
+  check(wrongStatus === 401, `a wrong password is refused with 401, not ${wrongStatus}`);
+  await page.waitForSelector("[data-testid=sign-in-error]");
   await signIn(page, config.clerk);
   const cookies = await clerkContext.cookies();
   const session = cookies.find((c) => c.name === "hoso_session");
