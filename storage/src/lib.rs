@@ -2,7 +2,8 @@
 //! and the registry.
 //!
 //! Every backend implements a port from `hoso-pipeline` and passes that port's shared test
-//! suite (`object_store_suite`, `catalog_suite`, `registry_suite`, `audit_suite`).
+//! suite (`object_store_suite`, `catalog_suite`, `registry_suite`, `audit_suite`,
+//! `desk_suite`, `accounts_suite`).
 
 mod codec;
 pub mod local;
@@ -11,9 +12,13 @@ pub mod s3;
 pub mod sql;
 
 #[cfg(test)]
+mod accounts_suite;
+#[cfg(test)]
 mod audit_suite;
 #[cfg(test)]
 mod catalog_suite;
+#[cfg(test)]
+mod desk_suite;
 #[cfg(test)]
 mod object_store_suite;
 #[cfg(test)]

@@ -86,7 +86,7 @@ fn unknown() -> ExtractedDocument {
 
 /// Registers an original made of `label`'s bytes and completes its job with `docs`, as a
 /// worker would.
-async fn process<C: Catalog + Registry>(
+pub(crate) async fn process<C: Catalog + Registry>(
     c: &C,
     label: &str,
     docs: Vec<ExtractedDocument>,
@@ -122,7 +122,7 @@ async fn complete<C: Catalog + Registry>(c: &C, hash: &ContentHash, docs: Vec<Ex
     tokio::time::sleep(Duration::from_millis(3)).await;
 }
 
-async fn only_record<C: Registry>(c: &C, hash: &ContentHash) -> Record {
+pub(crate) async fn only_record<C: Registry>(c: &C, hash: &ContentHash) -> Record {
     let mut records = c.records_of_original(hash).await.unwrap();
     assert_eq!(records.len(), 1, "{records:?}");
     records.remove(0)

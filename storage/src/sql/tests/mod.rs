@@ -41,6 +41,25 @@ async fn postgres_passes_the_catalog_suite() {
 }
 
 #[tokio::test]
+async fn sqlite_passes_the_desk_and_accounts_suites() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = std::sync::Arc::new(sqlite(&dir).await);
+    crate::desk_suite::run(&*c).await;
+    let store = crate::LocalObjectStore::open(dir.path().join("objects")).unwrap();
+    crate::accounts_suite::run(c, std::sync::Arc::new(store)).await;
+}
+
+#[tokio::test]
+async fn postgres_passes_the_desk_and_accounts_suites() {
+    let db = TestDatabase::create().await;
+    let dir = tempfile::tempdir().unwrap();
+    let c = std::sync::Arc::new(postgres(&db).await);
+    crate::desk_suite::run(&*c).await;
+    let store = crate::LocalObjectStore::open(dir.path().join("objects")).unwrap();
+    crate::accounts_suite::run(c, std::sync::Arc::new(store)).await;
+}
+
+#[tokio::test]
 async fn postgres_passes_the_registry_suite() {
     let db = TestDatabase::create().await;
     crate::registry_suite::run(&postgres(&db).await).await;
