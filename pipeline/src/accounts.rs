@@ -276,12 +276,12 @@ impl Service {
         password: &str,
         address: &str,
     ) -> Result<SignedIn, ServiceError> {
-        let account_key = format!("user:{}", name.to_lowercase());
-        let address_key = format!("addr:{address}");
-        let throttle: &Throttle = &self.sign_ins;
-        if let Some(wait) = throttle
+        let account_key = name.to_lowercase();
+        let accounts_throttle: &Throttle = &self.sign_ins;
+        let addresses_throttle: &Throttle = &self.sign_in_addresses;
+        if let Some(wait) = accounts_throttle
             .wait(&account_key)
-            .max(throttle.wait(&address_key))
+            .max(addresses_throttle.wait(address))
         {
             return Err(ServiceError::Throttled {
                 retry_after_s: wait.as_secs().max(1),
@@ -296,16 +296,16 @@ impl Service {
         let Some(user) = user else {
             // Same work as a wrong password for a real user.
             password_matches(password, None).await;
-            throttle.fail(&account_key);
-            throttle.fail(&address_key);
+            accounts_throttle.fail(&account_key);
+            addresses_throttle.fail(address);
             return Err(ServiceError::SignInFailed);
         };
         if !password_matches(password, Some(user.password_hash.clone())).await {
-            throttle.fail(&account_key);
-            throttle.fail(&address_key);
+            accounts_throttle.fail(&account_key);
+            addresses_throttle.fail(address);
             return Err(ServiceError::SignInFailed);
         }
-        throttle.succeed(&account_key);
+        accounts_throttle.succeed(&account_key);
         let secret = new_secret();
         let csrf_token = new_secret();
         let now = now_ms();

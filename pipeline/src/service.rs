@@ -60,6 +60,7 @@ pub struct Service {
     pub(crate) session_policy: crate::accounts::SessionPolicy,
     /// Failed sign-ins, per account and per address.
     pub(crate) sign_ins: crate::throttle::Throttle,
+    pub(crate) sign_in_addresses: crate::throttle::Throttle,
 }
 
 impl Service {
@@ -73,7 +74,10 @@ impl Service {
             tokens: Default::default(),
             accounts: None,
             session_policy: Default::default(),
-            sign_ins: Default::default(),
+            sign_ins: crate::throttle::Throttle::new(crate::throttle::ACCOUNT_FREE_FAILURES),
+            sign_in_addresses: crate::throttle::Throttle::new(
+                crate::throttle::ADDRESS_FREE_FAILURES,
+            ),
         }
     }
 

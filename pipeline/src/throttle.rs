@@ -7,28 +7,40 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Failures allowed before any wait.
-const FREE_FAILURES: u32 = 3;
+/// Failures allowed before any wait, per account: a person mistypes, a guesser guesses.
+pub const ACCOUNT_FREE_FAILURES: u32 = 3;
+/// Per address: more, since one office's clerks may share one address.
+pub const ADDRESS_FREE_FAILURES: u32 = 10;
 const FIRST_WAIT: Duration = Duration::from_secs(1);
 const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
 /// A key quiet for this long is forgotten.
 const FORGET_AFTER: Duration = Duration::from_secs(3600);
 const MAX_KEYS: usize = 100_000;
 
-#[derive(Clone, Default)]
-pub struct Throttle(Arc<Mutex<HashMap<String, (u32, Instant)>>>);
+#[derive(Clone)]
+pub struct Throttle {
+    free: u32,
+    failures: Arc<Mutex<HashMap<String, (u32, Instant)>>>,
+}
 
 impl Throttle {
+    pub fn new(free_failures: u32) -> Self {
+        Self {
+            free: free_failures,
+            failures: Default::default(),
+        }
+    }
+
     /// How long `key` must still wait before its next try is checked.
     pub fn wait(&self, key: &str) -> Option<Duration> {
-        let map = self.0.lock().ok()?;
+        let map = self.failures.lock().ok()?;
         let (failures, last) = map.get(key)?;
-        let wait = wait_after(*failures)?;
+        let wait = wait_after(*failures, self.free)?;
         wait.checked_sub(last.elapsed())
     }
 
     pub fn fail(&self, key: &str) {
-        if let Ok(mut map) = self.0.lock() {
+        if let Ok(mut map) = self.failures.lock() {
             if map.len() >= MAX_KEYS {
                 map.retain(|_, (_, last)| last.elapsed() < FORGET_AFTER);
             }
@@ -42,14 +54,14 @@ impl Throttle {
     }
 
     pub fn succeed(&self, key: &str) {
-        if let Ok(mut map) = self.0.lock() {
+        if let Ok(mut map) = self.failures.lock() {
             map.remove(key);
         }
     }
 }
 
-fn wait_after(failures: u32) -> Option<Duration> {
-    let over = failures.checked_sub(FREE_FAILURES)?;
+fn wait_after(failures: u32, free: u32) -> Option<Duration> {
+    let over = failures.checked_sub(free)?;
     let factor = 1u32.checked_shl(over.min(20)).unwrap_or(u32::MAX);
     Some(FIRST_WAIT.saturating_mul(factor).min(MAX_WAIT))
 }
@@ -62,13 +74,13 @@ mod tests {
     fn waits_double_after_the_free_failures_up_to_a_ceiling() {
         let cases = [(0, None), (2, None), (3, Some(1)), (4, Some(2)), (6, Some(8)), (40, Some(900))];
         for (failures, secs) in cases {
-            assert_eq!(wait_after(failures), secs.map(Duration::from_secs), "{failures}");
+            assert_eq!(wait_after(failures, 3), secs.map(Duration::from_secs), "{failures}");
         }
     }
 
     #[test]
     fn a_key_waits_after_failing_and_success_clears_it() {
-        let t = Throttle::default();
+        let t = Throttle::new(ACCOUNT_FREE_FAILURES);
         for _ in 0..3 {
             assert_eq!(t.wait("user:lan"), None);
             t.fail("user:lan");

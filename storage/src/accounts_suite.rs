@@ -113,6 +113,15 @@ async fn failed_sign_ins_are_slowed_per_account(s: &Service) {
     assert_eq!(r.unwrap_err().kind(), ErrorKind::TooManyRequests);
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert!(s.sign_in("binh", PASSWORD, "10.1.0.9").await.is_ok());
+
+    // One address guessing across many names waits too, after more tries.
+    for i in 0..10 {
+        let r = s.sign_in(&format!("guess{i}"), "guess", "10.3.0.1").await;
+        assert!(matches!(r, Err(ServiceError::SignInFailed)), "{i}");
+    }
+    let r = s.sign_in("binh", PASSWORD, "10.3.0.1").await;
+    assert!(matches!(r, Err(ServiceError::Throttled { .. })), "{r:?}");
+    assert!(s.sign_in("binh", PASSWORD, "10.3.0.2").await.is_ok());
 }
 
 async fn a_session_ends_when(s: &Service, why: &str) {
