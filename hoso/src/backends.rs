@@ -47,6 +47,7 @@ impl Backends {
                         .await?
                         .with_policy(settings.workers.queue),
                 );
+                catalog.index_unindexed_records().await?;
                 (catalog.clone(), catalog.clone(), catalog.clone(), catalog)
             }
             Database::Postgres {
@@ -66,6 +67,7 @@ impl Backends {
                     )
                 })?;
                 let catalog = Arc::new(catalog.with_policy(settings.workers.queue));
+                catalog.index_unindexed_records().await?;
                 (catalog.clone(), catalog.clone(), catalog.clone(), catalog)
             }
         };

@@ -262,6 +262,18 @@ pub enum BenchCommand {
         #[arg(long, default_value = "1,4,16", value_delimiter = ',')]
         workers: Vec<usize>,
     },
+    /// Render times of the web interface's pages with --clerks clerks signed in at once,
+    /// over --records synthetic records in the configured PostgreSQL database (seeded
+    /// first, as registry-seed does); the pages are asked of the router in-process.
+    Web {
+        #[arg(long, default_value_t = 100_000)]
+        records: u64,
+        #[arg(long, default_value_t = 20)]
+        clerks: usize,
+        /// Seconds of load per page.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
     /// Fill the configured PostgreSQL database with synthetic verified records for the
     /// subject lookup load test (scripts/bench-api.sh), and write the subject ids used,
     /// one a line, for the load tool.

@@ -1,6 +1,7 @@
 mod audit;
 mod bench;
 mod bench_audit;
+mod bench_web;
 mod eval;
 mod extract;
 mod ingest;
@@ -96,6 +97,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     proofs,
                 },
         } => bench_audit::audit(settings, rounds, ops, entries, proofs).await,
+        Command::Bench {
+            what:
+                BenchCommand::Web {
+                    records,
+                    clerks,
+                    seconds,
+                },
+        } => bench_web::web(settings, records, clerks, seconds).await,
         Command::Bench {
             what:
                 BenchCommand::RegistrySeed {

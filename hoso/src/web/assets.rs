@@ -7,6 +7,9 @@ use axum::response::{IntoResponse, Response};
 const APP_CSS: &str = include_str!("../../assets/app.css");
 const APP_JS: &str = include_str!("../../assets/app.js");
 
+/// The sizes of the stylesheet and the script, which every page loads.
+pub const ASSET_BYTES: (usize, usize) = (APP_CSS.len(), APP_JS.len());
+
 pub async fn asset(Path(name): Path<String>) -> Response {
     let (body, kind) = match name.as_str() {
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),

@@ -36,8 +36,7 @@ pub struct NewDossierPage {
 
 /// A fresh dossier code: the day and a random tail, `HS-20261207-4F2A9C`.
 fn new_dossier_code() -> String {
-    let day = super::pages::local_time(hoso_pipeline::audit::now_ms());
-    let day: String = day.chars().take(10).filter(char::is_ascii_digit).collect();
+    let day = super::today_code();
     let tail: u32 = rand::thread_rng().gen_range(0..0x100_0000);
     format!("HS-{day}-{tail:06X}")
 }

@@ -31,7 +31,18 @@ use hoso_pipeline::records::{ErrorKind, ServiceError};
 use hoso_pipeline::service::Service;
 use hoso_workers::ChildCommand;
 
+pub use assets::ASSET_BYTES;
 pub use i18n::Lang;
+pub use session::SESSION_COOKIE;
+
+/// Today at the counter as `YYYYMMDD`, as dossier codes carry it.
+pub fn today_code() -> String {
+    pages::local_time(hoso_pipeline::audit::now_ms())
+        .chars()
+        .take(10)
+        .filter(char::is_ascii_digit)
+        .collect()
+}
 
 /// What every handler of the interface shares.
 pub struct WebState {
