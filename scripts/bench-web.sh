@@ -3,7 +3,8 @@
 # 20 clerks signed in at once, each page asked of the router in-process for a few
 # seconds. Prints the table BENCHMARKS.md records. By hand, not in CI.
 #
-#   scripts/bench-web.sh [SECONDS]        (default: 10 s of load per page)
+#   scripts/bench-web.sh [SECONDS] [THINK_MS]   (defaults: 10 s of load per page; no pause
+#                                                between a clerk's pages)
 #
 # BENCH_RECORDS, BENCH_CLERKS change the registry's size and the clerks; BENCH_DB the
 # database (hoso_bench_web on the local server, kept between runs); BENCH_PROFILE=release
@@ -11,6 +12,7 @@
 set -euo pipefail
 
 seconds="${1:-10}"
+think="${2:-0}"
 records="${BENCH_RECORDS:-100000}"
 clerks="${BENCH_CLERKS:-20}"
 profile="${BENCH_PROFILE:-dev}"
@@ -34,4 +36,4 @@ else
   cargo build -q -p hoso
   hoso="$here/target/debug/hoso"
 fi
-"$hoso" bench web --records "$records" --clerks "$clerks" --seconds "$seconds"
+"$hoso" bench web --records "$records" --clerks "$clerks" --seconds "$seconds" --think-ms "$think"

@@ -273,6 +273,9 @@ pub enum BenchCommand {
         /// Seconds of load per page.
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// Each clerk's pause between pages, in ms (jittered ±50%); 0 asks again at once.
+        #[arg(long, default_value_t = 0)]
+        think_ms: u64,
     },
     /// Fill the configured PostgreSQL database with synthetic verified records for the
     /// subject lookup load test (scripts/bench-api.sh), and write the subject ids used,

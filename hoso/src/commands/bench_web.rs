@@ -14,6 +14,7 @@ use axum::http::{header, Request, StatusCode};
 use hoso_pipeline::access::Caller;
 use hoso_pipeline::registry::{NewDossier, Role, SubjectId};
 use hoso_pipeline::ContentHash;
+use rand::Rng;
 use tower::ServiceExt;
 
 use crate::backends::Backends;
@@ -42,6 +43,7 @@ pub async fn web(
     records: u64,
     clerks: usize,
     seconds: u64,
+    think_ms: u64,
 ) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(
         matches!(settings.database, Database::Postgres { .. }),
@@ -163,7 +165,7 @@ pub async fn web(
     ];
 
     println!(
-        "{} clerks signed in, {seconds} s per page, over {total} records",
+        "{} clerks signed in, {seconds} s per page, {think_ms} ms between a clerk's pages, over {total} records",
         signed.len()
     );
     println!(
@@ -206,6 +208,10 @@ pub async fn web(
                         String::from_utf8_lossy(&body)
                     );
                     bytes = body.len();
+                    if think_ms > 0 {
+                        let pause = rand::thread_rng().gen_range(think_ms / 2..=think_ms * 3 / 2);
+                        tokio::time::sleep(Duration::from_millis(pause)).await;
+                    }
                 }
                 Ok::<_, anyhow::Error>((times, bytes))
             }));

@@ -103,8 +103,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     records,
                     clerks,
                     seconds,
+                    think_ms,
                 },
-        } => bench_web::web(settings, records, clerks, seconds).await,
+        } => bench_web::web(settings, records, clerks, seconds, think_ms).await,
         Command::Bench {
             what:
                 BenchCommand::RegistrySeed {

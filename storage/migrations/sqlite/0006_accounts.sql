@@ -29,12 +29,16 @@ ALTER TABLE jobs ADD COLUMN progress TEXT;
 
 -- The names a record holds, folded (lower case, no tone marks, đ as d), so that a clerk
 -- can find "NGUYỄN VĂN AN" by typing "nguyen van an". Written with the record and on
--- every correction, with the least confidence of its fields in thousandths, which orders
--- the review queue.
+-- every correction.
 CREATE TABLE record_search (
-    record_id          TEXT PRIMARY KEY NOT NULL REFERENCES records (id),
-    folded             TEXT NOT NULL,
-    least_confidence   INTEGER NOT NULL
+    record_id  TEXT PRIMARY KEY NOT NULL REFERENCES records (id),
+    folded     TEXT NOT NULL
 );
-CREATE INDEX record_search_confidence ON record_search (least_confidence, record_id);
+
+-- The least confidence of a record's fields, in thousandths, kept beside its fields: the
+-- review queue is the records still waiting, least certain first, read from this index
+-- alone however many records are verified.
+ALTER TABLE records ADD COLUMN least_confidence INTEGER NOT NULL DEFAULT 1000;
+CREATE INDEX records_review ON records (least_confidence, created_at, id)
+    WHERE status = 'extracted';
 CREATE INDEX dossiers_created ON dossiers (created_at, code);

@@ -23,16 +23,20 @@ impl SqlCatalog {
     ) -> Result<(), CatalogError> {
         let key = search_key(fields);
         sqlx::query(
-            "INSERT INTO record_search (record_id, folded, least_confidence) VALUES ($1, $2, $3) \
-             ON CONFLICT (record_id) DO UPDATE SET folded = excluded.folded, \
-             least_confidence = excluded.least_confidence",
+            "INSERT INTO record_search (record_id, folded) VALUES ($1, $2) \
+             ON CONFLICT (record_id) DO UPDATE SET folded = excluded.folded",
         )
         .bind(record_id)
         .bind(&key.folded)
-        .bind(key.least_confidence)
-        .execute(conn)
+        .execute(&mut *conn)
         .await
         .map_err(db)?;
+        sqlx::query("UPDATE records SET least_confidence = $2 WHERE id = $1")
+            .bind(record_id)
+            .bind(key.least_confidence)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl SqlCatalog {
 
     pub(crate) async fn records_to_review(&self, limit: u32) -> Result<Vec<Record>, RegistryError> {
         let rest = format!(
-            "JOIN record_search q ON q.record_id = r.id WHERE r.status = 'extracted' \
-             ORDER BY q.least_confidence, r.created_at, r.id LIMIT {limit}"
+            "WHERE r.status = 'extracted' \
+             ORDER BY r.least_confidence, r.created_at, r.id LIMIT {limit}"
         );
         let mut conn = self.reader().await?;
         Ok(self.load_records(&mut conn, &rest, &[]).await?)

@@ -15,6 +15,9 @@ const DIALECT_ONLY: &[(&str, &str)] = &[
     // LISTEN/NOTIFY wakes idle workers on PostgreSQL; SQLite's one process polls.
     ("postgres", "trigger jobs after insert"),
     ("postgres", "trigger jobs after update"),
+    // Names are searched anywhere in their folded text; trigrams (pg_trgm) index that on
+    // PostgreSQL, SQLite scans its one office's records.
+    ("postgres", "index record_search record_search_folded ()"),
 ];
 
 #[tokio::test]
