@@ -479,7 +479,11 @@ fn web_settings(file: &FileServer, env: &dyn Env) -> Result<WebSettings, ConfigE
         file.session_idle_minutes,
     )?
     .unwrap_or(30);
-    let idle = positive(idle, "server.session_idle_minutes", "HOSO_SESSION_IDLE_MINUTES")?;
+    let idle = positive(
+        idle,
+        "server.session_idle_minutes",
+        "HOSO_SESSION_IDLE_MINUTES",
+    )?;
     let max = pick(
         env,
         "HOSO_SESSION_MAX_HOURS",

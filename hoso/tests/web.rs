@@ -27,7 +27,11 @@ fn user(server: &Server, name: &str, role: &str, command: &str, password: &str) 
         .unwrap();
     writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn header<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
@@ -100,14 +104,20 @@ fn sign_in_sessions_csrf_roles_and_page_images() {
     assert_eq!((r.status, header(&r, "location")), (303, Some("/sign-in")));
     let r = server.send("GET", "/sign-in", &[], b"");
     let csp = header(&r, "content-security-policy").unwrap();
-    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
 
     // The cookie: HttpOnly, SameSite=Strict, Secure behind a TLS proxy.
     let login = form(&[("name", "lan"), ("password", PASSWORD)]);
     let urlencoded = ("Content-Type", "application/x-www-form-urlencoded");
     let r = server.send("POST", "/sign-in", &[urlencoded], &login);
     let cookie = header(&r, "set-cookie").unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
     assert!(!cookie.contains("Secure"), "{cookie}");
     let r = server.send(
         "POST",
@@ -126,11 +136,20 @@ fn sign_in_sessions_csrf_roles_and_page_images() {
         server.send("POST", "/search", &all, &form(body))
     };
     assert_eq!(search(&[], &[("q", support::CITIZEN)]).status, 403);
-    assert_eq!(search(&[], &[("q", support::CITIZEN), ("csrf", "hoso_wrong")]).status, 403);
+    assert_eq!(
+        search(&[], &[("q", support::CITIZEN), ("csrf", "hoso_wrong")]).status,
+        403
+    );
     let evil = [("Origin", "http://evil.example")];
-    assert_eq!(search(&evil, &[("q", support::CITIZEN), ("csrf", &csrf)]).status, 403);
+    assert_eq!(
+        search(&evil, &[("q", support::CITIZEN), ("csrf", &csrf)]).status,
+        403
+    );
     let other_site = [("Sec-Fetch-Site", "cross-site")];
-    assert_eq!(search(&other_site, &[("q", support::CITIZEN), ("csrf", &csrf)]).status, 403);
+    assert_eq!(
+        search(&other_site, &[("q", support::CITIZEN), ("csrf", &csrf)]).status,
+        403
+    );
     let ok = search(&[], &[("q", support::CITIZEN), ("csrf", &csrf)]);
     assert_eq!(ok.status, 200, "{}", ok.raw);
 
@@ -140,7 +159,12 @@ fn sign_in_sessions_csrf_roles_and_page_images() {
         assert_eq!(r.status, 403, "{path}");
     }
     let (auditor, _) = sign_in(&server, "minh", PASSWORD);
-    assert_eq!(server.send("GET", "/audit", &[("Cookie", &auditor)], b"").status, 200);
+    assert_eq!(
+        server
+            .send("GET", "/audit", &[("Cookie", &auditor)], b"")
+            .status,
+        200
+    );
 
     // A dossier from the interface: multipart with the token in its header.
     let picture = white_png();
@@ -156,7 +180,11 @@ fn sign_in_sessions_csrf_roles_and_page_images() {
     let r = server.send(
         "POST",
         "/dossiers",
-        &[("Cookie", &clerk), ("Content-Type", &content_type), ("X-CSRF-Token", &csrf)],
+        &[
+            ("Cookie", &clerk),
+            ("Content-Type", &content_type),
+            ("X-CSRF-Token", &csrf),
+        ],
         &body,
     );
     assert_eq!(r.status, 201, "{}", r.raw);
@@ -180,9 +208,19 @@ fn sign_in_sessions_csrf_roles_and_page_images() {
     assert_eq!(again.raw.len(), r.raw.len());
     // A file the renderer cannot read is a clear 422, and the server goes on.
     let bad = hoso_pipeline::ContentHash::of(&broken).to_hex();
-    let r = server.send("GET", &format!("/pages/{bad}/1"), &[("Cookie", &clerk)], b"");
+    let r = server.send(
+        "GET",
+        &format!("/pages/{bad}/1"),
+        &[("Cookie", &clerk)],
+        b"",
+    );
     assert_eq!(r.status, 422, "{}", r.raw);
-    let r = server.send("GET", &format!("/pages/{sha}/2"), &[("Cookie", &clerk)], b"");
+    let r = server.send(
+        "GET",
+        &format!("/pages/{sha}/2"),
+        &[("Cookie", &clerk)],
+        b"",
+    );
     assert_eq!(r.status, 404, "an image has one page");
     assert_eq!(server.send("GET", "/healthz", &[], b"").status, 200);
 
@@ -195,7 +233,12 @@ fn sign_in_sessions_csrf_roles_and_page_images() {
     // Failed sign-ins are slowed: after three, the account must wait.
     let wrong = form(&[("name", "minh"), ("password", "guess guess guess")]);
     for _ in 0..3 {
-        assert_eq!(server.send("POST", "/sign-in", &[urlencoded], &wrong).status, 401);
+        assert_eq!(
+            server
+                .send("POST", "/sign-in", &[urlencoded], &wrong)
+                .status,
+            401
+        );
     }
     let right = form(&[("name", "minh"), ("password", PASSWORD)]);
     let r = server.send("POST", "/sign-in", &[urlencoded], &right);

@@ -10,7 +10,9 @@
 
 use std::time::Duration;
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use async_trait::async_trait;
 use serde_json::json;
@@ -61,7 +63,8 @@ pub trait Accounts: Send + Sync {
     async fn users(&self) -> Result<Vec<User>, RegistryError>;
     /// Sets the hash and the time of change, and deletes the user's sessions, in one
     /// transaction. `false` if there is no such user.
-    async fn set_password(&self, name: &str, hash: &str, at_ms: i64) -> Result<bool, RegistryError>;
+    async fn set_password(&self, name: &str, hash: &str, at_ms: i64)
+        -> Result<bool, RegistryError>;
     async fn create_session(&self, session: &NewSession) -> Result<(), RegistryError>;
     async fn session(&self, secret_sha256: &str) -> Result<Option<Session>, RegistryError>;
     async fn touch_session(
@@ -319,14 +322,8 @@ impl Service {
             })
             .await?;
         let caller = user_caller(&user);
-        self.audit(by_caller(
-            &caller,
-            "session.started",
-            None,
-            None,
-            json!({}),
-        ))
-        .await?;
+        self.audit(by_caller(&caller, "session.started", None, None, json!({})))
+            .await?;
         Ok(SignedIn {
             secret,
             csrf_token,
@@ -391,7 +388,10 @@ mod tests {
     #[tokio::test]
     async fn passwords_are_argon2id_and_verify() {
         let hash = hash_password("correct horse battery").await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert!(password_matches("correct horse battery", Some(hash.clone())).await);
         assert!(!password_matches("correct horse batterY", Some(hash)).await);
         assert!(!password_matches("anything", None).await);

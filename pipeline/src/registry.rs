@@ -775,15 +775,17 @@ pub trait Registry: Send + Sync {
     ) -> Result<Vec<AccessEntry>, RegistryError>;
 
     /// Records whose folded names contain `folded` (`search::name_query`), newest first.
-    async fn search_records(&self, folded: &str, limit: u32)
-        -> Result<Vec<Record>, RegistryError>;
+    async fn search_records(&self, folded: &str, limit: u32) -> Result<Vec<Record>, RegistryError>;
 
     /// Records not yet verified nor revoked, least certain first.
     async fn review_queue(&self, limit: u32) -> Result<Vec<Record>, RegistryError>;
 
     /// Dossiers opened at or after `since_ms`, newest first.
-    async fn dossiers_since(&self, since_ms: i64, limit: u32)
-        -> Result<Vec<Dossier>, RegistryError>;
+    async fn dossiers_since(
+        &self,
+        since_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<Dossier>, RegistryError>;
 }
 
 #[cfg(test)]

@@ -37,10 +37,7 @@ pub fn search_key(fields: &BTreeMap<String, Field>) -> SearchKey {
         .filter(|(key, _)| key.contains("name"))
         .map(|(_, f)| fold(&f.value))
         .collect();
-    let least = fields
-        .values()
-        .map(|f| f.confidence)
-        .fold(1.0f32, f32::min);
+    let least = fields.values().map(|f| f.confidence).fold(1.0f32, f32::min);
     SearchKey {
         folded: format!("|{}|", names.join("|")),
         least_confidence: (least.clamp(0.0, 1.0) * 1000.0).round() as i64,
@@ -86,13 +83,18 @@ mod tests {
     fn a_record_is_found_by_its_names_and_ranked_by_its_least_sure_field() {
         let fields = BTreeMap::from([
             ("full_name".to_string(), field("NGUYỄN VĂN AN", 0.93)),
-            ("father_full_name".to_string(), field("Nguyễn Văn Bình", 0.81)),
+            (
+                "father_full_name".to_string(),
+                field("Nguyễn Văn Bình", 0.81),
+            ),
             ("id_number".to_string(), field("001203004567", 0.99)),
         ]);
         let key = search_key(&fields);
         assert_eq!(key.folded, "|nguyen van binh|nguyen van an|");
         assert_eq!(key.least_confidence, 810);
-        assert!(key.folded.contains(&name_query(" nguyen  VAN an ").unwrap()));
+        assert!(key
+            .folded
+            .contains(&name_query(" nguyen  VAN an ").unwrap()));
         assert_eq!(name_query("a"), None);
         assert_eq!(search_key(&BTreeMap::new()).least_confidence, 1000);
     }

@@ -72,9 +72,20 @@ mod tests {
 
     #[test]
     fn waits_double_after_the_free_failures_up_to_a_ceiling() {
-        let cases = [(0, None), (2, None), (3, Some(1)), (4, Some(2)), (6, Some(8)), (40, Some(900))];
+        let cases = [
+            (0, None),
+            (2, None),
+            (3, Some(1)),
+            (4, Some(2)),
+            (6, Some(8)),
+            (40, Some(900)),
+        ];
         for (failures, secs) in cases {
-            assert_eq!(wait_after(failures, 3), secs.map(Duration::from_secs), "{failures}");
+            assert_eq!(
+                wait_after(failures, 3),
+                secs.map(Duration::from_secs),
+                "{failures}"
+            );
         }
     }
 

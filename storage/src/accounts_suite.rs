@@ -46,7 +46,10 @@ where
 
 async fn accounts_are_made_once_and_checked(s: &Service) {
     let system = Caller::system();
-    let user = s.create_user(&system, "lan", Role::Clerk, PASSWORD).await.unwrap();
+    let user = s
+        .create_user(&system, "lan", Role::Clerk, PASSWORD)
+        .await
+        .unwrap();
     assert!(user.password_hash.starts_with("$argon2id$"));
     assert!(!user.password_hash.contains(PASSWORD));
     let again = s.create_user(&system, "lan", Role::Auditor, PASSWORD).await;
@@ -81,21 +84,39 @@ async fn sessions_work_until_signed_out_or_the_password_changes(s: &Service) {
     assert_ne!(first.secret, second.secret);
     assert_ne!(first.csrf_token, first.secret);
     let live = s.session(&first.secret).await.unwrap();
-    assert_eq!((live.caller.name.as_str(), live.caller.role), ("lan", Role::Clerk));
+    assert_eq!(
+        (live.caller.name.as_str(), live.caller.role),
+        ("lan", Role::Clerk)
+    );
     assert_eq!(live.csrf_token, first.csrf_token);
 
     s.sign_out(&live.caller, &first.secret).await.unwrap();
-    assert!(matches!(s.session(&first.secret).await, Err(ServiceError::Unauthorized)));
-    assert!(s.session(&second.secret).await.is_ok(), "other sessions go on");
+    assert!(matches!(
+        s.session(&first.secret).await,
+        Err(ServiceError::Unauthorized)
+    ));
+    assert!(
+        s.session(&second.secret).await.is_ok(),
+        "other sessions go on"
+    );
 
     s.change_password(&Caller::system(), "lan", "a new and longer password")
         .await
         .unwrap();
-    assert!(matches!(s.session(&second.secret).await, Err(ServiceError::Unauthorized)));
+    assert!(matches!(
+        s.session(&second.secret).await,
+        Err(ServiceError::Unauthorized)
+    ));
     assert!(s.sign_in("lan", PASSWORD, "10.0.0.3").await.is_err());
-    let renewed = s.sign_in("lan", "a new and longer password", "10.0.0.3").await.unwrap();
+    let renewed = s
+        .sign_in("lan", "a new and longer password", "10.0.0.3")
+        .await
+        .unwrap();
     assert!(s.session(&renewed.secret).await.is_ok());
-    assert!(matches!(s.session("hoso_forged").await, Err(ServiceError::Unauthorized)));
+    assert!(matches!(
+        s.session("hoso_forged").await,
+        Err(ServiceError::Unauthorized)
+    ));
 }
 
 async fn failed_sign_ins_are_slowed_per_account(s: &Service) {
@@ -133,7 +154,10 @@ async fn a_session_ends_when(s: &Service, why: &str) {
     assert!(s.session(&signed.secret).await.is_ok(), "{why}");
     tokio::time::sleep(Duration::from_millis(1000)).await;
     assert!(
-        matches!(s.session(&signed.secret).await, Err(ServiceError::Unauthorized)),
+        matches!(
+            s.session(&signed.secret).await,
+            Err(ServiceError::Unauthorized)
+        ),
         "a session ends when {why}"
     );
 }

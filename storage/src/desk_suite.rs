@@ -25,8 +25,18 @@ async fn found<C: Registry>(c: &C, typed: &str) -> Vec<String> {
 }
 
 async fn names_are_found_without_tone_marks_and_after_corrections<C: Catalog + Registry>(c: &C) {
-    let an = process(c, "desk an", vec![card("001199000101", "NGUYỄN VĂN AN", "2021-01-01")]).await;
-    let binh = process(c, "desk binh", vec![card("001199000102", "TRẦN THỊ BÌNH", "2021-01-01")]).await;
+    let an = process(
+        c,
+        "desk an",
+        vec![card("001199000101", "NGUYỄN VĂN AN", "2021-01-01")],
+    )
+    .await;
+    let binh = process(
+        c,
+        "desk binh",
+        vec![card("001199000102", "TRẦN THỊ BÌNH", "2021-01-01")],
+    )
+    .await;
     let an = only_record(c, &an).await;
     let binh = only_record(c, &binh).await;
     assert_eq!(found(c, "nguyen van an").await, vec![an.id.clone()]);
@@ -37,11 +47,21 @@ async fn names_are_found_without_tone_marks_and_after_corrections<C: Catalog + R
     assert!(found(c, "%%").await.is_empty());
     assert!(found(c, "nguyen_van").await.is_empty());
 
-    c.correct_field(&an.id, "full_name", "NGUYỄN VĂN ANH", Some("typo"), "clerk-1")
-        .await
-        .unwrap();
+    c.correct_field(
+        &an.id,
+        "full_name",
+        "NGUYỄN VĂN ANH",
+        Some("typo"),
+        "clerk-1",
+    )
+    .await
+    .unwrap();
     assert_eq!(found(c, "nguyen van anh").await, vec![an.id.clone()]);
-    assert_eq!(found(c, "van an").await, vec![an.id.clone()], "a prefix still matches");
+    assert_eq!(
+        found(c, "van an").await,
+        vec![an.id.clone()],
+        "a prefix still matches"
+    );
 }
 
 async fn the_review_queue_puts_the_least_certain_first_and_drops_verified<C: Catalog + Registry>(
@@ -54,17 +74,32 @@ async fn the_review_queue_puts_the_least_certain_first_and_drops_verified<C: Cat
     let unsure = process(c, "desk unsure", vec![unsure]).await;
     let unsure = only_record(c, &unsure).await;
     let queue = c.review_queue(50).await.unwrap();
-    assert_eq!(queue.first().map(|r| r.id.as_str()), Some(unsure.id.as_str()));
+    assert_eq!(
+        queue.first().map(|r| r.id.as_str()),
+        Some(unsure.id.as_str())
+    );
     assert!(queue.iter().all(|r| r.status.as_str() == "extracted"));
     // A correction makes the field certain; the record moves back among the others.
-    c.correct_field(&unsure.id, "date_of_birth", "1999-01-03", Some("read again"), "clerk-1")
-        .await
-        .unwrap();
+    c.correct_field(
+        &unsure.id,
+        "date_of_birth",
+        "1999-01-03",
+        Some("read again"),
+        "clerk-1",
+    )
+    .await
+    .unwrap();
     let queue = c.review_queue(50).await.unwrap();
-    assert_ne!(queue.first().map(|r| r.id.as_str()), Some(unsure.id.as_str()));
+    assert_ne!(
+        queue.first().map(|r| r.id.as_str()),
+        Some(unsure.id.as_str())
+    );
     c.verify(&unsure.id, "clerk-1").await.unwrap();
     let queue = c.review_queue(50).await.unwrap();
-    assert!(queue.iter().all(|r| r.id != unsure.id), "verified records leave the queue");
+    assert!(
+        queue.iter().all(|r| r.id != unsure.id),
+        "verified records leave the queue"
+    );
     assert!(c.review_queue(1).await.unwrap().len() <= 1);
 }
 

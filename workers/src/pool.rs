@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use hoso_extractors::PageText;
 use hoso_pipeline::ports::{
-    Catalog, CatalogError, DerivativeKind, Job, JobFate, JobProgress, ObjectKey, ObjectStore, PageEngine,
-    PageError,
+    Catalog, CatalogError, DerivativeKind, Job, JobFate, JobProgress, ObjectKey, ObjectStore,
+    PageEngine, PageError,
 };
 use hoso_pipeline::service::analyse;
 use hoso_pipeline::{ContentHash, ExtractionResult, Limits};

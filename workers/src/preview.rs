@@ -120,7 +120,9 @@ pub fn render_in_child(
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() < timeout => std::thread::sleep(Duration::from_millis(10)),
+            Ok(None) if started.elapsed() < timeout => {
+                std::thread::sleep(Duration::from_millis(10))
+            }
             Ok(None) => {
                 let _ = child.kill();
                 let _ = child.wait();

@@ -52,7 +52,11 @@ pub(crate) async fn read_text(field: Field<'_>, name: &str) -> Result<String, Ap
 }
 
 /// Reads one file part, never more than the upload limit.
-pub(crate) async fn read_file(mut field: Field<'_>, limit: u64, name: &str) -> Result<Vec<u8>, ApiError> {
+pub(crate) async fn read_file(
+    mut field: Field<'_>,
+    limit: u64,
+    name: &str,
+) -> Result<Vec<u8>, ApiError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
         if (bytes.len() + chunk.len()) as u64 > limit {

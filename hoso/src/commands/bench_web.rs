@@ -55,8 +55,7 @@ pub async fn web(
     let service = Arc::new(backends.service.clone());
     let pool = match &backends.settings.database {
         Database::Postgres { url, .. } => {
-            hoso_storage::SqlCatalog::connect(url, hoso_storage::PgPoolSettings::default())
-                .await?
+            hoso_storage::SqlCatalog::connect(url, hoso_storage::PgPoolSettings::default()).await?
         }
         Database::Sqlite => unreachable!("checked above"),
     };
@@ -81,7 +80,8 @@ pub async fn web(
         if registry.dossier(&code).await?.is_some() {
             continue;
         }
-        let subject = SubjectId::parse(&format!("001{:09}", i)).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let subject =
+            SubjectId::parse(&format!("001{:09}", i)).map_err(|e| anyhow::anyhow!("{e}"))?;
         registry
             .create_dossier(
                 &NewDossier {
@@ -133,12 +133,42 @@ pub async fn web(
     let subject = format!("001{:09}", records / 8);
     let pages = vec![
         // A template and no database: the harness's and the renderer's own cost.
-        Page { name: "sign-in (baseline)", method: "GET", path: "/sign-in".into(), body: None },
-        Page { name: "start", method: "GET", path: "/".into(), body: None },
-        Page { name: "new dossier", method: "GET", path: "/dossiers/new".into(), body: None },
-        Page { name: "dossier", method: "GET", path: format!("/dossiers/BENCH-{day}-3"), body: None },
-        Page { name: "review", method: "GET", path: format!("/records/{reviewed}"), body: None },
-        Page { name: "review (verified)", method: "GET", path: format!("/records/{verified}"), body: None },
+        Page {
+            name: "sign-in (baseline)",
+            method: "GET",
+            path: "/sign-in".into(),
+            body: None,
+        },
+        Page {
+            name: "start",
+            method: "GET",
+            path: "/".into(),
+            body: None,
+        },
+        Page {
+            name: "new dossier",
+            method: "GET",
+            path: "/dossiers/new".into(),
+            body: None,
+        },
+        Page {
+            name: "dossier",
+            method: "GET",
+            path: format!("/dossiers/BENCH-{day}-3"),
+            body: None,
+        },
+        Page {
+            name: "review",
+            method: "GET",
+            path: format!("/records/{reviewed}"),
+            body: None,
+        },
+        Page {
+            name: "review (verified)",
+            method: "GET",
+            path: format!("/records/{verified}"),
+            body: None,
+        },
         Page {
             name: "search by id",
             method: "POST",

@@ -39,11 +39,7 @@ pub async fn overview(State(state): State<AppState>, desk: Desk) -> Result<Respo
         .audit_checkpoint(&desk.caller)
         .await
         .map_err(|e| desk.fail(e))?;
-    let verification = state
-        .last_verification
-        .lock()
-        .ok()
-        .and_then(|v| v.clone());
+    let verification = state.last_verification.lock().ok().and_then(|v| v.clone());
     Ok(render(&AuditPage {
         ui: desk.chrome("/audit"),
         tree_size: checkpoint.tree_size,
@@ -253,7 +249,10 @@ pub async fn receipt(
     let disposition = format!("attachment; filename=\"receipt-{id}.tlog-proof\"");
     Ok((
         [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "text/plain; charset=utf-8".to_string(),
+            ),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         receipt.to_text(),
@@ -280,7 +279,10 @@ pub struct AccessLogPage {
     pub rows: Vec<AccessRow>,
 }
 
-pub async fn access_log_page(State(state): State<AppState>, desk: Desk) -> Result<Response, WebError> {
+pub async fn access_log_page(
+    State(state): State<AppState>,
+    desk: Desk,
+) -> Result<Response, WebError> {
     state
         .service
         .authorize(&desk.caller, Action::ReadAccessLog)
@@ -310,11 +312,7 @@ pub async fn access_log(
     let subject = form.subject.trim();
     let entries = state
         .service
-        .access_log(
-            &desk.caller,
-            (!subject.is_empty()).then_some(subject),
-            200,
-        )
+        .access_log(&desk.caller, (!subject.is_empty()).then_some(subject), 200)
         .await
         .map_err(|e| desk.fail(e))?;
     Ok(render(&AccessLogPage {

@@ -148,13 +148,21 @@ pub async fn create(
         .map_err(IntoResponse::into_response)?;
     let service = &state.service;
     let api = |e: ApiError| e.into_response();
-    let mut multipart = multipart
-        .map_err(|e| api(ApiError::bad_request(format!("expected a form: {}", e.body_text()))))?;
+    let mut multipart = multipart.map_err(|e| {
+        api(ApiError::bad_request(format!(
+            "expected a form: {}",
+            e.body_text()
+        )))
+    })?;
     let limit = service.limits().max_file_bytes;
     let (mut code, mut procedure, mut subject) = (None, None, None);
     let mut checked = None;
     let mut files: Vec<UploadedFile> = Vec::new();
-    while let Some(field) = multipart.next_field().await.map_err(|e| api(multipart_error(e)))? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| api(multipart_error(e)))?
+    {
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
             "dossier_code" => code = Some(read_text(field, &name).await.map_err(api)?),
@@ -261,11 +269,18 @@ impl FileProgress {
     pub fn summary(&self, lang: &super::Lang) -> String {
         let lang = *lang;
         if self.failed {
-            lang.t1("file-failed", "reason", self.error.clone().unwrap_or_default())
+            lang.t1(
+                "file-failed",
+                "reason",
+                self.error.clone().unwrap_or_default(),
+            )
         } else if self.finished() {
             lang.t1("file-done", "count", self.records.len())
         } else {
-            lang.t(&format!("stage-{}", STAGES[self.done.min(STAGES.len() - 1)]))
+            lang.t(&format!(
+                "stage-{}",
+                STAGES[self.done.min(STAGES.len() - 1)]
+            ))
         }
     }
 
@@ -364,7 +379,10 @@ mod tests {
             records: Vec::new(),
         };
         let states: Vec<_> = p.states().into_iter().map(|(_, s)| s).collect();
-        assert_eq!(states, ["done", "done", "active", "pending", "pending", "pending"]);
+        assert_eq!(
+            states,
+            ["done", "done", "active", "pending", "pending", "pending"]
+        );
         let failed = FileProgress { failed: true, ..p };
         assert_eq!(failed.states()[2].1, "failed");
         assert!(failed.finished());

@@ -65,7 +65,9 @@ impl Lang {
             return key.to_string();
         };
         let mut errors = Vec::new();
-        bundle.format_pattern(pattern, args, &mut errors).into_owned()
+        bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned()
     }
 
     #[cfg(test)]
@@ -110,7 +112,10 @@ mod tests {
             ("vi", include_str!("../../locales/vi.ftl")),
             ("en", include_str!("../../locales/en.ftl")),
         ] {
-            assert!(FluentResource::try_new(source.to_string()).is_ok(), "{lang}");
+            assert!(
+                FluentResource::try_new(source.to_string()).is_ok(),
+                "{lang}"
+            );
         }
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
         let mut sources: Vec<String> = std::fs::read_dir(dir)
@@ -136,7 +141,10 @@ mod tests {
 
     #[test]
     fn arguments_are_filled_in() {
-        assert_eq!(Lang::En.t1("signed-in-as", "name", "lan"), "Signed in as lan");
+        assert_eq!(
+            Lang::En.t1("signed-in-as", "name", "lan"),
+            "Signed in as lan"
+        );
         assert_eq!(Lang::Vi.t(&String::from("no-such-key")), "no-such-key");
     }
 }

@@ -41,9 +41,13 @@ pub async fn page(
         .service
         .authorize(&desk.caller, Action::ReadOriginal)
         .map_err(|e| desk.fail(e))?;
-    let hash: ContentHash = sha256
-        .parse()
-        .map_err(|_| WebError::new(desk.lang, StatusCode::BAD_REQUEST, desk.lang.t("error-bad-request")))?;
+    let hash: ContentHash = sha256.parse().map_err(|_| {
+        WebError::new(
+            desk.lang,
+            StatusCode::BAD_REQUEST,
+            desk.lang.t("error-bad-request"),
+        )
+    })?;
     Ok(png(page_image(&state, &desk, &hash, page).await?))
 }
 
@@ -57,7 +61,11 @@ async fn page_image(
     let lang = desk.lang;
     let unavailable = |e: String| WebError::new(lang, StatusCode::SERVICE_UNAVAILABLE, e);
     if page == 0 || page > MAX_PAGE {
-        return Err(WebError::new(lang, StatusCode::NOT_FOUND, lang.t("error-not-found")));
+        return Err(WebError::new(
+            lang,
+            StatusCode::NOT_FOUND,
+            lang.t("error-not-found"),
+        ));
     }
     let store = state.service.store();
     let key = ObjectKey::derivative(hash, DerivativeKind::PageImage { page });
@@ -74,7 +82,11 @@ async fn page_image(
         .map_err(|e| unavailable(e.to_string()))?
         .ok_or_else(|| WebError::new(lang, StatusCode::NOT_FOUND, lang.t("error-not-found")))?;
     if original.pages.is_some_and(|n| page > n) {
-        return Err(WebError::new(lang, StatusCode::NOT_FOUND, lang.t("error-not-found")));
+        return Err(WebError::new(
+            lang,
+            StatusCode::NOT_FOUND,
+            lang.t("error-not-found"),
+        ));
     }
     let _permit = state
         .renders
@@ -109,7 +121,11 @@ async fn page_image(
     let bytes = match rendered {
         Ok(bytes) => bytes,
         Err(e) if e.is_permanent() => {
-            return Err(WebError::new(lang, StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))
+            return Err(WebError::new(
+                lang,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                e.to_string(),
+            ))
         }
         Err(e) => return Err(unavailable(e.to_string())),
     };

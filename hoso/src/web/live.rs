@@ -56,7 +56,12 @@ pub async fn events(
                 tokio::time::sleep(POLL).await;
             }
             w.first = false;
-            let view = match w.state.service.dossier_status(&w.desk.caller, &w.code).await {
+            let view = match w
+                .state
+                .service
+                .dossier_status(&w.desk.caller, &w.code)
+                .await
+            {
                 Ok(view) => view,
                 Err(e) => {
                     w.over = true;
@@ -66,18 +71,18 @@ pub async fn events(
             };
             let files = progress_of(&view);
             let finished = files.iter().all(FileProgress::finished);
-            let changed: Vec<&FileProgress> = files
-                .iter()
-                .filter(|f| !w.sent.contains(f))
-                .collect();
+            let changed: Vec<&FileProgress> =
+                files.iter().filter(|f| !w.sent.contains(f)).collect();
             let event = if changed.is_empty() {
                 None
             } else {
-                let payload: Vec<serde_json::Value> = changed
-                    .iter()
-                    .map(|f| file_json(f, &w.desk))
-                    .collect();
-                Some(Event::default().event("files").data(serde_json::Value::from(payload).to_string()))
+                let payload: Vec<serde_json::Value> =
+                    changed.iter().map(|f| file_json(f, &w.desk)).collect();
+                Some(
+                    Event::default()
+                        .event("files")
+                        .data(serde_json::Value::from(payload).to_string()),
+                )
             };
             w.sent = files;
             if finished || w.started.elapsed() > MAX_STREAM {
@@ -111,4 +116,3 @@ fn file_json(f: &FileProgress, desk: &Desk) -> serde_json::Value {
         })).collect::<Vec<_>>(),
     })
 }
-

@@ -71,12 +71,18 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers
         .entry(header::CACHE_CONTROL)
@@ -94,7 +100,10 @@ pub fn router(state: AppState) -> Router {
     );
     Router::new()
         .route("/", get(pages::start))
-        .route("/sign-in", get(session::sign_in_page).post(session::sign_in))
+        .route(
+            "/sign-in",
+            get(session::sign_in_page).post(session::sign_in),
+        )
         .route("/sign-out", post(session::sign_out))
         .route("/lang/{lang}", get(session::set_language))
         .route("/search", get(pages::search_page).post(pages::search))
@@ -112,7 +121,10 @@ pub fn router(state: AppState) -> Router {
         .route("/audit/records/{id}", get(audit::provenance))
         .route("/audit/records/{id}/receipt", get(audit::receipt))
         .route("/audit/records/{id}/crops/{key}/{n}", get(images::crop))
-        .route("/audit/access-log", get(audit::access_log_page).post(audit::access_log))
+        .route(
+            "/audit/access-log",
+            get(audit::access_log_page).post(audit::access_log),
+        )
         .route("/assets/{name}", get(assets::asset))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
@@ -185,7 +197,11 @@ pub fn render(template: &impl askama::Template) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "a page template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be rendered",
+            )
+                .into_response()
         }
     }
 }

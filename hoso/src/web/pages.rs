@@ -140,11 +140,16 @@ pub struct RecordRow {
 
 impl RecordRow {
     pub fn of(record: &Record) -> Self {
-        let name = ["full_name", "enterprise_name", "wife_full_name", "household_head_name"]
-            .iter()
-            .find_map(|k| record.fields.get(*k))
-            .map(|f| f.value.clone())
-            .unwrap_or_default();
+        let name = [
+            "full_name",
+            "enterprise_name",
+            "wife_full_name",
+            "household_head_name",
+        ]
+        .iter()
+        .find_map(|k| record.fields.get(*k))
+        .map(|f| f.value.clone())
+        .unwrap_or_default();
         let least = record
             .fields
             .values()
@@ -349,7 +354,12 @@ mod catalog_tests {
             for s in ["done", "active", "pending", "failed"] {
                 keys.push(ui.state_name(s));
             }
-            for r in [Role::Clerk, Role::Auditor, Role::Admin, Role::ProcedureSystem] {
+            for r in [
+                Role::Clerk,
+                Role::Auditor,
+                Role::Admin,
+                Role::ProcedureSystem,
+            ] {
                 let ui = Chrome {
                     role: Some(r),
                     ..Chrome::anonymous(lang, "/")

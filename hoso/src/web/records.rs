@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
+use hoso_extractors::Method;
 use hoso_pipeline::records::RecordView;
 use hoso_pipeline::registry::{RecordEventKind, RecordStatus};
 use serde::{Deserialize, Serialize};
@@ -115,7 +116,10 @@ pub async fn review(
         .iter()
         .flat_map(|d| d.document.warnings.iter().cloned())
         .collect();
-    let sha = sources.first().map(|s| s.sha256.clone()).unwrap_or_default();
+    let sha = sources
+        .first()
+        .map(|s| s.sha256.clone())
+        .unwrap_or_default();
     // The pages evidence names, else the document's own pages, in page order.
     let mut page_numbers: Vec<u32> = record
         .fields
@@ -140,7 +144,7 @@ pub async fn review(
             })
             .collect()
     };
-    let fields = record
+    let mut fields: Vec<FieldRow> = record
         .fields
         .iter()
         .map(|(key, field)| {
@@ -158,17 +162,26 @@ pub async fn review(
                 y: b.map_or(0.0, |b| b.y0),
                 w: b.map_or(0.0, |b| b.x1 - b.x0),
                 h: b.map_or(0.0, |b| b.y1 - b.y0),
-                raw: evidence.map(|e| e.raw.clone()).unwrap_or_default(),
+                // A QR code's or a zone's raw text is the whole payload, not this value's.
+                raw: evidence
+                    .filter(|_| matches!(field.method, Method::Ocr | Method::TextLayer))
+                    .map(|e| e.raw.clone())
+                    .unwrap_or_default(),
             }
         })
         .collect();
+    // In the order the document prints them, as the spec lists them.
+    let order = hoso_pipeline::procedures::field_keys(record.document_type);
+    fields.sort_by_key(|f| order.iter().position(|k| *k == f.key).unwrap_or(usize::MAX));
     Ok(render(&ReviewPage {
         ui: desk.chrome(&format!("/records/{}", record.id)),
         id: record.id.clone(),
         document_type: record.document_type.as_str().to_string(),
         status: record.status.as_str().to_string(),
         editable: record.status == RecordStatus::Extracted
-            && desk.caller.may(hoso_pipeline::access::Action::CorrectRecord),
+            && desk
+                .caller
+                .may(hoso_pipeline::access::Action::CorrectRecord),
         fields,
         pages,
         warnings,

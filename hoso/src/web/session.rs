@@ -55,7 +55,11 @@ impl Desk {
 
     /// A state-changing request must come from our own pages: same origin, and the
     /// session's CSRF token in the `X-CSRF-Token` header or the form's `csrf` field.
-    pub fn check_csrf(&self, headers: &HeaderMap, form_token: Option<&str>) -> Result<(), WebError> {
+    pub fn check_csrf(
+        &self,
+        headers: &HeaderMap,
+        form_token: Option<&str>,
+    ) -> Result<(), WebError> {
         check_origin(headers, self.lang)?;
         let sent = headers
             .get("x-csrf-token")
@@ -181,7 +185,11 @@ pub async fn sign_in(
     let address = connect
         .map(|c| c.0 .0.ip().to_string())
         .unwrap_or_else(|| "unknown".to_string());
-    match state.service.sign_in(form.name.trim(), &form.password, &address).await {
+    match state
+        .service
+        .sign_in(form.name.trim(), &form.password, &address)
+        .await
+    {
         Ok(signed) => {
             let cookie = format!(
                 "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict{}",
@@ -279,7 +287,10 @@ mod tests {
 
     #[test]
     fn cookies_are_found_among_others() {
-        let h = headers(&[("cookie", "a=1; hoso_session=abc"), ("cookie", "hoso_lang=en")]);
+        let h = headers(&[
+            ("cookie", "a=1; hoso_session=abc"),
+            ("cookie", "hoso_lang=en"),
+        ]);
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
         assert_eq!(lang_of(&h), Lang::En);
         assert_eq!(lang_of(&HeaderMap::new()), Lang::Vi);
@@ -289,14 +300,39 @@ mod tests {
     fn only_same_origin_requests_pass() {
         let cases = [
             (vec![("host", "127.0.0.1:8080")], true),
-            (vec![("host", "127.0.0.1:8080"), ("origin", "http://127.0.0.1:8080")], true),
-            (vec![("host", "127.0.0.1:8080"), ("sec-fetch-site", "same-origin")], true),
-            (vec![("host", "127.0.0.1:8080"), ("origin", "http://evil.example")], false),
+            (
+                vec![
+                    ("host", "127.0.0.1:8080"),
+                    ("origin", "http://127.0.0.1:8080"),
+                ],
+                true,
+            ),
+            (
+                vec![
+                    ("host", "127.0.0.1:8080"),
+                    ("sec-fetch-site", "same-origin"),
+                ],
+                true,
+            ),
+            (
+                vec![
+                    ("host", "127.0.0.1:8080"),
+                    ("origin", "http://evil.example"),
+                ],
+                false,
+            ),
             (vec![("host", "127.0.0.1:8080"), ("origin", "null")], false),
-            (vec![("host", "127.0.0.1:8080"), ("sec-fetch-site", "cross-site")], false),
+            (
+                vec![("host", "127.0.0.1:8080"), ("sec-fetch-site", "cross-site")],
+                false,
+            ),
         ];
         for (pairs, ok) in cases {
-            assert_eq!(check_origin(&headers(&pairs), Lang::En).is_ok(), ok, "{pairs:?}");
+            assert_eq!(
+                check_origin(&headers(&pairs), Lang::En).is_ok(),
+                ok,
+                "{pairs:?}"
+            );
         }
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd"));

@@ -82,7 +82,12 @@ impl Accounts for SqlCatalog {
             .collect()
     }
 
-    async fn set_password(&self, name: &str, hash: &str, at_ms: i64) -> Result<bool, RegistryError> {
+    async fn set_password(
+        &self,
+        name: &str,
+        hash: &str,
+        at_ms: i64,
+    ) -> Result<bool, RegistryError> {
         let mut tx = self.begin_write().await?;
         let changed = sqlx::query(
             "UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE name = $3",
@@ -147,13 +152,15 @@ impl Accounts for SqlCatalog {
         seen_at_ms: i64,
         expires_at_ms: i64,
     ) -> Result<(), RegistryError> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE secret_sha256 = $3")
-            .bind(seen_at_ms)
-            .bind(expires_at_ms)
-            .bind(secret_sha256)
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE secret_sha256 = $3",
+        )
+        .bind(seen_at_ms)
+        .bind(expires_at_ms)
+        .bind(secret_sha256)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
         Ok(())
     }
 

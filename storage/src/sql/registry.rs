@@ -262,7 +262,9 @@ impl SqlCatalog {
         Ok(record)
     }
 
-    pub(super) async fn reader(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, RegistryError> {
+    pub(super) async fn reader(
+        &self,
+    ) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, RegistryError> {
         Ok(self.pool.acquire().await.map_err(db)?)
     }
 }
@@ -601,7 +603,11 @@ impl Registry for SqlCatalog {
         self.records_to_review(limit).await
     }
 
-    async fn dossiers_since(&self, since_ms: i64, limit: u32) -> Result<Vec<Dossier>, RegistryError> {
+    async fn dossiers_since(
+        &self,
+        since_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<Dossier>, RegistryError> {
         self.dossiers_opened_since(since_ms, limit).await
     }
 
