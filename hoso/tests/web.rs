@@ -6,32 +6,12 @@
 #[path = "support/api_server.rs"]
 mod support;
 
-use std::io::Write;
-use std::process::Stdio;
-
 use support::{multipart, Reply, Server};
 
 const PASSWORD: &str = "một mật khẩu đủ dài 2026";
 
 fn user(server: &Server, name: &str, role: &str, command: &str, password: &str) {
-    let mut args = vec!["user", command, "--name", name];
-    if command == "create" {
-        args.extend(["--role", role]);
-    }
-    let mut child = server
-        .hoso()
-        .args(&args)
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::user(server, command, name, role, password);
 }
 
 fn header<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {

@@ -256,8 +256,11 @@ pub struct OriginalRecord {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "stage", rename_all = "snake_case")]
 pub enum JobProgress {
-    /// A worker has the original and is reading its pages.
-    Reading,
+    /// A worker has the original and has read this many of its pages.
+    Reading {
+        #[serde(default)]
+        pages: u32,
+    },
     /// Its pages are read, classified into documents and their fields extracted.
     Extracted { pages: u32, documents: u32 },
 }

@@ -233,8 +233,32 @@ pub fn analyse(
     source: &std::path::Path,
     limits: &Limits,
 ) -> Result<(ExtractionResult, Vec<PageText>), PageError> {
+    analyse_reporting(
+        engine,
+        hash,
+        file_name,
+        media_type,
+        source,
+        limits,
+        &mut |_| {},
+    )
+}
+
+/// `analyse`, telling `pages_read` the count each time a page has been read.
+pub fn analyse_reporting(
+    engine: &mut dyn PageEngine,
+    hash: &ContentHash,
+    file_name: &str,
+    media_type: MediaType,
+    source: &std::path::Path,
+    limits: &Limits,
+    pages_read: &mut dyn FnMut(u32),
+) -> Result<(ExtractionResult, Vec<PageText>), PageError> {
     let mut pages = Vec::new();
-    let page_count = engine.read_pages(media_type, source, limits, &mut |page| pages.push(page))?;
+    let page_count = engine.read_pages(media_type, source, limits, &mut |page| {
+        pages.push(page);
+        pages_read(pages.len() as u32);
+    })?;
     let result = extraction_of(hash, file_name, media_type, page_count, &pages);
     Ok((result, pages))
 }

@@ -13,7 +13,7 @@ use hoso_pipeline::ports::{
     Catalog, CatalogError, DerivativeKind, Job, JobFate, JobProgress, ObjectKey, ObjectStore,
     PageEngine, PageError,
 };
-use hoso_pipeline::service::analyse;
+use hoso_pipeline::service::analyse_reporting;
 use hoso_pipeline::{ContentHash, ExtractionResult, Limits};
 use tokio::sync::{mpsc, oneshot, watch};
 
@@ -104,6 +104,8 @@ struct EngineRequest {
     searchable_pdf: PathBuf,
     limits: Limits,
     reply: oneshot::Sender<EngineReply>,
+    /// The count of pages read so far, as each page is read.
+    pages_read: mpsc::UnboundedSender<u32>,
 }
 
 struct EngineOutput {
@@ -304,15 +306,22 @@ impl WorkerPool {
             }
         }
 
-        self.report(job, JobProgress::Reading).await;
+        self.report(job, JobProgress::Reading { pages: 0 }).await;
         let searchable_path = scratch.path().join("searchable.pdf");
         let (reply_tx, reply_rx) = oneshot::channel();
+        let (pages_tx, pages_rx) = mpsc::unbounded_channel();
+        let reporter = tokio::spawn(report_pages_read(
+            Arc::clone(&self.catalog),
+            job.clone(),
+            pages_rx,
+        ));
         let request = EngineRequest {
             job: job.clone(),
             source,
             searchable_pdf: searchable_path.clone(),
             limits: self.options.limits,
             reply: reply_tx,
+            pages_read: pages_tx,
         };
         if engine.send(request).is_err() {
             *engine = spawn_engine_thread(owner, Arc::clone(&self.engines));
@@ -332,6 +341,8 @@ impl WorkerPool {
                 searchable_pdf,
                 producer,
             }) => {
+                // Its sender went with the request: it ends after its last report.
+                let _ = tokio::time::timeout(Duration::from_secs(5), reporter).await;
                 let progress = JobProgress::Extracted {
                     pages: result.source.pages,
                     documents: result.documents.len() as u32,
@@ -446,6 +457,31 @@ fn backoff(base: Duration, job: &Job) -> Duration {
     capped.mul_f64(0.5 + unit)
 }
 
+/// Records the pages read as the engine reads them, at most four times a second (the
+/// newest count wins), until the engine drops its end.
+async fn report_pages_read(
+    catalog: Arc<dyn Catalog>,
+    job: Job,
+    mut pages_rx: mpsc::UnboundedReceiver<u32>,
+) {
+    let mut last: Option<tokio::time::Instant> = None;
+    while let Some(mut pages) = pages_rx.recv().await {
+        while let Ok(newer) = pages_rx.try_recv() {
+            pages = newer;
+        }
+        if last.is_some_and(|at| at.elapsed() < Duration::from_millis(250)) {
+            continue;
+        }
+        last = Some(tokio::time::Instant::now());
+        if let Err(e) = catalog
+            .report_progress(&job, JobProgress::Reading { pages })
+            .await
+        {
+            tracing::warn!(job = job.id, error = %e, "cannot record the pages read");
+        }
+    }
+}
+
 fn spawn_engine_thread(
     owner: &str,
     factory: EngineFactory,
@@ -472,13 +508,16 @@ fn spawn_engine_thread(
             }
             let Some(e) = engine.as_mut() else { continue };
             let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                let (result, pages) = analyse(
+                let (result, pages) = analyse_reporting(
                     e.as_mut(),
                     &req.job.hash,
                     &req.job.file_name,
                     req.job.media_type,
                     &req.source,
                     &req.limits,
+                    &mut |n| {
+                        let _ = req.pages_read.send(n);
+                    },
                 )?;
                 // The searchable PDF is a convenience: without it the reading still counts.
                 let searchable_pdf = e

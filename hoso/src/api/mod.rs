@@ -28,7 +28,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 pub use dossiers::MAX_FILES as MAX_DOSSIER_FILES;
-pub use error::ApiError;
+pub use error::{status_of, ApiError};
 pub use model::iso;
 
 #[derive(OpenApi)]

@@ -49,18 +49,13 @@ pub async fn overview(State(state): State<AppState>, desk: Desk) -> Result<Respo
     }))
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    csrf: Option<String>,
-}
-
 /// Verifies the whole log now: every entry hashed again, the tree rebuilt, every
 /// checkpoint's signature and consistency checked (seconds per million entries).
 pub async fn verify(
     State(state): State<AppState>,
     desk: Desk,
     headers: HeaderMap,
-    Form(form): Form<CsrfOnly>,
+    Form(form): Form<super::session::CsrfForm>,
 ) -> Result<Response, WebError> {
     desk.check_csrf(&headers, form.csrf.as_deref())?;
     let report = state

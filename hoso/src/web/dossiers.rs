@@ -244,7 +244,7 @@ impl FileProgress {
             (OriginalStatus::Processed, _) => (STAGES.len(), false),
             (OriginalStatus::Failed, _) => (stage_before_failure(o.original.progress), true),
             (OriginalStatus::Queued, None) => (2, false),
-            (OriginalStatus::Queued, Some(JobProgress::Reading)) => (2, false),
+            (OriginalStatus::Queued, Some(JobProgress::Reading { .. })) => (2, false),
             (OriginalStatus::Queued, Some(JobProgress::Extracted { .. })) => (5, false),
         };
         Self {
@@ -255,6 +255,7 @@ impl FileProgress {
             error: o.original.error.clone(),
             pages: o.original.pages.or(match o.original.progress {
                 Some(JobProgress::Extracted { pages, .. }) => Some(pages),
+                Some(JobProgress::Reading { pages }) if pages > 0 => Some(pages),
                 _ => None,
             }),
             records: o
@@ -276,6 +277,8 @@ impl FileProgress {
             )
         } else if self.finished() {
             lang.t1("file-done", "count", self.records.len())
+        } else if let (Some(pages), 2) = (self.pages, self.done) {
+            lang.t1("file-reading", "count", pages)
         } else {
             lang.t(&format!(
                 "stage-{}",

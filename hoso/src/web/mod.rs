@@ -27,7 +27,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use hoso_pipeline::records::{ErrorKind, ServiceError};
+use hoso_pipeline::records::ServiceError;
 use hoso_pipeline::service::Service;
 use hoso_workers::ChildCommand;
 
@@ -150,25 +150,11 @@ impl WebError {
     }
 
     pub fn from_service(lang: Lang, e: ServiceError) -> Self {
-        let status = status_of(e.kind());
+        let status = crate::api::status_of(e.kind());
         if status == StatusCode::UNAUTHORIZED {
             return WebError::SignIn;
         }
         WebError::new(lang, status, e.to_string())
-    }
-}
-
-pub fn status_of(kind: ErrorKind) -> StatusCode {
-    match kind {
-        ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
-        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
-        ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
-        ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        ErrorKind::Conflict => StatusCode::CONFLICT,
-        ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 

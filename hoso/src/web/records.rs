@@ -68,26 +68,29 @@ pub struct ReviewPage {
     pub file_name: String,
 }
 
-fn history_row(e: &hoso_pipeline::registry::RecordEvent) -> HistoryRow {
+fn history_row(e: &hoso_pipeline::registry::RecordEvent, ui: &Chrome) -> HistoryRow {
     let what = match &e.kind {
-        RecordEventKind::Created { document_id } => format!("created from {document_id}"),
-        RecordEventKind::Linked { document_id } => format!("linked to {document_id}"),
+        RecordEventKind::Created { document_id } => {
+            ui.t1("history-created", "document", document_id)
+        }
+        RecordEventKind::Linked { document_id } => ui.t1("history-linked", "document", document_id),
         RecordEventKind::Corrected {
             key,
             old_value,
             new_value,
             reason,
         } => format!(
-            "{key}: {} → {new_value}{}",
+            "{}: {} → {new_value}{}",
+            ui.field_name(key),
             old_value.as_deref().unwrap_or("—"),
             reason
                 .as_deref()
-                .map(|r| format!(" ({r})"))
+                .map(|r| format!(" ({})", ui.t1("history-reason", "reason", r)))
                 .unwrap_or_default()
         ),
-        RecordEventKind::Verified => "verified".to_string(),
-        RecordEventKind::Superseded { by } => format!("superseded by {by}"),
-        RecordEventKind::Revoked { reason } => format!("revoked: {reason}"),
+        RecordEventKind::Verified => ui.t("history-verified"),
+        RecordEventKind::Superseded { by } => ui.t1("history-superseded", "record", by),
+        RecordEventKind::Revoked { reason } => ui.t1("history-revoked", "reason", reason),
     };
     HistoryRow {
         at_ms: e.at_ms,
@@ -173,8 +176,10 @@ pub async fn review(
     // In the order the document prints them, as the spec lists them.
     let order = hoso_pipeline::procedures::field_keys(record.document_type);
     fields.sort_by_key(|f| order.iter().position(|k| *k == f.key).unwrap_or(usize::MAX));
+    let ui = desk.chrome(&format!("/records/{}", record.id));
+    let history = history.iter().map(|e| history_row(e, &ui)).collect();
     Ok(render(&ReviewPage {
-        ui: desk.chrome(&format!("/records/{}", record.id)),
+        ui,
         id: record.id.clone(),
         document_type: record.document_type.as_str().to_string(),
         status: record.status.as_str().to_string(),
@@ -185,7 +190,7 @@ pub async fn review(
         fields,
         pages,
         warnings,
-        history: history.iter().map(history_row).collect(),
+        history,
         file_name: sources
             .first()
             .and_then(|s| s.file_name.clone())
@@ -251,17 +256,12 @@ pub async fn correct(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    csrf: Option<String>,
-}
-
 pub async fn verify(
     State(state): State<AppState>,
     desk: Desk,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): Form<CsrfOnly>,
+    Form(form): Form<super::session::CsrfForm>,
 ) -> Result<Response, WebError> {
     desk.check_csrf(&headers, form.csrf.as_deref())?;
     state

@@ -203,7 +203,7 @@ pub async fn sign_in(
             Ok(response)
         }
         Err(e) => {
-            let status = super::status_of(e.kind());
+            let status = crate::api::status_of(e.kind());
             let message = match &e {
                 hoso_pipeline::records::ServiceError::SignInFailed => lang.t("error-sign-in"),
                 hoso_pipeline::records::ServiceError::Throttled { retry_after_s } => {
@@ -221,9 +221,10 @@ pub async fn sign_in(
     }
 }
 
+/// A form whose only field is the CSRF token.
 #[derive(Deserialize)]
 pub struct CsrfForm {
-    csrf: Option<String>,
+    pub csrf: Option<String>,
 }
 
 pub async fn sign_out(

@@ -44,6 +44,28 @@ pub fn hoso(data: &Path, env: &[(String, String)]) -> Command {
     c
 }
 
+/// `hoso user create` (with `role`) or `hoso user password`, the password on stdin.
+pub fn user(server: &Server, command: &str, name: &str, role: &str, password: &str) {
+    let mut args = vec!["user", command, "--name", name];
+    if command == "create" {
+        args.extend(["--role", role]);
+    }
+    let mut child = server
+        .hoso()
+        .args(&args)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// `hoso token create`; returns the secret it prints.
 pub fn create_token(
     data: &Path,
