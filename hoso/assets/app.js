@@ -94,6 +94,10 @@ function newDossier(form) {
   const procedure = document.getElementById("procedure_code");
   const panel = document.getElementById("once-only");
   let asked = "";
+  let timer;
+  // Asked once the id has stopped changing for a moment, never for a prefix being typed
+  // (ten digits of a citizen's twelve are an enterprise's code), and a late answer about
+  // an id no longer in the field is dropped.
   async function lookUp() {
     const id = subject.value.trim();
     const key = `${id}|${procedure.value}`;
@@ -104,6 +108,7 @@ function newDossier(form) {
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
       body: JSON.stringify({ subject_id: id, procedure_code: procedure.value }),
     });
+    if (`${subject.value.trim()}|${procedure.value}` !== key) return;
     if (!response.ok) { status.textContent = await errorMessage(response); return; }
     const found = await response.json();
     const known = document.getElementById("once-known");
@@ -122,8 +127,10 @@ function newDossier(form) {
     for (const label of found.missing) missing.append(el("li", {}, label));
     panel.hidden = false;
   }
-  subject.addEventListener("input", lookUp);
-  procedure.addEventListener("change", () => { asked = ""; lookUp(); });
+  const soon = () => { clearTimeout(timer); timer = setTimeout(lookUp, 400); };
+  subject.addEventListener("input", soon);
+  subject.addEventListener("blur", lookUp);
+  procedure.addEventListener("change", () => { asked = ""; soon(); });
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();

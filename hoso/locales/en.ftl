@@ -24,6 +24,7 @@ sign-in-submit = Sign in
 
 error-sign-in = The user name or the password is not right.
 error-throttled = Too many failed sign-ins. Please try again in { $seconds } seconds.
+error-signed-out = Your session has ended. Please sign in again.
 error-csrf = The form has expired or was not sent from hoso's own page. Reload the page and try again.
 error-cross-site = A request sent from another site is refused.
 error-forbidden = Not allowed

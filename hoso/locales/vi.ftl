@@ -24,6 +24,7 @@ sign-in-submit = Đăng nhập
 
 error-sign-in = Tên đăng nhập hoặc mật khẩu không đúng.
 error-throttled = Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau { $seconds } giây.
+error-signed-out = Phiên đăng nhập đã hết. Hãy đăng nhập lại.
 error-csrf = Biểu mẫu đã hết hạn hoặc không gửi từ trang của hoso. Hãy tải lại trang rồi thử lại.
 error-cross-site = Yêu cầu gửi từ trang web khác bị từ chối.
 error-forbidden = Không có quyền

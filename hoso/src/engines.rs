@@ -82,13 +82,13 @@ pub fn page_image_command() -> anyhow::Result<ChildCommand> {
     })
 }
 
-/// `hoso page-image`: one page image, request on stdin, PNG on stdout; exit code 2 and
-/// the reason on stderr when the file cannot be rendered.
+/// `hoso page-image`: one page image, request on stdin, PNG on stdout; the reason on
+/// stderr and exit code 2 when the file cannot be rendered, 3 when rendering failed for a
+/// passing reason.
 pub fn run_page_image() -> anyhow::Result<ExitCode> {
     let output = protocol_stdout()?;
-    if hoso_workers::preview::serve_one(std::io::stdin().lock(), output)? {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        Ok(ExitCode::from(2))
-    }
+    Ok(ExitCode::from(hoso_workers::preview::serve_one(
+        std::io::stdin().lock(),
+        output,
+    )?))
 }

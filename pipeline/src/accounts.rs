@@ -142,9 +142,17 @@ fn check_password(password: &str) -> Result<(), ServiceError> {
     Ok(())
 }
 
+/// argon2id takes 19 MiB and tens of milliseconds a hash: at most this many at once, so
+/// that a flood of sign-ins queues instead of taking the machine's memory.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// argon2id is meant to be slow (tens of milliseconds): off the async runtime.
 async fn hash_password(password: &str) -> Result<String, ServiceError> {
     let password = password.to_string();
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| ServiceError::Invalid(format!("password hashing stopped: {e}")))?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -160,6 +168,9 @@ async fn hash_password(password: &str) -> Result<String, ServiceError> {
 /// that the answer takes as long as for a real one and does not tell names apart.
 async fn password_matches(password: &str, hash: Option<String>) -> bool {
     let password = password.to_string();
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_string());
@@ -279,6 +290,10 @@ impl Service {
         password: &str,
         address: &str,
     ) -> Result<SignedIn, ServiceError> {
+        // A name no account can have is refused before it takes a place in the throttle.
+        if name.is_empty() || name.len() > 64 || password.len() > MAX_PASSWORD_BYTES {
+            return Err(ServiceError::SignInFailed);
+        }
         let account_key = name.to_lowercase();
         let accounts_throttle: &Throttle = &self.sign_ins;
         let addresses_throttle: &Throttle = &self.sign_in_addresses;
@@ -291,11 +306,7 @@ impl Service {
             });
         }
         let accounts = self.accounts_or_err()?;
-        let user = if name.len() <= 64 && password.len() <= MAX_PASSWORD_BYTES {
-            accounts.user(name).await?
-        } else {
-            None
-        };
+        let user = accounts.user(name).await?;
         let Some(user) = user else {
             // Same work as a wrong password for a real user.
             password_matches(password, None).await;

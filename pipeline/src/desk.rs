@@ -83,14 +83,18 @@ impl Service {
         if let Some(folded) = name_query(query) {
             let records = registry.search_records(&folded, LIST_LIMIT).await?;
             let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+            let subjects: Vec<String> = records
+                .iter()
+                .flat_map(|r| r.subjects.iter().map(|s| s.qualified()))
+                .collect();
             // The query itself is personal data and stays out of the log; what it
-            // disclosed is named.
+            // disclosed, records and subjects, is named.
             self.audit(by_caller(
                 caller,
                 "records.searched",
                 None,
                 None,
-                json!({"by": "name", "records": ids, "endpoint": endpoint}),
+                json!({"by": "name", "records": ids, "subjects": subjects, "endpoint": endpoint}),
             ))
             .await?;
             found.records = records.into_iter().map(RecordView::listed).collect();

@@ -45,11 +45,12 @@ pub fn search_key(fields: &BTreeMap<String, Field>) -> SearchKey {
 }
 
 /// A clerk's query as it is matched against `SearchKey::folded`: folded, without the
-/// separator, `None` when too short to narrow anything.
+/// separator, `None` when shorter than three characters (too short to narrow anything,
+/// and a way to list everyone).
 pub fn name_query(raw: &str) -> Option<String> {
     let q = fold(raw).replace('|', " ");
     let q = q.split_whitespace().collect::<Vec<_>>().join(" ");
-    (q.chars().count() >= 2).then_some(q)
+    (q.chars().count() >= 3).then_some(q)
 }
 
 #[cfg(test)]
@@ -96,6 +97,7 @@ mod tests {
             .folded
             .contains(&name_query(" nguyen  VAN an ").unwrap()));
         assert_eq!(name_query("a"), None);
+        assert_eq!(name_query("an"), None);
         assert_eq!(search_key(&BTreeMap::new()).least_confidence, 1000);
     }
 }

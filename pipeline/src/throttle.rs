@@ -43,6 +43,11 @@ impl Throttle {
         if let Ok(mut map) = self.failures.lock() {
             if map.len() >= MAX_KEYS {
                 map.retain(|_, (_, last)| last.elapsed() < FORGET_AFTER);
+                // Still full of recent keys: a flood of made-up names or addresses. Forget
+                // them rather than grow without bound or scan on every failure.
+                if map.len() >= MAX_KEYS {
+                    map.clear();
+                }
             }
             let entry = map.entry(key.to_string()).or_insert((0, Instant::now()));
             if entry.1.elapsed() >= FORGET_AFTER {

@@ -44,7 +44,12 @@ async fn names_are_found_without_tone_marks_and_after_corrections<C: Catalog + R
     assert_eq!(found(c, "THI BINH").await, vec![binh.id.clone()]);
     assert!(found(c, "le van tam").await.is_empty());
     // Wildcards typed are matched literally.
-    assert!(found(c, "%%").await.is_empty());
+    assert!(found(c, "%%%").await.is_empty());
+    assert_eq!(
+        name_query("an"),
+        None,
+        "two letters would list half the registry"
+    );
     assert!(found(c, "nguyen_van").await.is_empty());
 
     c.correct_field(

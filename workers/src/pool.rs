@@ -341,8 +341,15 @@ impl WorkerPool {
                 searchable_pdf,
                 producer,
             }) => {
-                // Its sender went with the request: it ends after its last report.
-                let _ = tokio::time::timeout(Duration::from_secs(5), reporter).await;
+                // Its sender went with the request: it ends after its last report. Should it
+                // hang, it is stopped, so that no late count overwrites what follows.
+                let abort = reporter.abort_handle();
+                if tokio::time::timeout(Duration::from_secs(5), reporter)
+                    .await
+                    .is_err()
+                {
+                    abort.abort();
+                }
                 let progress = JobProgress::Extracted {
                     pages: result.source.pages,
                     documents: result.documents.len() as u32,

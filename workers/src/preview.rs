@@ -53,20 +53,29 @@ pub fn render(request: &PreviewRequest) -> Result<Vec<u8>, PageError> {
     })
 }
 
+/// The child's exit code when the file cannot be rendered, for good.
+pub const EXIT_UNREADABLE: u8 = 2;
+/// ... and when rendering failed for a passing reason.
+pub const EXIT_FAILED: u8 = 3;
+
 /// The child's side: one request from `input`, the PNG to `output`; an error is printed
-/// to stderr and ends the process with code 2.
-pub fn serve_one(input: impl Read, mut output: impl Write) -> std::io::Result<bool> {
+/// to stderr, and the exit code to end with is returned.
+pub fn serve_one(input: impl Read, mut output: impl Write) -> std::io::Result<u8> {
     let request: PreviewRequest = serde_json::from_reader(input)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
     match render(&request) {
         Ok(png) => {
             output.write_all(&png)?;
             output.flush()?;
-            Ok(true)
+            Ok(0)
         }
         Err(e) => {
             eprintln!("{e}");
-            Ok(false)
+            Ok(if e.is_permanent() {
+                EXIT_UNREADABLE
+            } else {
+                EXIT_FAILED
+            })
         }
     }
 }
@@ -95,9 +104,11 @@ pub fn render_in_child(
     let line = serde_json::to_vec(request).map_err(|e| failed(e.to_string()))?;
     if let Some(mut stdin) = child.stdin.take() {
         // The child reads the request to its end before it writes anything.
-        stdin
-            .write_all(&line)
-            .map_err(|e| failed(format!("cannot brief the page renderer: {e}")))?;
+        if let Err(e) = stdin.write_all(&line) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(failed(format!("cannot brief the page renderer: {e}")));
+        }
     }
     let stdout = child.stdout.take();
     let stderr = child.stderr.take();
@@ -131,7 +142,11 @@ pub fn render_in_child(
                     timeout.as_secs()
                 )));
             }
-            Err(e) => return Err(failed(format!("cannot wait for the page renderer: {e}"))),
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(failed(format!("cannot wait for the page renderer: {e}")));
+            }
         }
     };
     let png = png_reader.join().unwrap_or_default();
@@ -139,7 +154,7 @@ pub fn render_in_child(
     let message = message.lines().last().unwrap_or_default().to_string();
     if status.success() && png.starts_with(b"\x89PNG") {
         Ok(png)
-    } else if status.code() == Some(2) {
+    } else if status.code() == Some(i32::from(EXIT_UNREADABLE)) {
         Err(PageError::Unreadable {
             media: request.media,
             detail: message.trim().to_string(),

@@ -24,8 +24,8 @@ fn png(bytes: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "image/png"),
-            // A page image of given bytes never changes; only its reader may keep it.
-            (header::CACHE_CONTROL, "private, max-age=86400, immutable"),
+            // Citizens' papers: not left in the browser's cache of a shared counter PC.
+            (header::CACHE_CONTROL, "no-store"),
         ],
         bytes,
     )

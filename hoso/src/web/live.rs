@@ -56,6 +56,11 @@ pub async fn events(
                 tokio::time::sleep(POLL).await;
             }
             w.first = false;
+            if !w.desk.still_signed_in(&w.state.service).await {
+                w.over = true;
+                let event = Event::default().event("error").data("signed out");
+                return Some((Ok(event), w));
+            }
             let view = match w
                 .state
                 .service
@@ -85,10 +90,14 @@ pub async fn events(
                 )
             };
             w.sent = files;
-            if finished || w.started.elapsed() > MAX_STREAM {
+            if finished {
                 w.over = true;
                 let done = Event::default().event("done").data("{}");
                 return Some((Ok(event.unwrap_or(done)), w));
+            }
+            if w.started.elapsed() > MAX_STREAM {
+                // Ends without `done`: the browser reconnects if the page is still open.
+                return None;
             }
             if let Some(event) = event {
                 return Some((Ok(event), w));

@@ -41,6 +41,14 @@ impl FieldRow {
     }
 }
 
+/// Whether a warning names this field: the key as a whole word (`full_name` is not
+/// named by a warning about `father_full_name`).
+fn names_key(warning: &str, key: &str) -> bool {
+    warning
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|word| word == key)
+}
+
 /// One page image with the boxes drawn on it.
 pub struct PageImage {
     pub sha256: String,
@@ -159,7 +167,7 @@ pub async fn review(
                 confidence: field.confidence,
                 method: field.method.as_str().to_string(),
                 low: field.confidence < LOW_CONFIDENCE,
-                conflicting: warnings.iter().any(|w| w.contains(key.as_str())),
+                conflicting: warnings.iter().any(|w| names_key(w, key)),
                 page_index: evidence.and_then(|e| pages.iter().position(|p| p.page == e.page)),
                 x: b.map_or(0.0, |b| b.x0),
                 y: b.map_or(0.0, |b| b.y0),
@@ -196,6 +204,19 @@ pub async fn review(
             .and_then(|s| s.file_name.clone())
             .unwrap_or_default(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_warning_names_a_field_by_its_whole_key() {
+        assert!(super::names_key(
+            "full_name: the card's QR code spells it",
+            "full_name"
+        ));
+        assert!(!super::names_key("father_full_name differs", "full_name"));
+        assert!(super::names_key("(id_number) unsure", "id_number"));
+    }
 }
 
 #[derive(Deserialize)]

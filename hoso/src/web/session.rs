@@ -45,6 +45,13 @@ pub struct Desk {
 }
 
 impl Desk {
+    /// Whether the session is still alive (a live stream asks again as it goes).
+    pub async fn still_signed_in(&self, service: &hoso_pipeline::service::Service) -> bool {
+        service.session(&self.secret).await.is_ok()
+    }
+}
+
+impl Desk {
     pub fn chrome(&self, path: &str) -> Chrome {
         Chrome::signed_in(self.lang, &self.caller, &self.csrf, path)
     }
@@ -112,14 +119,26 @@ impl FromRequestParts<AppState> for Desk {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
         let lang = lang_of(&parts.headers);
+        // The page's script sends its token in a header; it cannot follow a redirect to
+        // the sign-in page, so it gets a 401 it can show.
+        let scripted = parts.headers.contains_key("x-csrf-token");
+        let signed_out = || {
+            if scripted {
+                WebError::new(lang, StatusCode::UNAUTHORIZED, lang.t("error-signed-out"))
+            } else {
+                WebError::SignIn
+            }
+        };
         let secret = cookie(&parts.headers, SESSION_COOKIE)
-            .ok_or(WebError::SignIn)?
+            .ok_or_else(signed_out)?
             .to_string();
-        let session = state
-            .service
-            .session(&secret)
-            .await
-            .map_err(|e| WebError::from_service(lang, e))?;
+        let session = state.service.session(&secret).await.map_err(|e| {
+            if e.kind() == hoso_pipeline::records::ErrorKind::Unauthorized {
+                signed_out()
+            } else {
+                WebError::from_service(lang, e)
+            }
+        })?;
         Ok(Desk {
             caller: session.caller,
             csrf: session.csrf_token,
@@ -261,7 +280,14 @@ pub async fn set_language(Path(code): Path<String>, Query(back): Query<Back>) ->
     let lang = Lang::parse(&code).unwrap_or_default();
     let back = back
         .back
-        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        // A path of ours only: no scheme, host, escapes or control characters to smuggle
+        // another site past the browser.
+        .filter(|b| {
+            b.starts_with('/')
+                && !b.starts_with("//")
+                && b.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"/._-".contains(&c))
+        })
         .unwrap_or_else(|| "/".to_string());
     let mut response = Redirect::to(&back).into_response();
     let cookie = format!(
@@ -295,6 +321,26 @@ mod tests {
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
         assert_eq!(lang_of(&h), Lang::En);
         assert_eq!(lang_of(&HeaderMap::new()), Lang::Vi);
+    }
+
+    #[test]
+    fn the_language_toggle_returns_to_our_own_paths_only() {
+        for (back, to) in [
+            ("/records/r-1", "/records/r-1"),
+            ("//evil.example", "/"),
+            ("/%09/evil.example", "/"),
+            ("/\\evil.example", "/"),
+            ("https://evil.example", "/"),
+        ] {
+            let response = futures_util::FutureExt::now_or_never(set_language(
+                Path("en".to_string()),
+                Query(Back {
+                    back: Some(back.to_string()),
+                }),
+            ))
+            .unwrap();
+            assert_eq!(response.headers()[header::LOCATION], to, "{back}");
+        }
     }
 
     #[test]

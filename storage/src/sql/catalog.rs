@@ -259,7 +259,7 @@ impl Catalog for SqlCatalog {
         let mut tx = self.begin_write().await?;
         // Attempt numbers only grow, so they keep fencing out any worker of an earlier try.
         let retried: Option<i64> = sqlx::query_scalar(&self.dialect.sql(
-            "UPDATE jobs SET state = 'queued', max_attempts = attempts + $2, run_at = {now}, \
+            "UPDATE jobs SET state = 'queued', max_attempts = attempts + $2, run_at = {now}, progress = NULL, \
              last_error = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = {now} \
              WHERE sha256 = $1 AND state = 'failed' RETURNING updated_at",
         ))
@@ -407,7 +407,7 @@ impl Catalog for SqlCatalog {
         .await
         .map_err(db)?;
         let n = sqlx::query(&self.dialect.sql(
-            "UPDATE jobs SET state = 'queued', run_at = {now}, lease_owner = NULL, \
+            "UPDATE jobs SET state = 'queued', run_at = {now}, lease_owner = NULL, progress = NULL, \
              lease_expires_at = NULL, updated_at = {now} WHERE state = 'running'",
         ))
         .execute(&mut *tx)

@@ -55,6 +55,7 @@ impl SqlCatalog {
         let pattern = format!("%{escaped}%");
         let rest = format!(
             "WHERE r.id IN (SELECT record_id FROM record_search WHERE folded LIKE $1 ESCAPE '\\') \
+             AND r.status IN ('extracted', 'verified') \
              ORDER BY r.created_at DESC, r.id DESC LIMIT {limit}"
         );
         let mut conn = self.reader().await?;

@@ -135,7 +135,7 @@ next AS (
     FOR UPDATE OF j SKIP LOCKED
 ),
 claimed AS (
-    UPDATE jobs SET state = 'running', attempts = jobs.attempts + 1, lease_owner = $1,
+    UPDATE jobs SET state = 'running', attempts = jobs.attempts + 1, lease_owner = $1, progress = NULL,
         lease_expires_at = clock.now + $2, updated_at = clock.now
     FROM next, clock WHERE jobs.id = next.id
     RETURNING jobs.id, jobs.sha256, jobs.attempts, jobs.max_attempts, clock.now
@@ -171,7 +171,7 @@ pub async fn claim(
 const END_ATTEMPT: &str = "
 WITH clock AS (SELECT hoso_now_ms() AS now),
 fenced AS (
-    UPDATE jobs SET state = $3, run_at = clock.now + $5, last_error = $6, lease_owner = NULL,
+    UPDATE jobs SET state = $3, run_at = clock.now + $5, last_error = $6, lease_owner = NULL, progress = NULL,
         lease_expires_at = NULL, updated_at = clock.now
     FROM clock
     WHERE jobs.id = $1 AND jobs.attempts = $2 AND jobs.state = 'running'

@@ -93,7 +93,7 @@ pub async fn claim(
     let sqlite = Dialect::Sqlite;
     let mut tx = pool.begin_with(sqlite.begin_write()).await.map_err(db)?;
     let claimed: Option<(i64, String, i64, i64, i64)> = sqlx::query_as(&sqlite.sql(
-        "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $1, \
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = $1, progress = NULL, \
          lease_expires_at = {now} + $2, updated_at = {now} \
          WHERE id = (SELECT id FROM jobs WHERE run_at <= {now} \
              AND (state = 'queued' OR (state = 'running' AND lease_expires_at < {now} \
@@ -154,7 +154,7 @@ pub async fn end_attempt(
 ) -> Result<(), CatalogError> {
     let sqlite = Dialect::Sqlite;
     let fenced: Option<(String, i64)> = sqlx::query_as(&sqlite.sql(
-        "UPDATE jobs SET state = $3, run_at = {now} + $4, last_error = $5, lease_owner = NULL, \
+        "UPDATE jobs SET state = $3, run_at = {now} + $4, last_error = $5, lease_owner = NULL, progress = NULL, \
          lease_expires_at = NULL, updated_at = {now} \
          WHERE id = $1 AND attempts = $2 AND state = 'running' RETURNING sha256, updated_at",
     ))
