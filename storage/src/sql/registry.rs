@@ -337,18 +337,8 @@ impl Registry for SqlCatalog {
     }
 
     async fn dossiers(&self) -> Result<Vec<Dossier>, RegistryError> {
-        let sql = format!(
-            "{} ORDER BY d.created_at, d.code",
-            self.dialect.dossiers_select()
-        );
-        let rows = sqlx::query_as::<_, DossierRow>(&sql)
-            .fetch_all(&self.pool)
+        self.dossiers_from(i64::MIN, "ORDER BY d.created_at, d.code")
             .await
-            .map_err(db)?;
-        Ok(rows
-            .into_iter()
-            .map(DossierRow::into_dossier)
-            .collect::<Result<_, _>>()?)
     }
 
     async fn records_of_original(&self, hash: &ContentHash) -> Result<Vec<Record>, RegistryError> {

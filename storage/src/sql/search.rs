@@ -76,8 +76,18 @@ impl SqlCatalog {
         since_ms: i64,
         limit: u32,
     ) -> Result<Vec<Dossier>, RegistryError> {
+        let order = format!("ORDER BY d.created_at DESC, d.code LIMIT {limit}");
+        self.dossiers_from(since_ms, &order).await
+    }
+
+    /// Dossiers opened at or after `since_ms`, in `order` (an ORDER BY, maybe a LIMIT).
+    pub(crate) async fn dossiers_from(
+        &self,
+        since_ms: i64,
+        order: &str,
+    ) -> Result<Vec<Dossier>, RegistryError> {
         let sql = format!(
-            "{} WHERE d.created_at >= $1 ORDER BY d.created_at DESC, d.code LIMIT {limit}",
+            "{} WHERE d.created_at >= $1 {order}",
             self.dialect.dossiers_select()
         );
         let rows = sqlx::query_as::<_, DossierRow>(&sql)
