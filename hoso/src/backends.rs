@@ -22,18 +22,16 @@ use crate::engines;
 pub struct Backends {
     pub settings: Settings,
     pub service: Service,
+    /// The database behind the catalog, registry and logs, for what only a server does
+    /// (indexing records made before the search existed).
+    pub sql: Arc<SqlCatalog>,
 }
 
 impl Backends {
     pub async fn open(settings: Settings) -> anyhow::Result<Self> {
         // Both catalogs are also the registry: one database holds the queue, the documents
         // and the records made of them.
-        let (catalog, registry, audit_log, accounts): (
-            Arc<dyn Catalog>,
-            Arc<dyn Registry>,
-            Arc<dyn AuditLog>,
-            Arc<dyn Accounts>,
-        ) = match &settings.database {
+        let sql: Arc<SqlCatalog> = match &settings.database {
             Database::Sqlite => {
                 let dir = &settings.data_dir;
                 std::fs::create_dir_all(dir).with_context(|| {
@@ -47,8 +45,7 @@ impl Backends {
                         .await?
                         .with_policy(settings.workers.queue),
                 );
-                catalog.index_unindexed_records().await?;
-                (catalog.clone(), catalog.clone(), catalog.clone(), catalog)
+                catalog
             }
             Database::Postgres {
                 url,
@@ -66,11 +63,13 @@ impl Backends {
                         redact_url(url)
                     )
                 })?;
-                let catalog = Arc::new(catalog.with_policy(settings.workers.queue));
-                catalog.index_unindexed_records().await?;
-                (catalog.clone(), catalog.clone(), catalog.clone(), catalog)
+                Arc::new(catalog.with_policy(settings.workers.queue))
             }
         };
+        let catalog: Arc<dyn Catalog> = sql.clone();
+        let registry: Arc<dyn Registry> = sql.clone();
+        let audit_log: Arc<dyn AuditLog> = sql.clone();
+        let accounts: Arc<dyn Accounts> = sql.clone();
         let store: Arc<dyn ObjectStore> = match &settings.s3 {
             None => Arc::new(LocalObjectStore::open(settings.data_dir.join("objects"))?),
             Some(s3) => {
@@ -100,7 +99,11 @@ impl Backends {
             .with_registry(registry)
             .with_auditor(auditor)
             .with_accounts(accounts, settings.web.session);
-        Ok(Self { settings, service })
+        Ok(Self {
+            settings,
+            service,
+            sql,
+        })
     }
 
     /// Whether this process is the only possible worker: with the embedded SQLite

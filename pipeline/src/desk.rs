@@ -102,28 +102,3 @@ impl Service {
         Ok(found)
     }
 }
-
-/// A record as a clerk reviews it: the record (its read logged), and the documents its
-/// values were read from, with their pages and warnings.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecordReview {
-    pub view: RecordView,
-    pub documents: Vec<crate::ports::DocumentRecord>,
-}
-
-impl Service {
-    pub async fn record_review(
-        &self,
-        caller: &Caller,
-        id: &str,
-    ) -> Result<RecordReview, ServiceError> {
-        let view = self.record(caller, id).await?;
-        let mut documents = Vec::new();
-        for source in &view.sources {
-            if let Some(doc) = self.catalog().document(&source.document_id).await? {
-                documents.push(doc);
-            }
-        }
-        Ok(RecordReview { view, documents })
-    }
-}

@@ -16,6 +16,7 @@ pub mod ports;
 pub mod prefill;
 pub mod procedures;
 pub mod provenance;
+pub mod record_rules;
 pub mod records;
 pub mod registry;
 pub mod result;

@@ -167,6 +167,8 @@ pub struct RecordSource {
     /// original no longer yields this document.
     pub file_name: Option<String>,
     pub pages: Option<Vec<u32>>,
+    /// The document's warnings, read with its pages (a review shows them).
+    pub warnings: Vec<String>,
 }
 
 impl From<&RecordDocument> for RecordSource {
@@ -176,6 +178,7 @@ impl From<&RecordDocument> for RecordSource {
             sha256: d.sha256.clone(),
             file_name: None,
             pages: None,
+            warnings: Vec::new(),
         }
     }
 }
@@ -723,6 +726,7 @@ impl Service {
                 if let Some(doc) = found {
                     source.file_name = Some(doc.file_name);
                     source.pages = Some(doc.document.pages);
+                    source.warnings = doc.document.warnings;
                 }
                 Ok::<_, CatalogError>((i, source))
             });

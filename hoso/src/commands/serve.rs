@@ -17,6 +17,12 @@ pub async fn run(settings: Settings, no_workers: bool) -> anyhow::Result<ExitCod
     } else {
         backends.prepare_workers().await?
     };
+    // Records made before the search existed (migration 0006) get their search rows
+    // here, once per server start, not on every command.
+    let indexed = backends.sql.index_unindexed_records().await?;
+    if indexed > 0 {
+        eprintln!("hoso serve: indexed {indexed} records for search");
+    }
     let service = Arc::new(backends.service.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let workers = if no_workers {

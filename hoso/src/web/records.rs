@@ -112,20 +112,18 @@ pub async fn review(
     desk: Desk,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let review = state
-        .service
-        .record_review(&desk.caller, &id)
-        .await
-        .map_err(|e| desk.fail(e))?;
     let RecordView {
         record,
         sources,
         history,
-    } = review.view;
-    let warnings: Vec<String> = review
-        .documents
+    } = state
+        .service
+        .record(&desk.caller, &id)
+        .await
+        .map_err(|e| desk.fail(e))?;
+    let warnings: Vec<String> = sources
         .iter()
-        .flat_map(|d| d.document.warnings.iter().cloned())
+        .flat_map(|s| s.warnings.iter().cloned())
         .collect();
     let sha = sources
         .first()
@@ -138,8 +136,8 @@ pub async fn review(
         .filter_map(|f| f.evidence.first().map(|e| e.page))
         .collect();
     if page_numbers.is_empty() {
-        if let Some(doc) = review.documents.first() {
-            page_numbers = doc.document.pages.clone();
+        if let Some(pages) = sources.first().and_then(|s| s.pages.clone()) {
+            page_numbers = pages;
         }
     }
     page_numbers.sort_unstable();
