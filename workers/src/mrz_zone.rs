@@ -1,5 +1,11 @@
 //! A second reading of a card's machine-readable zone.
 //!
+//! Why the page is read with `vie` alone: With `vie+eng` Tesseract chose the English
+//! model for words in capitals and dropped their tone marks (`NGUYỄN QUOC QUAN`, `BANG
+//! XUAN` for `ĐẶNG XUÂN`); with `vie` alone the zone's OCR-B digits came out as letters
+//! (`TDVNM6…` for `IDVNM0…`). On 200 fresh specimens the change took clean-quality
+//! fields from 95.5% to 97.7% and office from 94.1% to 97.1%.
+//!
 //! The page is read with the document's language, whose model takes OCR-B digits for
 //! letters (`TDVNM6942…` for `IDVNM0942…`). The zone is printed in one font from a
 //! 37-character alphabet, so it is read again, alone, by the English model restricted to
