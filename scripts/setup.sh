@@ -13,6 +13,7 @@ packages=(
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng
   libtesseract-dev libleptonica-dev clang libclang-dev pkg-config
   fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf
+  fonts-dejavu-extra fonts-noto-core
   poppler-utils
 )
 missing=()

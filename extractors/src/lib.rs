@@ -17,6 +17,7 @@ pub mod codes;
 pub mod fields;
 pub mod layout;
 pub mod model;
+pub mod spec;
 pub mod text;
 
 #[cfg(test)]
@@ -26,6 +27,7 @@ pub use classify::mean_confidence;
 
 use classify::page_signals;
 pub use model::*;
+pub use spec::{DocumentSpec, FieldSpec, Format, SubjectKind};
 
 /// Splits the pages of one source file into documents and reads each one's fields.
 ///
@@ -107,16 +109,16 @@ fn extract_each(pages: &[PageText]) -> Vec<ExtractedDocument> {
 }
 
 /// Fields every card prints on the face that carries them, whichever template.
-const FRONT_FIELDS: [&str; 5] = [
-    "id_number",
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "nationality",
+const FRONT_FIELDS: [FieldKey; 5] = [
+    FieldKey::IdNumber,
+    FieldKey::FullName,
+    FieldKey::DateOfBirth,
+    FieldKey::Sex,
+    FieldKey::Nationality,
 ];
 /// What the 2021 chip card's front prints besides, which no QR payload carries.
-const CHIP_FRONT_FIELDS: [&str; 2] = ["place_of_origin", "date_of_expiry"];
-const BACK_FIELDS: [&str; 1] = ["date_of_issue"];
+const CHIP_FRONT_FIELDS: [FieldKey; 2] = [FieldKey::PlaceOfOrigin, FieldKey::DateOfExpiry];
+const BACK_FIELDS: [FieldKey; 1] = [FieldKey::DateOfIssue];
 /// A field read with less confidence than this is worth a second look.
 const UNSURE_FIELD: f32 = 0.6;
 
@@ -163,14 +165,14 @@ pub fn wants_rereading(page: &PageText) -> bool {
         .chain(BACK_FIELDS.iter().filter(|_| back));
     (front && page.barcodes.is_empty())
         || !card.warnings.is_empty()
-        || needed.into_iter().any(|k| !card.fields.contains_key(*k))
+        || needed.into_iter().any(|k| !card.fields.contains_key(k))
         || card.fields.values().any(|f| f.confidence < UNSURE_FIELD)
-        || card.fields.iter().any(|(key, f)| cut_short_place(key, f))
+        || card.fields.iter().any(|(key, f)| cut_short_place(*key, f))
 }
 
 /// A card prints every place down to its province, and a code spells it whole: a
 /// printed place that ends before one lost its last line or word to the reading.
-fn cut_short_place(key: &str, field: &Field) -> bool {
+fn cut_short_place(key: FieldKey, field: &Field) -> bool {
     fields::citizen_id::is_place(key)
         && field.method == Method::Ocr
         && !text::ends_with_province(&field.value)
@@ -183,7 +185,7 @@ pub struct ExpiryArea {
     /// In fractions of the page.
     pub bbox: BBox,
     /// Each field the card read before, and its value.
-    fields_read: Vec<(String, String)>,
+    fields_read: Vec<(FieldKey, String)>,
 }
 
 fn card_of(page: &PageText) -> Option<ExtractedDocument> {
@@ -201,7 +203,7 @@ pub fn lost_expiry_region(page: &PageText) -> Option<ExpiryArea> {
         return None;
     }
     let card = card_of(page)?;
-    if card.fields.contains_key("date_of_expiry") {
+    if card.fields.contains_key(&FieldKey::DateOfExpiry) {
         return None;
     }
     Some(ExpiryArea {
@@ -226,7 +228,7 @@ pub fn with_region_reading(
         .fields_read
         .iter()
         .all(|(k, v)| after.fields.get(k).is_some_and(|f| &f.value == v));
-    (keeps && after.fields.contains_key("date_of_expiry")).then_some(merged)
+    (keeps && after.fields.contains_key(&FieldKey::DateOfExpiry)).then_some(merged)
 }
 
 /// `page` with the words it held inside `area` replaced by `words`, read from the
@@ -352,7 +354,12 @@ mod tests {
     fn cards(pages: &[PageText]) -> Vec<(Vec<u32>, Option<String>)> {
         extract_documents(pages)
             .into_iter()
-            .map(|d| (d.pages, d.fields.get("id_number").map(|f| f.value.clone())))
+            .map(|d| {
+                (
+                    d.pages,
+                    d.fields.get(&FieldKey::IdNumber).map(|f| f.value.clone()),
+                )
+            })
             .collect()
     }
 
@@ -372,7 +379,7 @@ mod tests {
         let whole = with_other_face(&lone, areas[0], front_words.clone())
             .expect("the front completes the card");
         let card = card_of(&whole).expect("a card");
-        assert_eq!(card.fields["full_name"].value, "NGUYỄN VĂN AN");
+        assert_eq!(card.fields[&FieldKey::FullName].value, "NGUYỄN VĂN AN");
         // Nothing of a face below, and nothing to look for on a page with both faces.
         assert_eq!(with_other_face(&lone, areas[1], front_words), None);
         assert!(other_face_areas(&whole).is_empty());
@@ -475,9 +482,9 @@ mod tests {
         .words;
         let read = with_region_reading(&card, &area, region).expect("the expiry read");
         let docs = extract_documents(std::slice::from_ref(&read));
-        let expiry = &docs[0].fields["date_of_expiry"];
+        let expiry = &docs[0].fields[&FieldKey::DateOfExpiry];
         assert_eq!(expiry.value, "2039-03-05");
-        assert_eq!(docs[0].fields["full_name"].value, "NGUYỄN VĂN AN");
+        assert_eq!(docs[0].fields[&FieldKey::FullName].value, "NGUYỄN VĂN AN");
         // A reading of the area that finds no expiry leaves the page as it was.
         let specks = page(1, &[(0.23, 0.05, "~ .")]).words;
         assert_eq!(with_region_reading(&card, &area, specks), None);

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::spec::FieldKey;
+
 /// A rectangle as fractions of the page's width and height, origin top-left.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(from = "[f64; 4]", into = "[f64; 4]")]
@@ -203,6 +205,9 @@ impl DocumentType {
     }
 }
 
+/// A document's or a record's fields by key.
+pub type Fields = BTreeMap<FieldKey, Field>;
+
 /// One document found in a source file, with its fields keyed as in the spec.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExtractedDocument {
@@ -211,7 +216,7 @@ pub struct ExtractedDocument {
     pub pages: Vec<u32>,
     #[serde(serialize_with = "serialize_score")]
     pub confidence: f32,
-    pub fields: BTreeMap<String, Field>,
+    pub fields: Fields,
     #[serde(default)]
     pub warnings: Vec<String>,
 }

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
+use hoso_extractors::FieldKey;
+
 use crate::ExtractionResult;
 
 /// A `.truth.json` file: the spec's result shape with values only, plus specimen metadata.
@@ -131,7 +133,7 @@ impl Scoreboard {
             for (key, tf) in &t.fields {
                 let got = predicted
                     .filter(|d| d.document_type.as_str() == t.document_type)
-                    .and_then(|d| d.fields.get(key));
+                    .and_then(|d| d.fields.get(&FieldKey::parse(key)?));
                 let ok = got.is_some_and(|f| {
                     normalise_for_comparison(&f.value) == normalise_for_comparison(&tf.value)
                 });
@@ -159,7 +161,7 @@ impl Scoreboard {
                 self.unexpected_fields += d
                     .fields
                     .keys()
-                    .filter(|k| !t.fields.contains_key(*k))
+                    .filter(|k| !t.fields.contains_key(k.as_str()))
                     .count() as u64;
             }
         }
@@ -192,7 +194,7 @@ mod tests {
                         .into_iter()
                         .map(|(k, v)| {
                             (
-                                k.to_string(),
+                                FieldKey::parse(k).expect("a field key"),
                                 Field {
                                     value: v.to_string(),
                                     confidence: 1.0,

@@ -10,7 +10,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use hoso_extractors::DocumentType;
+use hoso_extractors::{DocumentType, FieldKey, FieldKey as K};
 use serde::{Serialize, Serializer};
 
 pub use crate::registry::field_keys;
@@ -23,15 +23,12 @@ use DocumentType::{
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FieldRef {
     pub document_type: DocumentType,
-    pub key: String,
+    pub key: FieldKey,
 }
 
 impl FieldRef {
-    pub fn new(document_type: DocumentType, key: &str) -> Self {
-        Self {
-            document_type,
-            key: key.to_string(),
-        }
+    pub fn new(document_type: DocumentType, key: FieldKey) -> Self {
+        Self { document_type, key }
     }
 }
 
@@ -65,12 +62,13 @@ impl FromStr for FieldRef {
             .split_once('.')
             .ok_or_else(|| FieldRefError::Malformed(s.to_string()))?;
         let document_type = parse_document_type(ty)?;
-        if !field_keys(document_type).contains(&key) {
+        let Some(key) = FieldKey::parse(key).filter(|k| field_keys(document_type).contains(k))
+        else {
             return Err(FieldRefError::UnknownKey {
                 document_type: ty.to_string(),
                 key: key.to_string(),
             });
-        }
+        };
         Ok(FieldRef::new(document_type, key))
     }
 }
@@ -96,14 +94,14 @@ pub struct Procedure {
     pub code: &'static str,
     pub name: &'static str,
     pub applicant: Applicant,
-    pub needs: &'static [(DocumentType, &'static str)],
+    pub needs: &'static [(DocumentType, FieldKey)],
 }
 
 impl Procedure {
     pub fn fields(&self) -> Vec<FieldRef> {
         self.needs
             .iter()
-            .map(|(t, k)| FieldRef::new(*t, k))
+            .map(|(t, k)| FieldRef::new(*t, *k))
             .collect()
     }
 
@@ -116,12 +114,12 @@ impl Procedure {
 }
 
 /// The applicant's identity, as every citizen's form opens with it.
-const PERSON: [(DocumentType, &str); 5] = [
-    (Id, "id_number"),
-    (Id, "full_name"),
-    (Id, "date_of_birth"),
-    (Id, "sex"),
-    (Id, "place_of_residence"),
+const PERSON: [(DocumentType, FieldKey); 5] = [
+    (Id, K::IdNumber),
+    (Id, K::FullName),
+    (Id, K::DateOfBirth),
+    (Id, K::Sex),
+    (Id, K::PlaceOfResidence),
 ];
 
 pub const PROCEDURES: &[Procedure] = &[
@@ -134,11 +132,11 @@ pub const PROCEDURES: &[Procedure] = &[
             PERSON[1],
             PERSON[2],
             PERSON[4],
-            (Marriage, "wife_full_name"),
-            (Marriage, "husband_full_name"),
-            (Marriage, "certificate_number"),
-            (Marriage, "registration_date"),
-            (Residence, "permanent_residence"),
+            (Marriage, K::WifeFullName),
+            (Marriage, K::HusbandFullName),
+            (Marriage, K::CertificateNumber),
+            (Marriage, K::RegistrationDate),
+            (Residence, K::PermanentResidence),
         ],
     },
     Procedure {
@@ -151,9 +149,9 @@ pub const PROCEDURES: &[Procedure] = &[
             PERSON[2],
             PERSON[3],
             PERSON[4],
-            (Id, "nationality"),
-            (Residence, "permanent_residence"),
-            (Residence, "current_residence"),
+            (Id, K::Nationality),
+            (Residence, K::PermanentResidence),
+            (Residence, K::CurrentResidence),
         ],
     },
     Procedure {
@@ -165,10 +163,10 @@ pub const PROCEDURES: &[Procedure] = &[
             PERSON[1],
             PERSON[2],
             PERSON[3],
-            (Id, "place_of_origin"),
-            (Residence, "current_residence"),
-            (Residence, "household_head_name"),
-            (Residence, "relation_to_household_head"),
+            (Id, K::PlaceOfOrigin),
+            (Residence, K::CurrentResidence),
+            (Residence, K::HouseholdHeadName),
+            (Residence, K::RelationToHouseholdHead),
         ],
     },
     Procedure {
@@ -176,13 +174,13 @@ pub const PROCEDURES: &[Procedure] = &[
         name: "Đăng ký thay đổi nội dung đăng ký doanh nghiệp",
         applicant: Applicant::Enterprise,
         needs: &[
-            (Biz, "enterprise_code"),
-            (Biz, "enterprise_name"),
-            (Biz, "head_office_address"),
-            (Biz, "charter_capital_vnd"),
-            (Biz, "legal_representative_name"),
-            (Biz, "legal_representative_id_number"),
-            (Biz, "first_registration_date"),
+            (Biz, K::EnterpriseCode),
+            (Biz, K::EnterpriseName),
+            (Biz, K::HeadOfficeAddress),
+            (Biz, K::CharterCapitalVnd),
+            (Biz, K::LegalRepresentativeName),
+            (Biz, K::LegalRepresentativeIdNumber),
+            (Biz, K::FirstRegistrationDate),
         ],
     },
 ];
@@ -216,7 +214,7 @@ mod tests {
     fn field_references_are_checked_against_the_spec() {
         assert_eq!(
             "citizen_id.full_name".parse::<FieldRef>().unwrap(),
-            FieldRef::new(DocumentType::CitizenId, "full_name")
+            FieldRef::new(DocumentType::CitizenId, FieldKey::FullName)
         );
         for (raw, err) in [
             (

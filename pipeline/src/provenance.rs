@@ -172,7 +172,7 @@ impl Service {
                             old_value,
                             new_value,
                             reason,
-                        } if k == key => Some(CorrectionTrace {
+                        } if k == key.as_str() => Some(CorrectionTrace {
                             old_value: old_value.clone(),
                             new_value: new_value.clone(),
                             reason: reason.clone(),
@@ -183,7 +183,7 @@ impl Service {
                     })
                     .collect();
                 FieldTrace {
-                    key: key.clone(),
+                    key: key.to_string(),
                     value: f.value.clone(),
                     method: f.method,
                     confidence: f.confidence,

@@ -3,9 +3,7 @@
 //! content key, the record a document makes, and what a correction changes. No I/O:
 //! storage applies them inside its transactions.
 
-use std::collections::BTreeMap;
-
-use hoso_extractors::{DocumentType, ExtractedDocument, Field, Method};
+use hoso_extractors::{DocumentType, ExtractedDocument, Field, FieldKey, Fields, Method};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
@@ -24,150 +22,43 @@ pub struct NewRecord {
     /// Type plus key fields, hashed: the same content for the same subject has the same key,
     /// and links to the existing record instead of making a second one.
     pub content_key: String,
-    pub fields: BTreeMap<String, Field>,
+    pub fields: Fields,
 }
 
-/// The field keys of each type, from `shared/spec/document-types.md`: the only keys a
+/// The field keys of each type, from its schema (`DocumentType::spec`): the only keys a
 /// correction may set.
-pub fn field_keys(t: DocumentType) -> &'static [&'static str] {
-    match t {
-        DocumentType::CitizenId => &[
-            "id_number",
-            "full_name",
-            "date_of_birth",
-            "sex",
-            "nationality",
-            "place_of_origin",
-            "place_of_residence",
-            "place_of_birth_registration",
-            "date_of_issue",
-            "date_of_expiry",
-            "previous_id_number",
-        ],
-        DocumentType::BirthCertificate => &[
-            "full_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "nationality",
-            "place_of_birth",
-            "place_of_origin",
-            "personal_id_number",
-            "mother_full_name",
-            "mother_birth_year",
-            "father_full_name",
-            "father_birth_year",
-            "registration_authority",
-            "registration_date",
-            "certificate_number",
-            "book_number",
-        ],
-        DocumentType::MarriageCertificate => &[
-            "wife_full_name",
-            "wife_date_of_birth",
-            "wife_id_number",
-            "husband_full_name",
-            "husband_date_of_birth",
-            "husband_id_number",
-            "registration_authority",
-            "registration_date",
-            "certificate_number",
-            "book_number",
-        ],
-        DocumentType::BusinessRegistration => &[
-            "enterprise_code",
-            "enterprise_name",
-            "head_office_address",
-            "charter_capital_vnd",
-            "legal_representative_name",
-            "legal_representative_id_number",
-            "first_registration_date",
-        ],
-        DocumentType::ResidenceConfirmation => &[
-            "full_name",
-            "id_number",
-            "date_of_birth",
-            "sex",
-            "permanent_residence",
-            "temporary_residence",
-            "current_residence",
-            "household_head_name",
-            "relation_to_household_head",
-        ],
-        DocumentType::Unknown => &[],
-    }
+pub fn field_keys(t: DocumentType) -> Vec<FieldKey> {
+    t.field_keys()
 }
 
 /// The fields that name a record's subjects, and what kind of subject each names.
-pub fn subject_fields(t: DocumentType) -> &'static [(&'static str, SubjectKind)] {
-    match t {
-        DocumentType::CitizenId | DocumentType::ResidenceConfirmation => {
-            &[("id_number", SubjectKind::Citizen)]
-        }
-        DocumentType::BirthCertificate => &[("personal_id_number", SubjectKind::Citizen)],
-        DocumentType::MarriageCertificate => &[
-            ("wife_id_number", SubjectKind::Citizen),
-            ("husband_id_number", SubjectKind::Citizen),
-        ],
-        DocumentType::BusinessRegistration => &[
-            ("enterprise_code", SubjectKind::Enterprise),
-            ("legal_representative_id_number", SubjectKind::Citizen),
-        ],
-        DocumentType::Unknown => &[],
-    }
+pub fn subject_fields(t: DocumentType) -> Vec<(FieldKey, SubjectKind)> {
+    t.spec()
+        .map_or_else(Vec::new, |s| s.subject_fields().collect())
 }
 
-/// The subject kinds through which a newer verified record replaces an older one. A
-/// business registration is about its enterprise: its legal representative may represent
-/// several enterprises, and verifying one registration must not supersede the others.
+/// The subject kinds through which a newer verified record replaces an older one (a
+/// business registration only through its enterprise: its legal representative may
+/// represent several enterprises, and verifying one registration must not supersede
+/// the others).
 pub fn superseding_kinds(t: DocumentType) -> &'static [SubjectKind] {
-    match t {
-        DocumentType::BusinessRegistration => &[SubjectKind::Enterprise],
-        _ => &[SubjectKind::Citizen, SubjectKind::Enterprise],
-    }
+    t.spec().map_or(&[], |s| s.supersedes_through)
 }
 
 /// The fields that make two documents of a type the same content.
-pub fn key_fields(t: DocumentType) -> &'static [&'static str] {
-    match t {
-        DocumentType::CitizenId => &["id_number", "date_of_issue", "full_name", "date_of_birth"],
-        DocumentType::BirthCertificate => &[
-            "personal_id_number",
-            "certificate_number",
-            "registration_date",
-            "full_name",
-        ],
-        DocumentType::MarriageCertificate => &[
-            "wife_id_number",
-            "husband_id_number",
-            "certificate_number",
-            "registration_date",
-        ],
-        DocumentType::BusinessRegistration => &[
-            "enterprise_code",
-            "enterprise_name",
-            "head_office_address",
-            "charter_capital_vnd",
-            "legal_representative_name",
-        ],
-        DocumentType::ResidenceConfirmation => &[
-            "id_number",
-            "permanent_residence",
-            "temporary_residence",
-            "current_residence",
-        ],
-        DocumentType::Unknown => &[],
-    }
+pub fn key_fields(t: DocumentType) -> Vec<FieldKey> {
+    t.spec()
+        .map_or_else(Vec::new, |s| s.content_key_fields().collect())
 }
 
 /// The subjects the fields name, sorted and without repeats. Values that are not valid
 /// subject ids (a misread digit, a 9-digit CMND) name nobody.
-pub fn subjects_of(t: DocumentType, fields: &BTreeMap<String, Field>) -> Vec<SubjectId> {
+pub fn subjects_of(t: DocumentType, fields: &Fields) -> Vec<SubjectId> {
     let mut subjects: Vec<SubjectId> = subject_fields(t)
-        .iter()
+        .into_iter()
         .filter_map(|(key, kind)| {
-            let id = SubjectId::parse(&fields.get(*key)?.value).ok()?;
-            (id.kind == *kind).then_some(id)
+            let id = SubjectId::parse(&fields.get(&key)?.value).ok()?;
+            (id.kind == kind).then_some(id)
         })
         .collect();
     subjects.sort();
@@ -179,8 +70,8 @@ pub fn subjects_of(t: DocumentType, fields: &BTreeMap<String, Field>) -> Vec<Sub
 /// moves the record from the misread person to the right one.
 pub fn subject_change(
     t: DocumentType,
-    before: &BTreeMap<String, Field>,
-    after: &BTreeMap<String, Field>,
+    before: &Fields,
+    after: &Fields,
 ) -> (Vec<SubjectId>, Vec<SubjectId>) {
     let old = subjects_of(t, before);
     let new = subjects_of(t, after);
@@ -195,11 +86,11 @@ pub fn subject_change(
 ///
 /// A document with none of its type's key fields read has no content to compare: its key
 /// includes its own id, so it never merges with another unreadable document.
-pub fn content_key(t: DocumentType, fields: &BTreeMap<String, Field>, document_id: &str) -> String {
+pub fn content_key(t: DocumentType, fields: &Fields, document_id: &str) -> String {
     let mut lines: Vec<String> = key_fields(t)
-        .iter()
+        .into_iter()
         .filter_map(|key| {
-            let value = normalise_for_comparison(&fields.get(*key)?.value);
+            let value = normalise_for_comparison(&fields.get(&key)?.value);
             Some(format!("{key}={value}"))
         })
         .collect();
@@ -252,7 +143,7 @@ pub fn normalise_value(s: &str) -> String {
 /// (a corrected id number moves the record to the right person), and the history entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Correction {
-    pub fields: BTreeMap<String, Field>,
+    pub fields: Fields,
     pub subjects_gone: Vec<SubjectId>,
     pub subjects_came: Vec<SubjectId>,
     pub event: RecordEventKind,
@@ -266,13 +157,14 @@ pub fn plan_correction(
     value: &str,
     reason: Option<&str>,
 ) -> Result<Correction, RegistryError> {
-    if !field_keys(record.document_type).contains(&key) {
+    let Some(key) = FieldKey::parse(key).filter(|k| field_keys(record.document_type).contains(k))
+    else {
         return Err(RegistryError::UnknownField {
             id: record.id.clone(),
             key: key.to_string(),
         });
-    }
-    let old = record.fields.get(key);
+    };
+    let old = record.fields.get(&key);
     let new = corrected_field(old, value);
     let event = RecordEventKind::Corrected {
         key: key.to_string(),
@@ -281,7 +173,7 @@ pub fn plan_correction(
         reason: reason.map(str::to_string),
     };
     let mut fields = record.fields.clone();
-    fields.insert(key.to_string(), new);
+    fields.insert(key, new);
     let (subjects_gone, subjects_came) =
         subject_change(record.document_type, &record.fields, &fields);
     Ok(Correction {

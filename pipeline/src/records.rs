@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use hoso_extractors::DocumentType;
+use hoso_extractors::{DocumentType, FieldKey, Format};
 use unicode_normalization::UnicodeNormalization;
 
 use serde_json::json;
@@ -73,9 +73,9 @@ fn check_text(what: &str, raw: &str, max_chars: usize) -> Result<String, Service
     Ok(text)
 }
 
-/// A corrected value must have the spec's format for its key, so that a correction can
-/// never store what extraction would not.
-fn check_value_format(key: &str, value: &str) -> Result<(), ServiceError> {
+/// A corrected value must have its field's format (`DocumentSpec`), so that a
+/// correction can never store what extraction would not.
+fn check_value_format(key: FieldKey, format: Format, value: &str) -> Result<(), ServiceError> {
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let is_date = |s: &str| {
         let b = s.as_bytes();
@@ -88,27 +88,22 @@ fn check_value_format(key: &str, value: &str) -> Result<(), ServiceError> {
             && (1..=12).contains(&s[5..7].parse::<u32>().unwrap_or(0))
             && (1..=31).contains(&s[8..].parse::<u32>().unwrap_or(0))
     };
-    let ok = if key == "date_of_expiry" {
-        value == "unlimited" || is_date(value)
-    } else if key.starts_with("date_of_")
-        || key.ends_with("_date")
-        || key.ends_with("date_of_birth")
-    {
-        is_date(value)
-    } else if key == "sex" {
-        value == "male" || value == "female"
-    } else if key == "previous_id_number" {
-        value.len() == 9 && all_digits(value)
-    } else if key.ends_with("id_number") {
-        value.len() == 12 && all_digits(value)
-    } else if key.ends_with("birth_year") {
-        value.len() == 4 && all_digits(value)
-    } else if key == "charter_capital_vnd" {
-        all_digits(value)
-    } else if key == "enterprise_code" {
-        parse_subject(value).is_ok_and(|s| s.kind == SubjectKind::Enterprise)
-    } else {
-        true
+    let ok = match format {
+        Format::Date => is_date(value),
+        Format::Expiry => value == "unlimited" || is_date(value),
+        Format::Sex => value == "male" || value == "female",
+        Format::Digits(lengths) => all_digits(value) && lengths.contains(&value.len()),
+        Format::Year => value.len() == 4 && all_digits(value),
+        Format::Money => all_digits(value),
+        Format::EnterpriseCode => {
+            parse_subject(value).is_ok_and(|s| s.kind == SubjectKind::Enterprise)
+        }
+        Format::Text
+        | Format::Name
+        | Format::Place
+        | Format::Reference
+        | Format::Country
+        | Format::Ethnicity => true,
     };
     if ok {
         Ok(())
@@ -563,16 +558,18 @@ impl Service {
             .record(id)
             .await?
             .ok_or_else(|| RegistryError::RecordNotFound(id.to_string()))?;
-        if !procedures::field_keys(record.document_type).contains(&key) {
+        let field =
+            FieldKey::parse(key).and_then(|k| Some((k, record.document_type.format_of(k)?)));
+        let Some((key, format)) = field else {
             return Err(RegistryError::UnknownField {
                 id: id.to_string(),
                 key: key.to_string(),
             }
             .into());
-        }
-        check_value_format(key, &value)?;
+        };
+        check_value_format(key, format, &value)?;
         registry
-            .correct_field(id, key, &value, reason.as_deref(), &caller.name)
+            .correct_field(id, key.as_str(), &value, reason.as_deref(), &caller.name)
             .await?;
         self.record_view(id).await
     }
@@ -856,7 +853,16 @@ mod tests {
             ("enterprise_code", "0101234567-001", true),
             ("full_name", "NGUYỄN VĂN AN", true),
         ] {
-            assert_eq!(check_value_format(key, value).is_ok(), ok, "{key} {value}");
+            let key = FieldKey::parse(key).expect("a field key");
+            let format = DocumentType::ALL
+                .iter()
+                .find_map(|t| t.format_of(key))
+                .expect("some type has it");
+            assert_eq!(
+                check_value_format(key, format, value).is_ok(),
+                ok,
+                "{key} {value}"
+            );
         }
     }
 

@@ -6,12 +6,11 @@
 //! subject arrived) or `→ revoked` (with a reason). Corrections keep the old value in the
 //! record's history. Only verified records are offered to procedure systems.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
 use async_trait::async_trait;
-use hoso_extractors::{DocumentType, Field};
+use hoso_extractors::{DocumentType, Fields};
 use serde::{Deserialize, Serialize};
 
 use crate::ports::CatalogError;
@@ -20,30 +19,8 @@ use crate::ContentHash;
 
 pub use crate::record_rules::*;
 
-/// Who a record is about.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SubjectKind {
-    /// A citizen, by the 12-digit personal identification number.
-    Citizen,
-    /// An enterprise, by its 10-digit code, or `10 digits-3 digits` for a branch.
-    Enterprise,
-}
-
-impl SubjectKind {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            SubjectKind::Citizen => "citizen",
-            SubjectKind::Enterprise => "enterprise",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Citizen, Self::Enterprise]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-    }
-}
+/// Who a record is about: defined with the document types' schemas.
+pub use hoso_extractors::SubjectKind;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SubjectId {
@@ -223,7 +200,7 @@ pub struct Record {
     pub subjects: Vec<SubjectId>,
     pub status: RecordStatus,
     /// The current values, with their method (`manual` after a correction) and evidence.
-    pub fields: BTreeMap<String, Field>,
+    pub fields: Fields,
     /// Every document that had this content, first one first.
     pub documents: Vec<RecordDocument>,
     pub content_key: String,
@@ -503,7 +480,7 @@ pub trait Registry: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hoso_extractors::{BBox, Evidence, ExtractedDocument, Method};
+    use hoso_extractors::{BBox, Evidence, ExtractedDocument, Field, FieldKey, Method};
 
     fn field(value: &str) -> Field {
         Field {
@@ -525,7 +502,7 @@ mod tests {
             confidence: 0.9,
             fields: fields
                 .iter()
-                .map(|(k, v)| (k.to_string(), field(v)))
+                .map(|(k, v)| (FieldKey::parse(k).expect("a field key"), field(v)))
                 .collect(),
             warnings: vec![],
         }
@@ -837,10 +814,10 @@ mod tests {
     fn key_fields_and_subject_fields_are_field_keys_of_their_type() {
         for t in DocumentType::ALL {
             for key in key_fields(t) {
-                assert!(field_keys(t).contains(key), "{t:?} {key}");
+                assert!(field_keys(t).contains(&key), "{t:?} {key}");
             }
             for (key, _) in subject_fields(t) {
-                assert!(field_keys(t).contains(key), "{t:?} {key}");
+                assert!(field_keys(t).contains(&key), "{t:?} {key}");
             }
         }
         assert_eq!(field_keys(DocumentType::CitizenId).len(), 11);
@@ -969,16 +946,17 @@ mod tests {
                 (*gone, *came),
                 "{t:?} {key}"
             );
+            let typed = FieldKey::parse(key).expect("a field key");
             assert_eq!(
-                planned.fields[*key],
-                corrected_field(record.fields.get(*key), value)
+                planned.fields[&typed],
+                corrected_field(record.fields.get(&typed), value)
             );
             assert_eq!(
                 planned.event,
                 RecordEventKind::Corrected {
                     key: key.to_string(),
-                    old_value: record.fields.get(*key).map(|f| f.value.clone()),
-                    new_value: planned.fields[*key].value.clone(),
+                    old_value: record.fields.get(&typed).map(|f| f.value.clone()),
+                    new_value: planned.fields[&typed].value.clone(),
                     reason: Some("misread".to_string()),
                 }
             );
@@ -987,7 +965,7 @@ mod tests {
 
     #[test]
     fn a_correction_of_a_key_the_type_lacks_is_refused() {
-        let record = record_of(DocumentType::CitizenId, BTreeMap::new());
+        let record = record_of(DocumentType::CitizenId, hoso_extractors::Fields::new());
         let err = plan_correction(&record, "enterprise_code", "0101234567", None).unwrap_err();
         assert!(
             matches!(&err, RegistryError::UnknownField { id, key } if id == "r-1" && key == "enterprise_code"),
@@ -995,7 +973,7 @@ mod tests {
         );
     }
 
-    fn record_of(t: DocumentType, fields: BTreeMap<String, Field>) -> Record {
+    fn record_of(t: DocumentType, fields: hoso_extractors::Fields) -> Record {
         Record {
             id: "r-1".to_string(),
             document_type: t,

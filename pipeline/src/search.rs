@@ -2,9 +2,7 @@
 //! "NGUYỄN VĂN AN", and the least confidence of a record's fields, which orders the
 //! review queue. Storage writes both with the record and on every correction.
 
-use std::collections::BTreeMap;
-
-use hoso_extractors::Field;
+use hoso_extractors::Fields;
 use unicode_normalization::UnicodeNormalization;
 
 /// Lower case, tone and vowel marks removed, `đ` as `d`, single spaces.
@@ -31,10 +29,10 @@ pub struct SearchKey {
     pub least_confidence: i64,
 }
 
-pub fn search_key(fields: &BTreeMap<String, Field>) -> SearchKey {
+pub fn search_key(fields: &Fields) -> SearchKey {
     let names: Vec<String> = fields
         .iter()
-        .filter(|(key, _)| key.contains("name"))
+        .filter(|(key, _)| key.as_str().contains("name"))
         .map(|(_, f)| fold(&f.value))
         .collect();
     let least = fields.values().map(|f| f.confidence).fold(1.0f32, f32::min);
@@ -56,7 +54,8 @@ pub fn name_query(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hoso_extractors::Method;
+    use hoso_extractors::{Field, FieldKey, Method};
+    use std::collections::BTreeMap;
 
     fn field(value: &str, confidence: f32) -> Field {
         Field {
@@ -83,12 +82,9 @@ mod tests {
     #[test]
     fn a_record_is_found_by_its_names_and_ranked_by_its_least_sure_field() {
         let fields = BTreeMap::from([
-            ("full_name".to_string(), field("NGUYỄN VĂN AN", 0.93)),
-            (
-                "father_full_name".to_string(),
-                field("Nguyễn Văn Bình", 0.81),
-            ),
-            ("id_number".to_string(), field("001203004567", 0.99)),
+            (FieldKey::FullName, field("NGUYỄN VĂN AN", 0.93)),
+            (FieldKey::FatherFullName, field("Nguyễn Văn Bình", 0.81)),
+            (FieldKey::IdNumber, field("001203004567", 0.99)),
         ]);
         let key = search_key(&fields);
         assert_eq!(key.folded, "|nguyen van binh|nguyen van an|");
@@ -98,6 +94,6 @@ mod tests {
             .contains(&name_query(" nguyen  VAN an ").unwrap()));
         assert_eq!(name_query("a"), None);
         assert_eq!(name_query("an"), None);
-        assert_eq!(search_key(&BTreeMap::new()).least_confidence, 1000);
+        assert_eq!(search_key(&Fields::new()).least_confidence, 1000);
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use hoso_extractors::{BBox, DocumentType, Evidence, ExtractedDocument, Field, Method};
+use hoso_extractors::{BBox, DocumentType, Evidence, ExtractedDocument, Field, FieldKey, Method};
 use hoso_pipeline::ports::{
     AttemptOutcome, Catalog, CatalogError, JobFate, NewOriginal, OriginalStatus, QueueCounts,
     Registration,
@@ -22,7 +22,7 @@ pub fn new_original(hash: &ContentHash) -> NewOriginal {
 fn result_for(hash: &ContentHash) -> ExtractionResult {
     let mut fields = BTreeMap::new();
     fields.insert(
-        "id_number".to_string(),
+        FieldKey::IdNumber,
         Field {
             value: "001099012345".to_string(),
             confidence: 0.93,
@@ -35,7 +35,7 @@ fn result_for(hash: &ContentHash) -> ExtractionResult {
         },
     );
     fields.insert(
-        "full_name".to_string(),
+        FieldKey::FullName,
         Field {
             value: "NGUYỄN VĂN AN".to_string(),
             confidence: 0.8,
@@ -143,7 +143,10 @@ async fn completes_with_results_in_one_step(c: &dyn Catalog) {
     assert_eq!(docs[0].producer, "test-engine 1.0");
     assert_eq!(docs[1].document, result.documents[1]);
     let one = c.document(&docs[0].id).await.unwrap().unwrap();
-    assert_eq!(one.document.fields["full_name"].value, "NGUYỄN VĂN AN");
+    assert_eq!(
+        one.document.fields[&FieldKey::FullName].value,
+        "NGUYỄN VĂN AN"
+    );
     assert!(c.document("nope-1").await.unwrap().is_none());
     assert!(c
         .documents()
@@ -419,7 +422,7 @@ async fn hostile_text_round_trips(c: &dyn Catalog) {
         assert_eq!(docs[0].file_name, name);
         assert_eq!(docs[0].producer, name);
         let one = c.document(&docs[0].id).await.unwrap().expect("by id");
-        assert_eq!(one.document.fields["full_name"].value, name);
+        assert_eq!(one.document.fields[&FieldKey::FullName].value, name);
         // The text as an id finds nothing, and matches nothing by pattern.
         assert!(c.document(name).await.unwrap().is_none(), "{name:?}");
         completed += 1;

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
-use hoso_extractors::{DocumentType, Evidence, ExtractedDocument, Field, Method};
+use hoso_extractors::{DocumentType, Evidence, ExtractedDocument, Field, FieldKey, Method};
 use hoso_pipeline::ports::{
     AttemptOutcome, AttemptRecord, CatalogError, DocumentRecord, OriginalRecord, OriginalStatus,
     QueueCounts,
@@ -100,8 +100,10 @@ pub fn assemble_documents(
             let mut map = BTreeMap::new();
             for f in fields {
                 let evidence: Vec<Evidence> = from_json(&f.evidence)?;
+                let key = FieldKey::parse(&f.key)
+                    .ok_or_else(|| corrupt(format!("unknown field key {:?}", f.key)))?;
                 map.insert(
-                    f.key,
+                    key,
                     Field {
                         value: f.value,
                         confidence: f.confidence as f32,

@@ -73,7 +73,10 @@ async fn the_review_queue_puts_the_least_certain_first_and_drops_verified<C: Cat
     c: &C,
 ) {
     let mut unsure = card("001199000201", "LÊ THỊ CẨM", "2021-01-01");
-    if let Some(f) = unsure.fields.get_mut("date_of_birth") {
+    if let Some(f) = unsure
+        .fields
+        .get_mut(&hoso_extractors::FieldKey::DateOfBirth)
+    {
         f.confidence = 0.31;
     }
     let unsure = process(c, "desk unsure", vec![unsure]).await;

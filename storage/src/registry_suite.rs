@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use hoso_extractors::{BBox, DocumentType, Evidence, ExtractedDocument, Field, Method};
+use hoso_extractors::{BBox, DocumentType, Evidence, ExtractedDocument, Field, FieldKey, Method};
 use hoso_pipeline::ports::Catalog;
 use hoso_pipeline::registry::{
     AccessEntry, NewDossier, NewToken, Record, RecordDocument, RecordEventKind, RecordQuery,
@@ -61,7 +61,7 @@ fn doc(t: DocumentType, fields: &[(&str, &str)]) -> ExtractedDocument {
         confidence: 0.9,
         fields: fields
             .iter()
-            .map(|(k, v)| (k.to_string(), field(v, 1)))
+            .map(|(k, v)| (FieldKey::parse(k).expect("a field key"), field(v, 1)))
             .collect(),
         warnings: vec![],
     }
@@ -248,7 +248,7 @@ async fn the_same_content_links_to_one_record<C: Catalog + Registry>(c: &C) {
         "  tra\u{0302}\u{0300}n thị   BÌNH ",
         "2022-05-06",
     );
-    rescan.fields.get_mut("sex").unwrap().value = "female".to_string();
+    rescan.fields.get_mut(&FieldKey::Sex).unwrap().value = "female".to_string();
     let b = process(c, "dedupe second scan", vec![unknown(), rescan]).await;
 
     let first = only_record(c, &a).await;
@@ -260,7 +260,8 @@ async fn the_same_content_links_to_one_record<C: Catalog + Registry>(c: &C) {
         "both documents, each with its own original, first one first"
     );
     assert_eq!(
-        second.fields["full_name"].value, "TRẦN THỊ BÌNH",
+        second.fields[&FieldKey::FullName].value,
+        "TRẦN THỊ BÌNH",
         "the record keeps the values it was made with"
     );
     assert_eq!(
@@ -439,7 +440,7 @@ async fn the_lifecycle_keeps_its_history<C: Catalog + Registry>(c: &C) {
     )
     .await;
     let r1 = only_record(c, &old_card).await;
-    let evidence = r1.fields["full_name"].evidence.clone();
+    let evidence = r1.fields[&FieldKey::FullName].evidence.clone();
 
     // Corrected while extracted: a manual value, the reading's evidence kept.
     let corrected = c
@@ -452,14 +453,17 @@ async fn the_lifecycle_keeps_its_history<C: Catalog + Registry>(c: &C) {
         )
         .await
         .unwrap();
-    let name = &corrected.fields["full_name"];
+    let name = &corrected.fields[&FieldKey::FullName];
     assert_eq!(name.value, "Hoàng Văn Giang");
     assert_eq!(name.method, Method::Manual);
     assert_eq!(name.confidence, 1.0);
     assert_eq!(name.evidence, evidence);
     assert_eq!(corrected.status, RecordStatus::Extracted);
     assert_eq!(corrected.content_key, r1.content_key);
-    assert_eq!(corrected.fields["id_number"], r1.fields["id_number"]);
+    assert_eq!(
+        corrected.fields[&FieldKey::IdNumber],
+        r1.fields[&FieldKey::IdNumber]
+    );
     assert_eq!(c.record(&r1.id).await.unwrap().unwrap(), corrected);
 
     // A field the reading missed can be added; it has no evidence.
@@ -467,8 +471,8 @@ async fn the_lifecycle_keeps_its_history<C: Catalog + Registry>(c: &C) {
         .correct_field(&r1.id, "nationality", "Việt Nam", None, "clerk-a")
         .await
         .unwrap();
-    assert_eq!(added.fields["nationality"].value, "Việt Nam");
-    assert!(added.fields["nationality"].evidence.is_empty());
+    assert_eq!(added.fields[&FieldKey::Nationality].value, "Việt Nam");
+    assert!(added.fields[&FieldKey::Nationality].evidence.is_empty());
 
     let verified = c.verify(&r1.id, "clerk-b").await.unwrap();
     assert_eq!(verified.status, RecordStatus::Verified);

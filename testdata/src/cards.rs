@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use qrcode::{Color, EcLevel, QrCode};
 use rand::Rng;
 
+use hoso_extractors::{DocumentType, FieldKey};
+
 use crate::canvas::{star, Canvas, Rgb, BLACK, RED, WHITE};
 use crate::codes::{qr_payload, td1_mrz, QrData};
 use crate::data;
@@ -137,7 +139,7 @@ impl<'a> Pen<'a> {
         lines
     }
 
-    fn record(&mut self, key: &'static str, value: impl Into<String>) {
+    fn record(&mut self, key: FieldKey, value: impl Into<String>) {
         if self.draw {
             self.fields.push(FieldRec {
                 key,
@@ -365,24 +367,24 @@ pub fn render_card(
         .expiry
         .map_or_else(|| "unlimited".to_string(), |d| d.iso());
     let mut add =
-        |key: &'static str, value: String, face: usize| fields.push(FieldRec { key, value, face });
-    add("id_number", person.id_number.clone(), 0);
+        |key: FieldKey, value: String, face: usize| fields.push(FieldRec { key, value, face });
+    add(FieldKey::IdNumber, person.id_number.clone(), 0);
     if let Some(old) = &person.old_id {
-        add("previous_id_number", old.clone(), 0);
+        add(FieldKey::PreviousIdNumber, old.clone(), 0);
     }
-    add("full_name", person.upper_name(), 0);
-    add("date_of_birth", person.dob.iso(), 0);
-    add("sex", person.sex_truth().to_string(), 0);
-    add("place_of_residence", residence.clone(), 0);
-    add("date_of_issue", facts.issue.iso(), 0);
-    add("id_number", person.id_number.clone(), 1);
-    add("date_of_birth", person.dob.iso(), 1);
-    add("sex", person.sex_truth().to_string(), 1);
+    add(FieldKey::FullName, person.upper_name(), 0);
+    add(FieldKey::DateOfBirth, person.dob.iso(), 0);
+    add(FieldKey::Sex, person.sex_truth().to_string(), 0);
+    add(FieldKey::PlaceOfResidence, residence.clone(), 0);
+    add(FieldKey::DateOfIssue, facts.issue.iso(), 0);
+    add(FieldKey::IdNumber, person.id_number.clone(), 1);
+    add(FieldKey::DateOfBirth, person.dob.iso(), 1);
+    add(FieldKey::Sex, person.sex_truth().to_string(), 1);
     if facts.expiry.is_some() {
-        add("date_of_expiry", expiry_truth, 1);
+        add(FieldKey::DateOfExpiry, expiry_truth, 1);
     }
     Ok(Doc {
-        doc_type: "citizen_id",
+        doc_type: DocumentType::CitizenId,
         template: template.name().to_string(),
         faces: vec![front, back],
         fonts: fonts.to_vec(),
@@ -470,7 +472,7 @@ fn cccd_2021(
     let ep = pen.fit(&expiry_print, W::Bold, 6.4, 20.0);
     pen.put(3.5, 52.4, &expiry_print, W::Bold, ep, BLACK);
     pen.record(
-        "date_of_expiry",
+        FieldKey::DateOfExpiry,
         facts
             .expiry
             .map_or_else(|| "unlimited".to_string(), |d| d.iso()),
@@ -565,7 +567,7 @@ fn cccd_2021(
         false,
         2.7,
     );
-    pen.record("date_of_issue", facts.issue.iso());
+    pen.record(FieldKey::DateOfIssue, facts.issue.iso());
     let mut y = y_after + 0.6;
     for line in [
         "CỤC TRƯỞNG CỤC CẢNH SÁT",
@@ -649,7 +651,7 @@ fn cccd_front_fields(
     let end = pen.put(x0, y, &format!("Số{slash}No.:"), W::Regular, lp, BLACK);
     let np = pen.fit(&person.id_number, W::Bold, 9.5 * s, x1 - end - 2.0);
     pen.put(end + 1.8, y, &person.id_number, W::Bold, np, BLACK);
-    pen.record("id_number", person.id_number.clone());
+    pen.record(FieldKey::IdNumber, person.id_number.clone());
     y += pitch * 1.25;
     pen.put(
         x0,
@@ -662,7 +664,7 @@ fn cccd_front_fields(
     y += pitch * 1.2;
     let namep = pen.fit(name, W::Bold, 8.0 * s, x1 - x0);
     pen.put(x0, y, name, W::Bold, namep, BLACK);
-    pen.record("full_name", name);
+    pen.record(FieldKey::FullName, name);
     y += pitch * 1.15;
     y = pen.labelled(
         x0,
@@ -676,7 +678,7 @@ fn cccd_front_fields(
         false,
         pitch,
     );
-    pen.record("date_of_birth", person.dob.iso());
+    pen.record(FieldKey::DateOfBirth, person.dob.iso());
     let end = pen.put(
         x0,
         y,
@@ -686,7 +688,7 @@ fn cccd_front_fields(
         BLACK,
     );
     pen.put(end + 1.0, y, person.sex_vi(), W::Regular, vp, BLACK);
-    pen.record("sex", person.sex_truth());
+    pen.record(FieldKey::Sex, person.sex_truth());
     let nat_x = x0 + 22.0;
     let end = pen.put(
         nat_x,
@@ -697,7 +699,7 @@ fn cccd_front_fields(
         BLACK,
     );
     pen.put(end + 1.0, y, "Việt Nam", W::Regular, vp, BLACK);
-    pen.record("nationality", "Việt Nam");
+    pen.record(FieldKey::Nationality, "Việt Nam");
     y += pitch;
     y = pen.labelled(
         x0,
@@ -711,7 +713,7 @@ fn cccd_front_fields(
         origin_next,
         pitch,
     );
-    pen.record("place_of_origin", origin);
+    pen.record(FieldKey::PlaceOfOrigin, origin);
     y = pen.labelled(
         x0,
         y,
@@ -724,7 +726,7 @@ fn cccd_front_fields(
         false,
         pitch,
     );
-    pen.record("place_of_residence", residence);
+    pen.record(FieldKey::PlaceOfResidence, residence);
     y - pitch
 }
 
@@ -877,7 +879,7 @@ fn cancuoc_front_fields(
     pen.put(x0, y, &label, W::Regular, p, BLACK);
     y += pitch * 1.45;
     pen.put(x0, y, &person.id_number, W::Bold, 9.5 * s, BLACK);
-    pen.record("id_number", person.id_number.clone());
+    pen.record(FieldKey::IdNumber, person.id_number.clone());
     y += pitch * 1.2;
     let label = format!("Họ, chữ đệm và tên khai sinh{slash}Surname, middle and given name:");
     let p = pen.fit(&label, W::Regular, lp, x1 - x0);
@@ -885,7 +887,7 @@ fn cancuoc_front_fields(
     y += pitch * 1.3;
     let np = pen.fit(name, W::Bold, 8.0 * s, x1 - x0);
     pen.put(x0, y, name, W::Bold, np, BLACK);
-    pen.record("full_name", name);
+    pen.record(FieldKey::FullName, name);
     y += pitch * 1.2;
     y = pen.labelled(
         x0,
@@ -899,7 +901,7 @@ fn cancuoc_front_fields(
         false,
         pitch,
     );
-    pen.record("date_of_birth", person.dob.iso());
+    pen.record(FieldKey::DateOfBirth, person.dob.iso());
     let end = pen.put(
         x0,
         y,
@@ -909,7 +911,7 @@ fn cancuoc_front_fields(
         BLACK,
     );
     pen.put(end + 1.0, y, person.sex_vi(), W::Regular, vp, BLACK);
-    pen.record("sex", person.sex_truth());
+    pen.record(FieldKey::Sex, person.sex_truth());
     let end = pen.put(
         x0 + 20.0,
         y,
@@ -919,7 +921,7 @@ fn cancuoc_front_fields(
         BLACK,
     );
     pen.put(end + 1.0, y, "Việt Nam", W::Regular, vp, BLACK);
-    pen.record("nationality", "Việt Nam");
+    pen.record(FieldKey::Nationality, "Việt Nam");
     y
 }
 
@@ -949,7 +951,7 @@ fn cancuoc_back_fields(
         true,
         pitch,
     );
-    pen.record("place_of_residence", residence);
+    pen.record(FieldKey::PlaceOfResidence, residence);
     y += 0.5;
     y = pen.labelled(
         x0,
@@ -963,7 +965,7 @@ fn cancuoc_back_fields(
         true,
         pitch,
     );
-    pen.record("place_of_birth_registration", birth_reg);
+    pen.record(FieldKey::PlaceOfBirthRegistration, birth_reg);
     y += 0.5;
     y = pen.labelled(
         x0,
@@ -977,7 +979,7 @@ fn cancuoc_back_fields(
         false,
         pitch,
     );
-    pen.record("date_of_issue", facts.issue.iso());
+    pen.record(FieldKey::DateOfIssue, facts.issue.iso());
     y = pen.labelled(
         x0,
         y,
@@ -991,7 +993,7 @@ fn cancuoc_back_fields(
         pitch,
     );
     pen.record(
-        "date_of_expiry",
+        FieldKey::DateOfExpiry,
         facts
             .expiry
             .map_or_else(|| "unlimited".to_string(), |d| d.iso()),

@@ -3,6 +3,8 @@
 
 use rand::Rng;
 
+use hoso_extractors::{DocumentType, FieldKey};
+
 use crate::canvas::{star, Canvas, Rgb, BLACK, RED};
 use crate::data;
 use crate::date::Date;
@@ -150,7 +152,7 @@ fn kv(
     rng: &mut Rng8,
     label: &str,
     value: &str,
-    field: Option<(&'static str, String)>,
+    field: Option<(FieldKey, String)>,
 ) {
     let pt = f.pt;
     let mut v = Span::new(value, st.value_w, pt);
@@ -167,9 +169,9 @@ fn kv(
 
 /// Short pairs side by side ("Giới tính: Nam    Dân tộc: Kinh    Quốc tịch: Việt Nam").
 /// A value with the truth field it proves, if any.
-type Valued = (String, Option<(&'static str, String)>);
+type Valued = (String, Option<(FieldKey, String)>);
 /// A label, its printed value and the truth field it proves, if any.
-type Labelled<'a> = (&'a str, String, Option<(&'static str, String)>);
+type Labelled<'a> = (&'a str, String, Option<(FieldKey, String)>);
 
 fn kv_row(f: &mut Flow, st: &Style, items: &[Labelled]) {
     let pt = f.pt;
@@ -306,12 +308,12 @@ pub fn birth_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, fam: &Family) ->
                 (
                     "Số:",
                     number.clone(),
-                    Some(("certificate_number", number.clone())),
+                    Some((FieldKey::CertificateNumber, number.clone())),
                 ),
                 (
                     "Quyển số:",
                     book_no.clone(),
-                    Some(("book_number", book_no.clone())),
+                    Some((FieldKey::BookNumber, book_no.clone())),
                 ),
             ],
         );
@@ -322,7 +324,7 @@ pub fn birth_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, fam: &Family) ->
             rng,
             "Số:",
             &number,
-            Some(("certificate_number", number.clone())),
+            Some((FieldKey::CertificateNumber, number.clone())),
         );
         kv(
             &mut f,
@@ -330,7 +332,7 @@ pub fn birth_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, fam: &Family) ->
             rng,
             "Quyển số:",
             &book_no,
-            Some(("book_number", book_no.clone())),
+            Some((FieldKey::BookNumber, book_no.clone())),
         );
     }
     f.gap(3.0);
@@ -345,7 +347,7 @@ pub fn birth_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, fam: &Family) ->
         rng,
         name_label,
         &name,
-        Some(("full_name", name.clone())),
+        Some((FieldKey::FullName, name.clone())),
     );
     let dob_label = *pick(rng, &["Ngày, tháng, năm sinh:", "Sinh ngày:"]);
     kv(
@@ -354,7 +356,7 @@ pub fn birth_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, fam: &Family) ->
         rng,
         dob_label,
         &c.dob.dmy('/'),
-        Some(("date_of_birth", c.dob.iso())),
+        Some((FieldKey::DateOfBirth, c.dob.iso())),
     );
     if rng.gen_bool(0.8) {
         kv(&mut f, &st, rng, "ghi bằng chữ:", &date_words(c.dob), None);
@@ -366,17 +368,17 @@ pub fn birth_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, fam: &Family) ->
             (
                 "Giới tính:",
                 c.sex_vi().into(),
-                Some(("sex", c.sex_truth().into())),
+                Some((FieldKey::Sex, c.sex_truth().into())),
             ),
             (
                 "Dân tộc:",
                 c.ethnicity.into(),
-                Some(("ethnicity", c.ethnicity.into())),
+                Some((FieldKey::Ethnicity, c.ethnicity.into())),
             ),
             (
                 "Quốc tịch:",
                 "Việt Nam".into(),
-                Some(("nationality", "Việt Nam".into())),
+                Some((FieldKey::Nationality, "Việt Nam".into())),
             ),
         ],
     );
@@ -403,7 +405,7 @@ pub fn birth_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, fam: &Family) ->
         rng,
         "Nơi sinh:",
         &place_of_birth,
-        Some(("place_of_birth", place_of_birth.clone())),
+        Some((FieldKey::PlaceOfBirth, place_of_birth.clone())),
     );
     let origin = c.origin.render(AddressStyle::Formal);
     kv(
@@ -412,7 +414,7 @@ pub fn birth_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, fam: &Family) ->
         rng,
         "Quê quán:",
         &origin,
-        Some(("place_of_origin", origin.clone())),
+        Some((FieldKey::PlaceOfOrigin, origin.clone())),
     );
     kv(
         &mut f,
@@ -420,12 +422,22 @@ pub fn birth_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, fam: &Family) ->
         rng,
         "Số định danh cá nhân:",
         &c.id_number,
-        Some(("personal_id_number", c.id_number.clone())),
+        Some((FieldKey::PersonalIdNumber, c.id_number.clone())),
     );
     f.gap(4.0);
     for (role, parent, key_name, key_year) in [
-        ("mẹ", &fam.mother, "mother_full_name", "mother_birth_year"),
-        ("cha", &fam.father, "father_full_name", "father_birth_year"),
+        (
+            "mẹ",
+            &fam.mother,
+            FieldKey::MotherFullName,
+            FieldKey::MotherBirthYear,
+        ),
+        (
+            "cha",
+            &fam.father,
+            FieldKey::FatherFullName,
+            FieldKey::FatherBirthYear,
+        ),
     ] {
         let label = if rng.gen_bool(0.6) {
             format!("Họ, chữ đệm, tên người {role}:")
@@ -485,7 +497,7 @@ pub fn birth_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, fam: &Family) ->
         rng,
         auth_label,
         &auth,
-        Some(("registration_authority", auth.clone())),
+        Some((FieldKey::RegistrationAuthority, auth.clone())),
     );
     let reg_label = *pick(rng, &["Ngày, tháng, năm đăng ký:", "Ngày đăng ký:"]);
     let reg_print = printed_date(rng, registered);
@@ -495,7 +507,7 @@ pub fn birth_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, fam: &Family) ->
         rng,
         reg_label,
         &reg_print,
-        Some(("registration_date", registered.iso())),
+        Some((FieldKey::RegistrationDate, registered.iso())),
     );
     f.gap(6.0);
     let mid = (f.left + f.right) / 2.0;
@@ -515,7 +527,7 @@ pub fn birth_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, fam: &Family) ->
         true,
     );
     Doc {
-        doc_type: "birth_certificate",
+        doc_type: DocumentType::BirthCertificate,
         template: "birth_certificate".into(),
         faces: f.pages,
         fonts: Vec::new(),
@@ -600,12 +612,12 @@ pub fn marriage_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, cp: &Couple) 
             (
                 "Số:",
                 number.clone(),
-                Some(("certificate_number", number.clone())),
+                Some((FieldKey::CertificateNumber, number.clone())),
             ),
             (
                 "Quyển số:",
                 book_no.clone(),
-                Some(("book_number", book_no.clone())),
+                Some((FieldKey::BookNumber, book_no.clone())),
             ),
         ],
     );
@@ -620,7 +632,7 @@ pub fn marriage_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, cp: &Couple) 
         person: &'p Person,
         paper: String,
         id: String,
-        keys: [&'static str; 3],
+        keys: [FieldKey; 3],
     }
     let wife = Side {
         who: "vợ",
@@ -628,7 +640,11 @@ pub fn marriage_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, cp: &Couple) 
         person: &cp.wife,
         paper: wife_paper,
         id: wife_id,
-        keys: ["wife_full_name", "wife_date_of_birth", "wife_id_number"],
+        keys: [
+            FieldKey::WifeFullName,
+            FieldKey::WifeDateOfBirth,
+            FieldKey::WifeIdNumber,
+        ],
     };
     let husband = Side {
         who: "chồng",
@@ -637,9 +653,9 @@ pub fn marriage_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, cp: &Couple) 
         paper: husband_paper,
         id: husband_id,
         keys: [
-            "husband_full_name",
-            "husband_date_of_birth",
-            "husband_id_number",
+            FieldKey::HusbandFullName,
+            FieldKey::HusbandDateOfBirth,
+            FieldKey::HusbandIdNumber,
         ],
     };
     let sides = if rng.gen_bool(0.5) {
@@ -758,7 +774,7 @@ pub fn marriage_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, cp: &Couple) 
         rng,
         "Nơi đăng ký kết hôn:",
         &auth,
-        Some(("registration_authority", auth.clone())),
+        Some((FieldKey::RegistrationAuthority, auth.clone())),
     );
     let reg_print = printed_date(rng, cp.registered);
     kv(
@@ -767,7 +783,7 @@ pub fn marriage_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, cp: &Couple) 
         rng,
         "Ngày, tháng, năm đăng ký:",
         &reg_print,
-        Some(("registration_date", cp.registered.iso())),
+        Some((FieldKey::RegistrationDate, cp.registered.iso())),
     );
     f.gap(5.0);
     let third = (f.right - f.left) / 3.0;
@@ -821,7 +837,7 @@ pub fn marriage_certificate(rng: &mut Rng8, typo: &Typo, dpi: f32, cp: &Couple) 
         true,
     );
     Doc {
-        doc_type: "marriage_certificate",
+        doc_type: DocumentType::MarriageCertificate,
         template: "marriage_certificate".into(),
         faces: f.pages,
         fonts: Vec::new(),
@@ -908,7 +924,7 @@ pub fn business_registration(
     f.cells(&[Cell {
         spans: vec![
             Span::new(code_label, W::Bold, pt * 1.05),
-            Span::new(&c.code, W::Bold, pt * 1.15).field("enterprise_code", c.code.clone()),
+            Span::new(&c.code, W::Bold, pt * 1.15).field(FieldKey::EnterpriseCode, c.code.clone()),
         ],
         x0: l + f.mm(20.0),
         x1: r,
@@ -925,7 +941,8 @@ pub fn business_registration(
     f.cells(&[Cell {
         spans: vec![
             Span::new(reg_label, W::Regular, pt),
-            Span::new(&first_print, W::Regular, pt).field("first_registration_date", first.iso()),
+            Span::new(&first_print, W::Regular, pt)
+                .field(FieldKey::FirstRegistrationDate, first.iso()),
         ],
         x0: l + f.mm(20.0),
         x1: r,
@@ -965,7 +982,7 @@ pub fn business_registration(
         rng,
         "Tên công ty viết bằng tiếng Việt:",
         &c.name_vi,
-        Some(("enterprise_name", c.name_vi.clone())),
+        Some((FieldKey::EnterpriseName, c.name_vi.clone())),
     );
     kv(
         &mut f,
@@ -990,7 +1007,9 @@ pub fn business_registration(
     if rng.gen_bool(0.5) {
         address.push_str(", Việt Nam");
     }
-    f.para(&[Span::new(&address, st.value_w, pt).field("head_office_address", address.clone())]);
+    f.para(&[
+        Span::new(&address, st.value_w, pt).field(FieldKey::HeadOfficeAddress, address.clone())
+    ]);
     f.para(&[Span::new(
         format!(
             "Điện thoại: 0{}{:08}    Email: lienhe@{}.vn",
@@ -1013,7 +1032,7 @@ pub fn business_registration(
         rng,
         "Vốn điều lệ:",
         &capital_print,
-        Some(("charter_capital_vnd", capital.to_string())),
+        Some((FieldKey::CharterCapitalVnd, capital.to_string())),
     );
     kv(&mut f, &st, rng, "Bằng chữ:", &money_words(capital), None);
     if c.kind == CompanyKind::JointStock {
@@ -1032,7 +1051,7 @@ pub fn business_registration(
     }
     let rep = &b.representative;
     let person_block =
-        |f: &mut Flow, rng: &mut Rng8, p: &Person, keys: Option<(&'static str, &'static str)>| {
+        |f: &mut Flow, rng: &mut Rng8, p: &Person, keys: Option<(FieldKey, FieldKey)>| {
             let pt = f.pt;
             let name = p.upper_name();
             let mut name_span = Span::new(&name, W::Bold, pt);
@@ -1137,8 +1156,8 @@ pub fn business_registration(
         rng,
         rep,
         Some((
-            "legal_representative_name",
-            "legal_representative_id_number",
+            FieldKey::LegalRepresentativeName,
+            FieldKey::LegalRepresentativeIdNumber,
         )),
     );
     f.gap(6.0);
@@ -1147,7 +1166,7 @@ pub fn business_registration(
     let official = signer(rng);
     f.signature_block(rng, mid, right, &["TRƯỞNG PHÒNG"], None, &official, true);
     Doc {
-        doc_type: "business_registration",
+        doc_type: DocumentType::BusinessRegistration,
         template: if one_page {
             "business_registration/one_page".into()
         } else {
@@ -1311,7 +1330,7 @@ pub fn residence_confirmation(rng: &mut Rng8, typo: &Typo, dpi: f32, h: &Househo
         rng,
         &n(1, "Họ, chữ đệm và tên:"),
         &name,
-        Some(("full_name", name.clone())),
+        Some((FieldKey::FullName, name.clone())),
     );
     kv_row(
         &mut f,
@@ -1320,12 +1339,12 @@ pub fn residence_confirmation(rng: &mut Rng8, typo: &Typo, dpi: f32, h: &Househo
             (
                 &n(2, "Ngày, tháng, năm sinh:"),
                 c.dob.dmy('/'),
-                Some(("date_of_birth", c.dob.iso())),
+                Some((FieldKey::DateOfBirth, c.dob.iso())),
             ),
             (
                 &n(3, "Giới tính:"),
                 c.sex_vi().into(),
-                Some(("sex", c.sex_truth().into())),
+                Some((FieldKey::Sex, c.sex_truth().into())),
             ),
         ],
     );
@@ -1339,7 +1358,7 @@ pub fn residence_confirmation(rng: &mut Rng8, typo: &Typo, dpi: f32, h: &Househo
         rng,
         &n(4, id_label),
         &c.id_number,
-        Some(("id_number", c.id_number.clone())),
+        Some((FieldKey::IdNumber, c.id_number.clone())),
     );
     let permanent = c.residence.render(AddressStyle::Prose);
     kv(
@@ -1348,7 +1367,7 @@ pub fn residence_confirmation(rng: &mut Rng8, typo: &Typo, dpi: f32, h: &Househo
         rng,
         &n(5, "Nơi thường trú:"),
         &permanent,
-        Some(("permanent_residence", permanent.clone())),
+        Some((FieldKey::PermanentResidence, permanent.clone())),
     );
     match &h.temporary {
         Some(t) => kv(
@@ -1357,7 +1376,7 @@ pub fn residence_confirmation(rng: &mut Rng8, typo: &Typo, dpi: f32, h: &Househo
             rng,
             &n(6, "Nơi tạm trú:"),
             t,
-            Some(("temporary_residence", t.clone())),
+            Some((FieldKey::TemporaryResidence, t.clone())),
         ),
         // An empty line, not a value: the truth must not list it.
         None => f.para(&[Span::new(n(6, "Nơi tạm trú:"), W::Regular, pt)]),
@@ -1368,7 +1387,7 @@ pub fn residence_confirmation(rng: &mut Rng8, typo: &Typo, dpi: f32, h: &Househo
         rng,
         &n(7, "Nơi ở hiện tại:"),
         &h.current,
-        Some(("current_residence", h.current.clone())),
+        Some((FieldKey::CurrentResidence, h.current.clone())),
     );
     let head_name = if name == c.upper_name() {
         h.head.upper_name()
@@ -1386,7 +1405,7 @@ pub fn residence_confirmation(rng: &mut Rng8, typo: &Typo, dpi: f32, h: &Househo
         rng,
         &n(8, "Họ, chữ đệm và tên chủ hộ:"),
         &head_name,
-        Some(("household_head_name", head_name.clone())),
+        Some((FieldKey::HouseholdHeadName, head_name.clone())),
     );
     kv(
         &mut f,
@@ -1394,7 +1413,7 @@ pub fn residence_confirmation(rng: &mut Rng8, typo: &Typo, dpi: f32, h: &Househo
         rng,
         &n(9, "Quan hệ với chủ hộ:"),
         h.relation,
-        Some(("relation_to_household_head", h.relation.into())),
+        Some((FieldKey::RelationToHouseholdHead, h.relation.into())),
     );
     if !h.members.is_empty() {
         f.para(&[Span::new(
@@ -1480,7 +1499,7 @@ pub fn residence_confirmation(rng: &mut Rng8, typo: &Typo, dpi: f32, h: &Househo
         true,
     );
     Doc {
-        doc_type: "residence_confirmation",
+        doc_type: DocumentType::ResidenceConfirmation,
         template: "residence_confirmation_ct07".into(),
         faces: f.pages,
         fonts: Vec::new(),

@@ -144,6 +144,47 @@ const FAMILIES: &[FamilySpec] = &[
     },
 ];
 
+/// Families only the broad variety draws (`--broad`): typefaces the extraction rules
+/// were not tuned on. They come from fonts-noto-core and fonts-dejavu-extra.
+const BROAD_FAMILIES: &[FamilySpec] = &[
+    FamilySpec {
+        name: "Noto Sans",
+        serif: false,
+        sub: "noto",
+        package: "fonts-noto-core",
+        regular: "NotoSans-Regular.ttf",
+        bold: "NotoSans-Bold.ttf",
+        italic: Some("NotoSans-Italic.ttf"),
+    },
+    FamilySpec {
+        name: "Noto Serif",
+        serif: true,
+        sub: "noto",
+        package: "fonts-noto-core",
+        regular: "NotoSerif-Regular.ttf",
+        bold: "NotoSerif-Bold.ttf",
+        italic: Some("NotoSerif-Italic.ttf"),
+    },
+    FamilySpec {
+        name: "DejaVu Sans Condensed",
+        serif: false,
+        sub: "dejavu",
+        package: "fonts-dejavu-extra",
+        regular: "DejaVuSansCondensed.ttf",
+        bold: "DejaVuSansCondensed-Bold.ttf",
+        italic: Some("DejaVuSansCondensed-Oblique.ttf"),
+    },
+    FamilySpec {
+        name: "DejaVu Serif Condensed",
+        serif: true,
+        sub: "dejavu",
+        package: "fonts-dejavu-extra",
+        regular: "DejaVuSerifCondensed.ttf",
+        bold: "DejaVuSerifCondensed-Bold.ttf",
+        italic: Some("DejaVuSerifCondensed-Italic.ttf"),
+    },
+];
+
 const MONOS: &[(&str, &str, &str)] = &[
     ("dejavu", "fonts-dejavu-core", "DejaVuSansMono.ttf"),
     ("freefont", "fonts-freefont-ttf", "FreeMonoBold.ttf"),
@@ -156,27 +197,44 @@ const MONOS: &[(&str, &str, &str)] = &[
 
 pub struct FontLibrary {
     pub families: Vec<Family>,
+    /// The broad variety's families besides; empty unless it was asked for.
+    pub broad: Vec<Family>,
     pub monos: Vec<Face>,
 }
 
-impl FontLibrary {
-    pub fn load(dir: &Path) -> Result<FontLibrary, GenerateError> {
-        let mut families = Vec::new();
-        for s in FAMILIES {
-            families.push(Family {
+fn load_families(dir: &Path, specs: &[FamilySpec]) -> Result<Vec<Family>, GenerateError> {
+    specs
+        .iter()
+        .map(|s| {
+            Ok(Family {
                 regular: Face::load(dir, s.sub, s.regular, s.package)?,
                 bold: Face::load(dir, s.sub, s.bold, s.package)?,
                 italic: match s.italic {
                     Some(f) => Some(Face::load(dir, s.sub, f, s.package)?),
                     None => None,
                 },
-            });
-        }
+            })
+        })
+        .collect()
+}
+
+impl FontLibrary {
+    pub fn load(dir: &Path, broad: bool) -> Result<FontLibrary, GenerateError> {
+        let families = load_families(dir, FAMILIES)?;
+        let broad = if broad {
+            load_families(dir, BROAD_FAMILIES)?
+        } else {
+            Vec::new()
+        };
         let mut monos = Vec::new();
         for (sub, package, file) in MONOS {
             monos.push(Face::load(dir, sub, file, package)?);
         }
-        Ok(FontLibrary { families, monos })
+        Ok(FontLibrary {
+            families,
+            broad,
+            monos,
+        })
     }
 }
 
@@ -195,6 +253,9 @@ pub struct Typo<'a> {
     pub body: &'a Family,
     pub title: &'a Family,
     pub mono: &'a Face,
+    /// Where values are set in another family than their labels (the broad variety):
+    /// the bold weight comes from it.
+    pub values: Option<&'a Family>,
     used: RefCell<BTreeSet<&'static str>>,
 }
 
@@ -204,6 +265,7 @@ impl<'a> Typo<'a> {
             body,
             title,
             mono,
+            values: None,
             used: RefCell::new(BTreeSet::new()),
         }
     }
@@ -211,7 +273,7 @@ impl<'a> Typo<'a> {
     pub fn face(&self, w: W) -> &'a Face {
         let face = match w {
             W::Regular => &self.body.regular,
-            W::Bold => &self.body.bold,
+            W::Bold => &self.values.unwrap_or(self.body).bold,
             W::Italic => self.body.italic.as_ref().unwrap_or(&self.body.regular),
             W::Title => &self.title.bold,
             W::Mono => self.mono,
@@ -236,7 +298,8 @@ mod tests {
 
     #[test]
     fn every_face_covers_vietnamese() {
-        let lib = FontLibrary::load(Path::new(crate::DEFAULT_FONT_DIR)).expect("fonts installed");
+        let lib =
+            FontLibrary::load(Path::new(crate::DEFAULT_FONT_DIR), false).expect("fonts installed");
         let mut text: String = VIETNAMESE.to_string();
         text.push_str(&VIETNAMESE.to_uppercase());
         text.push_str("0123456789<|/-.,:;()'");

@@ -7,13 +7,15 @@ use std::collections::BTreeSet;
 
 use rand::Rng;
 
+use hoso_extractors::{DocumentType, FieldKey};
+
 use crate::canvas::{star, Canvas, Rgb, BLACK, STAMP_RED};
 use crate::fonts::{Face, Typo, W};
 use crate::people::Rng8;
 
 #[derive(Debug, Clone)]
 pub struct FieldRec {
-    pub key: &'static str,
+    pub key: FieldKey,
     pub value: String,
     /// Page (or card face) of the document, 0-based.
     pub face: usize,
@@ -28,7 +30,7 @@ pub struct CodeRec {
 
 /// One rendered document: its pages (or card faces) and what each shows.
 pub struct Doc {
-    pub doc_type: &'static str,
+    pub doc_type: DocumentType,
     pub template: String,
     pub faces: Vec<Canvas>,
     pub fields: Vec<FieldRec>,
@@ -43,7 +45,7 @@ pub struct Span {
     pub w: W,
     pub pt: f32,
     pub color: Rgb,
-    pub field: Option<(&'static str, String)>,
+    pub field: Option<(FieldKey, String)>,
     /// Start this span no further left than this x (px), like a form's value column.
     pub tab: Option<f32>,
 }
@@ -60,7 +62,7 @@ impl Span {
         }
     }
 
-    pub fn field(mut self, key: &'static str, truth: impl Into<String>) -> Span {
+    pub fn field(mut self, key: FieldKey, truth: impl Into<String>) -> Span {
         self.field = Some((key, truth.into()));
         self
     }
@@ -179,7 +181,7 @@ impl<'a> Flow<'a> {
         self.y += self.px(pt);
     }
 
-    pub fn record(&mut self, key: &'static str, value: impl Into<String>) {
+    pub fn record(&mut self, key: FieldKey, value: impl Into<String>) {
         let face = self.page_index();
         self.fields.push(FieldRec {
             key,
@@ -268,7 +270,7 @@ impl<'a> Flow<'a> {
                 if !recorded[p.span] {
                     recorded[p.span] = true;
                     if let Some((key, value)) = &spans[p.span].field {
-                        self.record(key, value.clone());
+                        self.record(*key, value.clone());
                     }
                 }
             }

@@ -5,6 +5,7 @@
 //! Every person, address and company is composed at random from word lists; nothing
 //! describes a real person. The same seed and options always give byte-identical files.
 
+mod broad;
 mod canvas;
 mod cards;
 mod certificates;
@@ -66,7 +67,7 @@ pub enum GenerateError {
     NoFormat,
     #[error("field {key} would be recorded twice with different values: {first:?} and {second:?}")]
     Inconsistent {
-        key: &'static str,
+        key: hoso_extractors::FieldKey,
         first: String,
         second: String,
     },
@@ -74,6 +75,11 @@ pub enum GenerateError {
     WorkerPanicked,
     #[error("internal error: {0}")]
     Internal(&'static str),
+    #[error("{key} is not a field of {document_type} in its schema")]
+    NotInSchema {
+        document_type: &'static str,
+        key: hoso_extractors::FieldKey,
+    },
 }
 
 /// Scan conditions of a specimen.
@@ -193,6 +199,9 @@ pub struct GenerateOptions {
     pub font_dir: PathBuf,
     /// Worker threads; 0 uses the available cores. Output does not depend on it.
     pub threads: usize,
+    /// Adds the broad variety's variation (`broad.rs`); off, a seed gives the same
+    /// files as before it existed.
+    pub broad: bool,
 }
 
 impl GenerateOptions {
@@ -205,6 +214,7 @@ impl GenerateOptions {
             formats: FileFormat::ALL.to_vec(),
             font_dir: PathBuf::from(DEFAULT_FONT_DIR),
             threads: 0,
+            broad: false,
         }
     }
 }
@@ -257,7 +267,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Vec<Specimen>, GenerateError> 
         return Err(GenerateError::NoFormat);
     }
     std::fs::create_dir_all(&opts.out_dir).map_err(io_err(&opts.out_dir))?;
-    let lib = fonts::FontLibrary::load(&opts.font_dir)?;
+    let lib = fonts::FontLibrary::load(&opts.font_dir, opts.broad)?;
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(2, |n| n.get())
     } else {
@@ -295,7 +305,14 @@ fn write_one(
     opts: &GenerateOptions,
     index: usize,
 ) -> Result<Specimen, GenerateError> {
-    let built = specimen::build(lib, opts.seed, index, &opts.qualities, &opts.formats)?;
+    let built = specimen::build(
+        lib,
+        opts.seed,
+        index,
+        &opts.qualities,
+        &opts.formats,
+        opts.broad,
+    )?;
     let path = opts.out_dir.join(&built.file_name);
     std::fs::write(&path, &built.bytes).map_err(io_err(&path))?;
     let truth_path = opts.out_dir.join(format!("{}.truth.json", built.file_name));

@@ -36,6 +36,11 @@ struct Cli {
     /// Worker threads (0: one per core). The output does not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// Add variation the extraction rules were not written against: card faces side by
+    /// side or turned, other typefaces, stamps over text, other scales and scanner
+    /// profiles (needs fonts-noto-core and fonts-dejavu-extra).
+    #[arg(long)]
+    broad: bool,
 }
 
 fn main() -> ExitCode {
@@ -48,6 +53,7 @@ fn main() -> ExitCode {
         formats: cli.formats,
         font_dir: cli.font_dir,
         threads: cli.threads,
+        broad: cli.broad,
     };
     let start = Instant::now();
     match generate(&opts) {

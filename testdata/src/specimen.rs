@@ -175,6 +175,8 @@ struct Ctx<'a> {
     docs: Vec<Doc>,
     pages: Vec<Page>,
     template: Vec<String>,
+    /// The broad variety's own generator, when it was asked for.
+    broad: Option<Rng8>,
 }
 
 impl<'a> Ctx<'a> {
@@ -186,6 +188,23 @@ impl<'a> Ctx<'a> {
     /// Adds the pages of a certificate: all of them, or only the first for image formats.
     fn certificate(&mut self, mut doc: Doc) {
         doc.fonts = vec![self.typo.take_used(); doc.faces.len()];
+        if let Some(b) = self.broad.as_mut() {
+            let mut tags = Vec::new();
+            if b.gen_bool(0.5) {
+                for face in doc.faces.iter_mut() {
+                    *face = crate::broad::rescaled(face, b).0;
+                }
+                tags.push("rescaled");
+            }
+            if b.gen_bool(0.4) {
+                if let Some(face) = doc.faces.first_mut() {
+                    tags.push(crate::broad::stamp_over_text(face, self.page_dpi as f32, b));
+                }
+            }
+            if !tags.is_empty() {
+                doc.template = format!("{} [{}]", doc.template, tags.join(","));
+            }
+        }
         let n = if self.multi { doc.faces.len() } else { 1 };
         if n < doc.faces.len() {
             self.template
@@ -216,7 +235,14 @@ impl<'a> Ctx<'a> {
             .map(|f| self.docs[d].faces[*f].clone())
             .collect();
         let refs: Vec<&Canvas> = canvases.iter().collect();
-        let sheet = card_sheet(&refs, dpi, tilt, &mut self.rng);
+        let sheet = match self.broad.as_mut() {
+            Some(b) => {
+                let arrangement = crate::broad::Arrangement::pick(b);
+                self.template.push(format!("sheet {}", arrangement.name()));
+                crate::broad::card_sheet(&refs, dpi, arrangement, tilt, card_radius(dpi), b)
+            }
+            None => card_sheet(&refs, dpi, tilt, &mut self.rng),
+        };
         self.pages.push(Page {
             shot: Shot::Paper(sheet),
             contents: faces.iter().map(|f| (d, *f)).collect(),
@@ -267,8 +293,14 @@ impl<'a> Ctx<'a> {
             Quality::Clean if self.rng.gen_bool(0.5) => {
                 let faces: &[usize] = if self.multi { &[0, 1] } else { &[0] };
                 for f in faces {
-                    let crop =
+                    let mut crop =
                         card_crop(&self.docs[d].faces[*f].clone(), dpi as f32, &mut self.rng);
+                    if let Some(b) = self.broad.as_mut() {
+                        if b.gen_bool(0.3) {
+                            crop = crate::broad::quarter_turn(&crop, b.gen_bool(0.5));
+                            self.template.push("crop turned".to_string());
+                        }
+                    }
                     self.pages.push(Page {
                         shot: Shot::Paper(crop),
                         contents: vec![(d, *f)],
@@ -366,6 +398,29 @@ fn jpeg_quality(quality: Quality, rng: &mut Rng8) -> u8 {
     }
 }
 
+/// The broad variety's scanner and phone profiles over a page as degraded: an office
+/// scan or a photocopy made bilevel, a phone photo dim and defocused.
+fn broad_profile(image: &mut PageImage, quality: Quality, rng: &mut Rng8) -> Option<&'static str> {
+    match (quality, &mut *image) {
+        (Quality::Office, PageImage::Rgb(c)) if rng.gen_bool(0.3) => {
+            let (w, h) = (c.w, c.h);
+            let mut px = c.to_gray();
+            crate::broad::bilevel(&mut px, rng);
+            *image = PageImage::Gray { w, h, px };
+            Some("bilevel_scan")
+        }
+        (Quality::Photocopy, PageImage::Gray { px, .. }) if rng.gen_bool(0.35) => {
+            crate::broad::bilevel(px, rng);
+            Some("bilevel_copy")
+        }
+        (Quality::Phone, PageImage::Rgb(c)) if rng.gen_bool(0.35) => {
+            crate::broad::dim_and_defocused(c, rng);
+            Some("dim_defocused_photo")
+        }
+        _ => None,
+    }
+}
+
 fn degrade(shot: Shot, quality: Quality, rng: &mut Rng8) -> PageImage {
     match (shot, quality) {
         (Shot::CardPhoto(card), _) => {
@@ -392,9 +447,11 @@ pub fn build(
     index: usize,
     qualities: &[Quality],
     formats: &[FileFormat],
+    broad: bool,
 ) -> Result<Built, GenerateError> {
     let (kind, format, quality) = plan(index, qualities, formats);
     let mut rng = ChaCha8Rng::seed_from_u64(specimen_seed(seed, index));
+    let mut broad_rng = broad.then(|| crate::broad::rng_for(specimen_seed(seed, index)));
     let nf = lib.families.len();
     let body = &lib.families[rng.gen_range(0..nf)];
     let title = if rng.gen_bool(0.5) {
@@ -403,7 +460,16 @@ pub fn build(
         &lib.families[rng.gen_range(0..nf)]
     };
     let mono = &lib.monos[rng.gen_range(0..lib.monos.len())];
-    let typo = Typo::new(body, title, mono);
+    let mut typo = Typo::new(body, title, mono);
+    if let Some(b) = broad_rng.as_mut() {
+        // Any family of either variety, and values in another than their labels.
+        let all: Vec<&crate::fonts::Family> = lib.families.iter().chain(&lib.broad).collect();
+        typo.body = all[b.gen_range(0..all.len())];
+        typo.title = all[b.gen_range(0..all.len())];
+        if b.gen_bool(0.6) {
+            typo.values = Some(all[b.gen_range(0..all.len())]);
+        }
+    }
     let (page_dpi, card_dpi) = match quality {
         Quality::Clean => (300, 300),
         Quality::Office | Quality::Photocopy => {
@@ -422,6 +488,7 @@ pub fn build(
         docs: Vec::new(),
         pages: Vec::new(),
         template: Vec::new(),
+        broad: broad_rng.take(),
     };
     let dpi = page_dpi as f32;
     match kind {
@@ -454,7 +521,8 @@ pub fn build(
         mut rng,
         docs,
         pages,
-        template,
+        mut template,
+        broad: mut broad_rng,
         ..
     } = ctx;
     let truth_docs = truth_documents(&docs, &pages)?;
@@ -469,8 +537,19 @@ pub fn build(
         }
     }
     let mut images: Vec<(PageImage, u32)> = Vec::new();
+    let mut profiles: Vec<&str> = Vec::new();
     for page in pages {
-        images.push((degrade(page.shot, quality, &mut rng), page.dpi));
+        let mut image = degrade(page.shot, quality, &mut rng);
+        if let Some(b) = broad_rng.as_mut() {
+            if let Some(profile) = broad_profile(&mut image, quality, b) {
+                profiles.push(profile);
+            }
+        }
+        images.push((image, page.dpi));
+    }
+    profiles.dedup();
+    if !profiles.is_empty() {
+        template.push(format!("profile {}", profiles.join(",")));
     }
     let q = jpeg_quality(quality, &mut rng);
     let bytes = match format {
@@ -556,7 +635,14 @@ fn truth_documents(docs: &[Doc], pages: &[Page]) -> Result<Vec<TruthDocument>, G
         }
         let mut fields: BTreeMap<String, TruthField> = BTreeMap::new();
         for f in doc.fields.iter().filter(|f| faces.contains(&f.face)) {
-            match fields.get(f.key) {
+            // The truth's keys are the extraction contract's: the type's schema says which.
+            if doc.doc_type.format_of(f.key).is_none() {
+                return Err(GenerateError::NotInSchema {
+                    document_type: doc.doc_type.as_str(),
+                    key: f.key,
+                });
+            }
+            match fields.get(f.key.as_str()) {
                 Some(existing) if existing.value.to_lowercase() != f.value.to_lowercase() => {
                     return Err(GenerateError::Inconsistent {
                         key: f.key,
@@ -576,7 +662,7 @@ fn truth_documents(docs: &[Doc], pages: &[Page]) -> Result<Vec<TruthDocument>, G
             }
         }
         out.push(TruthDocument {
-            document_type: doc.doc_type.to_string(),
+            document_type: doc.doc_type.as_str().to_string(),
             pages: page_numbers,
             fields,
         });
@@ -610,8 +696,9 @@ fn truth_codes(docs: &[Doc], pages: &[Page]) -> Vec<TruthCode> {
 mod tests {
     use super::*;
     use crate::layout::{CodeRec, FieldRec};
+    use hoso_extractors::{DocumentType, FieldKey};
 
-    fn rec(key: &'static str, value: &str, face: usize) -> FieldRec {
+    fn rec(key: FieldKey, value: &str, face: usize) -> FieldRec {
         FieldRec {
             key,
             value: value.to_string(),
@@ -622,20 +709,24 @@ mod tests {
     #[test]
     fn truth_lists_only_what_the_included_faces_show() {
         let doc = Doc {
-            doc_type: "citizen_id",
+            doc_type: DocumentType::CitizenId,
             template: "cancuoc_2024".into(),
             faces: vec![Canvas::new(2, 2, WHITE), Canvas::new(2, 2, WHITE)],
             fields: vec![
-                rec("id_number", "001099012345", 0),
-                rec("full_name", "NGUYỄN VĂN AN", 0),
-                rec("place_of_residence", "Phường Kim Mã, Ba Đình, Hà Nội", 0),
-                rec("full_name", "Nguyễn Văn An", 0),
+                rec(FieldKey::IdNumber, "001099012345", 0),
+                rec(FieldKey::FullName, "NGUYỄN VĂN AN", 0),
                 rec(
-                    "place_of_birth_registration",
+                    FieldKey::PlaceOfResidence,
+                    "Phường Kim Mã, Ba Đình, Hà Nội",
+                    0,
+                ),
+                rec(FieldKey::FullName, "Nguyễn Văn An", 0),
+                rec(
+                    FieldKey::PlaceOfBirthRegistration,
                     "Xã Tân Lập, Huyện Đan Phượng, Hà Nội",
                     1,
                 ),
-                rec("date_of_expiry", "2039-03-12", 1),
+                rec(FieldKey::DateOfExpiry, "2039-03-12", 1),
             ],
             codes: vec![CodeRec {
                 kind: "mrz",
@@ -677,10 +768,13 @@ mod tests {
     #[test]
     fn conflicting_values_are_an_error() {
         let doc = Doc {
-            doc_type: "citizen_id",
+            doc_type: DocumentType::CitizenId,
             template: String::new(),
             faces: vec![Canvas::new(2, 2, WHITE)],
-            fields: vec![rec("sex", "male", 0), rec("sex", "female", 0)],
+            fields: vec![
+                rec(FieldKey::Sex, "male", 0),
+                rec(FieldKey::Sex, "female", 0),
+            ],
             codes: Vec::new(),
             fonts: Vec::new(),
         };
@@ -691,7 +785,10 @@ mod tests {
         }];
         assert!(matches!(
             truth_documents(&[doc], &pages),
-            Err(GenerateError::Inconsistent { key: "sex", .. })
+            Err(GenerateError::Inconsistent {
+                key: FieldKey::Sex,
+                ..
+            })
         ));
     }
 

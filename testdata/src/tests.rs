@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
+use hoso_extractors::{DocumentType, FieldKey, Format};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
@@ -193,73 +194,11 @@ fn pdf_pages_are_single_jpeg_scans() {
     assert!(seen >= 5, "the sample holds several pdf pages");
 }
 
-fn allowed_keys(doc_type: &str) -> &'static [&'static str] {
-    match doc_type {
-        "citizen_id" => &[
-            "id_number",
-            "full_name",
-            "date_of_birth",
-            "sex",
-            "nationality",
-            "place_of_origin",
-            "place_of_residence",
-            "place_of_birth_registration",
-            "date_of_issue",
-            "date_of_expiry",
-            "previous_id_number",
-        ],
-        "birth_certificate" => &[
-            "full_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "nationality",
-            "place_of_birth",
-            "place_of_origin",
-            "personal_id_number",
-            "mother_full_name",
-            "mother_birth_year",
-            "father_full_name",
-            "father_birth_year",
-            "registration_authority",
-            "registration_date",
-            "certificate_number",
-            "book_number",
-        ],
-        "marriage_certificate" => &[
-            "wife_full_name",
-            "wife_date_of_birth",
-            "wife_id_number",
-            "husband_full_name",
-            "husband_date_of_birth",
-            "husband_id_number",
-            "registration_authority",
-            "registration_date",
-            "certificate_number",
-            "book_number",
-        ],
-        "business_registration" => &[
-            "enterprise_code",
-            "enterprise_name",
-            "head_office_address",
-            "charter_capital_vnd",
-            "legal_representative_name",
-            "legal_representative_id_number",
-            "first_registration_date",
-        ],
-        "residence_confirmation" => &[
-            "full_name",
-            "id_number",
-            "date_of_birth",
-            "sex",
-            "permanent_residence",
-            "temporary_residence",
-            "current_residence",
-            "household_head_name",
-            "relation_to_household_head",
-        ],
-        other => panic!("unexpected document type {other}"),
-    }
+/// The type's field keys, from its schema in the extractors.
+fn allowed_keys(doc_type: &str) -> Vec<&'static str> {
+    let t = DocumentType::parse(doc_type)
+        .unwrap_or_else(|| panic!("unexpected document type {doc_type}"));
+    t.field_keys().into_iter().map(FieldKey::as_str).collect()
 }
 
 fn digits(s: &str, lens: &[usize]) -> bool {
@@ -285,30 +224,28 @@ fn field_values_follow_the_spec_formats() {
                     v,
                     "{ctx}: spacing"
                 );
-                match key.as_str() {
-                    "date_of_expiry" => {
+                let t = DocumentType::parse(&d.document_type).expect("a type");
+                let format = FieldKey::parse(key).and_then(|k| t.format_of(k));
+                match format.expect("a field of the type") {
+                    Format::Expiry => {
                         assert!(v == "unlimited" || Date::parse_iso(v).is_some(), "{ctx}")
                     }
-                    k if k.contains("date") => assert!(Date::parse_iso(v).is_some(), "{ctx}"),
-                    "sex" => assert!(v == "male" || v == "female", "{ctx}"),
-                    "id_number" | "personal_id_number" | "legal_representative_id_number" => {
-                        assert!(digits(v, &[12]), "{ctx}")
-                    }
-                    "wife_id_number" | "husband_id_number" => assert!(digits(v, &[9, 12]), "{ctx}"),
-                    "previous_id_number" => assert!(digits(v, &[9]), "{ctx}"),
-                    "mother_birth_year" | "father_birth_year" => assert!(digits(v, &[4]), "{ctx}"),
-                    "charter_capital_vnd" => {
+                    Format::Date => assert!(Date::parse_iso(v).is_some(), "{ctx}"),
+                    Format::Sex => assert!(v == "male" || v == "female", "{ctx}"),
+                    Format::Digits(lengths) => assert!(digits(v, lengths), "{ctx}"),
+                    Format::Year => assert!(digits(v, &[4]), "{ctx}"),
+                    Format::Money => {
                         assert!(
                             digits(v, &[7, 8, 9, 10, 11]) && !v.starts_with('0'),
                             "{ctx}"
                         )
                     }
-                    "enterprise_code" => {
+                    Format::EnterpriseCode => {
                         assert!(digits(v, &[10]), "{ctx}");
                         let check = enterprise_check_digit(&v[..9]).map(|c| c.to_string());
                         assert_eq!(check.as_deref(), Some(&v[9..]), "{ctx}: check digit");
                     }
-                    "full_name" if d.document_type == "citizen_id" => {
+                    Format::Name if t == DocumentType::CitizenId => {
                         assert_eq!(v.to_uppercase(), v, "{ctx}: cards print names in capitals")
                     }
                     _ => {}
@@ -336,11 +273,10 @@ fn complete_documents_list_every_field() {
                 // A single image of a certificate that ran onto a second page lacks its tail.
                 _ if template.contains("page 1 of") => continue,
                 "residence_confirmation" => allowed_keys(&d.document_type)
-                    .iter()
-                    .copied()
+                    .into_iter()
                     .filter(|k| *k != "temporary_residence")
                     .collect(),
-                other => allowed_keys(other).to_vec(),
+                other => allowed_keys(other),
             };
             for key in must {
                 assert!(d.fields.contains_key(key), "{} lacks {key}", s.file_name);

@@ -530,7 +530,7 @@ fn a_2021_fronts_expiry_lost_beside_its_photo_is_read_on_its_own() {
         let bytes = std::fs::read(&s.path).unwrap();
         let pages = read(&mut e, MediaType::Png, &bytes, &Limits::default()).unwrap();
         let docs = hoso_extractors::extract_documents(&pages);
-        let Some(got) = docs[0].fields.get("date_of_expiry") else {
+        let Some(got) = docs[0].fields.get(&hoso_extractors::FieldKey::DateOfExpiry) else {
             continue;
         };
         // Never a wrong date: a region reading is kept only when it gives the expiry.

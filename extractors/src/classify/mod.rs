@@ -4,6 +4,7 @@ pub mod keywords;
 pub mod segment;
 pub mod signals;
 
+pub use keywords::Keyword;
 pub use segment::{segment, Segment};
 pub use signals::{page_signals, PageSignals};
 

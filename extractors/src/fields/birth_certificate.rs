@@ -3,7 +3,53 @@
 
 use super::common::{apply_rules, certificate_number_above_book, Kind, Output, Rule};
 use super::sections::{before, section};
+use crate::classify::keywords::{kw, title, Keyword};
 use crate::layout::{find_hits, Hits, Label, Layout};
+use crate::model::DocumentType;
+use crate::spec::{DocumentSpec, FieldKey, FieldSpec, Format, SubjectKind};
+
+/// The type's schema: its fields in the contract's order, what names its subjects and
+/// makes its content key, its signals and its reading.
+pub const SPEC: DocumentSpec = DocumentSpec {
+    document_type: DocumentType::BirthCertificate,
+    fields: &[
+        FieldSpec::new(FieldKey::FullName, Format::Name).keyed(),
+        FieldSpec::new(FieldKey::DateOfBirth, Format::Date),
+        FieldSpec::new(FieldKey::Sex, Format::Sex),
+        FieldSpec::new(FieldKey::Ethnicity, Format::Ethnicity),
+        FieldSpec::new(FieldKey::Nationality, Format::Country),
+        FieldSpec::new(FieldKey::PlaceOfBirth, Format::Place),
+        FieldSpec::new(FieldKey::PlaceOfOrigin, Format::Place),
+        FieldSpec::new(FieldKey::PersonalIdNumber, Format::Digits(&[12]))
+            .names(SubjectKind::Citizen)
+            .keyed(),
+        FieldSpec::new(FieldKey::MotherFullName, Format::Name),
+        FieldSpec::new(FieldKey::MotherBirthYear, Format::Year),
+        FieldSpec::new(FieldKey::FatherFullName, Format::Name),
+        FieldSpec::new(FieldKey::FatherBirthYear, Format::Year),
+        FieldSpec::new(FieldKey::RegistrationAuthority, Format::Place),
+        FieldSpec::new(FieldKey::RegistrationDate, Format::Date).keyed(),
+        FieldSpec::new(FieldKey::CertificateNumber, Format::Reference).keyed(),
+        FieldSpec::new(FieldKey::BookNumber, Format::Reference),
+    ],
+    supersedes_through: &[SubjectKind::Citizen, SubjectKind::Enterprise],
+    keywords: KEYWORDS,
+    extract: |layout, _| extract(layout),
+};
+
+const KEYWORDS: &[Keyword] = &[
+    title("giấy khai sinh", 6.0),
+    // The civil registry's extract carries the same fields as the certificate.
+    title("trích lục khai sinh", 5.0),
+    kw("giấy khai sinh", 1.0),
+    kw("người đi khai sinh", 1.5),
+    kw("tên người mẹ", 1.0),
+    kw("tên người cha", 1.0),
+    kw("ghi bằng chữ", 1.0),
+    kw("nơi đăng ký khai sinh", 0.5),
+    kw("quyển số", 0.5),
+    kw("dân tộc", 0.5),
+];
 
 const VOCAB: &[Label] = &[
     Label::new("name", super::common::PERSON_NAME_LABELS, &[]),
@@ -77,26 +123,34 @@ const VOCAB: &[Label] = &[
 ];
 
 const CHILD: &[Rule] = &[
-    Rule::new("full_name", "name", Kind::Name),
-    Rule::new("date_of_birth", "date_of_birth", Kind::Date),
-    Rule::new("sex", "sex", Kind::Sex),
-    Rule::new("ethnicity", "ethnicity", Kind::Ethnicity),
-    Rule::new("nationality", "nationality", Kind::Nationality),
-    Rule::new("place_of_birth", "place_of_birth", Kind::Text).multiline(),
-    Rule::new("place_of_origin", "place_of_origin", Kind::Division).multiline(),
-    Rule::new("personal_id_number", "personal_id_number", Kind::Id(&[12])),
+    Rule::new(FieldKey::FullName, "name", Kind::Name),
+    Rule::new(FieldKey::DateOfBirth, "date_of_birth", Kind::Date),
+    Rule::new(FieldKey::Sex, "sex", Kind::Sex),
+    Rule::new(FieldKey::Ethnicity, "ethnicity", Kind::Ethnicity),
+    Rule::new(FieldKey::Nationality, "nationality", Kind::Nationality),
+    Rule::new(FieldKey::PlaceOfBirth, "place_of_birth", Kind::Text).multiline(),
+    Rule::new(FieldKey::PlaceOfOrigin, "place_of_origin", Kind::Division).multiline(),
+    Rule::new(
+        FieldKey::PersonalIdNumber,
+        "personal_id_number",
+        Kind::Id(&[12]),
+    ),
 ];
 
 const REGISTRATION: &[Rule] = &[
     Rule::new(
-        "registration_authority",
+        FieldKey::RegistrationAuthority,
         "registration_authority",
         Kind::Text,
     )
     .multiline(),
-    Rule::new("registration_date", "registration_date", Kind::Date),
-    Rule::new("certificate_number", "certificate_number", Kind::Reference),
-    Rule::new("book_number", "book_number", Kind::Reference),
+    Rule::new(FieldKey::RegistrationDate, "registration_date", Kind::Date),
+    Rule::new(
+        FieldKey::CertificateNumber,
+        "certificate_number",
+        Kind::Reference,
+    ),
+    Rule::new(FieldKey::BookNumber, "book_number", Kind::Reference),
 ];
 
 /// Labels that close a parent's section.
@@ -112,7 +166,7 @@ fn parent(
     layout: &Layout,
     hits: &Hits,
     anchor: &'static str,
-    fields: (&'static str, &'static str),
+    fields: (FieldKey, FieldKey),
     out: &mut Output,
 ) {
     let (name_field, year_field) = fields;
@@ -144,14 +198,14 @@ pub fn extract(layout: &Layout) -> Output {
         layout,
         &hits,
         "mother_name",
-        ("mother_full_name", "mother_birth_year"),
+        (FieldKey::MotherFullName, FieldKey::MotherBirthYear),
         &mut out,
     );
     parent(
         layout,
         &hits,
         "father_name",
-        ("father_full_name", "father_birth_year"),
+        (FieldKey::FatherFullName, FieldKey::FatherBirthYear),
         &mut out,
     );
     apply_rules(layout, &hits, REGISTRATION, &mut out);

@@ -4,7 +4,50 @@
 
 use super::common::{apply_rules, Kind, Output, Rule};
 use super::sections::section;
+use crate::classify::keywords::{kw, title, Keyword};
 use crate::layout::{find_hits, Label, Layout};
+use crate::model::DocumentType;
+use crate::spec::{DocumentSpec, FieldKey, FieldSpec, Format, SubjectKind};
+
+/// The type's schema: its fields in the contract's order, what names its subjects and
+/// makes its content key, its signals and its reading.
+pub const SPEC: DocumentSpec = DocumentSpec {
+    document_type: DocumentType::BusinessRegistration,
+    fields: &[
+        FieldSpec::new(FieldKey::EnterpriseCode, Format::EnterpriseCode)
+            .names(SubjectKind::Enterprise)
+            .keyed(),
+        FieldSpec::new(FieldKey::EnterpriseName, Format::Text).keyed(),
+        FieldSpec::new(FieldKey::HeadOfficeAddress, Format::Place).keyed(),
+        FieldSpec::new(FieldKey::CharterCapitalVnd, Format::Money).keyed(),
+        FieldSpec::new(FieldKey::LegalRepresentativeName, Format::Name).keyed(),
+        FieldSpec::new(
+            FieldKey::LegalRepresentativeIdNumber,
+            Format::Digits(&[12, 9]),
+        )
+        .names(SubjectKind::Citizen),
+        FieldSpec::new(FieldKey::FirstRegistrationDate, Format::Date),
+    ],
+    supersedes_through: &[SubjectKind::Enterprise],
+    keywords: KEYWORDS,
+    extract: |layout, _| extract(layout),
+};
+
+const KEYWORDS: &[Keyword] = &[
+    title("giấy chứng nhận đăng ký doanh nghiệp", 6.0),
+    title("giấy chứng nhận đăng ký kinh doanh", 4.0),
+    kw("mã số doanh nghiệp", 3.0),
+    kw("vốn điều lệ", 1.5),
+    kw("địa chỉ trụ sở chính", 1.5),
+    kw("người đại diện theo pháp luật", 1.5),
+    kw("phòng đăng ký kinh doanh", 1.5),
+    kw("viết bằng tiếng việt", 1.0),
+    kw("đăng ký lần đầu", 1.5),
+    kw("mệnh giá cổ phần", 1.0),
+    kw("loại giấy tờ pháp lý của cá nhân", 1.5),
+    kw("số giấy tờ pháp lý của cá nhân", 1.5),
+    kw("địa chỉ liên lạc", 1.0),
+];
 
 const VOCAB: &[Label] = &[
     Label::new(
@@ -119,18 +162,36 @@ const VOCAB: &[Label] = &[
 ];
 
 const COMPANY: &[Rule] = &[
-    Rule::new("enterprise_code", "enterprise_code", Kind::EnterpriseCode),
-    Rule::new("enterprise_name", "enterprise_name", Kind::Enterprise).multiline(),
-    Rule::new("enterprise_name", "name_heading", Kind::Enterprise).multiline(),
-    Rule::new("head_office_address", "head_office_address", Kind::Text).multiline(),
-    Rule::new("charter_capital_vnd", "charter_capital", Kind::Money),
-    Rule::new("first_registration_date", "first_registration", Kind::Date),
+    Rule::new(
+        FieldKey::EnterpriseCode,
+        "enterprise_code",
+        Kind::EnterpriseCode,
+    ),
+    Rule::new(
+        FieldKey::EnterpriseName,
+        "enterprise_name",
+        Kind::Enterprise,
+    )
+    .multiline(),
+    Rule::new(FieldKey::EnterpriseName, "name_heading", Kind::Enterprise).multiline(),
+    Rule::new(
+        FieldKey::HeadOfficeAddress,
+        "head_office_address",
+        Kind::Text,
+    )
+    .multiline(),
+    Rule::new(FieldKey::CharterCapitalVnd, "charter_capital", Kind::Money),
+    Rule::new(
+        FieldKey::FirstRegistrationDate,
+        "first_registration",
+        Kind::Date,
+    ),
 ];
 
 const REPRESENTATIVE: &[Rule] = &[
-    Rule::new("legal_representative_name", "name", Kind::Name),
+    Rule::new(FieldKey::LegalRepresentativeName, "name", Kind::Name),
     Rule::new(
-        "legal_representative_id_number",
+        FieldKey::LegalRepresentativeIdNumber,
         "id_number",
         Kind::Id(&[12, 9]),
     ),

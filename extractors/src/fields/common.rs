@@ -1,5 +1,6 @@
 //! What every document extractor shares: value kinds, validation, confidence.
 
+use crate::spec::FieldKey;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -336,14 +337,14 @@ pub fn complete_country(value: &str) -> String {
 /// One field read by label.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
-    pub field: &'static str,
+    pub field: FieldKey,
     pub label: &'static str,
     pub kind: Kind,
     pub opts: ValueOpts,
 }
 
 impl Rule {
-    pub const fn new(field: &'static str, label: &'static str, kind: Kind) -> Rule {
+    pub const fn new(field: FieldKey, label: &'static str, kind: Kind) -> Rule {
         let opts = match kind {
             // Forms print "CCCD số" and wrap the number itself onto the next line.
             Kind::Id(_) => ValueOpts {
@@ -375,14 +376,14 @@ impl Rule {
 /// Fields and warnings as they accumulate for one document.
 #[derive(Debug, Clone, Default)]
 pub struct Output {
-    pub fields: BTreeMap<String, Field>,
+    pub fields: BTreeMap<FieldKey, Field>,
     pub warnings: Vec<String>,
 }
 
 impl Output {
     /// Sets `field` unless it is already set by an earlier, preferred rule.
-    pub fn offer(&mut self, field: &str, f: Field) {
-        self.fields.entry(field.to_string()).or_insert(f);
+    pub fn offer(&mut self, field: FieldKey, f: Field) {
+        self.fields.entry(field).or_insert(f);
     }
 
     pub fn warn(&mut self, w: String) {
@@ -441,7 +442,7 @@ const CERTIFICATE_NUMBER_DIGITS: usize = 6;
 /// 02/2023`), so a line there that holds one short number under the book's label and
 /// nothing else is it. Not a lone digit, which a speck reads as.
 pub fn certificate_number_above_book(layout: &Layout, hits: &Hits, out: &mut Output) {
-    if out.fields.contains_key("certificate_number") {
+    if out.fields.contains_key(&FieldKey::CertificateNumber) {
         return;
     }
     let Some(book) = hits.all.iter().find(|h| h.key == "book_number") else {
@@ -472,13 +473,13 @@ pub fn certificate_number_above_book(layout: &Layout, hits: &Hits, out: &mut Out
             above,
             &[number],
         );
-        out.fields.insert("certificate_number".to_string(), field);
+        out.fields.insert(FieldKey::CertificateNumber, field);
     }
 }
 
 pub fn apply_rules(layout: &Layout, hits: &Hits, rules: &[Rule], out: &mut Output) {
     for rule in rules {
-        if out.fields.contains_key(rule.field) {
+        if out.fields.contains_key(&rule.field) {
             continue;
         }
         match read_rule(layout, hits, rule) {
@@ -516,7 +517,7 @@ mod tests {
         let mut out = Output::default();
         certificate_number_above_book(&layout, &hits, &mut out);
         out.fields
-            .get("certificate_number")
+            .get(&FieldKey::CertificateNumber)
             .map(|f| f.value.clone())
     }
 

@@ -2,16 +2,17 @@
 
 use super::common::{round3, Output};
 use crate::codes::mrz::century_from_id;
+use crate::spec::FieldKey;
 
-fn method(out: &Output, key: &str) -> &'static str {
+fn method(out: &Output, key: FieldKey) -> &'static str {
     out.fields
-        .get(key)
+        .get(&key)
         .map(|f| f.method.as_str())
         .unwrap_or("?")
 }
 
-fn adjust(out: &mut Output, key: &str, agree: bool) {
-    if let Some(f) = out.fields.get_mut(key) {
+fn adjust(out: &mut Output, key: FieldKey, agree: bool) {
+    if let Some(f) = out.fields.get_mut(&key) {
         f.confidence = round3(if agree {
             f.confidence + (1.0 - f.confidence) * 0.3
         } else {
@@ -24,7 +25,7 @@ fn adjust(out: &mut Output, key: &str, agree: bool) {
 /// with `date_of_birth` and `sex`: agreement raises the confidence of both fields,
 /// a conflict lowers it and is reported. No value is changed.
 pub fn check_id_digits(out: &mut Output) {
-    let Some(id) = out.fields.get("id_number").map(|f| f.value.clone()) else {
+    let Some(id) = out.fields.get(&FieldKey::IdNumber).map(|f| f.value.clone()) else {
         return;
     };
     if id.len() != 12 {
@@ -33,35 +34,39 @@ pub fn check_id_digits(out: &mut Output) {
     let Some(code) = id.chars().nth(3).and_then(|c| c.to_digit(10)) else {
         return;
     };
-    if let Some(dob) = out.fields.get("date_of_birth").map(|f| f.value.clone()) {
+    if let Some(dob) = out
+        .fields
+        .get(&FieldKey::DateOfBirth)
+        .map(|f| f.value.clone())
+    {
         let year: Option<i32> = dob.get(0..4).and_then(|y| y.parse().ok());
         let id_year = century_from_id(&id)
             .zip(id.get(4..6).and_then(|y| y.parse::<i32>().ok()))
             .map(|(c, y)| c + y);
         if let (Some(year), Some(id_year)) = (year, id_year) {
             let agree = year == id_year;
-            adjust(out, "id_number", agree);
-            adjust(out, "date_of_birth", agree);
+            adjust(out, FieldKey::IdNumber, agree);
+            adjust(out, FieldKey::DateOfBirth, agree);
             if !agree {
                 let w = format!(
                     "id_number ({}) digits 4-6 give birth year {id_year}, date_of_birth ({}) says {year}",
-                    method(out, "id_number"),
-                    method(out, "date_of_birth")
+                    method(out, FieldKey::IdNumber),
+                    method(out, FieldKey::DateOfBirth)
                 );
                 out.warn(w);
             }
         }
     }
-    if let Some(sex) = out.fields.get("sex").map(|f| f.value.clone()) {
+    if let Some(sex) = out.fields.get(&FieldKey::Sex).map(|f| f.value.clone()) {
         let id_sex = if code % 2 == 0 { "male" } else { "female" };
         let agree = sex == id_sex;
-        adjust(out, "sex", agree);
+        adjust(out, FieldKey::Sex, agree);
         if !agree {
-            adjust(out, "id_number", false);
+            adjust(out, FieldKey::IdNumber, false);
             let w = format!(
                 "id_number ({}) digit 4 gives sex {id_sex}, sex ({}) says {sex}",
-                method(out, "id_number"),
-                method(out, "sex")
+                method(out, FieldKey::IdNumber),
+                method(out, FieldKey::Sex)
             );
             out.warn(w);
         }
@@ -72,26 +77,26 @@ pub fn check_id_digits(out: &mut Output) {
 /// issue outside that span is a misread (often the expiry below it, read in its place)
 /// and is dropped with a warning rather than reported with the others' confidence.
 pub fn check_card_dates(out: &mut Output) {
-    let Some(issue) = out.fields.get("date_of_issue") else {
+    let Some(issue) = out.fields.get(&FieldKey::DateOfIssue) else {
         return;
     };
     if issue.method != crate::model::Method::Ocr {
         return;
     }
     let issue = issue.value.clone();
-    let bound = |key: &str| {
+    let bound = |key: FieldKey| {
         out.fields
-            .get(key)
+            .get(&key)
             .filter(|f| f.value.len() == 10 && f.value.as_bytes()[4] == b'-')
             .map(|f| f.value.clone())
     };
-    let reason = match (bound("date_of_birth"), bound("date_of_expiry")) {
+    let reason = match (bound(FieldKey::DateOfBirth), bound(FieldKey::DateOfExpiry)) {
         (Some(birth), _) if issue <= birth => Some(format!("not after date_of_birth {birth}")),
         (_, Some(expiry)) if issue >= expiry => Some(format!("not before date_of_expiry {expiry}")),
         _ => None,
     };
     if let Some(reason) = reason {
-        out.fields.remove("date_of_issue");
+        out.fields.remove(&FieldKey::DateOfIssue);
         out.warn(format!("date_of_issue (ocr) {issue} dropped: {reason}"));
     }
 }
@@ -105,10 +110,10 @@ mod tests {
     fn output(id: &str, dob: &str, sex: &str) -> Output {
         let mut out = Output::default();
         out.fields
-            .insert("id_number".into(), field(id, Method::Ocr));
+            .insert(FieldKey::IdNumber, field(id, Method::Ocr));
         out.fields
-            .insert("date_of_birth".into(), field(dob, Method::Qr));
-        out.fields.insert("sex".into(), field(sex, Method::Ocr));
+            .insert(FieldKey::DateOfBirth, field(dob, Method::Qr));
+        out.fields.insert(FieldKey::Sex, field(sex, Method::Ocr));
         out
     }
 
@@ -117,8 +122,8 @@ mod tests {
         let mut out = output("001099012345", "1999-03-05", "male");
         check_id_digits(&mut out);
         assert!(out.warnings.is_empty());
-        assert!(out.fields["id_number"].confidence > 0.8);
-        assert!(out.fields["sex"].confidence > 0.8);
+        assert!(out.fields[&FieldKey::IdNumber].confidence > 0.8);
+        assert!(out.fields[&FieldKey::Sex].confidence > 0.8);
     }
 
     #[test]
@@ -139,8 +144,8 @@ mod tests {
                 "id_number (ocr) digit 4 gives sex male, sex (ocr) says female"
             ]
         );
-        assert!(out.fields["date_of_birth"].confidence < 0.8);
-        assert!(out.fields["id_number"].confidence < 0.5);
-        assert_eq!(out.fields["date_of_birth"].value, "1998-03-05");
+        assert!(out.fields[&FieldKey::DateOfBirth].confidence < 0.8);
+        assert!(out.fields[&FieldKey::IdNumber].confidence < 0.5);
+        assert_eq!(out.fields[&FieldKey::DateOfBirth].value, "1998-03-05");
     }
 }

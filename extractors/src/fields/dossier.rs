@@ -9,29 +9,30 @@
 use super::merge::compact_fold;
 use super::Output;
 use crate::model::{DocumentType, ExtractedDocument, Field, Method};
+use crate::spec::{FieldKey, Format};
 use crate::text::{levenshtein, mostly_capitals};
 
 /// Where a document names a person by name and id number.
-const PEOPLE: &[(DocumentType, &str, &str)] = &[
+const PEOPLE: &[(DocumentType, FieldKey, FieldKey)] = &[
     (
         DocumentType::MarriageCertificate,
-        "husband_full_name",
-        "husband_id_number",
+        FieldKey::HusbandFullName,
+        FieldKey::HusbandIdNumber,
     ),
     (
         DocumentType::MarriageCertificate,
-        "wife_full_name",
-        "wife_id_number",
+        FieldKey::WifeFullName,
+        FieldKey::WifeIdNumber,
     ),
     (
         DocumentType::ResidenceConfirmation,
-        "full_name",
-        "id_number",
+        FieldKey::FullName,
+        FieldKey::IdNumber,
     ),
     (
         DocumentType::BusinessRegistration,
-        "legal_representative_name",
-        "legal_representative_id_number",
+        FieldKey::LegalRepresentativeName,
+        FieldKey::LegalRepresentativeIdNumber,
     ),
 ];
 
@@ -68,12 +69,12 @@ const MAX_ID_DIGIT_SLIPS: usize = 2;
 /// more often than two people share a number. A dossier may put one person's card after
 /// another's, each face on its own page.
 pub fn name_other_people(a: &Output, b: &Output) -> bool {
-    let both = |key: &str| Some((&a.fields.get(key)?.value, &b.fields.get(key)?.value));
-    if let Some((x, y)) = both("id_number") {
+    let both = |key: FieldKey| Some((&a.fields.get(&key)?.value, &b.fields.get(&key)?.value));
+    if let Some((x, y)) = both(FieldKey::IdNumber) {
         return x.len() != y.len()
             || x.chars().zip(y.chars()).filter(|(p, q)| p != q).count() > MAX_ID_DIGIT_SLIPS;
     }
-    both("full_name").is_some_and(|(x, y)| {
+    both(FieldKey::FullName).is_some_and(|(x, y)| {
         let (x, y) = (compact_fold(x), compact_fold(y));
         levenshtein(&x, &y) * 3 > x.chars().count().max(y.chars().count())
     })
@@ -86,10 +87,10 @@ pub fn spell_names_as_cards(docs: &mut [ExtractedDocument]) {
         .iter()
         .filter(|d| d.document_type == DocumentType::CitizenId)
         .filter_map(|d| {
-            let id = d.fields.get("id_number")?;
+            let id = d.fields.get(&FieldKey::IdNumber)?;
             let name = d
                 .fields
-                .get("full_name")
+                .get(&FieldKey::FullName)
                 .filter(|f| f.method == Method::Qr)?;
             Some((id.value.clone(), name.clone()))
         })
@@ -102,13 +103,13 @@ pub fn spell_names_as_cards(docs: &mut [ExtractedDocument]) {
             if doc.document_type != doc_type {
                 continue;
             }
-            let Some(id) = doc.fields.get(id_key).map(|f| f.value.clone()) else {
+            let Some(id) = doc.fields.get(&id_key).map(|f| f.value.clone()) else {
                 continue;
             };
             let Some((_, card)) = cards.iter().find(|(card_id, _)| *card_id == id) else {
                 continue;
             };
-            let Some(printed) = doc.fields.get_mut(name_key) else {
+            let Some(printed) = doc.fields.get_mut(&name_key) else {
                 continue;
             };
             let spelt = in_case_of(&card.value, &printed.value);
@@ -133,29 +134,20 @@ pub fn spell_names_as_cards(docs: &mut [ExtractedDocument]) {
     }
 }
 
-/// The fields in which documents print a person's name.
-const NAME_FIELDS: &[&str] = &[
-    "full_name",
-    "husband_full_name",
-    "wife_full_name",
-    "mother_full_name",
-    "father_full_name",
-    "household_head_name",
-    "legal_representative_name",
-];
-
 /// Gives a card whose name only its MRZ could read, in letters without tone marks, the
 /// spelling another document of the file prints with exactly those letters: the zone
 /// says which letters, the print which marks. Two different printed spellings leave
 /// the zone's reading alone.
 pub fn accent_mrz_names(docs: &mut [ExtractedDocument]) {
-    let printed: Vec<(DocumentType, &str, Field)> = docs
+    // The fields in which documents print a person's name, as their schemas say.
+    let printed: Vec<(DocumentType, FieldKey, Field)> = docs
         .iter()
         .filter(|d| d.document_type != DocumentType::CitizenId)
         .flat_map(|d| {
-            NAME_FIELDS
+            d.fields
                 .iter()
-                .filter_map(move |k| Some((d.document_type, *k, d.fields.get(*k)?.clone())))
+                .filter(|(k, _)| d.document_type.format_of(**k) == Some(Format::Name))
+                .map(|(k, f)| (d.document_type, *k, f.clone()))
         })
         .collect();
     for card in docs
@@ -164,14 +156,14 @@ pub fn accent_mrz_names(docs: &mut [ExtractedDocument]) {
     {
         let Some(name) = card
             .fields
-            .get_mut("full_name")
+            .get_mut(&FieldKey::FullName)
             .filter(|f| f.method == Method::Mrz)
         else {
             continue;
         };
         let letters = compact_fold(&name.value);
         let words = name.value.split_whitespace().count();
-        let same: Vec<&(DocumentType, &str, Field)> = printed
+        let same: Vec<&(DocumentType, FieldKey, Field)> = printed
             .iter()
             .filter(|(_, _, f)| {
                 compact_fold(&f.value) == letters && f.value.split_whitespace().count() == words
@@ -221,14 +213,14 @@ mod tests {
         f
     }
 
-    fn doc(t: DocumentType, fields: &[(&str, Field)]) -> ExtractedDocument {
+    fn doc(t: DocumentType, fields: &[(FieldKey, Field)]) -> ExtractedDocument {
         ExtractedDocument {
             document_type: t,
             pages: vec![1],
             confidence: 0.9,
             fields: fields
                 .iter()
-                .map(|(k, f)| (k.to_string(), f.clone()))
+                .map(|(k, f)| (*k, f.clone()))
                 .collect::<BTreeMap<_, _>>(),
             warnings: Vec::new(),
         }
@@ -236,35 +228,38 @@ mod tests {
 
     #[test]
     fn faces_name_other_people_by_their_ids_or_else_their_names() {
-        let face = |fields: &[(&str, &str)]| Output {
+        let face = |fields: &[(FieldKey, &str)]| Output {
             fields: fields
                 .iter()
-                .map(|(k, v)| (k.to_string(), field(v, Method::Ocr)))
+                .map(|(k, v)| (*k, field(v, Method::Ocr)))
                 .collect(),
             warnings: Vec::new(),
         };
         let front = face(&[
-            ("id_number", "079152973355"),
-            ("full_name", "PHẠM THỊ LINH"),
+            (FieldKey::IdNumber, "079152973355"),
+            (FieldKey::FullName, "PHẠM THỊ LINH"),
         ]);
         // The same number: one card, whatever its zone's name lost.
-        let back = face(&[("id_number", "079152973355"), ("full_name", "M LINH")]);
+        let back = face(&[
+            (FieldKey::IdNumber, "079152973355"),
+            (FieldKey::FullName, "M LINH"),
+        ]);
         assert!(!name_other_people(&front, &back));
         // A number off by one slip still is; off by many is another person's.
         let slip = face(&[
-            ("id_number", "079152973385"),
-            ("full_name", "PHAM THI LINH"),
+            (FieldKey::IdNumber, "079152973385"),
+            (FieldKey::FullName, "PHAM THI LINH"),
         ]);
         assert!(!name_other_people(&front, &slip));
         let other = face(&[
-            ("id_number", "033301781262"),
-            ("full_name", "PHAM THI LINH"),
+            (FieldKey::IdNumber, "033301781262"),
+            (FieldKey::FullName, "PHAM THI LINH"),
         ]);
         assert!(name_other_people(&front, &other));
         // No number on one face: the names decide.
-        let unnumbered = face(&[("full_name", "DINH KIM BAO NHUNG")]);
+        let unnumbered = face(&[(FieldKey::FullName, "DINH KIM BAO NHUNG")]);
         assert!(name_other_people(&front, &unnumbered));
-        let same_name = face(&[("full_name", "PHAM THI LINH")]);
+        let same_name = face(&[(FieldKey::FullName, "PHAM THI LINH")]);
         assert!(!name_other_people(&front, &same_name));
     }
 
@@ -272,8 +267,8 @@ mod tests {
         doc(
             DocumentType::CitizenId,
             &[
-                ("id_number", field(id, Method::Qr)),
-                ("full_name", field(name, Method::Qr)),
+                (FieldKey::IdNumber, field(id, Method::Qr)),
+                (FieldKey::FullName, field(name, Method::Qr)),
             ],
         )
     }
@@ -282,8 +277,8 @@ mod tests {
         doc(
             DocumentType::MarriageCertificate,
             &[
-                ("husband_full_name", field(husband, Method::Ocr)),
-                ("husband_id_number", field(id, Method::Ocr)),
+                (FieldKey::HusbandFullName, field(husband, Method::Ocr)),
+                (FieldKey::HusbandIdNumber, field(id, Method::Ocr)),
             ],
         )
     }
@@ -295,7 +290,7 @@ mod tests {
             certificate("ĐẶNG THANH CƯƠNG", "001099012345"),
         ];
         spell_names_as_cards(&mut docs);
-        let name = &docs[1].fields["husband_full_name"];
+        let name = &docs[1].fields[&FieldKey::HusbandFullName];
         assert_eq!(name.value, "ĐẶNG THÀNH CƯỜNG");
         assert_eq!(name.method, Method::Qr);
         assert_eq!(name.evidence.len(), 2);
@@ -314,7 +309,7 @@ mod tests {
                 certificate(printed, id),
             ];
             spell_names_as_cards(&mut docs);
-            assert_eq!(docs[1].fields["husband_full_name"].value, printed);
+            assert_eq!(docs[1].fields[&FieldKey::HusbandFullName].value, printed);
             assert!(docs[1].warnings.is_empty());
         }
     }
@@ -325,15 +320,15 @@ mod tests {
             doc(
                 DocumentType::CitizenId,
                 &[
-                    ("id_number", field("001099012345", Method::Qr)),
-                    ("full_name", field("ĐẶNG THANH CƯƠNG", Method::Ocr)),
+                    (FieldKey::IdNumber, field("001099012345", Method::Qr)),
+                    (FieldKey::FullName, field("ĐẶNG THANH CƯƠNG", Method::Ocr)),
                 ],
             ),
             certificate("ĐẶNG THÀNH CƯỜNG", "001099012345"),
         ];
         spell_names_as_cards(&mut docs);
         assert_eq!(
-            docs[1].fields["husband_full_name"].value,
+            docs[1].fields[&FieldKey::HusbandFullName].value,
             "ĐẶNG THÀNH CƯỜNG"
         );
     }
@@ -341,7 +336,7 @@ mod tests {
     fn zone_card(name: &str) -> ExtractedDocument {
         doc(
             DocumentType::CitizenId,
-            &[("full_name", field(name, Method::Mrz))],
+            &[(FieldKey::FullName, field(name, Method::Mrz))],
         )
     }
 
@@ -352,7 +347,7 @@ mod tests {
             certificate("Đỗ Tiến Minh", "56075095567074"),
         ];
         accent_mrz_names(&mut docs);
-        let name = &docs[0].fields["full_name"];
+        let name = &docs[0].fields[&FieldKey::FullName];
         assert_eq!(name.value, "ĐỖ TIẾN MINH");
         assert_eq!((name.method, name.evidence.len()), (Method::Ocr, 2));
         assert_eq!(docs[0].warnings.len(), 1);
@@ -363,7 +358,7 @@ mod tests {
         let residence = |name: &str| {
             doc(
                 DocumentType::ResidenceConfirmation,
-                &[("full_name", field(name, Method::Ocr))],
+                &[(FieldKey::FullName, field(name, Method::Ocr))],
             )
         };
         for others in [
@@ -373,7 +368,7 @@ mod tests {
             let mut docs = vec![zone_card("DO TIEN MINH")];
             docs.extend(others);
             accent_mrz_names(&mut docs);
-            assert_eq!(docs[0].fields["full_name"].value, "DO TIEN MINH");
+            assert_eq!(docs[0].fields[&FieldKey::FullName].value, "DO TIEN MINH");
             assert!(docs[0].warnings.is_empty());
         }
     }

@@ -6,7 +6,45 @@ use super::common::{
     apply_rules, certificate_number_above_book, focus, normalize, printed_field, Kind, Output, Rule,
 };
 use super::sections::first_line;
+use crate::classify::keywords::{kw, title, Keyword};
 use crate::layout::{column_value, find_hits, Hit, Hits, Label, Layout};
+use crate::model::DocumentType;
+use crate::spec::{DocumentSpec, FieldKey, FieldSpec, Format, SubjectKind};
+
+/// The type's schema: its fields in the contract's order, what names its subjects and
+/// makes its content key, its signals and its reading.
+pub const SPEC: DocumentSpec = DocumentSpec {
+    document_type: DocumentType::MarriageCertificate,
+    fields: &[
+        FieldSpec::new(FieldKey::WifeFullName, Format::Name),
+        FieldSpec::new(FieldKey::WifeDateOfBirth, Format::Date),
+        FieldSpec::new(FieldKey::WifeIdNumber, Format::Digits(&[12, 9]))
+            .names(SubjectKind::Citizen)
+            .keyed(),
+        FieldSpec::new(FieldKey::HusbandFullName, Format::Name),
+        FieldSpec::new(FieldKey::HusbandDateOfBirth, Format::Date),
+        FieldSpec::new(FieldKey::HusbandIdNumber, Format::Digits(&[12, 9]))
+            .names(SubjectKind::Citizen)
+            .keyed(),
+        FieldSpec::new(FieldKey::RegistrationAuthority, Format::Place),
+        FieldSpec::new(FieldKey::RegistrationDate, Format::Date).keyed(),
+        FieldSpec::new(FieldKey::CertificateNumber, Format::Reference).keyed(),
+        FieldSpec::new(FieldKey::BookNumber, Format::Reference),
+    ],
+    supersedes_through: &[SubjectKind::Citizen, SubjectKind::Enterprise],
+    keywords: KEYWORDS,
+    extract: |layout, _| extract(layout),
+};
+
+const KEYWORDS: &[Keyword] = &[
+    title("giấy chứng nhận kết hôn", 6.0),
+    title("trích lục kết hôn", 5.0),
+    kw("kết hôn", 1.0),
+    kw("tên vợ", 1.5),
+    kw("tên chồng", 1.5),
+    kw("nơi đăng ký kết hôn", 1.0),
+    kw("quyển số", 0.5),
+];
 
 const VOCAB: &[Label] = &[
     Label::new(
@@ -97,14 +135,18 @@ const VOCAB: &[Label] = &[
 
 const REGISTRATION: &[Rule] = &[
     Rule::new(
-        "registration_authority",
+        FieldKey::RegistrationAuthority,
         "registration_authority",
         Kind::Text,
     )
     .multiline(),
-    Rule::new("registration_date", "registration_date", Kind::Date),
-    Rule::new("certificate_number", "certificate_number", Kind::Reference),
-    Rule::new("book_number", "book_number", Kind::Reference),
+    Rule::new(FieldKey::RegistrationDate, "registration_date", Kind::Date),
+    Rule::new(
+        FieldKey::CertificateNumber,
+        "certificate_number",
+        Kind::Reference,
+    ),
+    Rule::new(FieldKey::BookNumber, "book_number", Kind::Reference),
 ];
 
 const REGISTRATION_KEYS: &[&str] = &["registration_authority", "registration_date"];
@@ -126,11 +168,15 @@ const HUSBAND: Spouse = Spouse {
 
 fn rules(s: Spouse) -> [Rule; 4] {
     let (name, dob, id) = match s.prefix {
-        "wife" => ("wife_full_name", "wife_date_of_birth", "wife_id_number"),
+        "wife" => (
+            FieldKey::WifeFullName,
+            FieldKey::WifeDateOfBirth,
+            FieldKey::WifeIdNumber,
+        ),
         _ => (
-            "husband_full_name",
-            "husband_date_of_birth",
-            "husband_id_number",
+            FieldKey::HusbandFullName,
+            FieldKey::HusbandDateOfBirth,
+            FieldKey::HusbandIdNumber,
         ),
     };
     [
@@ -207,7 +253,7 @@ fn table(layout: &Layout, hits: &Hits, header: usize, boundary: f32, left: f32, 
             (boundary, f32::INFINITY)
         };
         for rule in rules(s) {
-            if out.fields.contains_key(rule.field) {
+            if out.fields.contains_key(&rule.field) {
                 continue;
             }
             for hi in hits.of(rule.label) {

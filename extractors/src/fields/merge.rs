@@ -2,6 +2,7 @@
 
 use super::common::{round3, Output};
 use crate::model::{Field, Method};
+use crate::spec::FieldKey;
 use crate::text::{clean, fold, label_key, levenshtein};
 
 /// Where a candidate value came from, most trusted first.
@@ -29,11 +30,11 @@ enum Agreement {
 
 /// Rank of a source for a field: names in the MRZ carry no diacritics and no check
 /// digit, so for names the printed text outranks the MRZ.
-fn rank(key: &str, s: Source) -> u8 {
+fn rank(key: FieldKey, s: Source) -> u8 {
     match (key, s) {
         (_, Source::Qr) => 0,
-        ("full_name", Source::Printed) => 1,
-        ("full_name", Source::Mrz) => 2,
+        (FieldKey::FullName, Source::Printed) => 1,
+        (FieldKey::FullName, Source::Mrz) => 2,
         (_, Source::Mrz) => 1,
         (_, Source::Printed) => 2,
     }
@@ -44,13 +45,13 @@ pub(super) fn compact_fold(s: &str) -> String {
     fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
-fn compare(key: &str, a: &Candidate, b: &Candidate) -> Agreement {
+fn compare(key: FieldKey, a: &Candidate, b: &Candidate) -> Agreement {
     let (va, vb) = (&a.field.value, &b.field.value);
     if va == vb {
         return Agreement::Same;
     }
     match key {
-        "full_name" => {
+        FieldKey::FullName => {
             if clean(va).to_lowercase() == clean(vb).to_lowercase() {
                 Agreement::Same
             } else if compact_fold(va) == compact_fold(vb) {
@@ -64,10 +65,10 @@ fn compare(key: &str, a: &Candidate, b: &Candidate) -> Agreement {
                 Agreement::Conflict
             }
         }
-        "place_of_residence"
-        | "place_of_origin"
-        | "place_of_birth_registration"
-        | "nationality" => {
+        FieldKey::PlaceOfResidence
+        | FieldKey::PlaceOfOrigin
+        | FieldKey::PlaceOfBirthRegistration
+        | FieldKey::Nationality => {
             let (ka, kb) = (label_key(va), label_key(vb));
             if ka == kb {
                 Agreement::Same
@@ -105,7 +106,7 @@ const CONFLICT_FACTOR: f32 = 0.6;
 
 /// Picks the most trusted candidate for `key`, folds in the evidence and confidence of
 /// agreeing ones, and reports contradicting ones.
-pub fn merge(key: &str, mut cands: Vec<Candidate>, out: &mut Output) {
+pub fn merge(key: FieldKey, mut cands: Vec<Candidate>, out: &mut Output) {
     cands.sort_by_key(|c| rank(key, c.source));
     let Some(top) = cands.first().cloned() else {
         return;
@@ -118,7 +119,9 @@ pub fn merge(key: &str, mut cands: Vec<Candidate>, out: &mut Output) {
             Agreement::Same => {
                 doubt *= 1.0 - other.field.confidence;
                 field.evidence.extend(other.field.evidence.iter().cloned());
-                if key == "full_name" && other.source == Source::Printed && top.source == Source::Qr
+                if key == FieldKey::FullName
+                    && other.source == Source::Printed
+                    && top.source == Source::Qr
                 {
                     // Keep the name as printed on the card (capitals) when the QR agrees.
                     field.value = other.field.value.clone();
@@ -126,7 +129,7 @@ pub fn merge(key: &str, mut cands: Vec<Candidate>, out: &mut Output) {
             }
             Agreement::Near => {
                 field.evidence.extend(other.field.evidence.iter().cloned());
-                if key == "full_name"
+                if key == FieldKey::FullName
                     && other.source == Source::Printed
                     && all_upper(&other.field.value)
                 {
@@ -150,7 +153,7 @@ pub fn merge(key: &str, mut cands: Vec<Candidate>, out: &mut Output) {
         confidence *= CONFLICT_FACTOR;
     }
     field.confidence = round3(confidence);
-    out.fields.insert(key.to_string(), field);
+    out.fields.insert(key, field);
 }
 
 #[cfg(test)]
@@ -184,14 +187,14 @@ mod tests {
     fn agreement_raises_confidence_and_keeps_all_evidence() {
         let mut out = Output::default();
         merge(
-            "date_of_birth",
+            FieldKey::DateOfBirth,
             vec![
                 cand(Source::Printed, "1999-03-05", 0.8),
                 cand(Source::Qr, "1999-03-05", 0.99),
             ],
             &mut out,
         );
-        let f = &out.fields["date_of_birth"];
+        let f = &out.fields[&FieldKey::DateOfBirth];
         assert_eq!(f.method, Method::Qr);
         assert_eq!(f.evidence.len(), 2);
         assert!(f.confidence > 0.99);
@@ -202,14 +205,14 @@ mod tests {
     fn conflict_prefers_checked_source_and_warns() {
         let mut out = Output::default();
         merge(
-            "date_of_birth",
+            FieldKey::DateOfBirth,
             vec![
                 cand(Source::Printed, "1999-03-06", 0.8),
                 cand(Source::Mrz, "1999-03-05", 0.95),
             ],
             &mut out,
         );
-        let f = &out.fields["date_of_birth"];
+        let f = &out.fields[&FieldKey::DateOfBirth];
         assert_eq!(f.value, "1999-03-05");
         assert_eq!(f.method, Method::Mrz);
         assert_eq!(f.evidence.len(), 1);
@@ -224,7 +227,7 @@ mod tests {
     fn names_keep_printed_capitals_and_mrz_agrees_without_tones() {
         let mut out = Output::default();
         merge(
-            "full_name",
+            FieldKey::FullName,
             vec![
                 cand(Source::Mrz, "NGUYEN VAN AN", 0.8),
                 cand(Source::Printed, "NGUYỄN VĂN AN", 0.85),
@@ -232,7 +235,7 @@ mod tests {
             ],
             &mut out,
         );
-        let f = &out.fields["full_name"];
+        let f = &out.fields[&FieldKey::FullName];
         assert_eq!(f.value, "NGUYỄN VĂN AN");
         assert_eq!(f.method, Method::Qr);
         assert_eq!(f.evidence.len(), 3);
@@ -243,14 +246,14 @@ mod tests {
     fn printed_name_outranks_mrz() {
         let mut out = Output::default();
         merge(
-            "full_name",
+            FieldKey::FullName,
             vec![
                 cand(Source::Mrz, "NGUYEN VAN AN", 0.8),
                 cand(Source::Printed, "NGUYỄN VĂN AN", 0.85),
             ],
             &mut out,
         );
-        assert_eq!(out.fields["full_name"].value, "NGUYỄN VĂN AN");
-        assert_eq!(out.fields["full_name"].method, Method::Ocr);
+        assert_eq!(out.fields[&FieldKey::FullName].value, "NGUYỄN VĂN AN");
+        assert_eq!(out.fields[&FieldKey::FullName].method, Method::Ocr);
     }
 }

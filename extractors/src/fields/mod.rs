@@ -18,13 +18,9 @@ pub use common::Output;
 
 /// Reads the fields of one document of type `t` spread over `pages`.
 pub fn extract(t: DocumentType, pages: &[&PageText]) -> Output {
+    let Some(spec) = t.spec() else {
+        return Output::default();
+    };
     let layout = Layout::from_pages(pages);
-    match t {
-        DocumentType::CitizenId => citizen_id::extract(&layout, pages),
-        DocumentType::BirthCertificate => birth_certificate::extract(&layout),
-        DocumentType::MarriageCertificate => marriage_certificate::extract(&layout),
-        DocumentType::BusinessRegistration => business_registration::extract(&layout),
-        DocumentType::ResidenceConfirmation => residence_confirmation::extract(&layout),
-        DocumentType::Unknown => Output::default(),
-    }
+    (spec.extract)(&layout, pages)
 }

@@ -6,6 +6,7 @@
 //! What a rereading adds is the lines the first reading lost (a faded label, print too
 //! small for Tesseract at the scan's resolution), and a vote where readings differ.
 
+use crate::spec::FieldKey;
 use std::collections::BTreeMap;
 
 use super::common::{round3, Output};
@@ -15,12 +16,12 @@ use crate::text::{clean, extends_place, unreal_parts};
 
 /// How a value was obtained, most trusted first: a code's payload or a checked zone
 /// outranks print, except for a name, which the zone spells without its tone marks.
-fn method_rank(key: &str, m: Method) -> u8 {
+fn method_rank(key: FieldKey, m: Method) -> u8 {
     match (key, m) {
         (_, Method::Manual) => 0,
         (_, Method::Qr) => 1,
         (_, Method::TextLayer) => 2,
-        ("full_name", Method::Mrz) => 5,
+        (FieldKey::FullName, Method::Mrz) => 5,
         (_, Method::Mrz) => 3,
         (_, Method::Ocr) => 4,
     }
@@ -28,14 +29,23 @@ fn method_rank(key: &str, m: Method) -> u8 {
 
 /// Whether two readings gave the same value: equal as compared for accuracy, or, for a
 /// name, equal letters where one of them comes from the zone, which has no tone marks.
-fn same_value(key: &str, a: &Field, b: &Field) -> bool {
+fn same_value(key: FieldKey, a: &Field, b: &Field) -> bool {
     let plain = |f: &Field| clean(&f.value).to_lowercase();
     if plain(a) == plain(b) {
         return true;
     }
-    key == "full_name"
+    key == FieldKey::FullName
         && (a.method == Method::Mrz || b.method == Method::Mrz)
         && compact_fold(&a.value) == compact_fold(&b.value)
+}
+
+/// Whether a reading's value was given alike by two of its sources: `merge` keeps the
+/// evidence of every source that agreed, each from its own region.
+fn confirmed_within_a_reading(f: &Field) -> bool {
+    f.evidence
+        .iter()
+        .skip(1)
+        .any(|e| e.bbox != f.evidence[0].bbox || e.page != f.evidence[0].page)
 }
 
 /// Multiplier on a value's confidence when another reading of the same page read
@@ -51,7 +61,7 @@ struct Vote {
 
 impl Vote {
     /// Better-sourced first, then read by more readings, then more confident.
-    fn rank(&self, key: &str) -> (u8, std::cmp::Reverse<usize>, std::cmp::Reverse<u32>) {
+    fn rank(&self, key: FieldKey) -> (u8, std::cmp::Reverse<usize>, std::cmp::Reverse<u32>) {
         (
             method_rank(key, self.field.method),
             std::cmp::Reverse(self.readings),
@@ -74,10 +84,10 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
     if rest.is_empty() {
         return first;
     }
-    let mut votes: BTreeMap<String, Vec<Vote>> = BTreeMap::new();
+    let mut votes: BTreeMap<FieldKey, Vec<Vote>> = BTreeMap::new();
     for (i, out) in std::iter::once(&first).chain(rest.iter()).enumerate() {
-        for (key, field) in &out.fields {
-            let list = votes.entry(key.clone()).or_default();
+        for (&key, field) in &out.fields {
+            let list = votes.entry(key).or_default();
             match list.iter_mut().find(|v| same_value(key, &v.field, field)) {
                 Some(v) => {
                     v.readings += 1;
@@ -103,15 +113,15 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
     };
     // A birth date a code gave, which a card's expiry must fall on at a renewal age,
     // after the issue date a code gave.
-    let coded = |key: &str| {
-        votes.get(key).and_then(|list| {
+    let coded = |key: FieldKey| {
+        votes.get(&key).and_then(|list| {
             list.iter()
                 .filter(|v| matches!(v.field.method, Method::Qr | Method::Mrz))
                 .min_by_key(|v| method_rank(key, v.field.method))
                 .map(|v| v.field.value.clone())
         })
     };
-    let (coded_birth, coded_issue) = (coded("date_of_birth"), coded("date_of_issue"));
+    let (coded_birth, coded_issue) = (coded(FieldKey::DateOfBirth), coded(FieldKey::DateOfIssue));
     let mut from_rereading = vec![false; rest.len()];
     for (key, list) in votes {
         // A reading that lost a line of a place reads part of what another read whole:
@@ -129,16 +139,19 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
         // spelled as the gazetteer spells them, read it better (`Phú Lợi`, not `Phứ
         // Lợi`) than any number of readings of the same pixels that agree on a misspelling.
         let unreal = |v: &Vote| {
-            if super::citizen_id::is_place(&key) {
+            if super::citizen_id::is_place(key) {
                 unreal_parts(&v.field.value)
             } else {
                 0
             }
         };
-        // An expiry off the holder's renewal birthdays was misread, whatever its source
-        // (a zone's date whose check digit a misread happened to satisfy).
+        // An expiry off the holder's renewal birthdays that one source alone gave was
+        // likely misread (a zone's date whose check digit a misread happened to
+        // satisfy); one that two sources of a reading gave alike (the print and the
+        // zone, their evidence merged) stands: the rule ranks, it does not overrule.
         let impossible = |v: &Vote| {
-            key == "date_of_expiry"
+            key == FieldKey::DateOfExpiry
+                && !confirmed_within_a_reading(&v.field)
                 && coded_birth.as_deref().is_some_and(|birth| {
                     super::citizen_id::expires_off_the_birthday(
                         &v.field.value,
@@ -149,7 +162,7 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
         };
         let mut list: Vec<(bool, Vote)> = part_of_another.into_iter().zip(list).collect();
         list.sort_by_key(|(part, v)| {
-            let (method, readings, confidence) = v.rank(&key);
+            let (method, readings, confidence) = v.rank(key);
             (
                 impossible(v),
                 method,
@@ -210,12 +223,9 @@ mod tests {
         }
     }
 
-    fn output(fields: &[(&str, Field)], warnings: &[&str]) -> Output {
+    fn output(fields: &[(FieldKey, Field)], warnings: &[&str]) -> Output {
         Output {
-            fields: fields
-                .iter()
-                .map(|(k, f)| (k.to_string(), f.clone()))
-                .collect(),
+            fields: fields.iter().map(|(k, f)| (*k, f.clone())).collect(),
             warnings: warnings.iter().map(|w| w.to_string()).collect(),
         }
     }
@@ -224,34 +234,68 @@ mod tests {
     fn an_expiry_off_the_coded_birthday_loses_to_one_on_it() {
         // The zone's misread expiry whose check digit held outranks print, but a card
         // expires on its holder's birthday, which the QR code's birth date gives.
-        let birth = ("date_of_birth", field("1981-09-20", Method::Qr, 0.99));
+        let birth = (FieldKey::DateOfBirth, field("1981-09-20", Method::Qr, 0.99));
         let zone = output(
             &[
                 birth.clone(),
-                ("date_of_expiry", field("2041-09-26", Method::Mrz, 0.85)),
+                (
+                    FieldKey::DateOfExpiry,
+                    field("2041-09-26", Method::Mrz, 0.85),
+                ),
             ],
             &[],
         );
         let print = output(
             &[
                 birth.clone(),
-                ("date_of_expiry", field("2041-09-20", Method::Ocr, 0.9)),
+                (
+                    FieldKey::DateOfExpiry,
+                    field("2041-09-20", Method::Ocr, 0.9),
+                ),
             ],
             &[],
         );
         let merged = merge_readings(vec![zone.clone(), print.clone()]);
-        assert_eq!(merged.fields["date_of_expiry"].value, "2041-09-20");
-        assert!(merged.fields["date_of_expiry"].confidence < 0.9);
+        assert_eq!(merged.fields[&FieldKey::DateOfExpiry].value, "2041-09-20");
+        assert!(merged.fields[&FieldKey::DateOfExpiry].confidence < 0.9);
         // Without a coded birth date the zone's stands.
         let unsure = |mut o: Output| {
-            o.fields.insert(
-                "date_of_birth".into(),
-                field("1981-09-20", Method::Ocr, 0.9),
-            );
+            o.fields
+                .insert(FieldKey::DateOfBirth, field("1981-09-20", Method::Ocr, 0.9));
             o
         };
         let merged = merge_readings(vec![unsure(zone), unsure(print)]);
-        assert_eq!(merged.fields["date_of_expiry"].value, "2041-09-26");
+        assert_eq!(merged.fields[&FieldKey::DateOfExpiry].value, "2041-09-26");
+    }
+
+    #[test]
+    fn an_expiry_print_and_zone_gave_alike_stands_off_the_birthday() {
+        // The card prints 14/04/2039 and its zone says so under a valid check digit; a
+        // rereading misread the print as 2038, the holder's fortieth birthday. What two
+        // sources read alike wins: no rule turns 2039 into 2038.
+        let birth = (
+            FieldKey::DateOfBirth,
+            field("1998-04-14", Method::Mrz, 0.99),
+        );
+        let mut both = field("2039-04-14", Method::Mrz, 0.99);
+        both.evidence.push(Evidence {
+            page: 1,
+            bbox: crate::model::BBox::new(0.5, 0.4, 0.7, 0.45),
+            raw: "14/04/2039".into(),
+        });
+        let first = output(&[birth.clone(), (FieldKey::DateOfExpiry, both)], &[]);
+        let reread = output(
+            &[
+                birth,
+                (
+                    FieldKey::DateOfExpiry,
+                    field("2038-04-14", Method::Ocr, 0.9),
+                ),
+            ],
+            &[],
+        );
+        let merged = merge_readings(vec![first, reread]);
+        assert_eq!(merged.fields[&FieldKey::DateOfExpiry].value, "2039-04-14");
     }
 
     #[test]
@@ -260,20 +304,20 @@ mod tests {
         let reading = |expiry: &str| {
             output(
                 &[
-                    ("date_of_birth", field("1976-04-10", Method::Qr, 0.99)),
-                    ("date_of_issue", field("2021-12-19", Method::Qr, 0.99)),
-                    ("date_of_expiry", field(expiry, Method::Ocr, 0.9)),
+                    (FieldKey::DateOfBirth, field("1976-04-10", Method::Qr, 0.99)),
+                    (FieldKey::DateOfIssue, field("2021-12-19", Method::Qr, 0.99)),
+                    (FieldKey::DateOfExpiry, field(expiry, Method::Ocr, 0.9)),
                 ],
                 &[],
             )
         };
         let merged = merge_readings(vec![reading("2016-04-10"), reading("2036-04-10")]);
-        assert_eq!(merged.fields["date_of_expiry"].value, "2036-04-10");
+        assert_eq!(merged.fields[&FieldKey::DateOfExpiry].value, "2036-04-10");
     }
 
     #[test]
     fn one_reading_is_itself() {
-        let only = output(&[("sex", field("male", Method::Ocr, 0.9))], &["w"]);
+        let only = output(&[(FieldKey::Sex, field("male", Method::Ocr, 0.9))], &["w"]);
         let merged = merge_readings(vec![only.clone()]);
         assert_eq!(merged.fields, only.fields);
         assert_eq!(merged.warnings, only.warnings);
@@ -282,25 +326,31 @@ mod tests {
 
     #[test]
     fn a_rereading_fills_what_the_first_lost_and_brings_its_warnings() {
-        let first = output(&[("sex", field("male", Method::Ocr, 0.9))], &["first"]);
+        let first = output(
+            &[(FieldKey::Sex, field("male", Method::Ocr, 0.9))],
+            &["first"],
+        );
         let second = output(
             &[
-                ("sex", field("male", Method::Ocr, 0.95)),
-                ("date_of_issue", field("2022-01-02", Method::Ocr, 0.8)),
+                (FieldKey::Sex, field("male", Method::Ocr, 0.95)),
+                (FieldKey::DateOfIssue, field("2022-01-02", Method::Ocr, 0.8)),
             ],
             &["second"],
         );
         let merged = merge_readings(vec![first, second]);
         // Agreement of two readings of the same pixels is no new evidence.
-        assert_eq!(merged.fields["sex"].confidence, 0.95);
-        assert_eq!(merged.fields["date_of_issue"].value, "2022-01-02");
+        assert_eq!(merged.fields[&FieldKey::Sex].confidence, 0.95);
+        assert_eq!(merged.fields[&FieldKey::DateOfIssue].value, "2022-01-02");
         assert_eq!(merged.warnings, ["first", "second"]);
     }
 
     #[test]
     fn a_rereading_that_adds_nothing_keeps_its_warnings_to_itself() {
-        let first = output(&[("sex", field("male", Method::Ocr, 0.9))], &[]);
-        let second = output(&[("sex", field("male", Method::Ocr, 0.9))], &["noise"]);
+        let first = output(&[(FieldKey::Sex, field("male", Method::Ocr, 0.9))], &[]);
+        let second = output(
+            &[(FieldKey::Sex, field("male", Method::Ocr, 0.9))],
+            &["noise"],
+        );
         assert!(merge_readings(vec![first, second]).warnings.is_empty());
     }
 
@@ -309,14 +359,17 @@ mod tests {
         let whole = "Thị trấn Phú Lợi, Huyện Châu Thành, Tỉnh Bình Thuận";
         let lost = output(
             &[(
-                "place_of_origin",
+                FieldKey::PlaceOfOrigin,
                 field("Tỉnh Bình Thuận", Method::Ocr, 0.92),
             )],
             &[],
         );
-        let read = output(&[("place_of_origin", field(whole, Method::Ocr, 0.91))], &[]);
+        let read = output(
+            &[(FieldKey::PlaceOfOrigin, field(whole, Method::Ocr, 0.91))],
+            &[],
+        );
         let merged = merge_readings(vec![lost, read]);
-        assert_eq!(merged.fields["place_of_origin"].value, whole);
+        assert_eq!(merged.fields[&FieldKey::PlaceOfOrigin].value, whole);
         // Still a disagreement between readings, and said so.
         assert_eq!(merged.warnings.len(), 1);
     }
@@ -326,7 +379,7 @@ mod tests {
         let misread = || {
             output(
                 &[(
-                    "place_of_origin",
+                    FieldKey::PlaceOfOrigin,
                     field("Phường Phứ Lợi, Bà Rịa, Đắk Nông", Method::Ocr, 0.95),
                 )],
                 &[],
@@ -334,14 +387,14 @@ mod tests {
         };
         let real = output(
             &[(
-                "place_of_origin",
+                FieldKey::PlaceOfOrigin,
                 field("Phường Phú Lợi, Bà Rịa, Đắk Nông", Method::Ocr, 0.8),
             )],
             &[],
         );
         let merged = merge_readings(vec![misread(), misread(), real]);
         assert_eq!(
-            merged.fields["place_of_origin"].value,
+            merged.fields[&FieldKey::PlaceOfOrigin].value,
             "Phường Phú Lợi, Bà Rịa, Đắk Nông"
         );
     }
@@ -350,32 +403,32 @@ mod tests {
     fn disagreements_go_to_the_source_then_the_majority_then_confidence() {
         let a = output(
             &[
-                ("id_number", field("079093088921", Method::Ocr, 0.9)),
-                ("date_of_issue", field("2036-05-16", Method::Ocr, 0.9)),
-                ("full_name", field("PHAM XUAN VU", Method::Mrz, 0.75)),
+                (FieldKey::IdNumber, field("079093088921", Method::Ocr, 0.9)),
+                (FieldKey::DateOfIssue, field("2036-05-16", Method::Ocr, 0.9)),
+                (FieldKey::FullName, field("PHAM XUAN VU", Method::Mrz, 0.75)),
             ],
             &[],
         );
         let b = output(
             &[
-                ("id_number", field("079093088821", Method::Ocr, 0.95)),
-                ("date_of_issue", field("2026-05-16", Method::Ocr, 0.6)),
-                ("full_name", field("PHẠM XUÂN VŨ", Method::Ocr, 0.9)),
+                (FieldKey::IdNumber, field("079093088821", Method::Ocr, 0.95)),
+                (FieldKey::DateOfIssue, field("2026-05-16", Method::Ocr, 0.6)),
+                (FieldKey::FullName, field("PHẠM XUÂN VŨ", Method::Ocr, 0.9)),
             ],
             &[],
         );
         let c = output(
-            &[("date_of_issue", field("2026-05-16", Method::Ocr, 0.5))],
+            &[(FieldKey::DateOfIssue, field("2026-05-16", Method::Ocr, 0.5))],
             &[],
         );
         let merged = merge_readings(vec![a, b, c]);
         // The more confident of two single readings, lowered for the doubt.
-        assert_eq!(merged.fields["id_number"].value, "079093088821");
-        assert_eq!(merged.fields["id_number"].confidence, 0.76);
+        assert_eq!(merged.fields[&FieldKey::IdNumber].value, "079093088821");
+        assert_eq!(merged.fields[&FieldKey::IdNumber].confidence, 0.76);
         // Two readings against one.
-        assert_eq!(merged.fields["date_of_issue"].value, "2026-05-16");
+        assert_eq!(merged.fields[&FieldKey::DateOfIssue].value, "2026-05-16");
         // The zone's name without tone marks is the printed name with them.
-        assert_eq!(merged.fields["full_name"].value, "PHẠM XUÂN VŨ");
+        assert_eq!(merged.fields[&FieldKey::FullName].value, "PHẠM XUÂN VŨ");
         assert_eq!(merged.warnings.len(), 2);
         assert!(merged.warnings[0].contains("\"2026-05-16\" (ocr) against \"2036-05-16\" (ocr)"));
     }

@@ -4,7 +4,43 @@
 
 use super::common::{apply_rules, Kind, Output, Rule};
 use super::sections::before;
+use crate::classify::keywords::{kw, title, Keyword};
 use crate::layout::{find_hits, Label, Layout};
+use crate::model::DocumentType;
+use crate::spec::{DocumentSpec, FieldKey, FieldSpec, Format, SubjectKind};
+
+/// The type's schema: its fields in the contract's order, what names its subjects and
+/// makes its content key, its signals and its reading.
+pub const SPEC: DocumentSpec = DocumentSpec {
+    document_type: DocumentType::ResidenceConfirmation,
+    fields: &[
+        FieldSpec::new(FieldKey::FullName, Format::Name),
+        FieldSpec::new(FieldKey::IdNumber, Format::Digits(&[12]))
+            .names(SubjectKind::Citizen)
+            .keyed(),
+        FieldSpec::new(FieldKey::DateOfBirth, Format::Date),
+        FieldSpec::new(FieldKey::Sex, Format::Sex),
+        FieldSpec::new(FieldKey::PermanentResidence, Format::Place).keyed(),
+        FieldSpec::new(FieldKey::TemporaryResidence, Format::Place).keyed(),
+        FieldSpec::new(FieldKey::CurrentResidence, Format::Place).keyed(),
+        FieldSpec::new(FieldKey::HouseholdHeadName, Format::Name),
+        FieldSpec::new(FieldKey::RelationToHouseholdHead, Format::Text),
+    ],
+    supersedes_through: &[SubjectKind::Citizen, SubjectKind::Enterprise],
+    keywords: KEYWORDS,
+    extract: |layout, _| extract(layout),
+};
+
+const KEYWORDS: &[Keyword] = &[
+    title("xác nhận thông tin về cư trú", 6.0),
+    kw("thông tin về cư trú", 1.0),
+    kw("ct07", 3.0),
+    kw("tên chủ hộ", 1.5),
+    kw("quan hệ với chủ hộ", 1.5),
+    kw("nơi tạm trú", 1.0),
+    kw("nơi ở hiện tại", 1.5),
+    kw("nơi thường trú", 0.5),
+];
 
 const VOCAB: &[Label] = &[
     Label::new("full_name", super::common::PERSON_NAME_LABELS, &[]),
@@ -76,15 +112,29 @@ const VOCAB: &[Label] = &[
 ];
 
 const RULES: &[Rule] = &[
-    Rule::new("full_name", "full_name", Kind::Name),
-    Rule::new("id_number", "id_number", Kind::Id(&[12])),
-    Rule::new("date_of_birth", "date_of_birth", Kind::Date),
-    Rule::new("sex", "sex", Kind::Sex),
-    Rule::new("permanent_residence", "permanent_residence", Kind::Text).multiline(),
-    Rule::new("temporary_residence", "temporary_residence", Kind::Text).multiline(),
-    Rule::new("current_residence", "current_residence", Kind::Text).multiline(),
-    Rule::new("household_head_name", "household_head_name", Kind::Name),
-    Rule::new("relation_to_household_head", "relation", Kind::Text),
+    Rule::new(FieldKey::FullName, "full_name", Kind::Name),
+    Rule::new(FieldKey::IdNumber, "id_number", Kind::Id(&[12])),
+    Rule::new(FieldKey::DateOfBirth, "date_of_birth", Kind::Date),
+    Rule::new(FieldKey::Sex, "sex", Kind::Sex),
+    Rule::new(
+        FieldKey::PermanentResidence,
+        "permanent_residence",
+        Kind::Text,
+    )
+    .multiline(),
+    Rule::new(
+        FieldKey::TemporaryResidence,
+        "temporary_residence",
+        Kind::Text,
+    )
+    .multiline(),
+    Rule::new(FieldKey::CurrentResidence, "current_residence", Kind::Text).multiline(),
+    Rule::new(
+        FieldKey::HouseholdHeadName,
+        "household_head_name",
+        Kind::Name,
+    ),
+    Rule::new(FieldKey::RelationToHouseholdHead, "relation", Kind::Text),
 ];
 
 pub fn extract(layout: &Layout) -> Output {

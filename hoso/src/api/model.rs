@@ -106,7 +106,7 @@ impl RecordOut {
                         }),
                     );
                 }
-                (k.clone(), v)
+                (k.to_string(), v)
             })
             .collect();
         Self {

@@ -65,7 +65,7 @@ pub fn field_refs() -> Vec<String> {
         .into_iter()
         .flat_map(|t| {
             field_keys(t)
-                .iter()
+                .into_iter()
                 .map(move |k| format!("{}.{k}", t.as_str()))
         })
         .collect()
@@ -225,7 +225,7 @@ named_schema!(
         .enum_values(Some({
             let mut keys: Vec<&str> = record_types()
                 .into_iter()
-                .flat_map(|t| field_keys(t).iter().copied())
+                .flat_map(|t| field_keys(t).into_iter().map(|k| k.as_str()))
                 .collect();
             keys.sort_unstable();
             keys.dedup();

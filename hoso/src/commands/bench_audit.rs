@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use hoso_audit::entry::Entry;
-use hoso_extractors::{BBox, DocumentType, Evidence, ExtractedDocument, Field, Method};
+use hoso_extractors::{BBox, DocumentType, Evidence, ExtractedDocument, Field, FieldKey, Method};
 use hoso_pipeline::access::Caller;
 use hoso_pipeline::audit::{entry, AuditLog};
 use hoso_pipeline::ports::{Catalog, NewOriginal};
@@ -61,13 +61,13 @@ fn card(number: &str) -> ExtractedDocument {
         pages: vec![1],
         confidence: 0.95,
         fields: [
-            ("id_number", number),
-            ("full_name", "NGUYỄN VĂN AN"),
-            ("date_of_birth", "1990-01-02"),
-            ("sex", "male"),
+            (FieldKey::IdNumber, number),
+            (FieldKey::FullName, "NGUYỄN VĂN AN"),
+            (FieldKey::DateOfBirth, "1990-01-02"),
+            (FieldKey::Sex, "male"),
         ]
         .into_iter()
-        .map(|(k, v)| (k.to_string(), field(v)))
+        .map(|(k, v)| (k, field(v)))
         .collect(),
         warnings: Vec::new(),
     }

@@ -1,19 +1,20 @@
 use std::process::ExitCode;
 
+use hoso_extractors::FieldKey;
 use hoso_pipeline::ports::{DocumentRecord, OriginalStatus};
 use serde_json::json;
 
 use crate::config::Settings;
 
 /// Fields worth a glance in a listing, in order of preference.
-const HEADLINE_FIELDS: &[&str] = &[
-    "id_number",
-    "personal_id_number",
-    "enterprise_code",
-    "full_name",
-    "enterprise_name",
-    "wife_full_name",
-    "husband_full_name",
+const HEADLINE_FIELDS: &[FieldKey] = &[
+    FieldKey::IdNumber,
+    FieldKey::PersonalIdNumber,
+    FieldKey::EnterpriseCode,
+    FieldKey::FullName,
+    FieldKey::EnterpriseName,
+    FieldKey::WifeFullName,
+    FieldKey::HusbandFullName,
 ];
 
 fn record_json(d: &DocumentRecord) -> serde_json::Value {
@@ -51,7 +52,7 @@ pub async fn list(settings: Settings, as_json: bool) -> anyhow::Result<ExitCode>
     for d in &docs {
         let headline = HEADLINE_FIELDS
             .iter()
-            .filter_map(|k| d.document.fields.get(*k).map(|f| f.value.clone()))
+            .filter_map(|k| d.document.fields.get(k).map(|f| f.value.clone()))
             .take(2)
             .collect::<Vec<_>>()
             .join(" · ");

@@ -174,7 +174,7 @@ pub fn fields_table(doc: &ExtractedDocument) -> Table {
             })
             .unwrap_or_default();
         t.add_row(vec![
-            key.clone(),
+            key.to_string(),
             f.value.clone(),
             format!("{:.2}", f.confidence),
             f.method.as_str().to_string(),

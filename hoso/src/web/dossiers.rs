@@ -112,7 +112,7 @@ pub async fn once_only(
         format!(
             "{}: {}",
             ui.type_name(f.document_type.as_str()),
-            ui.field_name(&f.key)
+            ui.field_name(f.key.as_str())
         )
     };
     Ok(Json(OnceOnlyOut {

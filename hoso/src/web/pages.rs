@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
+use hoso_extractors::FieldKey;
 use hoso_pipeline::access::{Action, Caller};
 use hoso_pipeline::audit::now_ms;
 use hoso_pipeline::records::RecordView;
@@ -141,13 +142,13 @@ pub struct RecordRow {
 impl RecordRow {
     pub fn of(record: &Record) -> Self {
         let name = [
-            "full_name",
-            "enterprise_name",
-            "wife_full_name",
-            "household_head_name",
+            FieldKey::FullName,
+            FieldKey::EnterpriseName,
+            FieldKey::WifeFullName,
+            FieldKey::HouseholdHeadName,
         ]
         .iter()
-        .find_map(|k| record.fields.get(*k))
+        .find_map(|k| record.fields.get(k))
         .map(|f| f.value.clone())
         .unwrap_or_default();
         let least = record
@@ -342,7 +343,7 @@ mod catalog_tests {
             for t in DocumentType::ALL {
                 keys.push(ui.type_name(t.as_str()));
                 for key in hoso_pipeline::procedures::field_keys(t) {
-                    keys.push(ui.field_name(key));
+                    keys.push(ui.field_name(key.as_str()));
                 }
             }
             for s in ["extracted", "verified", "superseded", "revoked"] {

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
-use hoso_extractors::Method;
+use hoso_extractors::{FieldKey, Method};
 use hoso_pipeline::records::RecordView;
 use hoso_pipeline::registry::{RecordEventKind, RecordStatus};
 use serde::{Deserialize, Serialize};
@@ -160,12 +160,12 @@ pub async fn review(
             let evidence = field.evidence.first();
             let b = evidence.map(|e| e.bbox);
             FieldRow {
-                key: key.clone(),
+                key: key.to_string(),
                 value: field.value.clone(),
                 confidence: field.confidence,
                 method: field.method.as_str().to_string(),
                 low: field.confidence < LOW_CONFIDENCE,
-                conflicting: warnings.iter().any(|w| names_key(w, key)),
+                conflicting: warnings.iter().any(|w| names_key(w, key.as_str())),
                 page_index: evidence.and_then(|e| pages.iter().position(|p| p.page == e.page)),
                 x: b.map_or(0.0, |b| b.x0),
                 y: b.map_or(0.0, |b| b.y0),
@@ -181,7 +181,12 @@ pub async fn review(
         .collect();
     // In the order the document prints them, as the spec lists them.
     let order = hoso_pipeline::procedures::field_keys(record.document_type);
-    fields.sort_by_key(|f| order.iter().position(|k| *k == f.key).unwrap_or(usize::MAX));
+    fields.sort_by_key(|f| {
+        order
+            .iter()
+            .position(|k| k.as_str() == f.key)
+            .unwrap_or(usize::MAX)
+    });
     let ui = desk.chrome(&format!("/records/{}", record.id));
     let history = history.iter().map(|e| history_row(e, &ui)).collect();
     Ok(render(&ReviewPage {
@@ -259,7 +264,7 @@ pub async fn correct(
         .await;
     match (result, wants_json) {
         (Ok(view), true) => {
-            let field = view.record.fields.get(&key);
+            let field = FieldKey::parse(&key).and_then(|k| view.record.fields.get(&k));
             Ok(Json(CorrectedOut {
                 key: key.clone(),
                 value: field.map(|f| f.value.clone()).unwrap_or_default(),

@@ -170,7 +170,7 @@ async fn insert_documents(
         for (id, key, field) in chunk {
             q = q
                 .bind((*id).clone())
-                .bind((*key).clone())
+                .bind(key.as_str())
                 .bind(field.value.clone())
                 .bind(f64::from(field.confidence))
                 .bind(field.method.as_str())

@@ -1,9 +1,7 @@
 //! The clerks' ways into the registry: records by folded name, the review queue (least
 //! certain first) and today's dossiers. `record_search` is written beside each record.
 
-use std::collections::BTreeMap;
-
-use hoso_extractors::Field;
+use hoso_extractors::Fields;
 use hoso_pipeline::ports::CatalogError;
 use hoso_pipeline::registry::{Dossier, Record, RegistryError};
 use hoso_pipeline::search::search_key;
@@ -19,7 +17,7 @@ impl SqlCatalog {
         &self,
         conn: &mut AnyConnection,
         record_id: &str,
-        fields: &BTreeMap<String, Field>,
+        fields: &Fields,
     ) -> Result<(), CatalogError> {
         let key = search_key(fields);
         sqlx::query(
@@ -125,7 +123,7 @@ impl SqlCatalog {
             }
             let mut tx = self.begin_write().await?;
             for (id, fields) in &rows {
-                let fields: BTreeMap<String, Field> = crate::codec::from_json(fields)?;
+                let fields: Fields = crate::codec::from_json(fields)?;
                 self.index_record(&mut tx, id, &fields).await?;
             }
             tx.commit().await.map_err(db)?;
