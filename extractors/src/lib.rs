@@ -92,10 +92,8 @@ fn extract_each(pages: &[PageText]) -> Vec<ExtractedDocument> {
                 outputs.push(fields::extract(seg.doc_type, &refs));
             }
             let mut out = fields::readings::merge_readings(outputs);
-            if seg.doc_type == DocumentType::CitizenId {
-                // Each reading checked its own dates; the vote may pair one reading's
-                // issue date with another's birth date.
-                fields::crosscheck::check_card_dates(&mut out);
+            if let Some(spec) = seg.doc_type.spec() {
+                fields::constraints::check_after_vote(spec.constraints, &mut out);
             }
             ExtractedDocument {
                 document_type: seg.doc_type,
@@ -256,11 +254,15 @@ fn with_area_read_again(page: &PageText, area: BBox, words: Vec<Word>) -> PageTe
 const OTHER_FACE_REACH: f32 = 2.2;
 /// How much wider than the face found the other face may be, each side, in its widths.
 const OTHER_FACE_SPREAD: f32 = 0.15;
+/// How far beside the print of the face found the other face may lie, in widths of
+/// that print: a copy may put the faces side by side.
+const OTHER_FACE_SIDE_REACH: f32 = 1.3;
 
 /// Where to read a card page again for the face its reading passed over: a page
 /// reading can lose a whole face, its photo and guilloche taken for a picture, though
-/// read on its own the face reads well. Above and below the face found, when the page
-/// shows one face only; none when the page is no card or shows both.
+/// read on its own the face reads well. Above and below the face found, then beside
+/// it (faces copied side by side), when the page shows one face only; none when the
+/// page is no card or shows both.
 pub fn other_face_areas(page: &PageText) -> Vec<BBox> {
     let signals = page_signals(page);
     if !classify::is_card(&signals) || signals.front == signals.back {
@@ -279,15 +281,27 @@ pub fn other_face_areas(page: &PageText) -> Vec<BBox> {
     let left = (print.x0 - OTHER_FACE_SPREAD * width).max(0.0);
     let right = (print.x1 + OTHER_FACE_SPREAD * width).min(1.0);
     let reach = OTHER_FACE_REACH * height;
-    [
+    let above_below = [
         ((print.y0 - reach).max(0.0), print.y0),
         (print.y1, (print.y1 + reach).min(1.0)),
     ]
     .into_iter()
     // Less room than half the face found holds no face.
     .filter(|(top, bottom)| bottom - top >= height / 2.0)
-    .map(|(top, bottom)| BBox::new(left, top, right, bottom))
-    .collect()
+    .map(|(top, bottom)| BBox::new(left, top, right, bottom));
+    let (top, bottom) = (
+        (print.y0 - OTHER_FACE_SPREAD * height).max(0.0),
+        (print.y1 + OTHER_FACE_SPREAD * height).min(1.0),
+    );
+    let side = OTHER_FACE_SIDE_REACH * width;
+    let beside = [
+        ((print.x0 - side).max(0.0), print.x0),
+        (print.x1, (print.x1 + side).min(1.0)),
+    ]
+    .into_iter()
+    .filter(|(l, r)| r - l >= width / 2.0)
+    .map(|(l, r)| BBox::new(l, top, r, bottom));
+    above_below.chain(beside).collect()
 }
 
 /// `page` with `words`, read from `area` (one of `other_face_areas`) on its own, in
@@ -372,7 +386,7 @@ mod tests {
             w.bbox = BBox::new(b.x0 + 0.25, b.y0 * 0.3 + 0.4, b.x1 + 0.25, b.y1 * 0.3 + 0.4);
         }
         let areas = other_face_areas(&lone);
-        assert_eq!(areas.len(), 2);
+        assert!(areas.len() >= 2, "{areas:?}");
         assert!(areas[0].y1 <= 0.44 && areas[1].y0 >= 0.64);
         // The front read on its own in the area above completes the card.
         let front_words = front().words;
@@ -384,6 +398,44 @@ mod tests {
         assert_eq!(with_other_face(&lone, areas[1], front_words), None);
         assert!(other_face_areas(&whole).is_empty());
         assert!(other_face_areas(&page(1, &[(0.1, 0.1, "Số 5 đường Tô Hiệu")])).is_empty());
+    }
+
+    #[test]
+    fn the_face_a_page_reading_passed_over_is_looked_for_beside_it_too() {
+        // A back read in the left half of a sheet, level with nothing above or below.
+        let mut lone = back(1, "001099012345", "NGUYEN<<VAN<AN");
+        for w in &mut lone.words {
+            let b = w.bbox;
+            w.bbox = BBox::new(b.x0 * 0.4, b.y0 * 0.2 + 0.05, b.x1 * 0.4, b.y1 * 0.2 + 0.05);
+        }
+        let areas = other_face_areas(&lone);
+        let right = areas
+            .iter()
+            .find(|a| a.x0 >= 0.2)
+            .expect("an area to the right of the face");
+        let whole = with_other_face(
+            &lone,
+            *right,
+            front()
+                .words
+                .into_iter()
+                .map(|mut w| {
+                    let b = w.bbox;
+                    w.bbox = BBox::new(
+                        0.27 + b.x0 * 0.3,
+                        b.y0 * 0.2 + 0.05,
+                        0.27 + b.x1 * 0.3,
+                        b.y1 * 0.2 + 0.05,
+                    );
+                    w
+                })
+                .collect(),
+        )
+        .expect("the front beside completes the card");
+        assert_eq!(
+            card_of(&whole).expect("a card").fields[&FieldKey::FullName].value,
+            "NGUYỄN VĂN AN"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::classify::Keyword;
+use crate::fields::constraints::Constraint;
 use crate::fields::Output;
 use crate::layout::Layout;
 use crate::model::{DocumentType, PageText};
@@ -214,6 +215,8 @@ pub struct DocumentSpec {
     pub supersedes_through: &'static [SubjectKind],
     /// The words that identify a page of this type.
     pub keywords: &'static [Keyword],
+    /// What its values must meet together (`fields/constraints.rs`), in order.
+    pub constraints: &'static [Constraint],
     /// Reads the fields of one document of the type from its pages' layout.
     pub extract: fn(&Layout, &[&PageText]) -> Output,
 }

@@ -31,6 +31,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use data::{Province, PROVINCES};
+pub use specimen::Kind;
 pub use truth::Truth;
 
 /// Where the Debian font packages put their files.
@@ -202,6 +203,8 @@ pub struct GenerateOptions {
     /// Adds the broad variety's variation (`broad.rs`); off, a seed gives the same
     /// files as before it existed.
     pub broad: bool,
+    /// The kinds of specimen to rotate through; empty for all of them.
+    pub kinds: Vec<Kind>,
 }
 
 impl GenerateOptions {
@@ -215,6 +218,7 @@ impl GenerateOptions {
             font_dir: PathBuf::from(DEFAULT_FONT_DIR),
             threads: 0,
             broad: false,
+            kinds: Vec::new(),
         }
     }
 }
@@ -309,6 +313,7 @@ fn write_one(
         lib,
         opts.seed,
         index,
+        &opts.kinds,
         &opts.qualities,
         &opts.formats,
         opts.broad,

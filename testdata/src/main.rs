@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use hoso_testdata::{generate, FileFormat, GenerateOptions, Quality, DEFAULT_FONT_DIR};
+use hoso_testdata::{generate, FileFormat, GenerateOptions, Kind, Quality, DEFAULT_FONT_DIR};
 
 /// Generate synthetic scans of Vietnamese administrative documents with ground truth.
 #[derive(Debug, Parser)]
@@ -41,6 +41,15 @@ struct Cli {
     /// profiles (needs fonts-noto-core and fonts-dejavu-extra).
     #[arg(long)]
     broad: bool,
+    /// Kinds of specimen to rotate through (default all): citizen_id_cccd2021,
+    /// citizen_id_cancuoc2024, cards (both), birth_certificate, marriage_certificate,
+    /// business_registration, residence_confirmation, dossier.
+    #[arg(long, value_delimiter = ',', value_parser = parse_kinds)]
+    kinds: Vec<Vec<Kind>>,
+}
+
+fn parse_kinds(s: &str) -> Result<Vec<Kind>, String> {
+    Kind::parse(s).ok_or_else(|| format!("unknown kind {s:?}"))
 }
 
 fn main() -> ExitCode {
@@ -54,6 +63,7 @@ fn main() -> ExitCode {
         font_dir: cli.font_dir,
         threads: cli.threads,
         broad: cli.broad,
+        kinds: cli.kinds.into_iter().flatten().collect(),
     };
     let start = Instant::now();
     match generate(&opts) {

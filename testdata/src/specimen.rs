@@ -47,7 +47,24 @@ pub const FORMATS: [FileFormat; 4] = [
 ];
 
 impl Kind {
-    fn slug(self) -> &'static str {
+    /// Every kind, in the order specimens rotate through them.
+    pub const ALL: [Kind; 7] = KINDS;
+
+    /// The kinds a name stands for: a slug, or `cards` for both card templates.
+    pub fn parse(name: &str) -> Option<Vec<Kind>> {
+        match name.trim() {
+            "cards" => Some(vec![
+                Kind::Card(CardTemplate::Cccd2021),
+                Kind::Card(CardTemplate::Cancuoc2024),
+            ]),
+            other => KINDS
+                .into_iter()
+                .find(|k| k.slug() == other)
+                .map(|k| vec![k]),
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
         match self {
             Kind::Card(CardTemplate::Cccd2021) => "citizen_id_cccd2021",
             Kind::Card(CardTemplate::Cancuoc2024) => "citizen_id_cancuoc2024",
@@ -64,12 +81,14 @@ impl Kind {
 /// The first round of seven alone covers every kind, format and quality.
 pub fn plan(
     index: usize,
+    kinds: &[Kind],
     qualities: &[Quality],
     formats: &[FileFormat],
 ) -> (Kind, FileFormat, Quality) {
-    let k = index % KINDS.len();
-    let round = index / KINDS.len();
-    let kind = KINDS[k];
+    let kinds = if kinds.is_empty() { &KINDS[..] } else { kinds };
+    let k = index % kinds.len();
+    let round = index / kinds.len();
+    let kind = kinds[k];
     // A dossier gathers several documents, which only a PDF can hold.
     let format = if kind == Kind::Dossier {
         FileFormat::Pdf
@@ -445,11 +464,12 @@ pub fn build(
     lib: &FontLibrary,
     seed: u64,
     index: usize,
+    kinds: &[Kind],
     qualities: &[Quality],
     formats: &[FileFormat],
     broad: bool,
 ) -> Result<Built, GenerateError> {
-    let (kind, format, quality) = plan(index, qualities, formats);
+    let (kind, format, quality) = plan(index, kinds, qualities, formats);
     let mut rng = ChaCha8Rng::seed_from_u64(specimen_seed(seed, index));
     let mut broad_rng = broad.then(|| crate::broad::rng_for(specimen_seed(seed, index)));
     let nf = lib.families.len();
@@ -797,7 +817,7 @@ mod tests {
         let q = Quality::ALL;
         let mut combos = std::collections::BTreeSet::new();
         for i in 0..7 * 16 {
-            let (kind, format, quality) = plan(i, &q, &FORMATS);
+            let (kind, format, quality) = plan(i, &[], &q, &FORMATS);
             assert_eq!(kind, KINDS[i % 7]);
             combos.insert((i % 7, format.extension(), quality.as_str()));
         }

@@ -30,6 +30,7 @@ pub const SPEC: DocumentSpec = DocumentSpec {
     ],
     supersedes_through: &[SubjectKind::Enterprise],
     keywords: KEYWORDS,
+    constraints: &[],
     extract: |layout, _| extract(layout),
 };
 

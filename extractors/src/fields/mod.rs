@@ -4,7 +4,7 @@ pub mod birth_certificate;
 pub mod business_registration;
 pub mod citizen_id;
 pub mod common;
-pub mod crosscheck;
+pub mod constraints;
 pub mod dossier;
 pub mod marriage_certificate;
 pub mod merge;

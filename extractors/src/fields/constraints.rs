@@ -1,4 +1,9 @@
-//! The 12-digit id encodes century, sex and birth year: check them against the card.
+//! The constraints a document's values must meet together, as a table per type
+//! (`DocumentSpec::constraints`). A constraint may raise or lower the confidence of the
+//! values it relates, warn, or reject a value it shows misread; it never puts another
+//! value in its place. They run in the table's order over each reading of a document,
+//! and those marked `after_vote` again once the readings are voted on, since the vote
+//! may pair one reading's value with another's.
 
 use super::common::{round3, Output};
 use crate::codes::mrz::century_from_id;
@@ -21,17 +26,84 @@ fn adjust(out: &mut Output, key: FieldKey, agree: bool) {
     }
 }
 
-/// Compares digit 4 (century and sex) and digits 5-6 (birth year) of `id_number`
-/// with `date_of_birth` and `sex`: agreement raises the confidence of both fields,
-/// a conflict lowers it and is reported. No value is changed.
-pub fn check_id_digits(out: &mut Output) {
-    let Some(id) = out.fields.get(&FieldKey::IdNumber).map(|f| f.value.clone()) else {
-        return;
-    };
-    if id.len() != 12 {
-        return;
+/// One constraint: what it relates and how it is checked.
+pub struct Constraint {
+    pub name: &'static str,
+    /// The fields it relates (for the rule table and its tests).
+    pub fields: &'static [FieldKey],
+    /// Checked again once the readings of a page are voted on.
+    pub after_vote: bool,
+    pub check: fn(&mut Output),
+}
+
+/// The constraints of an ID card, in the order they are checked.
+pub const CARD: &[Constraint] = &[
+    Constraint {
+        name: "expiry_on_a_renewal_birthday",
+        fields: &[
+            FieldKey::DateOfExpiry,
+            FieldKey::DateOfBirth,
+            FieldKey::DateOfIssue,
+        ],
+        after_vote: false,
+        check: super::citizen_id::warn_expiry_off_the_birthday,
+    },
+    Constraint {
+        name: "issued_within_the_cards_life",
+        fields: &[
+            FieldKey::DateOfIssue,
+            FieldKey::DateOfBirth,
+            FieldKey::DateOfExpiry,
+        ],
+        after_vote: true,
+        check: check_card_dates,
+    },
+    Constraint {
+        name: "id_digits_give_the_birth_year",
+        fields: &[FieldKey::IdNumber, FieldKey::DateOfBirth],
+        after_vote: false,
+        check: check_id_birth_year,
+    },
+    Constraint {
+        name: "id_digit_gives_the_sex",
+        fields: &[FieldKey::IdNumber, FieldKey::Sex],
+        after_vote: false,
+        check: check_id_sex,
+    },
+];
+
+/// Checks every constraint of `table` on one reading.
+pub fn check_all(table: &[Constraint], out: &mut Output) {
+    for c in table {
+        (c.check)(out);
     }
-    let Some(code) = id.chars().nth(3).and_then(|c| c.to_digit(10)) else {
+}
+
+/// Checks again those of `table` that a vote between readings can break.
+pub fn check_after_vote(table: &[Constraint], out: &mut Output) {
+    for c in table.iter().filter(|c| c.after_vote) {
+        (c.check)(out);
+    }
+}
+
+/// The id's digit 4 (century and sex), when the id has its 12 digits.
+fn id_code(out: &Output) -> Option<(String, u32)> {
+    let id = out
+        .fields
+        .get(&FieldKey::IdNumber)
+        .map(|f| f.value.clone())?;
+    if id.len() != 12 {
+        return None;
+    }
+    let code = id.chars().nth(3).and_then(|c| c.to_digit(10))?;
+    Some((id, code))
+}
+
+/// Digit 4 (century) and digits 5-6 (birth year) of `id_number` against
+/// `date_of_birth`: agreement raises the confidence of both, a conflict lowers it and
+/// is reported. No value is changed.
+fn check_id_birth_year(out: &mut Output) {
+    let Some((id, _)) = id_code(out) else {
         return;
     };
     if let Some(dob) = out
@@ -57,6 +129,13 @@ pub fn check_id_digits(out: &mut Output) {
             }
         }
     }
+}
+
+/// Digit 4 of `id_number` (even for men, odd for women) against `sex`.
+fn check_id_sex(out: &mut Output) {
+    let Some((_, code)) = id_code(out) else {
+        return;
+    };
     if let Some(sex) = out.fields.get(&FieldKey::Sex).map(|f| f.value.clone()) {
         let id_sex = if code % 2 == 0 { "male" } else { "female" };
         let agree = sex == id_sex;
@@ -76,7 +155,7 @@ pub fn check_id_digits(out: &mut Output) {
 /// A card is issued after its holder's birth and before it expires: a printed date of
 /// issue outside that span is a misread (often the expiry below it, read in its place)
 /// and is dropped with a warning rather than reported with the others' confidence.
-pub fn check_card_dates(out: &mut Output) {
+fn check_card_dates(out: &mut Output) {
     let Some(issue) = out.fields.get(&FieldKey::DateOfIssue) else {
         return;
     };
@@ -120,7 +199,8 @@ mod tests {
     #[test]
     fn agreement_raises_confidence() {
         let mut out = output("001099012345", "1999-03-05", "male");
-        check_id_digits(&mut out);
+        check_id_birth_year(&mut out);
+        check_id_sex(&mut out);
         assert!(out.warnings.is_empty());
         assert!(out.fields[&FieldKey::IdNumber].confidence > 0.8);
         assert!(out.fields[&FieldKey::Sex].confidence > 0.8);
@@ -129,14 +209,16 @@ mod tests {
     #[test]
     fn female_born_2001() {
         let mut out = output("079301004567", "2001-11-21", "female");
-        check_id_digits(&mut out);
+        check_id_birth_year(&mut out);
+        check_id_sex(&mut out);
         assert!(out.warnings.is_empty());
     }
 
     #[test]
     fn conflicts_are_named_and_lower_confidence() {
         let mut out = output("001099012345", "1998-03-05", "female");
-        check_id_digits(&mut out);
+        check_id_birth_year(&mut out);
+        check_id_sex(&mut out);
         assert_eq!(
             out.warnings,
             [
@@ -147,5 +229,26 @@ mod tests {
         assert!(out.fields[&FieldKey::DateOfBirth].confidence < 0.8);
         assert!(out.fields[&FieldKey::IdNumber].confidence < 0.5);
         assert_eq!(out.fields[&FieldKey::DateOfBirth].value, "1998-03-05");
+    }
+
+    #[test]
+    fn each_types_constraints_relate_its_own_fields_under_names_of_their_own() {
+        for t in crate::model::DocumentType::ALL {
+            let Some(spec) = t.spec() else { continue };
+            let mut names: Vec<&str> = spec.constraints.iter().map(|c| c.name).collect();
+            for c in spec.constraints {
+                for key in c.fields {
+                    assert!(
+                        spec.field(*key).is_some(),
+                        "{}: {key} is no field of {t:?}",
+                        c.name
+                    );
+                }
+            }
+            let count = names.len();
+            names.sort_unstable();
+            names.dedup();
+            assert_eq!(names.len(), count, "{t:?}");
+        }
     }
 }

@@ -1,0 +1,358 @@
+//! `citizen_id`: the 2021 chip CCCD and the 2024 Căn cước, from printed text, the QR
+//! payload and the MRZ, reconciled.
+
+use crate::classify::keywords::{back, chip_front, front, kw, title, Keyword};
+use crate::model::DocumentType;
+use crate::spec::{DocumentSpec, FieldKey, FieldSpec, Format, SubjectKind};
+use std::collections::BTreeMap;
+
+use super::common::{
+    complete_country, mean_confidence, normalize, printed_field, read_rule, round3,
+    unlabelled_field, Kind, Output, Rule,
+};
+use super::constraints::{check_all, CARD};
+use super::merge::{compact_fold, merge, Candidate, Source};
+use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
+use crate::layout::{find_hits, joined_text, Hits, Label, Layout, Line, Token};
+use crate::model::{BBox, Evidence, Field, Method, PageText};
+use crate::text::{
+    ends_with_province, fix_digit_token, has_province_code, is_whole_division, label_key,
+    levenshtein, parse_date, parse_expiry, parse_sex, Date, Expiry,
+};
+
+mod expiry;
+mod sources;
+mod unlabelled;
+
+pub(crate) use expiry::expires_off_the_birthday;
+pub use expiry::expiry_region;
+pub(in crate::fields) use expiry::warn_expiry_off_the_birthday;
+use expiry::*;
+use sources::*;
+use unlabelled::*;
+
+/// The type's schema: its fields in the contract's order, what names its subjects and
+/// makes its content key, its signals and its reading.
+pub const SPEC: DocumentSpec = DocumentSpec {
+    document_type: DocumentType::CitizenId,
+    fields: &[
+        FieldSpec::new(FieldKey::IdNumber, Format::Digits(&[12]))
+            .names(SubjectKind::Citizen)
+            .keyed(),
+        FieldSpec::new(FieldKey::FullName, Format::Name).keyed(),
+        FieldSpec::new(FieldKey::DateOfBirth, Format::Date).keyed(),
+        FieldSpec::new(FieldKey::Sex, Format::Sex),
+        FieldSpec::new(FieldKey::Nationality, Format::Country),
+        FieldSpec::new(FieldKey::PlaceOfOrigin, Format::Place),
+        FieldSpec::new(FieldKey::PlaceOfResidence, Format::Place),
+        FieldSpec::new(FieldKey::PlaceOfBirthRegistration, Format::Place),
+        FieldSpec::new(FieldKey::DateOfIssue, Format::Date).keyed(),
+        FieldSpec::new(FieldKey::DateOfExpiry, Format::Expiry),
+        FieldSpec::new(FieldKey::PreviousIdNumber, Format::Digits(&[9])),
+    ],
+    supersedes_through: &[SubjectKind::Citizen, SubjectKind::Enterprise],
+    keywords: KEYWORDS,
+    constraints: CARD,
+    extract: extract,
+};
+
+pub(super) const KEYWORDS: &[Keyword] = &[
+    chip_front(title("căn cước công dân", 5.0)),
+    chip_front(title("citizen identity card", 4.0)),
+    front(title("căn cước", 4.0)),
+    front(title("identity card", 3.0)),
+    front(kw("personal identification number", 2.0)),
+    front(kw("surname, middle and given name", 2.0)),
+    // The 2024 card names the holder's "surname, middle and given name".
+    chip_front(kw("full name", 1.0)),
+    front(kw("date of birth", 1.0)),
+    chip_front(kw("place of origin", 1.5)),
+    kw("place of residence", 1.0),
+    kw("nationality", 1.0),
+    kw("date of expiry", 1.5),
+    back(kw("place of birth registration", 1.5)),
+    back(kw("date of issue", 1.0)),
+    back(kw("đặc điểm nhân dạng", 1.5)),
+    // Also the start of the front's "personal identification number": no face.
+    kw("personal identification", 0.5),
+    back(kw("date, month, year", 1.5)),
+    back(kw("ngón trỏ trái", 1.0)),
+    back(kw("left index finger", 1.5)),
+    back(kw("right index finger", 1.5)),
+    back(kw("cục trưởng cục cảnh sát", 2.0)),
+    back(kw("ministry of public security", 1.0)),
+    // A passport shares the English labels; it is not a citizen ID.
+    kw("hộ chiếu", -4.0),
+    kw("passport", -4.0),
+];
+
+pub(super) const VOCAB: &[Label] = &[
+    Label::new(
+        "id_number",
+        &["Số", "Số định danh cá nhân"],
+        &[
+            "No.",
+            "Personal identification number",
+            "Personal identification No.",
+        ],
+    ),
+    Label::new(
+        "full_name",
+        &[
+            "Họ và tên",
+            "Họ, chữ đệm và tên khai sinh",
+            "Họ, chữ đệm và tên",
+        ],
+        &[
+            "Full name",
+            "Surname, middle and given name",
+            "Surname, middle and given names",
+        ],
+    ),
+    Label::new(
+        "date_of_birth",
+        &["Ngày sinh", "Ngày, tháng, năm sinh"],
+        &["Date of birth"],
+    ),
+    Label::new("sex", &["Giới tính"], &["Sex"]),
+    Label::new("nationality", &["Quốc tịch"], &["Nationality"]),
+    Label::new("place_of_origin", &["Quê quán"], &["Place of origin"]),
+    Label::new(
+        "place_of_residence",
+        // A photocopy loses the last word of the first most (`Nơi thường :`); no other
+        // card label opens with its first two.
+        &["Nơi thường trú", "Nơi cư trú", "Nơi thường"],
+        &["Place of residence"],
+    ),
+    Label::new(
+        "place_of_birth_registration",
+        // Its last word is the one a photocopy garbles most (`khai sáedi`, `khai
+        // sen`), and a phone photo may keep only the first two (`Nơi đăng xinh`); no
+        // other card label opens with them.
+        &["Nơi đăng ký khai sinh", "Nơi đăng ký khai", "Nơi đăng"],
+        &["Place of birth registration"],
+    ),
+    Label::new(
+        "date_of_issue",
+        &["Ngày, tháng, năm cấp", "Ngày cấp"],
+        &["Date of issue"],
+    ),
+    Label::new(
+        "date_of_issue_2021",
+        &["Ngày, tháng, năm"],
+        &["Date, month, year"],
+    ),
+    Label::new(
+        "date_of_expiry",
+        &["Có giá trị đến", "Ngày, tháng, năm hết hạn"],
+        &["Date of expiry"],
+    ),
+    Label::new("-", &["Đặc điểm nhân dạng"], &["Personal identification"]),
+    Label::new("-", &["Ngón trỏ trái"], &["Left index finger"]),
+    Label::new("-", &["Ngón trỏ phải"], &["Right index finger"]),
+    Label::new(
+        "-",
+        &["Cộng hòa xã hội chủ nghĩa Việt Nam"],
+        &["Socialist Republic of Viet Nam"],
+    ),
+    Label::new(
+        "-",
+        &["Độc lập - Tự do - Hạnh phúc"],
+        &["Independence - Freedom - Happiness"],
+    ),
+    Label::new(
+        "-",
+        &["Căn cước công dân", "Căn cước"],
+        &["Citizen identity card", "Identity card"],
+    ),
+    Label::new(
+        "-",
+        &["Cục trưởng cục cảnh sát quản lý hành chính về trật tự xã hội"],
+        &[],
+    ),
+    Label::new("-", &["Bộ Công an"], &["Ministry of Public Security"]),
+];
+
+pub(super) const RULES: &[Rule] = &[
+    Rule::new(FieldKey::IdNumber, "id_number", Kind::Id(&[12])),
+    Rule::new(FieldKey::FullName, "full_name", Kind::CapitalName),
+    Rule::new(FieldKey::DateOfBirth, "date_of_birth", Kind::Date),
+    Rule::new(FieldKey::Sex, "sex", Kind::Sex),
+    Rule::new(FieldKey::Nationality, "nationality", Kind::Nationality),
+    Rule::new(FieldKey::PlaceOfOrigin, "place_of_origin", Kind::Division).multiline(),
+    Rule::new(FieldKey::PlaceOfResidence, "place_of_residence", Kind::Text).multiline(),
+    Rule::new(
+        FieldKey::PlaceOfBirthRegistration,
+        "place_of_birth_registration",
+        Kind::Division,
+    )
+    .multiline(),
+    Rule::new(FieldKey::DateOfIssue, "date_of_issue", Kind::Date),
+    Rule::new(FieldKey::DateOfIssue, "date_of_issue_2021", Kind::Date),
+    Rule::new(FieldKey::DateOfExpiry, "date_of_expiry", Kind::Expiry),
+];
+
+/// Fields in the order they are reconciled and reported.
+pub(super) const KEYS: &[FieldKey] = &[
+    FieldKey::IdNumber,
+    FieldKey::PreviousIdNumber,
+    FieldKey::FullName,
+    FieldKey::DateOfBirth,
+    FieldKey::Sex,
+    FieldKey::Nationality,
+    FieldKey::PlaceOfOrigin,
+    FieldKey::PlaceOfResidence,
+    FieldKey::PlaceOfBirthRegistration,
+    FieldKey::DateOfIssue,
+    FieldKey::DateOfExpiry,
+];
+
+/// Confidence of a QR value: the payload is exact digital data.
+pub(super) const QR_CONFIDENCE: f32 = 0.99;
+
+/// Confidence of an MRZ value whose own check digit holds.
+pub(super) const MRZ_CONFIDENCE: f32 = 0.95;
+
+/// An MRZ value with a valid own check but a failed composite check.
+pub(super) const MRZ_PARTIAL_CONFIDENCE: f32 = 0.85;
+
+/// The MRZ name has no check digit at all.
+pub(super) const MRZ_NAME_CONFIDENCE: f32 = 0.75;
+
+/// Neither has its nationality code, but three fixed letters are rarely misread into
+/// the one code that names a country.
+pub(super) const MRZ_NATIONALITY_CONFIDENCE: f32 = 0.8;
+
+/// Whether a card's field is a place (`place_of_origin`, `place_of_residence`,
+/// `place_of_birth_registration`), printed down to its province.
+pub(crate) fn is_place(key: FieldKey) -> bool {
+    SPEC.field(key).is_some_and(|f| f.format == Format::Place)
+}
+
+pub(super) type Candidates = BTreeMap<FieldKey, Vec<Candidate>>;
+
+pub(super) fn push(c: &mut Candidates, key: FieldKey, source: Source, field: Field) {
+    c.entry(key).or_default().push(Candidate { source, field });
+}
+
+/// Reads a citizen ID document from its layout and the barcodes of its pages.
+pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
+    let mut out = Output::default();
+    let mut cands: Candidates = BTreeMap::new();
+    let mut printed_warnings: Vec<(FieldKey, String)> = Vec::new();
+
+    let hits = find_hits(layout, VOCAB);
+    for rule in RULES {
+        if cands
+            .get(&rule.field)
+            .is_some_and(|v| v.iter().any(|c| c.source == Source::Printed))
+        {
+            continue;
+        }
+        match read_rule(layout, &hits, rule) {
+            (Some((v, value)), _) => push(
+                &mut cands,
+                rule.field,
+                Source::Printed,
+                printed_field(&v, value, rule.kind),
+            ),
+            (None, Some(w)) => printed_warnings.push((rule.field, w)),
+            (None, None) => {}
+        }
+    }
+
+    if !cands.contains_key(&FieldKey::Nationality) {
+        if let Some(field) = nationality_beside_sex(layout, &hits) {
+            push(&mut cands, FieldKey::Nationality, Source::Printed, field);
+        }
+    }
+    for c in cands.get_mut(&FieldKey::Nationality).into_iter().flatten() {
+        c.field.value = complete_country(&c.field.value);
+    }
+    if !cands.contains_key(&FieldKey::PlaceOfOrigin) {
+        if let Some(field) = origin_by_position(layout, &hits) {
+            push(&mut cands, FieldKey::PlaceOfOrigin, Source::Printed, field);
+        }
+    }
+
+    let mut seen: Vec<&str> = Vec::new();
+    for page in pages {
+        for b in &page.barcodes {
+            // A code photocopied twice is one source, not two agreeing ones.
+            if seen.contains(&b.payload.as_str()) {
+                continue;
+            }
+            seen.push(&b.payload);
+            if let Some(qr) = parse_qr(&b.payload) {
+                qr_candidates(&qr, page.page, b.bbox, &b.payload, &mut cands);
+            }
+        }
+    }
+
+    if let Some(mrz) = find_mrz(layout) {
+        let data = mrz.decode();
+        for w in &data.warnings {
+            out.warn(w.clone());
+        }
+        mrz_candidates(&mrz, &data, &mut cands);
+        let printed_name = cands
+            .get(&FieldKey::FullName)
+            .is_some_and(|v| v.iter().any(|c| c.source == Source::Printed));
+        if let (false, Some(zone_name)) = (printed_name, data.full_name.as_deref()) {
+            if let Some(field) = name_by_zone(layout, zone_name) {
+                push(&mut cands, FieldKey::FullName, Source::Printed, field);
+            }
+        }
+    }
+
+    // Fallbacks for what no source read with a label, the QR code or the zone.
+    if !cands.contains_key(&FieldKey::IdNumber) {
+        if let Some(field) = id_without_label(layout) {
+            push(&mut cands, FieldKey::IdNumber, Source::Printed, field);
+        }
+    }
+    if !cands.contains_key(&FieldKey::PlaceOfBirthRegistration) {
+        let residences: Vec<&str> = cands
+            .get(&FieldKey::PlaceOfResidence)
+            .into_iter()
+            .flatten()
+            .map(|c| c.field.value.as_str())
+            .collect();
+        if let Some(field) = birth_registration_by_position(layout, &hits, &residences) {
+            push(
+                &mut cands,
+                FieldKey::PlaceOfBirthRegistration,
+                Source::Printed,
+                field,
+            );
+        }
+    }
+    if !cands.contains_key(&FieldKey::DateOfExpiry) {
+        let birth = cands
+            .get(&FieldKey::DateOfBirth)
+            .and_then(|list| list.iter().find_map(|c| iso_date(&c.field.value)));
+        let unlabelled = birth
+            .and_then(|b| expiry_by_birthday(layout, b))
+            .or_else(|| unlimited_expiry_unlabelled(layout));
+        if let Some(field) = unlabelled {
+            push(&mut cands, FieldKey::DateOfExpiry, Source::Printed, field);
+        }
+    }
+
+    set_aside_expiries_off_the_birthday(&mut cands, &mut out);
+    for key in KEYS {
+        if let Some(list) = cands.remove(&key) {
+            merge(*key, list, &mut out);
+        }
+    }
+    for (field, w) in printed_warnings {
+        if !out.fields.contains_key(&field) {
+            out.warn(w);
+        }
+    }
+    check_all(CARD, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests;
