@@ -8,6 +8,7 @@
 # so that before and after are measured side by side in the same run.
 #
 # Usage: scripts/bench-cards.sh [COUNT] [TURNS]   (default 24 files, 3 turns)
+# BENCH_QUALITIES picks the scan conditions (default all four).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -30,7 +31,8 @@ hoso="$bin/hoso"
 gen="$bin/hoso-testdata"
 base="${HOSO_BASE_BIN:-}"
 
-"$gen" --seed 2626 --count "$count" --kinds cards,dossier --qualities clean,office,photocopy \
+qualities="${BENCH_QUALITIES:-clean,office,photocopy,phone}"
+"$gen" --seed 2626 --count "$count" --kinds cards,dossier --qualities "$qualities" \
   --formats pdf --out "$work/corpus" >/dev/null 2>&1
 rm -f "$work"/corpus/*.truth.json
 mkdir -p "$work/images"
@@ -40,7 +42,7 @@ for f in "$work"/corpus/*.pdf; do
   pages=$((pages + n))
   pdfimages -all "$f" "$work/images/$(basename "$f" .pdf)"
 done
-echo "corpus: $(ls "$work"/corpus/*.pdf | wc -l) pdfs, $pages pages, $cores cores, $turns turns"
+echo "corpus: $(ls "$work"/corpus/*.pdf | wc -l) pdfs ($qualities), $pages pages, $cores cores, $turns turns"
 
 now() { python3 -c 'import time; print(f"{time.monotonic():.3f}")'; }
 run_hoso() { # binary label turn

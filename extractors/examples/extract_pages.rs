@@ -7,7 +7,8 @@
 use std::process::ExitCode;
 
 use hoso_extractors::layout::Layout;
-use hoso_extractors::{extract_documents, lost_expiry_region, PageText};
+use hoso_extractors::reread::Rereading;
+use hoso_extractors::{extract_documents, PageText};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,8 +43,11 @@ fn main() -> ExitCode {
     }
     // What the worker would read again, so a rule on that path can be followed too.
     for page in &pages {
-        if let Some(area) = lost_expiry_region(page) {
-            eprintln!("page {}: expiry area {:?}", page.page, area.bbox);
+        let mut plan = Rereading::new(page.clone());
+        while let Some(step) = plan.next_step() {
+            for attempt in &step.attempts {
+                eprintln!("page {}: {}: {:?}", page.page, step.name, attempt.look);
+            }
         }
     }
     match serde_json::to_string_pretty(&extract_documents(&pages)) {

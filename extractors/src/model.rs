@@ -131,7 +131,7 @@ pub struct PageText {
     #[serde(default)]
     pub rotation: f32,
     /// Further OCR readings of an ID card page whose first reading was incomplete
-    /// (`wants_rereading`):
+    /// (`reread`):
     /// its text region enlarged to the print size Tesseract reads best, and, when the
     /// first reading was unsure, the page under another binarisation. Boxes as in `words`,
     /// fractions of the same image. Pages are classified by their most telling reading

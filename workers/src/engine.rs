@@ -6,6 +6,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
+use hoso_extractors::reread::{self, Attempt, Found, Look, Rereading};
 use hoso_extractors::{Barcode, Method, PageText};
 use hoso_pipeline::ports::{PageEngine, PageError};
 use hoso_pipeline::{Limits, MediaType};
@@ -36,20 +37,6 @@ pub enum EngineError {
     #[error(transparent)]
     Pdfium(#[from] PdfiumLoadError),
 }
-
-/// Below this mean confidence of its words, a card page's first reading is unsure enough
-/// to be worth a reading under a local threshold, which keeps light-grey print that
-/// Otsu's global one loses. Clean scans of cards read 0.83 to 0.91, photocopies 0.52
-/// to 0.86 (tuning seed).
-const UNSURE_READING: f32 = 0.85;
-/// Readings tried, in turn, on an area read on its own: an enlargement, as a multiple
-/// of what the page's print size asks for, and a binarisation. On the 2021 fronts of
-/// seed 7373 whose expiry the page reading lost, each one read an expiry another missed.
-const AREA_READINGS: [(f32, Threshold); 3] = [
-    (1.0, Threshold::Local),
-    (1.0, Threshold::Global),
-    (1.4, Threshold::Local),
-];
 
 pub struct LocalPageEngine {
     ocr: TesseractOcr,
@@ -133,7 +120,7 @@ impl LocalPageEngine {
             qr_ms = ocr_done.elapsed().as_millis() as u64,
             "page read"
         );
-        let mut text = PageText {
+        let text = PageText {
             page,
             method: Method::Ocr,
             words,
@@ -141,122 +128,126 @@ impl LocalPageEngine {
             rotation: turn + skew,
             rereadings: Vec::new(),
         };
-        // Before the code search and the rereadings, which look where the card's print is.
-        self.read_other_face(&mut text, gray, dpi, limits);
-        if hoso_extractors::misses_card_code(&text) {
-            search_card_code(&mut text, gray);
-        }
-        if let Some(area) = hoso_extractors::lost_expiry_region(&text) {
-            self.read_expiry_again(&mut text, gray, area, dpi, limits);
-        }
-        if hoso_extractors::wants_rereading(&text) {
-            self.read_card_again(&mut text, gray, dpi, limits);
-        }
-        Ok(text)
+        Ok(self.read_again(text, gray, dpi, limits))
     }
 
-    /// Reads a card's page again, as `PageText::rereadings`: its text region enlarged
-    /// when the print is small, and the whole page under a local threshold when the
-    /// first reading was unsure. Each reading recovers lines the others lose (measured
-    /// in BENCHMARKS.md); the extractors reconcile them. A rereading that fails leaves
-    /// the first reading standing.
-    fn read_card_again(
+    /// Runs the extractors' plan of what to read again (`hoso_extractors::reread`) over
+    /// the page: each look is an image operation of this engine's, and what is kept of
+    /// it is theirs to say. A look that fails leaves the page as it stood.
+    fn read_again(
         &mut self,
-        text: &mut PageText,
+        text: PageText,
         gray: &image::GrayImage,
         dpi: u32,
         limits: &Limits,
-    ) {
-        let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
+    ) -> PageText {
         let page = text.page;
-        let started = Instant::now();
-        if let Some(region) = crate::upscale::card_region(&text.words, gray) {
-            let pixels = (region.x, region.y, region.w, region.h);
-            match self
-                .ocr
-                .recognize_region(gray, pixels, region.scale, dpi, limit)
-            {
-                Ok(words) if !words.is_empty() => text.rereadings.push(words),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(page, error = %e, "card region not read enlarged"),
-            }
-        }
-        let unsure = hoso_extractors::mean_confidence(text).is_some_and(|c| c < UNSURE_READING);
-        if unsure {
-            match self.ocr.recognize_local_threshold(gray, dpi, limit) {
-                Ok(words) if !words.is_empty() => text.rereadings.push(words),
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::warn!(page, error = %e, "card page not read under a local threshold")
+        let mut rereading = Rereading::new(text);
+        while let Some(step) = rereading.next_step() {
+            let started = Instant::now();
+            let mut kept = 0;
+            for (attempt, Attempt { look, keep }) in step.attempts.into_iter().enumerate() {
+                match self.look(&look, rereading.page(), gray, dpi, limits) {
+                    Ok(Some(found)) => {
+                        // What was read, for following a miss; joined only when traced.
+                        let read =
+                            tracing::enabled!(tracing::Level::DEBUG).then(|| found_text(&found));
+                        if tracing::enabled!(tracing::Level::TRACE) {
+                            let found =
+                                serde_json::to_string(&found_words(&found)).unwrap_or_default();
+                            tracing::trace!(
+                                page,
+                                step = step.name,
+                                attempt,
+                                found,
+                                "words read again"
+                            );
+                        }
+                        let was_kept = rereading.offer(&keep, found);
+                        tracing::debug!(
+                            page,
+                            step = step.name,
+                            attempt,
+                            kept = was_kept,
+                            read = read.as_deref().unwrap_or_default(),
+                            "read again"
+                        );
+                        if was_kept {
+                            kept += 1;
+                            if step.first_kept {
+                                break;
+                            }
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::warn!(page, step = step.name, error = %e, "not read again");
+                        if step.first_kept {
+                            break;
+                        }
+                    }
                 }
             }
+            tracing::debug!(
+                page,
+                step = step.name,
+                kept,
+                ms = started.elapsed().as_millis() as u64,
+                "rereading step done"
+            );
         }
-        tracing::debug!(
-            page,
-            readings = text.rereadings.len(),
-            ms = started.elapsed().as_millis() as u64,
-            "card page read again"
-        );
+        rereading.finish()
     }
 
-    /// Reads on its own each area where the other face of a card page's one face may lie
-    /// (`other_face_areas`), and keeps the first reading that completes the card: a page
-    /// reading can pass over a whole face that reads well cut out.
-    fn read_other_face(
+    /// One look of a rereading plan: `Ok(None)` when there is nothing to read (the
+    /// print is large enough already, the area is off the image).
+    fn look(
         &mut self,
-        text: &mut PageText,
+        look: &Look,
+        page: &PageText,
         gray: &image::GrayImage,
         dpi: u32,
         limits: &Limits,
-    ) {
+    ) -> Result<Option<Found>, OcrError> {
         let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
-        let areas: Vec<_> = hoso_extractors::other_face_areas(text)
-            .into_iter()
-            .filter_map(|area| Some((area, crate::upscale::area_region(area, &text.words, gray)?)))
-            .collect();
-        let ocr = &mut self.ocr;
-        let readings = areas.into_iter().map(|(area, region)| {
-            let pixels = (region.x, region.y, region.w, region.h);
-            (
-                area,
-                ocr.recognize_region(gray, pixels, region.scale, dpi, limit),
-            )
-        });
-        keep_first_reading(text, "other face", readings, |page, area, words| {
-            hoso_extractors::with_other_face(page, area, words)
-        });
-    }
-
-    /// Reads the part of a card front where its expiry is printed on its own, and keeps
-    /// what it read there when that gives the expiry (`with_region_reading`): a page
-    /// reading often loses that small print beside the photo. Tesseract reads a few
-    /// small lines well at one enlargement and loses one at the next, so a second,
-    /// larger one is tried when the first finds nothing.
-    fn read_expiry_again(
-        &mut self,
-        text: &mut PageText,
-        gray: &image::GrayImage,
-        area: hoso_extractors::ExpiryArea,
-        dpi: u32,
-        limits: &Limits,
-    ) {
-        let Some(region) = crate::upscale::area_region(area.bbox, &text.words, gray) else {
-            return;
+        let words = match look {
+            Look::Area { bbox } => {
+                let Some(r) = crate::upscale::area_region(*bbox, &page.words, gray) else {
+                    return Ok(None);
+                };
+                self.ocr
+                    .recognize_region(gray, (r.x, r.y, r.w, r.h), r.scale, dpi, limit)?
+            }
+            Look::Lines {
+                bbox,
+                factor,
+                threshold,
+            } => {
+                let Some(r) = crate::upscale::area_region(*bbox, &page.words, gray) else {
+                    return Ok(None);
+                };
+                let cut = Area {
+                    pixels: (r.x, r.y, r.w, r.h),
+                    scale: r.scale * factor,
+                    dpi,
+                };
+                let threshold = match threshold {
+                    reread::Threshold::Global => Threshold::Global,
+                    reread::Threshold::Local => Threshold::Local,
+                };
+                self.ocr.recognize_area(gray, cut, threshold, limit)?
+            }
+            Look::PrintEnlarged => {
+                let Some(r) = crate::upscale::card_region(&page.words, gray) else {
+                    return Ok(None);
+                };
+                self.ocr
+                    .recognize_region(gray, (r.x, r.y, r.w, r.h), r.scale, dpi, limit)?
+            }
+            Look::LocalThreshold => self.ocr.recognize_local_threshold(gray, dpi, limit)?,
+            Look::CodeSearch => return Ok(Some(Found::Codes(search_code(page, gray)))),
         };
-        let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
-        let pixels = (region.x, region.y, region.w, region.h);
-        let ocr = &mut self.ocr;
-        let readings = AREA_READINGS.into_iter().map(|(factor, threshold)| {
-            let cut = Area {
-                pixels,
-                scale: region.scale * factor,
-                dpi,
-            };
-            (&area, ocr.recognize_area(gray, cut, threshold, limit))
-        });
-        keep_first_reading(text, "expiry", readings, |page, area, words| {
-            hoso_extractors::with_region_reading(page, area, words)
-        });
+        Ok(Some(Found::Words(words)))
     }
 
     /// Turns the page by `turn` degrees, levels it (unless told to read it as it came)
@@ -635,69 +626,44 @@ fn describe_load_error(e: &PdfiumError) -> String {
     }
 }
 
-/// Looks for the QR code of a card front that rxing's own reader missed, with the grid
-/// reader over the card's part of the page.
-fn search_card_code(text: &mut PageText, gray: &image::GrayImage) {
-    let Some(region) = crate::upscale::code_region(&text.words, gray) else {
-        return;
+/// Looks for a QR code that rxing's own reader missed, with the grid reader over the
+/// part of the page where the print is.
+fn search_code(page: &PageText, gray: &image::GrayImage) -> Vec<Barcode> {
+    let Some(region) = crate::upscale::code_region(&page.words, gray) else {
+        return Vec::new();
     };
     let started = Instant::now();
     let found = crate::qr_grid::read(gray, region);
     tracing::debug!(
-        page = text.page,
+        page = page.page,
         found = found.is_some(),
         ms = started.elapsed().as_millis() as u64,
-        "card code searched by its grid"
+        "code searched by its grid"
     );
-    if let Some(code) = found {
-        text.barcodes.push(Barcode {
+    found
+        .into_iter()
+        .map(|code| Barcode {
             payload: code.payload,
             bbox: crate::qr::bbox_of(&code.corners, gray.width(), gray.height()),
-        });
+        })
+        .collect()
+}
+
+fn found_words(found: &Found) -> &[hoso_extractors::Word] {
+    match found {
+        Found::Words(words) => words,
+        Found::Codes(_) => &[],
     }
 }
 
-/// Puts the first of `readings` (an area of the page, read on its own) that `keep`
-/// accepts in place of `text`, trying them in order and reading no further once one
-/// is kept; a reading that fails ends the search and the page stands as it was read.
-fn keep_first_reading<A>(
-    text: &mut PageText,
-    what: &'static str,
-    readings: impl Iterator<Item = (A, Result<Vec<hoso_extractors::Word>, OcrError>)>,
-    keep: impl Fn(&PageText, A, Vec<hoso_extractors::Word>) -> Option<PageText>,
-) {
-    for (attempt, (area, reading)) in readings.enumerate() {
-        match reading {
-            Ok(words) => {
-                // The area's text, for following a miss; joined only when traced.
-                let read = tracing::enabled!(tracing::Level::DEBUG).then(|| {
-                    let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-                    texts.join(" ")
-                });
-                // The words with their boxes, to replay a miss against the page's reading.
-                if tracing::enabled!(tracing::Level::TRACE) {
-                    let words = serde_json::to_string(&words).unwrap_or_default();
-                    tracing::trace!(page = text.page, what, attempt, words, "area words");
-                }
-                let found = keep(text, area, words);
-                tracing::debug!(
-                    page = text.page,
-                    what,
-                    attempt,
-                    found = found.is_some(),
-                    read = read.as_deref().unwrap_or_default(),
-                    "area read again"
-                );
-                if let Some(merged) = found {
-                    *text = merged;
-                    return;
-                }
-            }
-            Err(e) => {
-                tracing::warn!(page = text.page, what, error = %e, "area not read again");
-                return;
-            }
+/// What a look found, as text for a trace.
+fn found_text(found: &Found) -> String {
+    match found {
+        Found::Words(words) => {
+            let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+            texts.join(" ")
         }
+        Found::Codes(codes) => format!("{} code(s)", codes.len()),
     }
 }
 

@@ -11,7 +11,7 @@ pub use signals::{page_signals, PageSignals};
 use crate::model::{DocumentType, PageText};
 
 /// Whether a page with these signals reads more like an ID card than anything else:
-/// the pages `wants_rereading` considers, since a card's print is small on an A4 sheet
+/// the pages `reread` considers, since a card's print is small on an A4 sheet
 /// or in a photo.
 pub fn is_card(signals: &PageSignals) -> bool {
     let (best, score, _) = signals.best();
