@@ -180,6 +180,7 @@ pub enum DocumentType {
 }
 
 impl DocumentType {
+    /// Every type, `Unknown` last.
     pub const ALL: [DocumentType; 6] = [
         DocumentType::CitizenId,
         DocumentType::BirthCertificate,

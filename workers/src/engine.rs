@@ -212,7 +212,9 @@ impl LocalPageEngine {
         let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
         let words = match look {
             Look::Area { bbox } => {
-                let Some(r) = crate::upscale::area_region(*bbox, &page.words, gray) else {
+                let Some(r) = crate::upscale::area_region(*bbox, &page.words, gray)
+                    .filter(|r| crate::upscale::has_ink(r, gray))
+                else {
                     return Ok(None);
                 };
                 self.ocr

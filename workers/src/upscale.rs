@@ -97,6 +97,29 @@ fn bounds(words: &[&Word], image: &GrayImage, margin: f32) -> Option<(u32, u32, 
 
 /// The pixel rectangle of `b` (fractions of the page), clipped to the page; `None`
 /// when nothing of it is left.
+/// Share of a region's pixels at most this grey that holds no print worth reading: a
+/// line of small text fills several percent of the region around it, a blank of paper
+/// with its specks and a scanner's noise a few thousandths.
+const INKED_SHARE: f32 = 0.004;
+/// Below this grey a pixel is ink.
+const INK: u8 = 128;
+
+/// Whether the region has print at all, by its share of dark pixels (every fourth one
+/// in each direction, which is plenty for a share): reading a blank of paper again,
+/// enlarged, costs an OCR pass and finds nothing.
+pub fn has_ink(region: &Region, image: &GrayImage) -> bool {
+    let (mut dark, mut seen) = (0u32, 0u32);
+    for y in (region.y..region.y + region.h).step_by(4) {
+        for x in (region.x..region.x + region.w).step_by(4) {
+            if x < image.width() && y < image.height() {
+                seen += 1;
+                dark += u32::from(image.get_pixel(x, y).0[0] < INK);
+            }
+        }
+    }
+    seen > 0 && dark as f32 / seen as f32 >= INKED_SHARE
+}
+
 fn pixels_of(b: BBox, image: &GrayImage) -> Option<(u32, u32, u32, u32)> {
     let (pw, ph) = (image.width() as f32, image.height() as f32);
     let (x0, y0) = ((b.x0.max(0.0) * pw) as u32, (b.y0.max(0.0) * ph) as u32);
@@ -108,6 +131,32 @@ fn pixels_of(b: BBox, image: &GrayImage) -> Option<(u32, u32, u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_blank_of_paper_has_no_ink_and_a_line_of_text_has() {
+        let mut image = GrayImage::from_pixel(400, 200, image::Luma([250]));
+        let region = Region {
+            x: 0,
+            y: 0,
+            w: 400,
+            h: 200,
+            scale: 1.0,
+        };
+        // Specks: a few dark pixels.
+        for i in 0..40 {
+            image.put_pixel(i * 9, (i * 5) % 200, image::Luma([10]));
+        }
+        assert!(!has_ink(&region, &image));
+        // A line of text: a band of strokes across the region.
+        for x in 20..380 {
+            for y in 90..104 {
+                if x % 6 < 2 {
+                    image.put_pixel(x, y, image::Luma([20]));
+                }
+            }
+        }
+        assert!(has_ink(&region, &image));
+    }
 
     fn word(text: &str, bbox: [f32; 4]) -> Word {
         Word {

@@ -58,14 +58,17 @@ pub(crate) const fn back(mut k: Keyword) -> Keyword {
     k
 }
 
-/// The typed documents, in a fixed order for score arrays.
-pub const TYPES: [DocumentType; 5] = [
-    DocumentType::CitizenId,
-    DocumentType::BirthCertificate,
-    DocumentType::MarriageCertificate,
-    DocumentType::BusinessRegistration,
-    DocumentType::ResidenceConfirmation,
-];
+/// The typed documents (every type but `unknown`, which `DocumentType::ALL` lists
+/// last), in a fixed order for score arrays.
+pub const TYPES: [DocumentType; DocumentType::ALL.len() - 1] = {
+    let mut types = [DocumentType::Unknown; DocumentType::ALL.len() - 1];
+    let mut i = 0;
+    while i < types.len() {
+        types[i] = DocumentType::ALL[i];
+        i += 1;
+    }
+    types
+};
 
 /// The words that identify a page of type `t`, from its schema.
 pub fn keywords(t: DocumentType) -> &'static [Keyword] {

@@ -10,9 +10,9 @@ use crate::text::{allowed_edits, label_key, substring_match};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageSignals {
     /// Summed keyword evidence per type, in `TYPES` order.
-    pub scores: [f32; 5],
+    pub scores: [f32; TYPES.len()],
     /// A title (or, for ID cards, a machine-readable code) names the type outright.
-    pub titled: [bool; 5],
+    pub titled: [bool; TYPES.len()],
     pub front: bool,
     pub back: bool,
     /// The front's keywords reach `FACE_MIN` however much the back's outweigh them: a
