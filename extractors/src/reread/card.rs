@@ -192,11 +192,13 @@ pub(super) fn other_face_areas(page: &PageText) -> Vec<BBox> {
     let (top, bottom) = widened(print.y0, print.y1, OTHER_FACE_SPREAD * height);
     let above_below = spans_around(print.y0, print.y1, OTHER_FACE_REACH * height, height / 2.0)
         .map(move |(t, b)| BBox::new(left, t, right, b));
+    // Beside the face its own photo and code lie within half its print's width: only a
+    // span with room for a whole face's print is worth reading.
     let beside = spans_around(
         print.x0,
         print.x1,
         OTHER_FACE_SIDE_REACH * width,
-        width / 2.0,
+        width * 0.9,
     )
     .map(move |(l, r)| BBox::new(l, top, r, bottom));
     above_below.chain(beside).collect()
