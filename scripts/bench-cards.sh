@@ -10,23 +10,10 @@
 # Usage: scripts/bench-cards.sh [COUNT] [TURNS]   (default 24 files, 3 turns)
 # BENCH_QUALITIES picks the scan conditions (default all four).
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-bash scripts/setup.sh >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 count="${1:-24}"
 turns="${2:-3}"
-cores="$(nproc)"
-work="${BENCH_DIR:-/tmp/hoso-bench-cards}"
-rm -rf "$work"
-mkdir -p "$work"
-export OMP_THREAD_LIMIT=1
-
-if [ -n "${HOSO_BIN_DIR:-}" ]; then
-  bin="$HOSO_BIN_DIR"
-else
-  cargo build -q --release -p hoso -p hoso-testdata
-  bin="${CARGO_TARGET_DIR:-$root/target}/release"
-fi
+bench_prelude /tmp/hoso-bench-cards release
 hoso="$bin/hoso"
 gen="$bin/hoso-testdata"
 base="${HOSO_BASE_BIN:-}"

@@ -10,24 +10,9 @@
 # Results go to stdout as Markdown rows for BENCHMARKS.md. Usage:
 #   scripts/bench-pages.sh [COUNT]   (COUNT generated files, default 44)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-bash scripts/setup.sh >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 count="${1:-44}"
-cores="$(nproc)"
-work="${BENCH_DIR:-/tmp/hoso-bench}"
-rm -rf "$work"
-mkdir -p "$work"
-export OMP_THREAD_LIMIT=1
-
-# HOSO_BIN_DIR: binaries built beforehand (kept apart, so that another build cannot
-# replace them halfway through the run).
-if [ -n "${HOSO_BIN_DIR:-}" ]; then
-  bin="$HOSO_BIN_DIR"
-else
-  cargo build -q -p hoso -p hoso-testdata
-  bin="${CARGO_TARGET_DIR:-$root/target}/debug"
-fi
+bench_prelude /tmp/hoso-bench debug
 hoso="$bin/hoso"
 gen="$bin/hoso-testdata"
 

@@ -14,8 +14,10 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::canvas::{Canvas, Rgb, STAMP_RED, WHITE};
 use crate::layout::draw_stamp;
+use crate::output::PageImage;
 use crate::people::Rng8;
 use crate::scan;
+use crate::Quality;
 
 /// Salt that sets the broad generator apart from the specimen's own.
 const SALT: u64 = 0xb40a_d5ee_d000_0001;
@@ -277,6 +279,29 @@ pub fn dim_and_defocused(c: &mut Canvas, rng: &mut Rng8) {
     }
     for _ in 0..rng.gen_range(1..=2) {
         scan::blur3(&mut c.px, c.w, c.h, 3);
+    }
+}
+
+/// The broad variety's scanner and phone profiles over a page as degraded: an office
+/// scan or a photocopy made bilevel, a phone photo dim and defocused.
+pub fn profile(image: &mut PageImage, quality: Quality, rng: &mut Rng8) -> Option<&'static str> {
+    match (quality, &mut *image) {
+        (Quality::Office, PageImage::Rgb(c)) if rng.gen_bool(0.3) => {
+            let (w, h) = (c.w, c.h);
+            let mut px = c.to_gray();
+            bilevel(&mut px, rng);
+            *image = PageImage::Gray { w, h, px };
+            Some("bilevel_scan")
+        }
+        (Quality::Photocopy, PageImage::Gray { px, .. }) if rng.gen_bool(0.35) => {
+            bilevel(px, rng);
+            Some("bilevel_copy")
+        }
+        (Quality::Phone, PageImage::Rgb(c)) if rng.gen_bool(0.35) => {
+            dim_and_defocused(c, rng);
+            Some("dim_defocused_photo")
+        }
+        _ => None,
     }
 }
 

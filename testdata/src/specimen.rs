@@ -417,29 +417,6 @@ fn jpeg_quality(quality: Quality, rng: &mut Rng8) -> u8 {
     }
 }
 
-/// The broad variety's scanner and phone profiles over a page as degraded: an office
-/// scan or a photocopy made bilevel, a phone photo dim and defocused.
-fn broad_profile(image: &mut PageImage, quality: Quality, rng: &mut Rng8) -> Option<&'static str> {
-    match (quality, &mut *image) {
-        (Quality::Office, PageImage::Rgb(c)) if rng.gen_bool(0.3) => {
-            let (w, h) = (c.w, c.h);
-            let mut px = c.to_gray();
-            crate::broad::bilevel(&mut px, rng);
-            *image = PageImage::Gray { w, h, px };
-            Some("bilevel_scan")
-        }
-        (Quality::Photocopy, PageImage::Gray { px, .. }) if rng.gen_bool(0.35) => {
-            crate::broad::bilevel(px, rng);
-            Some("bilevel_copy")
-        }
-        (Quality::Phone, PageImage::Rgb(c)) if rng.gen_bool(0.35) => {
-            crate::broad::dim_and_defocused(c, rng);
-            Some("dim_defocused_photo")
-        }
-        _ => None,
-    }
-}
-
 fn degrade(shot: Shot, quality: Quality, rng: &mut Rng8) -> PageImage {
     match (shot, quality) {
         (Shot::CardPhoto(card), _) => {
@@ -561,7 +538,7 @@ pub fn build(
     for page in pages {
         let mut image = degrade(page.shot, quality, &mut rng);
         if let Some(b) = broad_rng.as_mut() {
-            if let Some(profile) = broad_profile(&mut image, quality, b) {
+            if let Some(profile) = crate::broad::profile(&mut image, quality, b) {
                 profiles.push(profile);
             }
         }

@@ -65,10 +65,7 @@ fn compare(key: FieldKey, a: &Candidate, b: &Candidate) -> Agreement {
                 Agreement::Conflict
             }
         }
-        FieldKey::PlaceOfResidence
-        | FieldKey::PlaceOfOrigin
-        | FieldKey::PlaceOfBirthRegistration
-        | FieldKey::Nationality => {
+        k if super::citizen_id::is_place(k) || k == FieldKey::Nationality => {
             let (ka, kb) = (label_key(va), label_key(vb));
             if ka == kb {
                 Agreement::Same

@@ -39,10 +39,12 @@ use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream, StringFo
 
 mod from_images;
 mod from_pdf;
+mod from_tiff;
 mod layer;
 
 use from_images::*;
 use from_pdf::*;
+use from_tiff::*;
 pub use layer::glyphless_font;
 use layer::*;
 

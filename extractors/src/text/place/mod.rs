@@ -463,4 +463,6 @@ pub fn tidy_place(s: &str) -> String {
 }
 
 #[cfg(test)]
+mod pass_cases;
+#[cfg(test)]
 mod tests;
