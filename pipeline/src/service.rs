@@ -46,14 +46,14 @@ pub struct Service {
     catalog: Arc<dyn Catalog>,
     store: Arc<dyn ObjectStore>,
     limits: Limits,
-    /// The records, dossiers, tokens and access log (see `records.rs` for the methods).
+    /// The records, dossiers, tokens and access log (see `records/` for the methods).
     /// Optional so that tools that only ingest need not open it.
     registry: Option<Arc<dyn Registry>>,
     /// The audit log and its signing key; every change and every read of personal data
     /// made through the service is written to it.
     auditor: Option<crate::audit::Auditor>,
     /// Recently seen tokens, so that a procedure system's steady stream of lookups does not
-    /// read the token table on every request (see `records.rs`).
+    /// read the token table on every request (see `records/`).
     pub(crate) tokens: crate::records::TokenCache,
     /// People's accounts and sessions, for the web interface.
     accounts: Option<Arc<dyn crate::accounts::Accounts>>,

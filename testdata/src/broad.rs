@@ -359,7 +359,8 @@ mod tests {
         let turned = quarter_turn(&c, true);
         assert_eq!((turned.w, turned.h), (2, 3));
         // The top-left corner goes to the top-right when turned clockwise.
-        assert_eq!(turned.px[(0 * 2 + 1) * 3], BLACK[0]);
+        // Row 0, column 1 of the 2-wide turned canvas, 3 bytes a pixel.
+        assert_eq!(turned.px[3], BLACK[0]);
         let mut back = c.clone();
         for _ in 0..4 {
             back = quarter_turn(&back, false);

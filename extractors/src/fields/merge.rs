@@ -5,7 +5,7 @@ use crate::model::{Field, Method};
 use crate::spec::FieldKey;
 use crate::text::{clean, fold, label_key, levenshtein};
 
-/// Where a candidate value came from, most trusted first.
+/// Where a candidate value came from (its field's method says how far it is trusted: `trust`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Source {
     Qr,
@@ -28,15 +28,20 @@ enum Agreement {
     Conflict,
 }
 
-/// Rank of a source for a field: names in the MRZ carry no diacritics and no check
-/// digit, so for names the printed text outranks the MRZ.
-fn rank(key: FieldKey, s: Source) -> u8 {
-    match (key, s) {
-        (_, Source::Qr) => 0,
-        (FieldKey::FullName, Source::Printed) => 1,
-        (FieldKey::FullName, Source::Mrz) => 2,
-        (_, Source::Mrz) => 1,
-        (_, Source::Printed) => 2,
+/// How far a value obtained by `method` is trusted for `key`, most trusted (0) first:
+/// the one order both the sources of one reading (`merge`) and several readings of a
+/// page (`readings`) are ranked by. A clerk's value, then a code's payload, then a
+/// checked zone, then print (a PDF's text before OCR); except for a name, which the zone
+/// spells without its tone marks and with no check digit, so print outranks it there.
+pub(super) fn trust(key: FieldKey, method: Method) -> u8 {
+    let name = key == FieldKey::FullName;
+    match method {
+        Method::Manual => 0,
+        Method::Qr => 1,
+        Method::Mrz if !name => 2,
+        Method::TextLayer => 3,
+        Method::Ocr => 4,
+        Method::Mrz => 5,
     }
 }
 
@@ -104,7 +109,7 @@ const CONFLICT_FACTOR: f32 = 0.6;
 /// Picks the most trusted candidate for `key`, folds in the evidence and confidence of
 /// agreeing ones, and reports contradicting ones.
 pub fn merge(key: FieldKey, mut cands: Vec<Candidate>, out: &mut Output) {
-    cands.sort_by_key(|c| rank(key, c.source));
+    cands.sort_by_key(|c| trust(key, c.field.method));
     let Some(top) = cands.first().cloned() else {
         return;
     };

@@ -10,22 +10,9 @@ use crate::spec::FieldKey;
 use std::collections::BTreeMap;
 
 use super::common::{round3, Output};
-use super::merge::compact_fold;
+use super::merge::{compact_fold, trust};
 use crate::model::{Field, Method};
 use crate::text::{clean, extends_place, unreal_parts};
-
-/// How a value was obtained, most trusted first: a code's payload or a checked zone
-/// outranks print, except for a name, which the zone spells without its tone marks.
-fn method_rank(key: FieldKey, m: Method) -> u8 {
-    match (key, m) {
-        (_, Method::Manual) => 0,
-        (_, Method::Qr) => 1,
-        (_, Method::TextLayer) => 2,
-        (FieldKey::FullName, Method::Mrz) => 5,
-        (_, Method::Mrz) => 3,
-        (_, Method::Ocr) => 4,
-    }
-}
 
 /// Whether two readings gave the same value: equal as compared for accuracy, or, for a
 /// name, equal letters where one of them comes from the zone, which has no tone marks.
@@ -63,7 +50,7 @@ impl Vote {
     /// Better-sourced first, then read by more readings, then more confident.
     fn rank(&self, key: FieldKey) -> (u8, std::cmp::Reverse<usize>, std::cmp::Reverse<u32>) {
         (
-            method_rank(key, self.field.method),
+            trust(key, self.field.method),
             std::cmp::Reverse(self.readings),
             std::cmp::Reverse((self.field.confidence * 1000.0) as u32),
         )
@@ -94,7 +81,7 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
                     let confidence = v.field.confidence.max(field.confidence);
                     // The better-sourced spelling stands for the group (a printed name
                     // with its tone marks for the zone's).
-                    if method_rank(key, field.method) < method_rank(key, v.field.method) {
+                    if trust(key, field.method) < trust(key, v.field.method) {
                         v.field = field.clone();
                     }
                     v.field.confidence = confidence;
@@ -117,7 +104,7 @@ pub fn merge_readings(outputs: Vec<Output>) -> Output {
         votes.get(&key).and_then(|list| {
             list.iter()
                 .filter(|v| matches!(v.field.method, Method::Qr | Method::Mrz))
-                .min_by_key(|v| method_rank(key, v.field.method))
+                .min_by_key(|v| trust(key, v.field.method))
                 .map(|v| v.field.value.clone())
         })
     };

@@ -253,8 +253,7 @@ fn print_trace(p: &Provenance) {
         }
         for c in &f.corrections {
             println!(
-                "    ✎ {} by {} at {}: {:?} → {:?}{}",
-                "corrected",
+                "    ✎ corrected by {} at {}: {:?} → {:?}{}",
                 c.by,
                 rfc3339(c.at_ms),
                 c.old_value.as_deref().unwrap_or(""),

@@ -94,7 +94,8 @@ pub(super) fn set_aside_expiries_off_the_birthday(cands: &mut Candidates, out: &
             .any(|o| o.source != c.source && o.field.value == c.field.value)
     };
     let confirmed: Vec<bool> = expiries.iter().map(confirmed).collect();
-    let (on, off): (Vec<(Candidate, bool)>, Vec<(Candidate, bool)>) = std::mem::take(expiries)
+    type Judged = Vec<(Candidate, bool)>;
+    let (on, off): (Judged, Judged) = std::mem::take(expiries)
         .into_iter()
         .zip(confirmed)
         .partition(|(c, confirmed)| {

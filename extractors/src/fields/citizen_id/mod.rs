@@ -53,7 +53,7 @@ pub const SPEC: DocumentSpec = DocumentSpec {
     supersedes_through: &[SubjectKind::Citizen, SubjectKind::Enterprise],
     keywords: KEYWORDS,
     constraints: CARD,
-    extract: extract,
+    extract,
 };
 
 pub(super) const KEYWORDS: &[Keyword] = &[
@@ -341,7 +341,7 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
 
     set_aside_expiries_off_the_birthday(&mut cands, &mut out);
     for key in KEYS {
-        if let Some(list) = cands.remove(&key) {
+        if let Some(list) = cands.remove(key) {
             merge(*key, list, &mut out);
         }
     }

@@ -17,7 +17,7 @@ fn dated(birth: (&str, Method), expiry: (&str, Method)) -> Output {
             method,
             evidence: Vec::new(),
         };
-        out.fields.insert(key.into(), field);
+        out.fields.insert(key, field);
     }
     warn_expiry_off_the_birthday(&mut out);
     out

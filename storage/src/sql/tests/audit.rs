@@ -208,7 +208,7 @@ async fn reordered_entries_are_detected_and_named() {
         // Swap the two entries' places in the log.
         exec(
             &c,
-            &format!("UPDATE audit_leaves SET leaf_index = -1 WHERE leaf_index = 3"),
+            "UPDATE audit_leaves SET leaf_index = -1 WHERE leaf_index = 3",
         )
         .await;
         exec(
