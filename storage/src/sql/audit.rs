@@ -20,6 +20,40 @@ use super::{Dialect, SqlCatalog};
 /// for one statement's bind parameters (two per leaf, two per hash).
 const SEQUENCE_BATCH: i64 = 2000;
 
+/// The statement that writes `n` entries, its parameters numbered from `first`: four
+/// per entry, bound by `bind_entries`.
+pub(crate) fn insert_entries_sql(n: usize, first: usize) -> String {
+    let values = (0..n)
+        .map(|i| {
+            let p = first + 4 * i;
+            format!("(${}, ${}, ${}, ${})", p, p + 1, p + 2, p + 3)
+        })
+        .collect::<Vec<_>>();
+    format!(
+        "INSERT INTO audit_entries (at, action, record_id, body) VALUES {}",
+        values.join(", ")
+    )
+}
+
+/// Binds `entries` to the parameters `insert_entries_sql` numbered, after those `q`
+/// holds already.
+pub(crate) fn bind_entries<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    entries: &[Entry],
+) -> Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, CatalogError> {
+    let at = crate::now_ms();
+    for e in entries {
+        let body = String::from_utf8(e.to_bytes())
+            .map_err(|_| CatalogError::permanent("an audit entry is not utf-8"))?;
+        q = q
+            .bind(at)
+            .bind(e.action.clone())
+            .bind(e.record.clone())
+            .bind(body);
+    }
+    Ok(q)
+}
+
 /// The advisory lock that serialises sequencers on PostgreSQL.
 const SEQUENCER_LOCK: &str = "hoso_audit_sequencer";
 
@@ -42,34 +76,12 @@ impl SqlCatalog {
         if !self.audit || entries.is_empty() {
             return Ok(());
         }
-        let at = crate::now_ms();
         for chunk in entries.chunks(200) {
-            let values = (0..chunk.len())
-                .map(|i| {
-                    format!(
-                        "(${}, ${}, ${}, ${})",
-                        4 * i + 1,
-                        4 * i + 2,
-                        4 * i + 3,
-                        4 * i + 4
-                    )
-                })
-                .collect::<Vec<_>>();
-            let sql = format!(
-                "INSERT INTO audit_entries (at, action, record_id, body) VALUES {}",
-                values.join(", ")
-            );
-            let mut q = sqlx::query(&sql);
-            for e in chunk {
-                let body = String::from_utf8(e.to_bytes())
-                    .map_err(|_| CatalogError::permanent("an audit entry is not utf-8"))?;
-                q = q
-                    .bind(at)
-                    .bind(e.action.clone())
-                    .bind(e.record.clone())
-                    .bind(body);
-            }
-            q.execute(&mut *conn).await.map_err(db)?;
+            let sql = insert_entries_sql(chunk.len(), 1);
+            bind_entries(sqlx::query(&sql), chunk)?
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
         }
         Ok(())
     }

@@ -345,7 +345,9 @@ impl Catalog for SqlCatalog {
         }
         let mut tx = self.begin_write().await?;
         self.dialect.end_attempt(&mut tx, &end).await?;
-        let mut entries = vec![self.extraction_entry(job, result, producer)];
+        // The extraction's entry first, then its records' as they are made.
+        self.audit_in(&mut tx, &self.extraction_entry(job, result, producer))
+            .await?;
         insert_documents(
             &mut tx,
             self.dialect,
@@ -354,9 +356,8 @@ impl Catalog for SqlCatalog {
             producer,
         )
         .await?;
-        self.register_records(&mut tx, &job.hash, &result.documents, &mut entries)
+        self.register_records(&mut tx, &job.hash, &result.documents)
             .await?;
-        self.audit_many_in(&mut tx, &entries).await?;
         tx.commit().await.map_err(db)
     }
 
@@ -488,19 +489,6 @@ impl Catalog for SqlCatalog {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn multi_row_inserts_number_their_placeholders_row_by_row() {
-        assert_eq!(
-            multi_row_insert("INSERT INTO t (a, b, c) VALUES ", 2, ", now()", 3),
-            "INSERT INTO t (a, b, c) VALUES ($1, $2, now()), ($3, $4, now()), ($5, $6, now())"
-        );
-    }
-}
-
 impl SqlCatalog {
     /// The audit entry of a completed extraction: which attempt of which job, on which
     /// worker, with which engines, found which documents.
@@ -535,5 +523,18 @@ impl SqlCatalog {
             "documents": documents,
         });
         audit::entry("system", "system", "original.extracted", None, None, detail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multi_row_inserts_number_their_placeholders_row_by_row() {
+        assert_eq!(
+            multi_row_insert("INSERT INTO t (a, b, c) VALUES ", 2, ", now()", 3),
+            "INSERT INTO t (a, b, c) VALUES ($1, $2, now()), ($3, $4, now()), ($5, $6, now())"
+        );
     }
 }

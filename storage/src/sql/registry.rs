@@ -6,8 +6,9 @@
 //! (`Dialect::lock_verifications`), so that of two records verified at once the later
 //! one supersedes the earlier.
 
+use std::borrow::Cow;
+
 use async_trait::async_trait;
-use hoso_audit::entry::Entry;
 use hoso_extractors::ExtractedDocument;
 use hoso_pipeline::audit::{access_entry, record_event_entry};
 use hoso_pipeline::ports::{document_id, CatalogError};
@@ -30,20 +31,17 @@ const LINK_ROUNDS: usize = 5;
 
 impl SqlCatalog {
     /// The records made from `docs`, the documents of one original just stored, inside
-    /// the transaction that stores them.
-    /// The records' audit entries are added to `entries`, for the caller to write with
-    /// its own in one statement.
+    /// the transaction that stores them, each with its audit entry.
     pub(crate) async fn register_records(
         &self,
         conn: &mut AnyConnection,
         source: &ContentHash,
         docs: &[ExtractedDocument],
-        entries: &mut Vec<Entry>,
     ) -> Result<(), CatalogError> {
         for (i, doc) in docs.iter().enumerate() {
             let id = document_id(source, i + 1);
             if let Some(candidate) = record_candidate(&id, source, doc) {
-                self.make_or_link(&mut *conn, &candidate, (i + 1) as i64, entries)
+                self.make_or_link(&mut *conn, &candidate, (i + 1) as i64)
                     .await?;
             }
         }
@@ -56,7 +54,6 @@ impl SqlCatalog {
         conn: &mut AnyConnection,
         c: &NewRecord,
         ordinal: i64,
-        entries: &mut Vec<Entry>,
     ) -> Result<(), CatalogError> {
         let fields = codec::to_json(&c.fields)?;
         let mut found = None;
@@ -134,10 +131,8 @@ impl SqlCatalog {
                 let context = json!({"sha256": c.source.to_hex()});
                 (RecordEventKind::Linked { document_id }, context)
             };
-            entries.push(
-                self.add_event(conn, &record_id, "system", &kind, context)
-                    .await?,
-            );
+            self.add_event(conn, &record_id, "system", &kind, context)
+                .await?;
         }
         Ok(())
     }
@@ -163,6 +158,8 @@ impl SqlCatalog {
 
     /// Appends to the record's history in the caller's transaction, and returns the audit
     /// entry the caller must write in it too (`context` is what it says beyond the event).
+    /// Records an event of a record's history and, in the same statement, its audit
+    /// entry: the entry costs no round trip of its own.
     async fn add_event(
         &self,
         conn: &mut AnyConnection,
@@ -170,17 +167,30 @@ impl SqlCatalog {
         actor: &str,
         kind: &RecordEventKind,
         context: serde_json::Value,
-    ) -> Result<Entry, CatalogError> {
-        sqlx::query(&self.dialect.sql(
+    ) -> Result<(), CatalogError> {
+        let event = self.dialect.sql(
             "INSERT INTO record_events (record_id, at, actor, kind) VALUES ($1, {now}, $2, $3)",
-        ))
-        .bind(record_id)
-        .bind(actor)
-        .bind(codec::to_json(kind)?)
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
-        Ok(record_event_entry(record_id, actor, kind, context))
+        );
+        let sql = if self.audit {
+            Cow::Owned(
+                self.dialect
+                    .two_inserts(&event, &super::audit::insert_entries_sql(1, 4)),
+            )
+        } else {
+            event
+        };
+        let q = sqlx::query(&sql)
+            .bind(record_id)
+            .bind(actor)
+            .bind(codec::to_json(kind)?);
+        let q = if self.audit {
+            let entry = record_event_entry(record_id, actor, kind, context);
+            super::audit::bind_entries(q, std::slice::from_ref(&entry))?
+        } else {
+            q
+        };
+        q.execute(&mut *conn).await.map_err(db)?;
+        Ok(())
     }
 
     /// Gives the records of the original's documents that name nobody the subject of the
@@ -414,10 +424,8 @@ impl Registry for SqlCatalog {
             self.add_subject(&mut tx, id, s).await?;
         }
         self.index_record(&mut tx, id, &correction.fields).await?;
-        let entry = self
-            .add_event(&mut tx, id, by, &correction.event, json!({}))
+        self.add_event(&mut tx, id, by, &correction.event, json!({}))
             .await?;
-        self.audit_in(&mut tx, &entry).await?;
         let record = self.load_record(&mut tx, id, false).await?;
         tx.commit().await.map_err(db)?;
         Ok(record)
@@ -446,10 +454,8 @@ impl Registry for SqlCatalog {
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-        let mut entries = vec![
-            self.add_event(&mut tx, id, by, &RecordEventKind::Verified, json!({}))
-                .await?,
-        ];
+        self.add_event(&mut tx, id, by, &RecordEventKind::Verified, json!({}))
+            .await?;
         let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
         let sql = format!(
             "UPDATE records SET status = 'superseded', superseded_by = $1 \
@@ -469,9 +475,8 @@ impl Registry for SqlCatalog {
             .map_err(db)?;
         for old in superseded {
             let kind = RecordEventKind::Superseded { by: id.to_string() };
-            entries.push(self.add_event(&mut tx, &old, by, &kind, json!({})).await?);
+            self.add_event(&mut tx, &old, by, &kind, json!({})).await?;
         }
-        self.audit_many_in(&mut tx, &entries).await?;
         let record = self.load_record(&mut tx, id, false).await?;
         tx.commit().await.map_err(db)?;
         Ok(record)
@@ -489,8 +494,7 @@ impl Registry for SqlCatalog {
         let kind = RecordEventKind::Revoked {
             reason: reason.to_string(),
         };
-        let entry = self.add_event(&mut tx, id, by, &kind, json!({})).await?;
-        self.audit_in(&mut tx, &entry).await?;
+        self.add_event(&mut tx, id, by, &kind, json!({})).await?;
         let record = self.load_record(&mut tx, id, false).await?;
         tx.commit().await.map_err(db)?;
         Ok(record)
@@ -601,27 +605,37 @@ impl Registry for SqlCatalog {
         self.dossiers_opened_since(since_ms, limit).await
     }
 
-    /// The read and its audit entry, in one transaction.
+    /// The read and its audit entry, in one statement of one transaction (SQLite runs
+    /// the two inserts of a statement one by one).
     async fn log_access(&self, e: &AccessEntry) -> Result<(), RegistryError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO access_log (at, token_name, role, subject_kind, subject_value, \
+        let read = "INSERT INTO access_log (at, token_name, role, subject_kind, subject_value, \
              document_types, record_ids, purpose, endpoint) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(e.at_ms)
-        .bind(&e.token_name)
-        .bind(e.role.as_str())
-        .bind(e.subject.kind.as_str())
-        .bind(&e.subject.value)
-        .bind(codec::to_json(&e.document_types)?)
-        .bind(codec::to_json(&e.record_ids)?)
-        .bind(&e.purpose)
-        .bind(&e.endpoint)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        self.audit_in(&mut tx, &access_entry(e)).await?;
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+        let sql = if self.audit {
+            Cow::Owned(
+                self.dialect
+                    .two_inserts(read, &super::audit::insert_entries_sql(1, 10)),
+            )
+        } else {
+            Cow::Borrowed(read)
+        };
+        let q = sqlx::query(&sql)
+            .bind(e.at_ms)
+            .bind(&e.token_name)
+            .bind(e.role.as_str())
+            .bind(e.subject.kind.as_str())
+            .bind(&e.subject.value)
+            .bind(codec::to_json(&e.document_types)?)
+            .bind(codec::to_json(&e.record_ids)?)
+            .bind(&e.purpose)
+            .bind(&e.endpoint);
+        let q = if self.audit {
+            super::audit::bind_entries(q, std::slice::from_ref(&access_entry(e)))?
+        } else {
+            q
+        };
+        q.execute(&mut *tx).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(())
     }
