@@ -39,7 +39,25 @@ pub fn extract_documents(pages: &[PageText]) -> Vec<ExtractedDocument> {
     let mut docs = extract_each(pages);
     fields::dossier::spell_names_as_cards(&mut docs);
     fields::dossier::accent_mrz_names(&mut docs);
+    evidence_as_printed(&mut docs, pages);
     docs
+}
+
+/// Each field's evidence where the page's pixels show it: a face read turned half
+/// round (`PageText::half_turned`) was read where it shows upright.
+fn evidence_as_printed(docs: &mut [ExtractedDocument], pages: &[PageText]) {
+    if pages.iter().all(|p| p.half_turned.is_empty()) {
+        return;
+    }
+    let evidence = docs
+        .iter_mut()
+        .flat_map(|d| d.fields.values_mut())
+        .flat_map(|f| f.evidence.iter_mut());
+    for e in evidence {
+        if let Some(page) = pages.iter().find(|p| p.page == e.page) {
+            e.bbox = page.as_printed(e.bbox);
+        }
+    }
 }
 
 /// A card's faces apart again when, read alone, they name different people: the

@@ -36,6 +36,19 @@ impl BBox {
         (self.y0 + self.y1) / 2.0
     }
 
+    /// Whether the centre of `other` lies in this box.
+    pub fn holds_centre_of(&self, other: &BBox) -> bool {
+        let (x, y) = ((other.x0 + other.x1) / 2.0, other.center_y());
+        x >= self.x0 && x <= self.x1 && y >= self.y0 && y <= self.y1
+    }
+
+    /// This box where a half turn of `area` about its centre takes it (a half turn is
+    /// its own inverse, so this also takes it back).
+    pub fn half_turned_in(&self, area: &BBox) -> BBox {
+        let (sx, sy) = (area.x0 + area.x1, area.y0 + area.y1);
+        BBox::new(sx - self.x1, sy - self.y1, sx - self.x0, sy - self.y0)
+    }
+
     /// The smallest box holding both.
     pub fn union(&self, other: &BBox) -> BBox {
         BBox {
@@ -138,6 +151,15 @@ pub struct PageText {
     /// and fields are read from every one and reconciled (`fields::readings`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rereadings: Vec<Vec<Word>>,
+    /// Areas (fractions of the page, in the order they were turned) whose pixels were
+    /// turned half round before they were read, apart from the page's own `rotation`:
+    /// a card's face lying upside down beside the face the page's turn set upright.
+    /// Every box here (words, codes, rereadings) shows the page with these areas
+    /// turned, so that a face reads the way it was printed; `as_printed` takes a box
+    /// back to the page's pixels, and the evidence of every extracted field is taken
+    /// back so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub half_turned: Vec<BBox>,
 }
 
 impl PageText {
@@ -148,6 +170,33 @@ impl PageText {
             rereadings: Vec::new(),
             ..self.clone()
         })
+    }
+
+    /// `bbox`, a box of this reading, where the page's pixels show it: back through
+    /// each half-turned area holding it, the last turned first.
+    pub fn as_printed(&self, bbox: BBox) -> BBox {
+        self.half_turned.iter().rev().fold(bbox, |b, area| {
+            if area.holds_centre_of(&b) {
+                b.half_turned_in(area)
+            } else {
+                b
+            }
+        })
+    }
+
+    /// The words with their boxes where the page's pixels show them (`as_printed`):
+    /// what a text layer over the page's image must place.
+    pub fn printed_words(&self) -> std::borrow::Cow<'_, [Word]> {
+        if self.half_turned.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.words);
+        }
+        self.words
+            .iter()
+            .map(|w| Word {
+                bbox: self.as_printed(w.bbox),
+                ..w.clone()
+            })
+            .collect()
     }
 }
 

@@ -36,6 +36,7 @@ pub fn page(num: u32, lines: &[(f32, f32, &str)]) -> PageText {
         barcodes: Vec::new(),
         rotation: 0.0,
         rereadings: Vec::new(),
+        half_turned: Vec::new(),
     }
 }
 

@@ -31,6 +31,7 @@ pub fn page_of_lines(lines: &[&str]) -> PageText {
         barcodes: Vec::new(),
  rotation: 0.0,
  rereadings: Vec::new(),
+ half_turned: Vec::new(),
 }
 }
 

@@ -79,12 +79,41 @@ impl LocalPageEngine {
             }
         }
         if !reads_well(&best.words, best.image.width(), best.image.height()) {
-            let turn = self.orientation.upright_turn(gray, dpi) as f32;
-            if turn != 0.0 {
-                let turned = self.read_turned(page, gray, turn, Level::Measured, dpi, limits)?;
-                // Tesseract reads some sideways text well; on a tie the detector decides.
-                if reading_score(&turned.words) >= reading_score(&best.words) {
-                    best = turned;
+            let (w, h) = (best.image.width(), best.image.height());
+            if reads_sideways(&best.words, w, h) {
+                // Tesseract read the page sideways: it is turned a quarter, one way or
+                // the other. Orientation detection is no guide here (over a sheet with
+                // two cards lying small it reported confident turns the wrong way), so
+                // both turns are read and the one that reads better kept; sideways words
+                // stand in the extractors' way whatever they scored.
+                let mut turned = Vec::with_capacity(2);
+                for turn in [90.0, 270.0] {
+                    turned.push(self.read_turned(
+                        page,
+                        gray,
+                        turn,
+                        Level::Measured,
+                        dpi,
+                        limits,
+                    )?);
+                }
+                if let Some(upright) = turned
+                    .into_iter()
+                    .filter(|r| across_share(&r.words, r.image.width(), r.image.height()) >= 0.5)
+                    .max_by(|a, b| reading_score(&a.words).total_cmp(&reading_score(&b.words)))
+                {
+                    best = upright;
+                }
+            } else {
+                let turn = self.orientation.upright_turn(gray, dpi) as f32;
+                if turn != 0.0 {
+                    let turned =
+                        self.read_turned(page, gray, turn, Level::Measured, dpi, limits)?;
+                    // Tesseract reads some sideways text well; on a tie the detector
+                    // decides.
+                    if reading_score(&turned.words) >= reading_score(&best.words) {
+                        best = turned;
+                    }
                 }
             }
         }
@@ -127,6 +156,7 @@ impl LocalPageEngine {
             barcodes,
             rotation: turn + skew,
             rereadings: Vec::new(),
+            half_turned: Vec::new(),
         };
         Ok(self.read_again(text, gray, dpi, limits))
     }
@@ -143,11 +173,18 @@ impl LocalPageEngine {
     ) -> PageText {
         let page = text.page;
         let mut rereading = Rereading::new(text);
+        // The image as the page's reading shows it: areas the reading keeps turned half
+        // round are turned here too, so every look after sees what the words describe.
+        let (mut shown, mut turned) = (Cow::Borrowed(gray), 0);
         while let Some(step) = rereading.next_step() {
             let started = Instant::now();
             let mut kept = 0;
             for (attempt, Attempt { look, keep }) in step.attempts.into_iter().enumerate() {
-                match self.look(&look, rereading.page(), gray, dpi, limits) {
+                for area in &rereading.page().half_turned[turned..] {
+                    shown = Cow::Owned(crate::upscale::with_area_half_turned(&shown, *area));
+                    turned += 1;
+                }
+                match self.look(&look, rereading.page(), &shown, dpi, limits) {
                     Ok(Some(found)) => {
                         // What was read, for following a miss; joined only when traced.
                         let read =
@@ -211,14 +248,21 @@ impl LocalPageEngine {
     ) -> Result<Option<Found>, OcrError> {
         let limit = std::time::Duration::from_millis(limits.ocr_timeout_ms);
         let words = match look {
-            Look::Area { bbox } => {
+            Look::Area { bbox, upside_down } => {
                 let Some(r) = crate::upscale::area_region(*bbox, &page.words, gray)
                     .filter(|r| crate::upscale::has_ink(r, gray))
                 else {
                     return Ok(None);
                 };
+                let turned;
+                let image = if *upside_down {
+                    turned = crate::upscale::with_area_half_turned(gray, *bbox);
+                    &turned
+                } else {
+                    gray
+                };
                 self.ocr
-                    .recognize_region(gray, (r.x, r.y, r.w, r.h), r.scale, dpi, limit)?
+                    .recognize_region(image, (r.x, r.y, r.w, r.h), r.scale, dpi, limit)?
             }
             Look::Lines {
                 bbox,
@@ -353,6 +397,7 @@ impl LocalPageEngine {
                     barcodes: Vec::new(),
                     rotation: 0.0,
                     rereadings: Vec::new(),
+                    half_turned: Vec::new(),
                 });
                 continue;
             }
@@ -568,21 +613,45 @@ const UPRIGHT_MIN_WORDS: usize = 8;
 const UPRIGHT_MIN_MEAN_CONFIDENCE: f32 = 0.80;
 const UPRIGHT_MIN_ACROSS: f32 = 0.9;
 
-fn reads_well(words: &[hoso_extractors::Word], width: u32, height: u32) -> bool {
-    let real: Vec<&hoso_extractors::Word> = words
+/// Words of three letters or digits or more: what a reading's quality is judged by.
+fn real_words(words: &[hoso_extractors::Word]) -> Vec<&hoso_extractors::Word> {
+    words
         .iter()
         .filter(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 3)
-        .collect();
+        .collect()
+}
+
+/// Whether a word lies across a `width` by `height` page rather than standing up.
+fn lies_across(w: &hoso_extractors::Word, width: u32, height: u32) -> bool {
+    w.bbox.width() * width as f32 > w.bbox.height() * height as f32
+}
+
+/// The share of a reading's real words that lie across the page.
+fn across_share(words: &[hoso_extractors::Word], width: u32, height: u32) -> f32 {
+    let real = real_words(words);
+    if real.is_empty() {
+        return 0.0;
+    }
+    real.iter()
+        .filter(|w| lies_across(w, width, height))
+        .count() as f32
+        / real.len() as f32
+}
+
+fn reads_well(words: &[hoso_extractors::Word], width: u32, height: u32) -> bool {
+    let real = real_words(words);
     if real.len() < UPRIGHT_MIN_WORDS {
         return false;
     }
-    let n = real.len() as f32;
-    let confidence = real.iter().map(|w| w.confidence).sum::<f32>() / n;
-    let across = real
-        .iter()
-        .filter(|w| w.bbox.width() * width as f32 > w.bbox.height() * height as f32)
-        .count() as f32;
-    confidence >= UPRIGHT_MIN_MEAN_CONFIDENCE && across / n >= UPRIGHT_MIN_ACROSS
+    let confidence = real.iter().map(|w| w.confidence).sum::<f32>() / real.len() as f32;
+    confidence >= UPRIGHT_MIN_MEAN_CONFIDENCE
+        && across_share(words, width, height) >= UPRIGHT_MIN_ACROSS
+}
+
+/// Whether most of a reading's real words stand taller than wide: Tesseract read the
+/// page sideways, its text turned a quarter one way or the other.
+fn reads_sideways(words: &[hoso_extractors::Word], width: u32, height: u32) -> bool {
+    real_words(words).len() >= UPRIGHT_MIN_WORDS && across_share(words, width, height) < 0.5
 }
 
 /// How well a page read: the confidence summed over words of two letters or more, so

@@ -46,6 +46,7 @@ impl PageEngine for StandInEngine {
             barcodes: Vec::new(),
             rotation: 0.0,
             rereadings: Vec::new(),
+            half_turned: Vec::new(),
         });
         Ok(1)
     }

@@ -644,6 +644,7 @@ mod tests {
             barcodes: Vec::new(),
             rotation: 0.0,
             rereadings: Vec::new(),
+            half_turned: Vec::new(),
         }
     }
 

@@ -120,6 +120,22 @@ pub fn has_ink(region: &Region, image: &GrayImage) -> bool {
     seen > 0 && dark as f32 / seen as f32 >= INKED_SHARE
 }
 
+/// `image` with the pixels of `area` (fractions of it) turned half round in place: how a
+/// page reading shows a face lying upside down (`PageText::half_turned`).
+pub fn with_area_half_turned(image: &GrayImage, area: BBox) -> GrayImage {
+    let mut turned = image.clone();
+    if let Some((x, y, w, h)) = pixels_of(area, image) {
+        let cut = image::imageops::crop_imm(image, x, y, w, h).to_image();
+        image::imageops::replace(
+            &mut turned,
+            &image::imageops::rotate180(&cut),
+            x.into(),
+            y.into(),
+        );
+    }
+    turned
+}
+
 fn pixels_of(b: BBox, image: &GrayImage) -> Option<(u32, u32, u32, u32)> {
     let (pw, ph) = (image.width() as f32, image.height() as f32);
     let (x0, y0) = ((b.x0.max(0.0) * pw) as u32, (b.y0.max(0.0) * ph) as u32);

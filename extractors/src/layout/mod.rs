@@ -55,6 +55,7 @@ mod test_support {
             barcodes: Vec::new(),
             rotation: 0.0,
             rereadings: Vec::new(),
+            half_turned: Vec::new(),
         })
     }
 }

@@ -40,8 +40,9 @@ pub enum Threshold {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Look {
     /// `bbox` (fractions of the page) read as a page region of its own, enlarged to the
-    /// size of the page's print.
-    Area { bbox: BBox },
+    /// size of the page's print; when `upside_down`, its pixels turned half round
+    /// first, and the words found where the area shows them so turned.
+    Area { bbox: BBox, upside_down: bool },
     /// `bbox` read as one block of a few lines, framed in white, enlarged `factor` times
     /// what the page's print size asks for, under `threshold`.
     Lines {
@@ -61,9 +62,10 @@ pub enum Look {
 /// What makes a reading worth keeping, and how it joins the page.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Keep {
-    /// The words in place of the page's inside the area, if the page then shows both
-    /// faces of a card.
-    BothFaces(BBox),
+    /// The words in place of the page's inside `area`, if the page then shows both
+    /// faces of a card; when `upside_down`, the area stays turned half round for every
+    /// look after (`PageText::half_turned`).
+    BothFaces { area: BBox, upside_down: bool },
     /// The words in place of the page's inside the area, if the card then reads an
     /// expiry and keeps every field it read before, as it was.
     Expiry(ExpiryArea),
@@ -157,8 +159,8 @@ impl Rereading {
     /// Offers what a look found; `true` when it was kept.
     pub fn offer(&mut self, keep: &Keep, found: Found) -> bool {
         let changed = match (keep, found) {
-            (Keep::BothFaces(area), Found::Words(words)) => {
-                with_other_face(&self.page, *area, words)
+            (Keep::BothFaces { area, upside_down }, Found::Words(words)) => {
+                with_other_face(&self.page, *area, *upside_down, words)
             }
             (Keep::Expiry(area), Found::Words(words)) => {
                 with_region_reading(&self.page, area, words)
@@ -201,13 +203,20 @@ impl Rereading {
 }
 
 /// The other face of a card the page reading passed over, looked for around the face
-/// it found.
+/// it found: as it lies, then upside down (faces copied each turned a quarter, one
+/// each way, leave one upside down once the page is turned to read the other).
 fn other_face(r: &mut Rereading) -> Option<Step> {
-    let attempts = other_face_areas(&r.page)
+    let areas = other_face_areas(&r.page);
+    let attempts = [false, true]
         .into_iter()
-        .map(|bbox| Attempt {
-            look: Look::Area { bbox },
-            keep: Keep::BothFaces(bbox),
+        .flat_map(|upside_down| {
+            areas.iter().map(move |&bbox| Attempt {
+                look: Look::Area { bbox, upside_down },
+                keep: Keep::BothFaces {
+                    area: bbox,
+                    upside_down,
+                },
+            })
         })
         .collect();
     Some(Step {

@@ -86,12 +86,12 @@ fn the_face_a_page_reading_passed_over_is_looked_for_above_and_below() {
     assert!(areas[0].y1 <= 0.44 && areas[1].y0 >= 0.64);
     // The front read on its own in the area above completes the card.
     let front_words = front().words;
-    let whole = with_other_face(&lone, areas[0], front_words.clone())
+    let whole = with_other_face(&lone, areas[0], false, front_words.clone())
         .expect("the front completes the card");
     let card = card_of(&whole).expect("a card");
     assert_eq!(card.fields[&FieldKey::FullName].value, "NGUYỄN VĂN AN");
     // Nothing of a face below, and nothing to look for on a page with both faces.
-    assert_eq!(with_other_face(&lone, areas[1], front_words), None);
+    assert_eq!(with_other_face(&lone, areas[1], false, front_words), None);
     assert!(other_face_areas(&whole).is_empty());
     assert!(other_face_areas(&page(1, &[(0.1, 0.1, "Số 5 đường Tô Hiệu")])).is_empty());
 }
@@ -112,6 +112,7 @@ fn the_face_a_page_reading_passed_over_is_looked_for_beside_it_too() {
     let whole = with_other_face(
         &lone,
         *right,
+        false,
         front()
             .words
             .into_iter()
@@ -132,6 +133,107 @@ fn the_face_a_page_reading_passed_over_is_looked_for_beside_it_too() {
         card_of(&whole).expect("a card").fields[&FieldKey::FullName].value,
         "NGUYỄN VĂN AN"
     );
+}
+
+#[test]
+fn a_face_lying_upside_down_beside_the_one_read_is_read_turned_and_its_evidence_taken_back() {
+    // A back read in the left half of a sheet; the front beside it lies upside down.
+    let squeeze = |b: BBox, left: f32| {
+        BBox::new(
+            left + b.x0 * 0.3,
+            b.y0 * 0.2 + 0.05,
+            left + b.x1 * 0.3,
+            b.y1 * 0.2 + 0.05,
+        )
+    };
+    let mut lone = back(1, "001099012345", "NGUYEN<<VAN<AN");
+    for w in &mut lone.words {
+        w.bbox = squeeze(w.bbox, 0.0);
+    }
+    let mut r = Rereading::new(lone.clone());
+    let step = r.next_step().expect("a step");
+    assert_eq!(step.name, "other face");
+    // Every area as it lies first, then every area upside down.
+    let n = step.attempts.len() / 2;
+    assert!(
+        n >= 1 && step.attempts.len() == 2 * n,
+        "{:?}",
+        step.attempts
+    );
+    assert!(step.attempts[..n].iter().all(|a| matches!(
+        a.look,
+        Look::Area {
+            upside_down: false,
+            ..
+        }
+    )));
+    assert!(step.attempts[n..].iter().all(|a| matches!(
+        a.look,
+        Look::Area {
+            upside_down: true,
+            ..
+        }
+    )));
+    let right = step.attempts[n..]
+        .iter()
+        .find(|a| matches!(a.look, Look::Area { bbox, .. } if bbox.x0 >= 0.1))
+        .unwrap_or_else(|| panic!("no upside-down look right of the face: {:?}", step.attempts));
+    let Look::Area { bbox: area, .. } = right.look else {
+        unreachable!()
+    };
+    // The engine reads the area turned: the front's words where it shows upright, and
+    // the front's code, found on the page as it lay, turned with them.
+    let into_area = |b: BBox| {
+        BBox::new(
+            area.x0 + b.x0 * area.width(),
+            area.y0 + b.y0 * area.height(),
+            area.x0 + b.x1 * area.width(),
+            area.y0 + b.y1 * area.height(),
+        )
+    };
+    let front_words: Vec<Word> = front()
+        .words
+        .into_iter()
+        .map(|mut w| {
+            w.bbox = into_area(w.bbox);
+            w
+        })
+        .collect();
+    let code = into_area(BBox::new(0.8, 0.05, 0.95, 0.2));
+    r.offer(
+        &Keep::Codes,
+        Found::Codes(vec![Barcode {
+            payload: "not a card's".into(),
+            bbox: code,
+        }]),
+    );
+    assert!(r.offer(&right.keep, Found::Words(front_words.clone())));
+    let page = r.finish();
+    assert_eq!(page.half_turned, [area]);
+    assert_eq!(page.barcodes[0].bbox, code.half_turned_in(&area));
+    // The name read from the turned face, its evidence where the page's pixels show it.
+    let card = card_of(&page).expect("a card");
+    let name = &card.fields[&FieldKey::FullName];
+    assert_eq!(name.value, "NGUYỄN VĂN AN");
+    let read_at = front_words
+        .iter()
+        .find(|w| w.text.contains("NGUYỄN"))
+        .expect("the name's words")
+        .bbox;
+    let shown = name.evidence[0].bbox;
+    assert!(area.holds_centre_of(&shown));
+    assert!(
+        (shown.center_y() - read_at.half_turned_in(&area).center_y()).abs() < 0.01,
+        "{shown:?} is not where the turn takes {read_at:?}"
+    );
+    // A text layer places the turned face's words where its pixels are, the rest as read.
+    for (read, printed) in page.words.iter().zip(page.printed_words().iter()) {
+        if area.holds_centre_of(&read.bbox) {
+            assert_eq!(printed.bbox, read.bbox.half_turned_in(&area));
+        } else {
+            assert_eq!(printed.bbox, read.bbox);
+        }
+    }
 }
 
 #[test]

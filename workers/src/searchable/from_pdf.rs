@@ -150,7 +150,7 @@ pub(super) fn add_text_layers(
             page_id,
             &geometry,
             Turn::new(page.rotation),
-            &page.words,
+            &page.printed_words(),
             font,
         )?;
         layered.push(page_id);

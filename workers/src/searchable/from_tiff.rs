@@ -38,7 +38,7 @@ pub(super) fn tiff_original(
             decoder.next_image().map_err(tiff_unreadable)?;
         }
         let image = tiff_page(&mut decoder, i as u32 + 1, limits)?;
-        doc.add_page(image, &page.words, page.rotation);
+        doc.add_page(image, &page.printed_words(), page.rotation);
     }
     doc.finish()
 }

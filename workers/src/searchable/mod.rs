@@ -120,14 +120,14 @@ pub fn searchable_pdf_with_limits(
             let order = page_order(pages, 1)?;
             let image = jpeg_image(original, limits)?;
             let mut doc = ImageDocument::new();
-            doc.add_page(image, &order[0].words, order[0].rotation);
+            doc.add_page(image, &order[0].printed_words(), order[0].rotation);
             doc.finish()
         }
         MediaType::Png => {
             let order = page_order(pages, 1)?;
             let image = png_image(original, limits)?;
             let mut doc = ImageDocument::new();
-            doc.add_page(image, &order[0].words, order[0].rotation);
+            doc.add_page(image, &order[0].printed_words(), order[0].rotation);
             doc.finish()
         }
         MediaType::Tiff => tiff_original(original, pages, limits),

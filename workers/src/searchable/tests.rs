@@ -20,6 +20,7 @@ fn page(n: u32, method: Method, words: Vec<Word>) -> PageText {
         barcodes: Vec::new(),
         rotation: 0.0,
         rereadings: Vec::new(),
+        half_turned: Vec::new(),
     }
 }
 
