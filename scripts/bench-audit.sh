@@ -2,7 +2,7 @@
 # What the audit log costs (issue 24), on a scratch data directory (the embedded default)
 # or, with BENCH_DB, a scratch PostgreSQL database:
 #   1. `hoso bench audit`: record operations with and without their audit entries, in
-#      alternating rounds on one database; the log filled to ENTRIES; `hoso audit verify`
+#      pairs on one database; the log filled to ENTRIES; `hoso audit verify`
 #      over it; inclusion proofs through the service layer.
 #   2. `hoso serve` on that data and PROOFS inclusion proofs over HTTP, one connection
 #      kept alive, random leaves: p50 and p99 as the client sees them.
