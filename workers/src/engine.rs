@@ -79,43 +79,7 @@ impl LocalPageEngine {
             }
         }
         if !reads_well(&best.words, best.image.width(), best.image.height()) {
-            let (w, h) = (best.image.width(), best.image.height());
-            if reads_sideways(&best.words, w, h) {
-                // Tesseract read the page sideways: it is turned a quarter, one way or
-                // the other. Orientation detection is no guide here (over a sheet with
-                // two cards lying small it reported confident turns the wrong way), so
-                // both turns are read and the one that reads better kept; sideways words
-                // stand in the extractors' way whatever they scored.
-                let mut turned = Vec::with_capacity(2);
-                for turn in [90.0, 270.0] {
-                    turned.push(self.read_turned(
-                        page,
-                        gray,
-                        turn,
-                        Level::Measured,
-                        dpi,
-                        limits,
-                    )?);
-                }
-                if let Some(upright) = turned
-                    .into_iter()
-                    .filter(|r| across_share(&r.words, r.image.width(), r.image.height()) >= 0.5)
-                    .max_by(|a, b| reading_score(&a.words).total_cmp(&reading_score(&b.words)))
-                {
-                    best = upright;
-                }
-            } else {
-                let turn = self.orientation.upright_turn(gray, dpi) as f32;
-                if turn != 0.0 {
-                    let turned =
-                        self.read_turned(page, gray, turn, Level::Measured, dpi, limits)?;
-                    // Tesseract reads some sideways text well; on a tie the detector
-                    // decides.
-                    if reading_score(&turned.words) >= reading_score(&best.words) {
-                        best = turned;
-                    }
-                }
-            }
+            best = self.turned_upright(page, gray, best, dpi, limits)?;
         }
         let Reading {
             turn,
@@ -159,6 +123,52 @@ impl LocalPageEngine {
             half_turned: Vec::new(),
         };
         Ok(self.read_again(text, gray, dpi, limits))
+    }
+
+    /// A reading of the page turned a quarter or half round, in place of `best`, which
+    /// did not read well, when it reads better.
+    ///
+    /// A page Tesseract read sideways is turned a quarter one way or the other;
+    /// orientation detection is no guide there (over a sheet with two cards lying small
+    /// it reported confident turns the wrong way), so both turns are read and the one
+    /// whose words lie across and read better kept: sideways words stand in the
+    /// extractors' way whatever they scored. Otherwise orientation detection says the
+    /// turn, and Tesseract reads some sideways text well: on a tie the detector decides.
+    fn turned_upright<'a>(
+        &mut self,
+        page: u32,
+        gray: &'a image::GrayImage,
+        best: Reading<'a>,
+        dpi: u32,
+        limits: &Limits,
+    ) -> Result<Reading<'a>, PageError> {
+        if reads_sideways(&best.words, best.image.width(), best.image.height()) {
+            let mut upright: Option<Reading<'a>> = None;
+            for turn in [90.0, 270.0] {
+                let turned = self.read_turned(page, gray, turn, Level::Measured, dpi, limits)?;
+                let across =
+                    across_share(&turned.words, turned.image.width(), turned.image.height());
+                let better = upright
+                    .as_ref()
+                    .is_none_or(|u| reading_score(&turned.words) > reading_score(&u.words));
+                if across >= 0.5 && better {
+                    upright = Some(turned);
+                }
+            }
+            return Ok(upright.unwrap_or(best));
+        }
+        let turn = self.orientation.upright_turn(gray, dpi) as f32;
+        if turn == 0.0 {
+            return Ok(best);
+        }
+        let turned = self.read_turned(page, gray, turn, Level::Measured, dpi, limits)?;
+        Ok(
+            if reading_score(&turned.words) >= reading_score(&best.words) {
+                turned
+            } else {
+                best
+            },
+        )
     }
 
     /// Runs the extractors' plan of what to read again (`hoso_extractors::reread`) over

@@ -2,6 +2,7 @@
 //! record, a sequencer that gives queued entries their leaves and stores the tree's
 //! hashes, checkpoints, and the whole log read back for verification.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -22,7 +23,7 @@ const SEQUENCE_BATCH: i64 = 2000;
 
 /// The statement that writes `n` entries, its parameters numbered from `first`: four
 /// per entry, bound by `bind_entries`.
-pub(crate) fn insert_entries_sql(n: usize, first: usize) -> String {
+fn insert_entries_sql(n: usize, first: usize) -> String {
     let values = (0..n)
         .map(|i| {
             let p = first + 4 * i;
@@ -35,12 +36,12 @@ pub(crate) fn insert_entries_sql(n: usize, first: usize) -> String {
     )
 }
 
+/// A statement of the `Any` driver, with its arguments so far.
+pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
 /// Binds `entries` to the parameters `insert_entries_sql` numbered, after those `q`
 /// holds already.
-pub(crate) fn bind_entries<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    entries: &[Entry],
-) -> Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, CatalogError> {
+fn bind_entries<'q>(mut q: AnyQuery<'q>, entries: &[Entry]) -> Result<AnyQuery<'q>, CatalogError> {
     let at = crate::now_ms();
     for e in entries {
         let body = String::from_utf8(e.to_bytes())
@@ -52,6 +53,34 @@ pub(crate) fn bind_entries<'q>(
             .bind(body);
     }
     Ok(q)
+}
+
+impl SqlCatalog {
+    /// `change`, one insert of `params` parameters, followed, when the log is on, by
+    /// the insert of its audit entry, as one statement (`Dialect::two_inserts`): the
+    /// entry costs the change no round trip of its own. Bind the change's parameters,
+    /// then the entry with `bind_entry`.
+    pub(crate) fn with_entry_sql<'a>(&self, change: Cow<'a, str>, params: usize) -> Cow<'a, str> {
+        if !self.audit {
+            return change;
+        }
+        Cow::Owned(
+            self.dialect
+                .two_inserts(&change, &insert_entries_sql(1, params + 1)),
+        )
+    }
+
+    /// Binds the entry `make` gives to a `with_entry_sql` statement, when the log is on.
+    pub(crate) fn bind_entry<'q>(
+        &self,
+        q: AnyQuery<'q>,
+        make: impl FnOnce() -> Entry,
+    ) -> Result<AnyQuery<'q>, CatalogError> {
+        if !self.audit {
+            return Ok(q);
+        }
+        bind_entries(q, &[make()])
+    }
 }
 
 /// The advisory lock that serialises sequencers on PostgreSQL.

@@ -168,28 +168,20 @@ impl SqlCatalog {
         kind: &RecordEventKind,
         context: serde_json::Value,
     ) -> Result<(), CatalogError> {
-        let event = self.dialect.sql(
-            "INSERT INTO record_events (record_id, at, actor, kind) VALUES ($1, {now}, $2, $3)",
+        let sql = self.with_entry_sql(
+            self.dialect.sql(
+                "INSERT INTO record_events (record_id, at, actor, kind) VALUES ($1, {now}, $2, $3)",
+            ),
+            3,
         );
-        let sql = if self.audit {
-            Cow::Owned(
-                self.dialect
-                    .two_inserts(&event, &super::audit::insert_entries_sql(1, 4)),
-            )
-        } else {
-            event
-        };
         let q = sqlx::query(&sql)
             .bind(record_id)
             .bind(actor)
             .bind(codec::to_json(kind)?);
-        let q = if self.audit {
-            let entry = record_event_entry(record_id, actor, kind, context);
-            super::audit::bind_entries(q, std::slice::from_ref(&entry))?
-        } else {
-            q
-        };
-        q.execute(&mut *conn).await.map_err(db)?;
+        self.bind_entry(q, || record_event_entry(record_id, actor, kind, context))?
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
         Ok(())
     }
 
@@ -609,17 +601,14 @@ impl Registry for SqlCatalog {
     /// the two inserts of a statement one by one).
     async fn log_access(&self, e: &AccessEntry) -> Result<(), RegistryError> {
         let mut tx = self.begin_write().await?;
-        let read = "INSERT INTO access_log (at, token_name, role, subject_kind, subject_value, \
-             document_types, record_ids, purpose, endpoint) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-        let sql = if self.audit {
-            Cow::Owned(
-                self.dialect
-                    .two_inserts(read, &super::audit::insert_entries_sql(1, 10)),
-            )
-        } else {
-            Cow::Borrowed(read)
-        };
+        let sql = self.with_entry_sql(
+            Cow::Borrowed(
+                "INSERT INTO access_log (at, token_name, role, subject_kind, subject_value, \
+                 document_types, record_ids, purpose, endpoint) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            ),
+            9,
+        );
         let q = sqlx::query(&sql)
             .bind(e.at_ms)
             .bind(&e.token_name)
@@ -630,11 +619,7 @@ impl Registry for SqlCatalog {
             .bind(codec::to_json(&e.record_ids)?)
             .bind(&e.purpose)
             .bind(&e.endpoint);
-        let q = if self.audit {
-            super::audit::bind_entries(q, std::slice::from_ref(&access_entry(e)))?
-        } else {
-            q
-        };
+        let q = self.bind_entry(q, || access_entry(e))?;
         q.execute(&mut *tx).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(())

@@ -711,7 +711,9 @@ pub(super) fn cut_at_next_label(s: &str) -> String {
 /// Each comma-separated part that is a listed unit's name, with or without its unit
 /// word, restored to the name's real spelling (`Xã Hiép Thành` stays: two real names
 /// fit it; `Huyện Quynh Lưu` becomes `Huyện Quỳnh Lưu`), a spelling units of the level
-/// the unit word names bear first.
+/// the unit word names bear first. Hamlets and streets are never touched: no list
+/// names them. A restored name takes the classic tone placement (`Hòa`, `Thủy`)
+/// whatever the list used.
 pub(super) fn restore_unit_names(s: &str) -> String {
     s.split(',')
         .map(|part| {
