@@ -170,6 +170,7 @@ impl Backends {
             },
             limits: self.settings.limits,
             retry_base: w.retry_base,
+            drain_grace: w.drain_grace,
             ..PoolOptions::default()
         }
     }

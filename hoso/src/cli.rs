@@ -58,6 +58,20 @@ pub enum Command {
         /// Stop once nothing is queued or running instead of waiting for more work.
         #[arg(long)]
         drain: bool,
+        /// Serve /metrics, /healthz and /readyz on this address [default:
+        /// server.metrics_listen, HOSO_METRICS_LISTEN, or none].
+        #[arg(long)]
+        metrics_listen: Option<String>,
+    },
+    /// Bring the database schema up to date as the tables' owner, then exit; with --wait,
+    /// only wait until another process has done so (a pod's init container).
+    Migrate {
+        /// Wait until the schema has every migration this hoso knows, migrating nothing.
+        #[arg(long)]
+        wait: bool,
+        /// With --wait: give up after this many seconds (exit 1).
+        #[arg(long, default_value_t = 600)]
+        timeout_secs: u64,
     },
     /// Serve the HTTP API: uploads, status, health. Runs workers too unless --no-workers.
     Serve {
@@ -67,6 +81,10 @@ pub enum Command {
         /// Leave the processing to separate `hoso worker` processes.
         #[arg(long)]
         no_workers: bool,
+        /// Serve /metrics (and health checks) on this address instead of the public
+        /// listener [default: server.metrics_listen, HOSO_METRICS_LISTEN, or none].
+        #[arg(long)]
+        metrics_listen: Option<String>,
     },
     /// The page engine's child process (internal): reads files from stdin, answers pages
     /// on stdout. Workers start it; it is not for people.

@@ -90,6 +90,7 @@ struct FileWorkers {
     max_attempts: Option<u32>,
     store_retry_secs: Option<u64>,
     stand_in_ms: Option<u64>,
+    drain_secs: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -109,6 +110,7 @@ struct FileLimits {
 #[serde(deny_unknown_fields)]
 struct FileServer {
     listen: Option<String>,
+    metrics_listen: Option<String>,
     secure_cookies: Option<bool>,
     session_idle_minutes: Option<u64>,
     session_max_hours: Option<u64>,
@@ -173,6 +175,9 @@ pub struct Workers {
     pub store_retry: Duration,
     /// Time the stand-in engine spends on each file.
     pub stand_in: Duration,
+    /// Once told to stop, how long a job in hand may still run before it goes back to
+    /// the queue.
+    pub drain_grace: Duration,
 }
 
 /// Everything the binary needs to open its backends and run, checked.
@@ -185,6 +190,10 @@ pub struct Settings {
     pub workers: Workers,
     pub limits: Limits,
     pub listen: String,
+    /// Where `/metrics` is served on a listener of its own (with `/healthz` and
+    /// `/readyz`): `hoso worker`'s only HTTP port; for `hoso serve`, it moves `/metrics`
+    /// off the public listener.
+    pub metrics_listen: Option<String>,
     pub audit: AuditSettings,
     pub web: WebSettings,
 }
@@ -206,6 +215,7 @@ pub struct Overrides {
     pub ocr_languages: Option<String>,
     pub workers: Option<usize>,
     pub listen: Option<String>,
+    pub metrics_listen: Option<String>,
 }
 
 /// Where settings come from besides the file: the process environment, or a map in tests.
@@ -449,6 +459,21 @@ impl Settings {
                 format!("{listen:?} is not an address such as 127.0.0.1:8080"),
             ));
         }
+        let metrics_listen = overrides.metrics_listen.clone().or(pick(
+            env,
+            "HOSO_METRICS_LISTEN",
+            "server.metrics_listen",
+            file.server.metrics_listen.clone(),
+        )?);
+        if let Some(addr) = &metrics_listen {
+            if addr.parse::<std::net::SocketAddr>().is_err() {
+                return Err(invalid(
+                    "server.metrics_listen",
+                    "HOSO_METRICS_LISTEN",
+                    format!("{addr:?} is not an address such as 0.0.0.0:9100"),
+                ));
+            }
+        }
         let audit = audit_settings(file.audit, env, &data_dir)?;
         let web = web_settings(&file.server, env)?;
         Ok(Self {
@@ -458,6 +483,7 @@ impl Settings {
             workers,
             limits,
             listen,
+            metrics_listen,
             audit,
             web,
         })
@@ -666,150 +692,6 @@ fn s3_settings(file: Option<FileS3>, env: &dyn Env) -> Result<Option<S3Settings>
     }))
 }
 
-fn worker_settings(
-    file: FileWorkers,
-    overrides: &Overrides,
-    env: &dyn Env,
-) -> Result<Workers, ConfigError> {
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    let concurrency = overrides
-        .workers
-        .or(pick(
-            env,
-            "HOSO_WORKERS",
-            "workers.concurrency",
-            file.concurrency,
-        )?)
-        .unwrap_or(cores);
-    if !(1..=256).contains(&concurrency) {
-        return Err(invalid(
-            "workers.concurrency",
-            "HOSO_WORKERS",
-            "must be between 1 and 256",
-        ));
-    }
-    let engine = match pick(env, "HOSO_ENGINE", "workers.engine", file.engine)?.as_deref() {
-        None | Some("native") => EngineKind::Native,
-        Some("stand-in") => EngineKind::StandIn,
-        Some(other) => {
-            return Err(invalid(
-                "workers.engine",
-                "HOSO_ENGINE",
-                format!("{other:?} must be native or stand-in"),
-            ))
-        }
-    };
-    let ocr_languages = overrides
-        .ocr_languages
-        .clone()
-        .or(pick(
-            env,
-            "HOSO_OCR_LANGUAGES",
-            "workers.ocr_languages",
-            file.ocr_languages,
-        )?)
-        .unwrap_or_else(|| "vie".to_string());
-    if ocr_languages.is_empty()
-        || !ocr_languages
-            .split('+')
-            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-    {
-        return Err(invalid(
-            "workers.ocr_languages",
-            "HOSO_OCR_LANGUAGES",
-            format!("{ocr_languages:?} must be tesseract languages joined by '+', such as vie+eng"),
-        ));
-    }
-    let secs = |v: u64| Duration::from_secs(v);
-    let lease_secs = positive(
-        pick(
-            env,
-            "HOSO_LEASE_SECS",
-            "workers.lease_secs",
-            file.lease_secs,
-        )?
-        .unwrap_or(60),
-        "workers.lease_secs",
-        "HOSO_LEASE_SECS",
-    )?;
-    let heartbeat_secs = positive(
-        pick(
-            env,
-            "HOSO_HEARTBEAT_SECS",
-            "workers.heartbeat_secs",
-            file.heartbeat_secs,
-        )?
-        .unwrap_or(lease_secs.div_ceil(4)),
-        "workers.heartbeat_secs",
-        "HOSO_HEARTBEAT_SECS",
-    )?;
-    if heartbeat_secs >= lease_secs {
-        return Err(invalid(
-            "workers.heartbeat_secs",
-            "HOSO_HEARTBEAT_SECS",
-            format!("{heartbeat_secs} must be shorter than workers.lease_secs ({lease_secs})"),
-        ));
-    }
-    let poll_ms = positive(
-        pick(env, "HOSO_POLL_MS", "workers.poll_ms", file.poll_ms)?.unwrap_or(1000),
-        "workers.poll_ms",
-        "HOSO_POLL_MS",
-    )?;
-    let retry_base_ms = positive(
-        pick(
-            env,
-            "HOSO_RETRY_BASE_MS",
-            "workers.retry_base_ms",
-            file.retry_base_ms,
-        )?
-        .unwrap_or(2000),
-        "workers.retry_base_ms",
-        "HOSO_RETRY_BASE_MS",
-    )?;
-    let max_attempts = pick(
-        env,
-        "HOSO_MAX_ATTEMPTS",
-        "workers.max_attempts",
-        file.max_attempts,
-    )?
-    .unwrap_or(QueuePolicy::default().max_attempts);
-    if !(1..=100).contains(&max_attempts) {
-        return Err(invalid(
-            "workers.max_attempts",
-            "HOSO_MAX_ATTEMPTS",
-            "must be between 1 and 100",
-        ));
-    }
-    let store_retry_secs = pick(
-        env,
-        "HOSO_STORE_RETRY_SECS",
-        "workers.store_retry_secs",
-        file.store_retry_secs,
-    )?
-    .unwrap_or(60);
-    let stand_in_ms = pick(
-        env,
-        "HOSO_STAND_IN_MS",
-        "workers.stand_in_ms",
-        file.stand_in_ms,
-    )?
-    .unwrap_or(0);
-    Ok(Workers {
-        concurrency,
-        engine,
-        ocr_languages,
-        lease: secs(lease_secs),
-        heartbeat: secs(heartbeat_secs),
-        poll: Duration::from_millis(poll_ms),
-        retry_base: Duration::from_millis(retry_base_ms),
-        queue: QueuePolicy { max_attempts },
-        store_retry: secs(store_retry_secs),
-        stand_in: Duration::from_millis(stand_in_ms),
-    })
-}
-
 /// A database url with its password replaced, for messages and logs.
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -823,6 +705,9 @@ pub fn redact_url(url: &str) -> String {
         None => url.to_string(),
     }
 }
+
+mod workers;
+use workers::worker_settings;
 
 #[cfg(test)]
 mod tests;

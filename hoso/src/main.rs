@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod config;
 mod engines;
+mod metrics;
 mod web;
 
 use std::process::ExitCode;

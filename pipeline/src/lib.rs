@@ -23,6 +23,7 @@ pub mod result;
 pub mod search;
 pub mod service;
 pub mod service_error;
+pub mod telemetry;
 pub mod throttle;
 
 pub use hash::ContentHash;

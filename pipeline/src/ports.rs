@@ -309,6 +309,23 @@ impl QueueCounts {
     }
 }
 
+/// How many jobs of a stage are in a state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueDepth {
+    pub stage: String,
+    pub state: String,
+    pub jobs: u64,
+}
+
+/// What a completed job did to the registry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Completion {
+    /// Records made from the job's documents.
+    pub records_made: u32,
+    /// Documents linked to a record that already had their content.
+    pub records_linked: u32,
+}
+
 /// How one attempt at a job ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttemptOutcome {
@@ -501,7 +518,7 @@ pub trait Catalog: Send + Sync {
         job: &Job,
         result: &ExtractionResult,
         producer: &str,
-    ) -> Result<(), CatalogError>;
+    ) -> Result<Completion, CatalogError>;
 
     /// Records a failed attempt: retried after `retry_after`, or failed for good when it is
     /// `None` or the attempts are used up.
@@ -511,6 +528,11 @@ pub trait Catalog: Send + Sync {
         error: &str,
         retry_after: Option<Duration>,
     ) -> Result<JobFate, CatalogError>;
+
+    /// Hands a job this worker holds back to the queue unfinished, without using up an
+    /// attempt: a worker told to stop that cannot finish in time. False when the lease
+    /// was lost already (someone else holds the job, or it ended).
+    async fn release_job(&self, job: &Job, reason: &str) -> Result<bool, CatalogError>;
 
     /// Returns running jobs to the queue. Only for a caller that knows no other worker is
     /// alive (the embedded default holds a lock on its data directory).
@@ -527,6 +549,9 @@ pub trait Catalog: Send + Sync {
     async fn attempts(&self, hash: &ContentHash) -> Result<Vec<AttemptRecord>, CatalogError>;
 
     async fn queue_counts(&self) -> Result<QueueCounts, CatalogError>;
+    /// Unfinished and dead-lettered jobs by stage and state (done ones are counted as
+    /// they finish, not here): what the metrics call the queue's depth.
+    async fn queue_depth(&self) -> Result<Vec<QueueDepth>, CatalogError>;
     async fn originals(&self) -> Result<Vec<OriginalRecord>, CatalogError>;
     async fn original(&self, hash: &ContentHash) -> Result<Option<OriginalRecord>, CatalogError>;
     async fn documents(&self) -> Result<Vec<DocumentRecord>, CatalogError>;

@@ -15,6 +15,7 @@ use crate::records::{
 };
 use crate::registry::{Record, RecordQuery, RecordStatus, SubjectId};
 use crate::service::Service;
+use crate::telemetry;
 use crate::ContentHash;
 
 /// Requests past this many fields are refused: no procedure's form is that long.
@@ -133,6 +134,7 @@ impl Service {
                 field,
             });
         }
+        let records_used = used.len();
         self.log_read(
             caller,
             &subject,
@@ -141,6 +143,14 @@ impl Service {
             endpoint,
         )
         .await?;
+        telemetry::emit(telemetry::RecordsReused {
+            via: "prefill",
+            records: records_used,
+        });
+        telemetry::emit(telemetry::PrefillAnswered {
+            known: known.len(),
+            missing: missing.len(),
+        });
         Ok(Prefill {
             subject,
             procedure_code,

@@ -233,7 +233,7 @@ pub fn analyse(
     source: &std::path::Path,
     limits: &Limits,
 ) -> Result<(ExtractionResult, Vec<PageText>), PageError> {
-    analyse_reporting(
+    let analysis = analyse_reporting(
         engine,
         hash,
         file_name,
@@ -241,7 +241,18 @@ pub fn analyse(
         source,
         limits,
         &mut |_| {},
-    )
+    )?;
+    Ok((analysis.result, analysis.pages))
+}
+
+/// What `analyse_reporting` found, and how long each of its stages took.
+pub struct Analysis {
+    pub result: ExtractionResult,
+    pub pages: Vec<PageText>,
+    /// Reading the pages: rasterising or decoding, OCR and any rereading.
+    pub reading: std::time::Duration,
+    /// Classifying and extracting.
+    pub extracting: std::time::Duration,
 }
 
 /// `analyse`, telling `pages_read` the count each time a page has been read.
@@ -253,14 +264,22 @@ pub fn analyse_reporting(
     source: &std::path::Path,
     limits: &Limits,
     pages_read: &mut dyn FnMut(u32),
-) -> Result<(ExtractionResult, Vec<PageText>), PageError> {
+) -> Result<Analysis, PageError> {
+    let started = std::time::Instant::now();
     let mut pages = Vec::new();
     let page_count = engine.read_pages(media_type, source, limits, &mut |page| {
         pages.push(page);
         pages_read(pages.len() as u32);
     })?;
+    let reading = started.elapsed();
+    let started = std::time::Instant::now();
     let result = extraction_of(hash, file_name, media_type, page_count, &pages);
-    Ok((result, pages))
+    Ok(Analysis {
+        result,
+        pages,
+        reading,
+        extracting: started.elapsed(),
+    })
 }
 
 /// The extraction result of a file whose `page_count` pages were read into `pages`.

@@ -77,6 +77,7 @@ pub async fn run(c: &dyn Catalog) {
     stale_attempts_are_fenced(c).await;
     failures_retry_then_stick(c).await;
     released_jobs_run_again(c).await;
+    a_job_handed_back_keeps_its_attempts(c).await;
     a_job_that_kills_every_worker_fails(c).await;
     hostile_text_round_trips(c).await;
 }
@@ -314,6 +315,56 @@ async fn released_jobs_run_again(c: &dyn Catalog) {
     assert_eq!(after.running, 0);
     assert_eq!(after.queued, before.queued - 1);
     assert!(c.originals().await.unwrap().iter().any(|o| o.hash == hash));
+}
+
+async fn a_job_handed_back_keeps_its_attempts(c: &dyn Catalog) {
+    let hash = ContentHash::of(b"handed back");
+    c.register_original(&new_original(&hash)).await.unwrap();
+    // More hand-backs than the policy's attempts: none of them counts.
+    for _ in 0..5 {
+        let job = c.claim_job("stopping", LEASE).await.unwrap().unwrap();
+        let depth = c.queue_depth().await.unwrap();
+        assert!(
+            depth.iter().any(|d| d.state == "running" && d.jobs == 1),
+            "{depth:?}"
+        );
+        assert!(c.release_job(&job, "the worker was stopped").await.unwrap());
+        // Only once: the lease is gone with it.
+        assert!(!c.release_job(&job, "again").await.unwrap());
+        assert!(!c.extend_lease(&job, LEASE).await.unwrap());
+    }
+    let last = c
+        .claim_job("next", LEASE)
+        .await
+        .unwrap()
+        .expect("still claimable");
+    let completion = c
+        .complete_job(&last, &result_for(&hash), "next")
+        .await
+        .unwrap();
+    // The citizen id's record: made, or linked when an earlier scenario made it.
+    assert_eq!(completion.records_made + completion.records_linked, 1);
+    let attempts = c.attempts(&hash).await.unwrap();
+    let outcomes: Vec<_> = attempts.iter().map(|a| a.outcome).collect();
+    assert_eq!(outcomes.len(), 6);
+    assert!(outcomes[..5]
+        .iter()
+        .all(|o| *o == AttemptOutcome::Abandoned));
+    assert_eq!(outcomes[5], AttemptOutcome::Done);
+    assert_eq!(attempts[0].error.as_deref(), Some("the worker was stopped"));
+    assert_eq!(
+        c.original(&hash).await.unwrap().unwrap().status,
+        OriginalStatus::Processed
+    );
+    // The same content read again links to that record instead of making another.
+    let again = ContentHash::of(b"handed back, scanned again");
+    c.register_original(&new_original(&again)).await.unwrap();
+    let job = c.claim_job("next", LEASE).await.unwrap().unwrap();
+    let completion = c
+        .complete_job(&job, &result_for(&again), "next")
+        .await
+        .unwrap();
+    assert_eq!((completion.records_made, completion.records_linked), (0, 1));
 }
 
 async fn a_job_that_kills_every_worker_fails(c: &dyn Catalog) {

@@ -7,6 +7,7 @@ mod append;
 pub mod crops;
 pub mod deskew;
 pub mod engine;
+pub mod events;
 pub mod mrz_zone;
 pub mod ocr;
 pub mod pdf;

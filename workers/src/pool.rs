@@ -10,12 +10,19 @@ use std::time::Duration;
 
 use hoso_extractors::PageText;
 use hoso_pipeline::ports::{
-    Catalog, CatalogError, DerivativeKind, Job, JobFate, JobProgress, ObjectKey, ObjectStore,
-    PageEngine, PageError,
+    Catalog, CatalogError, Completion, DerivativeKind, Job, JobFate, JobProgress, ObjectKey,
+    ObjectStore, PageEngine, PageError,
 };
-use hoso_pipeline::service::analyse_reporting;
+use hoso_pipeline::service::{analyse_reporting, Analysis};
+use hoso_pipeline::telemetry::emit;
 use hoso_pipeline::{ContentHash, ExtractionResult, Limits};
 use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::Instant;
+
+use crate::events::{
+    DocumentsExtracted, FailureReason, JobFailed, JobProcessed, JobReleased, PagesRead, Stage,
+    StageTimed,
+};
 
 /// When a pool's workers stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +53,10 @@ pub struct PoolOptions {
     /// Where each job's original and searchable PDF are kept on disk while it runs: the
     /// engines read and write files, so no file is ever held whole in memory.
     pub scratch_dir: PathBuf,
+    /// Once told to stop, how long a job in hand may still run before it is handed back
+    /// to the queue: less than the time the process is given to stop (Kubernetes'
+    /// termination grace period).
+    pub drain_grace: Duration,
 }
 
 impl Default for PoolOptions {
@@ -61,6 +72,7 @@ impl Default for PoolOptions {
             limits: Limits::default(),
             retry_base: Duration::from_secs(2),
             scratch_dir: std::env::temp_dir(),
+            drain_grace: Duration::from_secs(120),
         }
     }
 }
@@ -109,8 +121,7 @@ struct EngineRequest {
 }
 
 struct EngineOutput {
-    result: ExtractionResult,
-    pages: Vec<PageText>,
+    analysis: Analysis,
     /// Whether the searchable PDF was written.
     searchable_pdf: bool,
     producer: String,
@@ -231,7 +242,10 @@ impl WorkerPool {
                 continue;
             };
             tracing::debug!(job = job.id, attempt = job.attempt, file = %job.file_name, "claimed");
-            if let Err(e) = self.process_with_heartbeat(&job, &mut engine, &owner).await {
+            if let Err(e) = self
+                .process_with_heartbeat(&job, &mut engine, &owner, stop.clone())
+                .await
+            {
                 tracing::warn!(job = job.id, error = %e, "could not record the job's outcome");
             }
         }
@@ -239,20 +253,49 @@ impl WorkerPool {
     }
 
     /// Processes one job while keeping its lease alive, from the first read of the original
-    /// to the commit of its result.
+    /// to the commit of its result. Told to stop, it lets the job run for the drain grace,
+    /// then drops it and hands it back to the queue.
     async fn process_with_heartbeat(
         &self,
         job: &Job,
         engine: &mut mpsc::UnboundedSender<EngineRequest>,
         owner: &str,
+        mut stop: watch::Receiver<bool>,
     ) -> Result<(), PoolError> {
         let work = self.process(job, engine, owner);
         tokio::pin!(work);
         let mut beat = tokio::time::interval(self.options.heartbeat);
         beat.tick().await;
+        let mut deadline: Option<Instant> = None;
         loop {
+            let stopping = *stop.borrow();
+            if stopping && deadline.is_none() {
+                deadline = Some(Instant::now() + self.options.drain_grace);
+                tracing::info!(
+                    job = job.id,
+                    grace_secs = self.options.drain_grace.as_secs(),
+                    "stopping: finishing the job in hand"
+                );
+            }
+            let until_deadline = async {
+                match deadline {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 r = &mut work => return r,
+                _ = stop.changed(), if !stopping => {}
+                _ = until_deadline => {
+                    // Dropping the work rolls back any transaction it had open; the engine
+                    // thread's reading is abandoned with the process.
+                    let released = self
+                        .catalog
+                        .release_job(job, "handed back: the worker was stopped before it finished")
+                        .await?;
+                    emit(JobReleased { job, released });
+                    return Ok(());
+                }
                 _ = beat.tick() => {
                     // The work goes on whatever the heartbeat says; a missed beat only risks
                     // the lease, and completion is fenced anyway.
@@ -284,12 +327,15 @@ impl WorkerPool {
                     "cannot make a scratch folder in {}: {e}",
                     self.options.scratch_dir.display()
                 );
-                return self.fail(job, &msg, false).await;
+                return self.fail(job, &msg, false, FailureReason::Worker).await;
             }
         };
         let source = scratch.path().join("original");
+        let started = Instant::now();
         if let Err(e) = self.store.get_to_file(&key, &source).await {
-            return self.fail(job, &e.to_string(), !e.is_transient()).await;
+            return self
+                .fail(job, &e.to_string(), !e.is_transient(), FailureReason::Store)
+                .await;
         }
         match ContentHash::of_file(&source).await {
             Ok(hash) if hash == job.hash => {}
@@ -298,13 +344,17 @@ impl WorkerPool {
                     "the stored original {} does not match its hash",
                     key.as_str()
                 );
-                return self.fail(job, &msg, true).await;
+                return self.fail(job, &msg, true, FailureReason::Store).await;
             }
             Err(e) => {
                 let msg = format!("cannot read back {}: {e}", source.display());
-                return self.fail(job, &msg, false).await;
+                return self.fail(job, &msg, false, FailureReason::Worker).await;
             }
         }
+        emit(StageTimed {
+            stage: Stage::Read,
+            elapsed: started.elapsed(),
+        });
 
         self.report(job, JobProgress::Reading { pages: 0 }).await;
         let searchable_path = scratch.path().join("searchable.pdf");
@@ -325,22 +375,52 @@ impl WorkerPool {
         };
         if engine.send(request).is_err() {
             *engine = spawn_engine_thread(owner, Arc::clone(&self.engines));
-            return self.fail(job, "the engine thread had stopped", false).await;
+            return self
+                .fail(
+                    job,
+                    "the engine thread had stopped",
+                    false,
+                    FailureReason::Worker,
+                )
+                .await;
         }
         let Ok(reply) = reply_rx.await else {
             // The engine thread died mid-job (a panic that escaped); start a new one.
             *engine = spawn_engine_thread(owner, Arc::clone(&self.engines));
             return self
-                .fail(job, "the engine thread stopped during the job", false)
+                .fail(
+                    job,
+                    "the engine thread stopped during the job",
+                    false,
+                    FailureReason::Worker,
+                )
                 .await;
         };
         match reply {
             Ok(EngineOutput {
-                result,
-                pages,
+                analysis,
                 searchable_pdf,
                 producer,
             }) => {
+                let Analysis {
+                    result,
+                    pages,
+                    reading,
+                    extracting,
+                } = analysis;
+                emit(StageTimed {
+                    stage: Stage::Ocr,
+                    elapsed: reading,
+                });
+                emit(StageTimed {
+                    stage: Stage::Extract,
+                    elapsed: extracting,
+                });
+                emit(PagesRead { job, pages: &pages });
+                emit(DocumentsExtracted {
+                    documents: &result.documents,
+                });
+                let started = Instant::now();
                 // Its sender went with the request: it ends after its last report. Should it
                 // hang, it is stopped, so that no late count overwrites what follows.
                 let abort = reporter.abort_handle();
@@ -358,12 +438,16 @@ impl WorkerPool {
                 let pages_key = ObjectKey::derivative(&job.hash, DerivativeKind::PageText);
                 let pages_json = serde_json_bytes(&pages);
                 if let Err(e) = self.store.replace(&pages_key, &pages_json).await {
-                    return self.fail(job, &e.to_string(), !e.is_transient()).await;
+                    return self
+                        .fail(job, &e.to_string(), !e.is_transient(), FailureReason::Store)
+                        .await;
                 }
                 if searchable_pdf {
                     let key = ObjectKey::derivative(&job.hash, DerivativeKind::SearchablePdf);
                     if let Err(e) = self.store.replace_from_file(&key, &searchable_path).await {
-                        return self.fail(job, &e.to_string(), !e.is_transient()).await;
+                        return self
+                            .fail(job, &e.to_string(), !e.is_transient(), FailureReason::Store)
+                            .await;
                     }
                 }
                 match self.complete(job, &result, &producer).await {
@@ -377,11 +461,22 @@ impl WorkerPool {
                     }
                     Err(e) => {
                         let permanent = !e.is_transient();
-                        self.fail(job, &format!("cannot store the result: {e}"), permanent)
+                        let msg = format!("cannot store the result: {e}");
+                        self.fail(job, &msg, permanent, FailureReason::Catalog)
                             .await
                     }
-                    Ok(()) => {
-                        self.emit(PoolEvent::Completed {
+                    Ok(completion) => {
+                        emit(StageTimed {
+                            stage: Stage::Register,
+                            elapsed: started.elapsed(),
+                        });
+                        emit(JobProcessed {
+                            job,
+                            pages: result.source.pages,
+                            documents: result.documents.len(),
+                            completion,
+                        });
+                        self.send(PoolEvent::Completed {
                             hash: job.hash,
                             file_name: job.file_name.clone(),
                             documents: result.documents.len(),
@@ -393,9 +488,12 @@ impl WorkerPool {
             }
             Err(EngineFailure::Page(e)) => {
                 let permanent = e.is_permanent();
-                self.fail(job, &e.to_string(), permanent).await
+                let reason = FailureReason::of_page_error(&e);
+                self.fail(job, &e.to_string(), permanent, reason).await
             }
-            Err(EngineFailure::Internal(msg)) => self.fail(job, &msg, false).await,
+            Err(EngineFailure::Internal(msg)) => {
+                self.fail(job, &msg, false, FailureReason::Worker).await
+            }
         }
     }
 
@@ -406,7 +504,7 @@ impl WorkerPool {
         job: &Job,
         result: &ExtractionResult,
         producer: &str,
-    ) -> Result<(), CatalogError> {
+    ) -> Result<Completion, CatalogError> {
         let started = tokio::time::Instant::now();
         let mut pause = Duration::from_millis(100);
         loop {
@@ -428,10 +526,22 @@ impl WorkerPool {
         }
     }
 
-    async fn fail(&self, job: &Job, error: &str, permanent: bool) -> Result<(), PoolError> {
+    async fn fail(
+        &self,
+        job: &Job,
+        error: &str,
+        permanent: bool,
+        reason: FailureReason,
+    ) -> Result<(), PoolError> {
         let retry = (!permanent).then(|| backoff(self.options.retry_base, job));
         let fate = self.catalog.fail_job(job, error, retry).await?;
-        self.emit(PoolEvent::Failed {
+        emit(JobFailed {
+            job,
+            error,
+            reason,
+            fate,
+        });
+        self.send(PoolEvent::Failed {
             hash: job.hash,
             file_name: job.file_name.clone(),
             error: error.to_string(),
@@ -440,7 +550,7 @@ impl WorkerPool {
         Ok(())
     }
 
-    fn emit(&self, event: PoolEvent) {
+    fn send(&self, event: PoolEvent) {
         // Nobody listening is fine: events are informational.
         let _ = self.events.send(event);
     }
@@ -515,7 +625,7 @@ fn spawn_engine_thread(
             }
             let Some(e) = engine.as_mut() else { continue };
             let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                let (result, pages) = analyse_reporting(
+                let analysis = analyse_reporting(
                     e.as_mut(),
                     &req.job.hash,
                     &req.job.file_name,
@@ -531,7 +641,7 @@ fn spawn_engine_thread(
                     .searchable_pdf(
                         req.job.media_type,
                         &req.source,
-                        &pages,
+                        &analysis.pages,
                         &req.limits,
                         &req.searchable_pdf,
                     )
@@ -540,8 +650,7 @@ fn spawn_engine_thread(
                         false
                     });
                 Ok(EngineOutput {
-                    result,
-                    pages,
+                    analysis,
                     searchable_pdf,
                     producer: e.describe(),
                 })

@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use hoso_pipeline::ports::{
-    AttemptOutcome, AttemptRecord, Catalog, CatalogError, CatalogErrorKind, DocumentRecord, Job,
-    JobFate, NewOriginal, ObjectKey, ObjectStore, OriginalRecord, OriginalStatus, PageEngine,
-    QueueCounts, Registration,
+    AttemptOutcome, AttemptRecord, Catalog, CatalogError, CatalogErrorKind, Completion,
+    DocumentRecord, Job, JobFate, NewOriginal, ObjectKey, ObjectStore, OriginalRecord,
+    OriginalStatus, PageEngine, QueueCounts, QueueDepth, Registration,
 };
 use hoso_pipeline::{ContentHash, ExtractionResult, MediaType};
 use hoso_storage::{LocalObjectStore, SqlCatalog};
@@ -35,7 +35,7 @@ impl Catalog for Refusing {
         job: &Job,
         result: &ExtractionResult,
         producer: &str,
-    ) -> Result<(), CatalogError> {
+    ) -> Result<Completion, CatalogError> {
         let left = self.times.load(Ordering::SeqCst);
         if left > 0 {
             self.times.store(left - 1, Ordering::SeqCst);
@@ -74,6 +74,9 @@ impl Catalog for Refusing {
     ) -> Result<JobFate, CatalogError> {
         self.inner.fail_job(job, error, retry_after).await
     }
+    async fn release_job(&self, job: &Job, reason: &str) -> Result<bool, CatalogError> {
+        self.inner.release_job(job, reason).await
+    }
     async fn release_running_jobs(&self) -> Result<u64, CatalogError> {
         self.inner.release_running_jobs().await
     }
@@ -82,6 +85,9 @@ impl Catalog for Refusing {
     }
     async fn queue_counts(&self) -> Result<QueueCounts, CatalogError> {
         self.inner.queue_counts().await
+    }
+    async fn queue_depth(&self) -> Result<Vec<QueueDepth>, CatalogError> {
+        self.inner.queue_depth().await
     }
     async fn originals(&self) -> Result<Vec<OriginalRecord>, CatalogError> {
         self.inner.originals().await

@@ -278,6 +278,15 @@ pub fn router(service: Arc<Service>) -> Router {
         .with_state(service)
 }
 
+/// The health checks alone, for a listener that serves nothing else of the API (a
+/// worker's metrics port).
+pub fn health_router(service: Arc<Service>) -> Router {
+    Router::new()
+        .route("/healthz", get(originals::healthz))
+        .route("/readyz", get(originals::readyz))
+        .with_state(service)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

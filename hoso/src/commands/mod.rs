@@ -6,6 +6,7 @@ mod eval;
 mod extract;
 mod ingest;
 mod list;
+mod migrate;
 mod report;
 mod serve;
 mod token;
@@ -30,12 +31,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { listen, .. } => listen.clone(),
         _ => None,
     };
+    let metrics_listen = match &cli.command {
+        Command::Serve { metrics_listen, .. } | Command::Worker { metrics_listen, .. } => {
+            metrics_listen.clone()
+        }
+        _ => None,
+    };
     let overrides = Overrides {
         config: cli.config.clone(),
         data_dir: cli.data_dir.clone(),
         ocr_languages: cli.ocr_languages.clone(),
         workers: None,
         listen,
+        metrics_listen,
     };
     // A receipt is checked with its key alone: no settings, no database.
     if let Command::Audit {
@@ -76,7 +84,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )
             .await
         }
-        Command::Worker { concurrency, drain } => worker::run(settings, concurrency, drain).await,
+        Command::Worker {
+            concurrency, drain, ..
+        } => worker::run(settings, concurrency, drain).await,
+        Command::Migrate { wait, timeout_secs } => {
+            migrate::run(settings, wait, std::time::Duration::from_secs(timeout_secs)).await
+        }
         Command::Serve { no_workers, .. } => serve::run(settings, no_workers).await,
         Command::EngineChild => crate::engines::run_child(&settings.workers.ocr_languages),
         Command::PageImage => crate::engines::run_page_image(),

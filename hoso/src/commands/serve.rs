@@ -11,6 +11,7 @@ use crate::config::Settings;
 
 pub async fn run(settings: Settings, no_workers: bool) -> anyhow::Result<ExitCode> {
     let listen = settings.listen.clone();
+    let metrics_listen = settings.metrics_listen.clone();
     let backends = crate::backends::Backends::open(settings).await?;
     let _lock = if no_workers {
         None
@@ -34,7 +35,8 @@ pub async fn run(settings: Settings, no_workers: bool) -> anyhow::Result<ExitCod
             backends.engines(),
             backends.pool_options(None),
         );
-        tokio::spawn(super::worker::log_events(events));
+        // The pool's own events log and count themselves; these are for progress bars.
+        drop(events);
         let mut stop = stop_rx.clone();
         Some(tokio::spawn(async move {
             pool.run_until(async move {
@@ -56,14 +58,32 @@ pub async fn run(settings: Settings, no_workers: bool) -> anyhow::Result<ExitCod
         renders: tokio::sync::Semaphore::new(2),
         last_verification: Default::default(),
     });
-    let app = crate::api::router(Arc::clone(&service)).merge(crate::web::router(web));
+    let mut app = crate::api::router(Arc::clone(&service)).merge(crate::web::router(web));
+    let metrics_port = match &metrics_listen {
+        None => {
+            app = app.merge(crate::metrics::router(Arc::clone(&service)));
+            None
+        }
+        Some(addr) => {
+            let mut stop = stop_rx.clone();
+            let stopped = async move {
+                let _ = stop.wait_for(|s| *s).await;
+            };
+            Some(crate::metrics::serve_port(addr, Arc::clone(&service), stopped).await?)
+        }
+    };
+    let app = app.route_layer(axum::middleware::from_fn(crate::metrics::track));
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| {
             format!("setting server.listen (HOSO_LISTEN): cannot listen on {listen}")
         })?;
     eprintln!(
-        "hoso serve: listening on http://{listen} (the web interface at /, the api at /api/v1){}; {}",
+        "hoso serve: listening on http://{listen} (the web interface at /, the api at /api/v1, metrics at {}){}; {}",
+        match &metrics_listen {
+            None => "/metrics".to_string(),
+            Some(addr) => format!("http://{addr}/metrics"),
+        },
         if no_workers {
             ""
         } else {
@@ -82,6 +102,9 @@ pub async fn run(settings: Settings, no_workers: bool) -> anyhow::Result<ExitCod
         .context("the http server stopped")?;
     if let Some(w) = workers {
         w.await.context("the workers stopped abnormally")??;
+    }
+    if let Some(port) = metrics_port {
+        let _ = port.await;
     }
     Ok(ExitCode::SUCCESS)
 }

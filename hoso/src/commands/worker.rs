@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use hoso_workers::{PoolEvent, WorkerPool};
+use hoso_workers::WorkerPool;
 
 use crate::config::Settings;
 
@@ -11,14 +11,19 @@ pub async fn run(
     concurrency: Option<usize>,
     drain: bool,
 ) -> anyhow::Result<ExitCode> {
+    let metrics_listen = settings.metrics_listen.clone();
     let backends = crate::backends::Backends::open(settings).await?;
     let _lock = backends.prepare_workers().await?;
     let options = backends.pool_options(concurrency);
     eprintln!(
-        "hoso worker: {} concurrent job(s) as {}; {}",
+        "hoso worker: {} concurrent job(s) as {}; {}{}",
         options.workers,
         options.owner,
-        backends.describe()
+        backends.describe(),
+        match &metrics_listen {
+            Some(addr) => format!("; metrics and health at http://{addr}"),
+            None => String::new(),
+        }
     );
     let service = &backends.service;
     let (pool, events) = WorkerPool::new(
@@ -27,38 +32,35 @@ pub async fn run(
         backends.engines(),
         options,
     );
-    tokio::spawn(log_events(events));
-    if drain {
-        pool.drain().await?;
+    // The pool's events log and count themselves (`hoso_workers::events`); the channel is
+    // for progress bars, which a worker process has none of.
+    drop(events);
+    let (stopped_tx, stopped_rx) = tokio::sync::watch::channel(false);
+    let port = match &metrics_listen {
+        Some(addr) => {
+            let mut stopped = stopped_rx.clone();
+            let service = Arc::new(service.clone());
+            Some(
+                crate::metrics::serve_port(addr, service, async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                })
+                .await?,
+            )
+        }
+        None => None,
+    };
+    let outcome = if drain {
+        pool.drain().await
     } else {
-        pool.run_until(shutdown_signal()).await?;
+        pool.run_until(shutdown_signal()).await
+    };
+    let _ = stopped_tx.send(true);
+    if let Some(port) = port {
+        let _ = port.await;
     }
+    outcome?;
     eprintln!("hoso worker: stopped");
     Ok(ExitCode::SUCCESS)
-}
-
-/// Logs what the pool reports; a worker process has no progress bar.
-pub async fn log_events(mut events: tokio::sync::mpsc::UnboundedReceiver<PoolEvent>) {
-    while let Some(event) = events.recv().await {
-        match event {
-            PoolEvent::Completed {
-                hash,
-                file_name,
-                documents,
-                pages,
-            } => {
-                tracing::info!(original = %hash.short(), file = %file_name, documents, pages, "processed")
-            }
-            PoolEvent::Failed {
-                hash,
-                file_name,
-                error,
-                fate,
-            } => {
-                tracing::warn!(original = %hash.short(), file = %file_name, %error, ?fate, "attempt failed")
-            }
-        }
-    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what Kubernetes sends before it kills a pod).

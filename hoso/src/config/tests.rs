@@ -72,6 +72,15 @@ fn the_file_configures_postgres_and_s3_and_the_environment_overrides_it() {
     assert_eq!(s.workers.engine, EngineKind::StandIn);
     assert_eq!(s.workers.lease, Duration::from_secs(20));
     assert_eq!(s.workers.heartbeat, Duration::from_secs(5));
+    assert_eq!(s.workers.drain_grace, Duration::from_secs(120));
+    assert_eq!(s.metrics_listen, None);
+    let s = load(
+        "[server]\nmetrics_listen = \"0.0.0.0:9100\"\n[workers]\ndrain_secs = 30",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.metrics_listen.as_deref(), Some("0.0.0.0:9100"));
+    assert_eq!(s.workers.drain_grace, Duration::from_secs(30));
 }
 
 #[test]
@@ -93,6 +102,9 @@ fn every_bad_setting_is_named() {
         ("[workers]\nengine = \"gpu\"", &[], "setting workers.engine (HOSO_ENGINE): \"gpu\" must be native or stand-in"),
         ("[workers]\nlease_secs = 10\nheartbeat_secs = 10", &[], "setting workers.heartbeat_secs (HOSO_HEARTBEAT_SECS): 10 must be shorter"),
         ("", &[("HOSO_LISTEN", "localhost")], "setting server.listen (HOSO_LISTEN)"),
+        ("", &[("HOSO_METRICS_LISTEN", ":9100")], "setting server.metrics_listen (HOSO_METRICS_LISTEN): \":9100\" is not an address"),
+        ("", &[("HOSO_DRAIN_SECS", "7200")], "setting workers.drain_secs (HOSO_DRAIN_SECS): must be at most 3600"),
+        ("", &[("HOSO_DRAIN_SECS", "soon")], "setting workers.drain_secs (HOSO_DRAIN_SECS): cannot parse \"soon\""),
         ("", &[("HOSO_MAX_PAGES", "0")], "setting limits.max_pages (HOSO_MAX_PAGES): must be greater than zero"),
         ("[workers]\nconcurency = 2", &[], "unknown field `concurency`"),
         ("[database\nurl = 1", &[], "is not valid"),

@@ -17,6 +17,7 @@ use crate::registry::{
     RecordStatus, Registry, RegistryError, Role, SubjectId, Token,
 };
 use crate::service::{IngestOutcome, Service};
+use crate::telemetry;
 use crate::ContentHash;
 
 pub use crate::service_error::{ErrorKind, ServiceError};
@@ -492,7 +493,11 @@ impl Service {
     pub async fn verify(&self, caller: &Caller, id: &str) -> Result<RecordView, ServiceError> {
         self.authorize(caller, Action::VerifyRecord)?;
         self.registry_or_err()?.verify(id, &caller.name).await?;
-        self.record_view(id).await
+        let view = self.record_view(id).await?;
+        telemetry::emit(telemetry::RecordVerified {
+            document_type: view.record.document_type,
+        });
+        Ok(view)
     }
 
     pub async fn revoke(
@@ -540,6 +545,10 @@ impl Service {
             endpoint,
         )
         .await?;
+        telemetry::emit(telemetry::RecordsReused {
+            via: "lookup",
+            records: views.len(),
+        });
         Ok(SubjectRecords {
             subject,
             document_types,

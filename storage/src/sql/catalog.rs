@@ -9,8 +9,8 @@ use hoso_extractors::ExtractedDocument;
 use hoso_pipeline::audit;
 use hoso_pipeline::ports::ObjectKey;
 use hoso_pipeline::ports::{
-    document_id, AttemptOutcome, AttemptRecord, Catalog, CatalogError, DocumentRecord, Job,
-    JobFate, JobProgress, NewOriginal, OriginalRecord, QueueCounts, Registration,
+    document_id, AttemptOutcome, AttemptRecord, Catalog, CatalogError, Completion, DocumentRecord,
+    Job, JobFate, JobProgress, NewOriginal, OriginalRecord, QueueCounts, QueueDepth, Registration,
 };
 use hoso_pipeline::{ContentHash, ExtractionResult};
 use serde_json::json;
@@ -325,7 +325,7 @@ impl Catalog for SqlCatalog {
         job: &Job,
         result: &ExtractionResult,
         producer: &str,
-    ) -> Result<(), CatalogError> {
+    ) -> Result<Completion, CatalogError> {
         let end = AttemptEnd {
             job,
             state: "done",
@@ -341,7 +341,8 @@ impl Catalog for SqlCatalog {
             self.dialect.end_attempt_alone(&self.pool, &end).await?;
             // Nothing was registered, so the entry needs no transaction with the change.
             let entry = self.extraction_entry(job, result, producer);
-            return hoso_pipeline::audit::AuditLog::append(self, &entry).await;
+            hoso_pipeline::audit::AuditLog::append(self, &entry).await?;
+            return Ok(Completion::default());
         }
         let mut tx = self.begin_write().await?;
         self.dialect.end_attempt(&mut tx, &end).await?;
@@ -356,9 +357,11 @@ impl Catalog for SqlCatalog {
             producer,
         )
         .await?;
-        self.register_records(&mut tx, &job.hash, &result.documents)
+        let completion = self
+            .register_records(&mut tx, &job.hash, &result.documents)
             .await?;
-        tx.commit().await.map_err(db)
+        tx.commit().await.map_err(db)?;
+        Ok(completion)
     }
 
     async fn fail_job(
@@ -395,6 +398,37 @@ impl Catalog for SqlCatalog {
         };
         self.dialect.end_attempt_alone(&self.pool, &end).await?;
         Ok(fate)
+    }
+
+    async fn release_job(&self, job: &Job, reason: &str) -> Result<bool, CatalogError> {
+        let mut tx = self.begin_write().await?;
+        // One more attempt allowed: the job is not the reason it stopped.
+        let released = sqlx::query(&self.dialect.sql(
+            "UPDATE jobs SET state = 'queued', run_at = {now}, max_attempts = max_attempts + 1, \
+             lease_owner = NULL, lease_expires_at = NULL, progress = NULL, updated_at = {now} \
+             WHERE id = $1 AND attempts = $2 AND state = 'running'",
+        ))
+        .bind(job.id)
+        .bind(i64::from(job.attempt))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if released == 0 {
+            return Ok(false);
+        }
+        sqlx::query(&self.dialect.sql(
+            "UPDATE job_attempts SET outcome = 'abandoned', ended_at = {now}, error = $3 \
+             WHERE job_id = $1 AND attempt = $2",
+        ))
+        .bind(job.id)
+        .bind(i64::from(job.attempt))
+        .bind(reason)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
     }
 
     async fn release_running_jobs(&self) -> Result<u64, CatalogError> {
@@ -446,6 +480,24 @@ impl Catalog for SqlCatalog {
             .await
             .map_err(db)?;
         codec::queue_counts(rows)
+    }
+
+    async fn queue_depth(&self) -> Result<Vec<QueueDepth>, CatalogError> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT stage, state, COUNT(*) FROM jobs WHERE state <> 'done' \
+             GROUP BY stage, state ORDER BY stage, state",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|(stage, state, jobs)| QueueDepth {
+                stage,
+                state,
+                jobs: jobs.max(0) as u64,
+            })
+            .collect())
     }
 
     async fn originals(&self) -> Result<Vec<OriginalRecord>, CatalogError> {

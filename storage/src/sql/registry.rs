@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use async_trait::async_trait;
 use hoso_extractors::ExtractedDocument;
 use hoso_pipeline::audit::{access_entry, record_event_entry};
-use hoso_pipeline::ports::{document_id, CatalogError};
+use hoso_pipeline::ports::{document_id, CatalogError, Completion};
 use hoso_pipeline::registry::{
     plan_correction, record_candidate, superseding_kinds, AccessEntry, Dossier, NewDossier,
     NewRecord, NewToken, Record, RecordAction, RecordEvent, RecordEventKind, RecordQuery, Registry,
@@ -29,6 +29,12 @@ use crate::codec::{self, AccessRow, DossierRow, EventRow, RecordRow, TokenRow};
 /// then revoked, by others) before giving up; each round means another writer finished.
 const LINK_ROUNDS: usize = 5;
 
+/// Where a document went in the registry.
+enum Linked {
+    ToNewRecord,
+    ToExistingRecord,
+}
+
 impl SqlCatalog {
     /// The records made from `docs`, the documents of one original just stored, inside
     /// the transaction that stores them, each with its audit entry.
@@ -37,24 +43,33 @@ impl SqlCatalog {
         conn: &mut AnyConnection,
         source: &ContentHash,
         docs: &[ExtractedDocument],
-    ) -> Result<(), CatalogError> {
+    ) -> Result<Completion, CatalogError> {
+        let mut completion = Completion::default();
         for (i, doc) in docs.iter().enumerate() {
             let id = document_id(source, i + 1);
             if let Some(candidate) = record_candidate(&id, source, doc) {
-                self.make_or_link(&mut *conn, &candidate, (i + 1) as i64)
-                    .await?;
+                match self
+                    .make_or_link(&mut *conn, &candidate, (i + 1) as i64)
+                    .await?
+                {
+                    Some(Linked::ToNewRecord) => completion.records_made += 1,
+                    Some(Linked::ToExistingRecord) => completion.records_linked += 1,
+                    None => {}
+                }
             }
         }
-        self.give_dossier_subject(conn, source).await
+        self.give_dossier_subject(conn, source).await?;
+        Ok(completion)
     }
 
     /// Links the document to the live record with its content, or makes that record.
+    /// `None` when the document was linked already (its original read again).
     async fn make_or_link(
         &self,
         conn: &mut AnyConnection,
         c: &NewRecord,
         ordinal: i64,
-    ) -> Result<(), CatalogError> {
+    ) -> Result<Option<Linked>, CatalogError> {
         let fields = codec::to_json(&c.fields)?;
         let mut found = None;
         for _ in 0..LINK_ROUNDS {
@@ -133,8 +148,13 @@ impl SqlCatalog {
             };
             self.add_event(conn, &record_id, "system", &kind, context)
                 .await?;
+            return Ok(Some(if created {
+                Linked::ToNewRecord
+            } else {
+                Linked::ToExistingRecord
+            }));
         }
-        Ok(())
+        Ok(None)
     }
 
     async fn add_subject(

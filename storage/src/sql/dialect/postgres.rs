@@ -97,6 +97,21 @@ pub async fn connect(url: &str, settings: PgPoolSettings) -> Result<Pools, Catal
         .await
         .map_err(|e| db(e).context("cannot connect to postgresql"))?;
     if settings.migrate {
+        // Roles belong to the cluster, and sqlx's migration lock to one database: two
+        // databases of one cluster migrated at once (tests, several registries) would
+        // both see migration 5's role missing and both create it. Made here first,
+        // tolerating the other's win, migration 5 finds it.
+        sqlx::query(
+            "DO $$ BEGIN \
+               IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hoso_service') THEN \
+                 CREATE ROLE hoso_service NOLOGIN; \
+               END IF; \
+             EXCEPTION WHEN duplicate_object OR unique_violation OR insufficient_privilege THEN NULL; \
+             END $$",
+        )
+        .execute(&pool)
+        .await
+        .map_err(|e| db(e).context("making the role hoso_service"))?;
         MIGRATOR
             .run(&pool)
             .await
