@@ -480,3 +480,52 @@ fn a_dockerfile_that_hadolint_refuses_fails() {
         "the manifests are the repository's and valid:\n{text}"
     );
 }
+
+/// Every `HOSO_*` setting of the README's settings table and audit section is given to
+/// the pods in both overlays: by the ConfigMap, a Secret, or a container's own env.
+#[test]
+fn every_setting_the_readme_lists_reaches_the_pods() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let table = readme
+        .split_once("### Settings")
+        .and_then(|(_, rest)| rest.split_once("\n### "))
+        .map(|(t, _)| t)
+        .expect("the README has a settings section");
+    let audit = readme
+        .split_once("### The audit log")
+        .and_then(|(_, rest)| rest.split_once("\n## "))
+        .map(|(t, _)| t)
+        .expect("the README has an audit section");
+    let name = regex::Regex::new(r"HOSO_[A-Z0-9_]+").unwrap();
+    let listed: BTreeSet<&str> = name
+        .find_iter(table)
+        .chain(name.find_iter(audit))
+        .map(|m| m.as_str())
+        // The manifests set values, not a settings file; the key comes as a value
+        // (HOSO_AUDIT_KEY), not a file.
+        .filter(|n| !["HOSO_CONFIG", "HOSO_AUDIT_KEY_FILE"].contains(n))
+        .collect();
+    assert!(listed.len() >= 25, "{listed:?}");
+    for overlay in ["dev", "prod"] {
+        let docs = render(overlay);
+        let mut given: BTreeSet<String> = BTreeSet::new();
+        for d in &docs {
+            for part in ["data", "stringData"] {
+                if let Some(map) = d[part].as_object() {
+                    if d["kind"] == "ConfigMap" || d["kind"] == "Secret" {
+                        given.extend(map.keys().cloned());
+                    }
+                }
+            }
+            for c in containers(&d["spec"]["template"]["spec"]) {
+                for e in c["env"].as_array().into_iter().flatten() {
+                    if let Some(n) = e["name"].as_str() {
+                        given.insert(n.to_string());
+                    }
+                }
+            }
+        }
+        let missing: Vec<&&str> = listed.iter().filter(|n| !given.contains(**n)).collect();
+        assert!(missing.is_empty(), "{overlay}: not wired: {missing:?}");
+    }
+}
