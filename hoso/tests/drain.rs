@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::Rig;
 use hoso_pipeline::ports::{AttemptOutcome, Catalog, OriginalStatus};
+use hoso_pipeline::ContentHash;
 use hoso_storage::SqlCatalog;
 use hoso_testkit::postgres::TestDatabase;
 
@@ -133,6 +134,35 @@ async fn wait_running(catalog: &SqlCatalog, worker: &Worker) {
     }
 }
 
+/// A worker with ten minutes' work per file and one second of grace, stopped with a job
+/// in hand: it must exit 0, and soon. Returns how long it took.
+async fn stop_a_slow_worker(rig: &Rig, catalog: &SqlCatalog, name: &str) -> Duration {
+    let mut slow = Worker::start(rig, name, 600_000, 1);
+    wait_running(catalog, &slow).await;
+    slow.terminate();
+    let (status, took) = slow.exit_within(Duration::from_secs(20));
+    assert!(status.success(), "exit {status:?}: {}", slow.logs());
+    took
+}
+
+/// Until the original is processed; panics if it fails for good.
+async fn wait_processed(catalog: &SqlCatalog, hash: &ContentHash, worker: &Worker) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match catalog.original(hash).await.unwrap().unwrap().status {
+            OriginalStatus::Processed => return,
+            OriginalStatus::Failed => panic!("failed for good: {}", worker.logs()),
+            _ => {}
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not processed: {}",
+            worker.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_worker_finishes_its_job_in_hand_then_exits_0() {
     let db = TestDatabase::create().await;
@@ -182,14 +212,8 @@ async fn a_job_that_outlasts_the_grace_goes_back_to_the_queue_without_using_an_a
     let hashes = rig.queue("release", 1);
     let hash = hashes[0];
     let catalog = rig.catalog().await;
-    // Ten minutes a file, one second of grace.
-    let mut slow = Worker::start(&rig, "slow", 600_000, 1);
-    wait_running(&catalog, &slow).await;
-
-    slow.terminate();
-    let (status, took) = slow.exit_within(Duration::from_secs(20));
-    assert!(status.success(), "exit {status:?}: {}", slow.logs());
-    assert!(took < Duration::from_secs(10), "{took:?}: {}", slow.logs());
+    let took = stop_a_slow_worker(&rig, &catalog, "slow").await;
+    assert!(took < Duration::from_secs(10), "{took:?}");
     let counts = catalog.queue_counts().await.unwrap();
     assert_eq!((counts.queued, counts.running), (1, 0), "{counts:?}");
     let attempts = catalog.attempts(&hash).await.unwrap();
@@ -205,15 +229,7 @@ async fn a_job_that_outlasts_the_grace_goes_back_to_the_queue_without_using_an_a
 
     // Another worker takes it at once (no lease to wait out) and completes it.
     let next = Worker::start(&rig, "next", 100, 30);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let original = catalog.original(&hash).await.unwrap().unwrap();
-        if original.status == OriginalStatus::Processed {
-            break;
-        }
-        assert!(Instant::now() < deadline, "not processed: {}", next.logs());
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_processed(&catalog, &hash, &next).await;
     let attempts = catalog.attempts(&hash).await.unwrap();
     let outcomes: Vec<_> = attempts.iter().map(|a| a.outcome).collect();
     assert_eq!(
@@ -242,21 +258,8 @@ async fn a_released_job_keeps_its_attempts_when_the_limit_is_one() {
     .unwrap();
     let hash = rig.queue("once", 1)[0];
     let catalog = rig.catalog().await;
-    let mut slow = Worker::start(&rig, "slow-once", 600_000, 1);
-    wait_running(&catalog, &slow).await;
-    slow.terminate();
-    let (status, _) = slow.exit_within(Duration::from_secs(20));
-    assert!(status.success(), "{}", slow.logs());
-    let _next = Worker::start(&rig, "next-once", 100, 30);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let original = catalog.original(&hash).await.unwrap().unwrap();
-        match original.status {
-            OriginalStatus::Processed => break,
-            OriginalStatus::Failed => panic!("the release used up the only attempt"),
-            _ => {}
-        }
-        assert!(Instant::now() < deadline, "not processed");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    stop_a_slow_worker(&rig, &catalog, "slow-once").await;
+    // Failed for good here would mean the hand-back used up the only attempt.
+    let next = Worker::start(&rig, "next-once", 100, 30);
+    wait_processed(&catalog, &hash, &next).await;
 }

@@ -171,28 +171,26 @@ impl InternalEvent for JobFailed<'_> {
             JobFate::Retrying => "retrying",
             JobFate::Failed => "failed",
         };
+        macro_rules! log_at {
+            ($level:expr) => {
+                tracing::event!(
+                    $level,
+                    original = %self.job.hash.short(),
+                    file = %self.job.file_name,
+                    attempt = self.job.attempt,
+                    error = self.error,
+                    reason = self.reason.as_str(),
+                    fate,
+                    "attempt failed"
+                )
+            };
+        }
         // A file that is not what it claims is expected input, not a fault of ours: its
-        // reason goes to the dossier; the log keeps warnings for what operators must see.
+        // reason goes to the dossier; warnings are kept for what operators must see.
         if self.reason == FailureReason::Rejected {
-            tracing::info!(
-                original = %self.job.hash.short(),
-                file = %self.job.file_name,
-                attempt = self.job.attempt,
-                error = self.error,
-                reason = self.reason.as_str(),
-                fate,
-                "attempt failed"
-            );
+            log_at!(tracing::Level::INFO);
         } else {
-            tracing::warn!(
-                original = %self.job.hash.short(),
-                file = %self.job.file_name,
-                attempt = self.job.attempt,
-                error = self.error,
-                reason = self.reason.as_str(),
-                fate,
-                "attempt failed"
-            );
+            log_at!(tracing::Level::WARN);
         }
         metrics::counter!(names::JOBS_FAILED, "reason" => self.reason.as_str(), "fate" => fate)
             .increment(1);
