@@ -389,45 +389,40 @@ fn both_overlays_render_every_part_of_the_deployment() {
     assert_ne!(dev, prod);
 }
 
+/// A copy of k8s/ with `from` written `to` in `file`: check-deploy must refuse it for
+/// that reason alone (the Dockerfile is the repository's). Returns what it printed.
+fn refused_with(file: &str, from: &str, to: &str, reason: &str) -> String {
+    let (_dir, k8s) = k8s_copy();
+    edit(&k8s.join(file), from, to);
+    let (ok, text) = check_deploy(&k8s, &root().join("Dockerfile"));
+    assert!(!ok, "check-deploy passed {file} with {to:?}:\n{text}");
+    assert!(text.contains(reason), "{text}");
+    assert!(!text.contains("hadolint:"), "{text}");
+    text
+}
+
 #[test]
 fn a_misspelt_field_in_a_core_manifest_fails_and_is_named() {
-    let (_dir, k8s) = k8s_copy();
-    edit(
-        &k8s.join("base/serve.yaml"),
+    let text = refused_with(
+        "base/serve.yaml",
         "containerPort: 8080",
         "containerPrt: 8080",
+        "'containerPrt' was unexpected",
     );
-    let (ok, text) = check_deploy(&k8s, &root().join("Dockerfile"));
-    assert!(
-        !ok,
-        "check-deploy passed a Deployment with containerPrt:\n{text}"
-    );
-    assert!(text.contains("'containerPrt' was unexpected"), "{text}");
     for overlay in ["dev", "prod"] {
-        assert!(
-            text.contains(&format!(
-                "overlays/{overlay}: ERROR {overlay}--Deployment--hoso-serve.yaml"
-            )),
-            "{text}"
-        );
+        let manifest = format!("overlays/{overlay}: ERROR {overlay}--Deployment--hoso-serve.yaml");
+        assert!(text.contains(&manifest), "{text}");
     }
-    assert!(!text.contains("hadolint:"), "{text}");
 }
 
 #[test]
 fn a_misspelt_field_in_the_scaled_object_fails_and_is_named() {
-    let (_dir, k8s) = k8s_copy();
-    edit(
-        &k8s.join("components/keda/scaledobject.yaml"),
+    let text = refused_with(
+        "components/keda/scaledobject.yaml",
         "pollingInterval:",
         "pollingIntervall:",
+        "'pollingIntervall' was unexpected",
     );
-    let (ok, text) = check_deploy(&k8s, &root().join("Dockerfile"));
-    assert!(
-        !ok,
-        "check-deploy passed a ScaledObject with pollingIntervall:\n{text}"
-    );
-    assert!(text.contains("'pollingIntervall' was unexpected"), "{text}");
     assert!(text.contains("ScaledObject--hoso-worker"), "{text}");
     assert!(!text.contains("Deployment--"), "{text}");
 }
