@@ -50,11 +50,16 @@ pub struct Prefill {
     pub procedure_code: Option<&'static str>,
     pub known: Vec<KnownField>,
     pub missing: Vec<FieldRef>,
+    /// Fields of document types the caller may not read: neither known nor missing to
+    /// it. A procedure system gets what its token covers instead of nothing.
+    pub not_permitted: Vec<FieldRef>,
 }
 
 impl Service {
     /// What the registry already knows of the fields a procedure needs. A procedure
-    /// system may only ask for fields of its types; the read is logged like a lookup.
+    /// system reads only fields of its token's types; the others are listed as not
+    /// permitted (all of them out of its types is a refusal). The read is logged like a
+    /// lookup, with the types actually read.
     pub async fn prefill(
         &self,
         caller: &Caller,
@@ -90,13 +95,21 @@ impl Service {
                 ))
             }
         };
+        let (fields, not_permitted): (Vec<FieldRef>, Vec<FieldRef>) = fields
+            .into_iter()
+            .partition(|f| caller.may_read_type(f.document_type));
+        if fields.is_empty() {
+            let first = not_permitted.first().map(|f| f.document_type);
+            return Err(ServiceError::TypeOutOfScope(
+                first.map_or("none", |t| t.as_str()),
+            ));
+        }
         let types: Vec<DocumentType> = fields
             .iter()
             .map(|f| f.document_type)
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let types = self.readable_types(caller, types)?;
         let records = self
             .registry_or_err()?
             .subject_records(
@@ -156,6 +169,7 @@ impl Service {
             procedure_code,
             known,
             missing,
+            not_permitted,
         })
     }
 

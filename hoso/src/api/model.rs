@@ -320,6 +320,9 @@ pub struct PrefillOut {
     pub known: BTreeMap<String, KnownOut>,
     /// The needed fields no verified record provides: ask the citizen for these.
     pub missing: Vec<String>,
+    /// The needed fields of document types this token may not read: neither known nor
+    /// missing to the caller (another system, or the citizen, provides them).
+    pub not_permitted: Vec<String>,
 }
 
 impl From<&Prefill> for PrefillOut {
@@ -349,6 +352,7 @@ impl From<&Prefill> for PrefillOut {
                 })
                 .collect(),
             missing: p.missing.iter().map(ToString::to_string).collect(),
+            not_permitted: p.not_permitted.iter().map(ToString::to_string).collect(),
         }
     }
 }

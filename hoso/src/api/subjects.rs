@@ -75,7 +75,7 @@ fn record_types(raw: Option<&str>) -> Result<Vec<String>, ApiError> {
     responses((status = 200, body = SubjectRecordsOut),
         (status = 400, description = "bad subject id, unknown type, missing purpose", body = ErrorBody),
         (status = 401, body = ErrorBody),
-        (status = 403, description = "role or document type out of the token's scope", body = ErrorBody)))]
+        (status = 403, description = "role out of scope, or none of the fields asked is of the token's document types (those only partly out of scope are answered, listed in not_permitted)", body = ErrorBody)))]
 pub async fn records(
     Auth(caller): Auth,
     State(service): State<Arc<Service>>,
@@ -112,7 +112,7 @@ pub async fn records(
     responses((status = 200, body = PrefillOut),
         (status = 400, description = "bad subject id, unknown procedure or field, missing purpose", body = ErrorBody),
         (status = 401, body = ErrorBody),
-        (status = 403, description = "role or document type out of the token's scope", body = ErrorBody)))]
+        (status = 403, description = "role out of scope, or none of the fields asked is of the token's document types (those only partly out of scope are answered, listed in not_permitted)", body = ErrorBody)))]
 pub async fn prefill(
     Auth(caller): Auth,
     State(service): State<Arc<Service>>,
