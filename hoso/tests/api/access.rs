@@ -436,7 +436,11 @@ fn procedure_systems_read_only_their_types_with_a_purpose_and_every_read_is_logg
     assert_eq!(by_ps.len(), 5, "{entries:?}");
     for e in &by_ps {
         assert_eq!(e["role"], "procedure_system");
-        assert_eq!(e["document_types"], json!(["citizen_id"]), "only what it read: {e}");
+        assert_eq!(
+            e["document_types"],
+            json!(["citizen_id"]),
+            "only what it read: {e}"
+        );
         assert_eq!(e["subject"]["value"], CITIZEN);
         assert!(e["at"].as_str().unwrap().ends_with('Z'));
     }

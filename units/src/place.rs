@@ -1,0 +1,241 @@
+//! A printed place as units: read from its end (province, then district, then commune),
+//! each looked for only inside the unit found after it, and converted to today's units.
+
+use serde::Serialize;
+
+use crate::names::Level;
+use crate::table::{Crosswalk, Target};
+
+/// One unit: its General Statistics Office code and its name as the table spells it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub code: String,
+    pub name: String,
+}
+
+/// Which units a place is printed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Period {
+    /// 63 provinces, with districts.
+    #[serde(rename = "before-2025-07-01")]
+    Before2025,
+    /// 34 provinces, no districts.
+    #[serde(rename = "from-2025-07-01")]
+    From2025,
+}
+
+/// How a printed unit became a current one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Merge {
+    /// The old commune went whole into this one.
+    Full,
+    /// Only a part did: one of several candidates, a clerk chooses.
+    Partial,
+    /// Printed in today's units already.
+    Same,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrintedUnits {
+    pub period: Period,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commune: Option<Unit>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub district: Option<Unit>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub province: Option<Unit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CurrentUnit {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commune: Option<Unit>,
+    pub province: Unit,
+    pub merge: Merge,
+}
+
+/// A place field's `units`, as the spec's "Places as units" gives them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlaceUnits {
+    /// What comes before the commune: house, street, hamlet, group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub printed: PrintedUnits,
+    pub current: Vec<CurrentUnit>,
+    pub crosswalk: String,
+}
+
+impl PlaceUnits {
+    /// Whether a clerk must choose among several current communes.
+    pub fn needs_a_choice(&self) -> bool {
+        self.current.len() > 1
+    }
+}
+
+impl Crosswalk {
+    /// The units of a place as printed (`value` of a place field): `None` when not even
+    /// its province can be identified.
+    pub fn place(&self, printed: &str) -> Option<PlaceUnits> {
+        let parts: Vec<&str> = printed
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let (last, rest) = parts.split_last()?;
+        let old = self.old_province_names.find("", last, Level::Province);
+        let new = self.new_province_names.find("", last, Level::Province);
+        if old.is_none() && new.is_none() {
+            return None;
+        }
+        let detail = |used: usize| -> Option<String> {
+            let kept = &rest[..rest.len().saturating_sub(used)];
+            (!kept.is_empty()).then(|| kept.join(", "))
+        };
+        // Before 2025: a district of the old province, then a commune of that district.
+        if let Some(op) = old {
+            if let Some((district_seg, before)) = rest.split_last() {
+                if let Some(d) = self.district_names.find(op, district_seg, Level::District) {
+                    let commune = before.last().and_then(|c| {
+                        self.old_commune_names
+                            .find(&format!("{op}/{d}"), c, Level::Commune)
+                    });
+                    let used = if commune.is_some() { 2 } else { 1 };
+                    return Some(self.before_2025(op, Some(d), commune, detail(used)));
+                }
+            }
+        }
+        // From 2025: a commune of the new province, no district.
+        if let Some(np) = new {
+            if let Some(c) = rest
+                .last()
+                .and_then(|c| self.new_commune_names.find(np, c, Level::Commune))
+            {
+                return Some(self.from_2025(np, Some(c), detail(1)));
+            }
+        }
+        // Before 2025 without its district printed: a commune of the old province.
+        if let Some(op) = old {
+            if let Some(c) = rest
+                .last()
+                .and_then(|c| self.old_commune_names.find(op, c, Level::Commune))
+            {
+                return Some(self.before_2025(op, None, Some(c), detail(1)));
+            }
+        }
+        // The province alone.
+        Some(match (old, new) {
+            (Some(op), _) if rest.len() >= 2 || new.is_none() => {
+                self.before_2025(op, None, None, detail(0))
+            }
+            (_, Some(np)) => self.from_2025(np, None, detail(0)),
+            (Some(op), None) => self.before_2025(op, None, None, detail(0)),
+            (None, None) => return None,
+        })
+    }
+
+    fn before_2025(
+        &self,
+        province: &str,
+        district: Option<&str>,
+        commune: Option<&str>,
+        detail: Option<String>,
+    ) -> PlaceUnits {
+        let old_commune = commune.and_then(|c| self.old_communes.get(c));
+        // A commune identified without its district tells the district too.
+        let district = district.or(old_commune.map(|c| c.district.as_str()));
+        let current = match old_commune {
+            Some(c) => c.targets.iter().filter_map(|t| self.target(t)).collect(),
+            // Provinces were merged whole: the province alone still converts.
+            None => self
+                .province_now
+                .get(province)
+                .filter(|now| now.len() == 1)
+                .and_then(|now| now.iter().next())
+                .and_then(|p| self.new_province(p))
+                .map(|province| {
+                    vec![CurrentUnit {
+                        commune: None,
+                        province,
+                        merge: Merge::Full,
+                    }]
+                })
+                .unwrap_or_default(),
+        };
+        PlaceUnits {
+            detail,
+            printed: PrintedUnits {
+                period: Period::Before2025,
+                commune: old_commune.zip(commune).map(|(c, code)| Unit {
+                    code: code.to_string(),
+                    name: c.name.clone(),
+                }),
+                district: district.and_then(|d| {
+                    self.old_districts
+                        .get(&(province.to_string(), d.to_string()))
+                        .map(|name| Unit {
+                            code: d.to_string(),
+                            name: name.clone(),
+                        })
+                }),
+                province: self.old_provinces.get(province).map(|name| Unit {
+                    code: province.to_string(),
+                    name: name.clone(),
+                }),
+            },
+            current,
+            crosswalk: self.version.clone(),
+        }
+    }
+
+    fn from_2025(
+        &self,
+        province: &str,
+        commune: Option<&str>,
+        detail: Option<String>,
+    ) -> PlaceUnits {
+        let commune = commune.and_then(|c| self.new_commune(c));
+        let province = self.new_province(province);
+        PlaceUnits {
+            detail,
+            printed: PrintedUnits {
+                period: Period::From2025,
+                commune: commune.clone(),
+                district: None,
+                province: province.clone(),
+            },
+            current: province
+                .map(|province| {
+                    vec![CurrentUnit {
+                        commune,
+                        province,
+                        merge: Merge::Same,
+                    }]
+                })
+                .unwrap_or_default(),
+            crosswalk: self.version.clone(),
+        }
+    }
+
+    fn target(&self, t: &Target) -> Option<CurrentUnit> {
+        Some(CurrentUnit {
+            commune: self.new_commune(&t.commune),
+            province: self.new_province(&t.province)?,
+            merge: t.merge,
+        })
+    }
+
+    fn new_commune(&self, code: &str) -> Option<Unit> {
+        self.new_communes.get(code).map(|(name, _)| Unit {
+            code: code.to_string(),
+            name: name.clone(),
+        })
+    }
+
+    fn new_province(&self, code: &str) -> Option<Unit> {
+        self.new_provinces.get(code).map(|name| Unit {
+            code: code.to_string(),
+            name: name.clone(),
+        })
+    }
+}

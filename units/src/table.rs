@@ -1,0 +1,257 @@
+//! The crosswalk table, loaded and indexed by name within each parent unit.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use crate::names::{bare, key, Level};
+use crate::place::Merge;
+use crate::UnitsError;
+
+/// The columns the table must have, in any order.
+const COLUMNS: [&str; 9] = [
+    "old_province_code",
+    "old_district_code",
+    "old_commune_code",
+    "old_address",
+    "new_province_code",
+    "new_province_name",
+    "new_commune_code",
+    "new_commune_name",
+    "merge",
+];
+
+/// Where an old commune went: one new commune, whole or in part.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    pub commune: String,
+    pub province: String,
+    pub merge: Merge,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct OldCommune {
+    pub name: String,
+    pub district: String,
+    pub targets: Vec<Target>,
+}
+
+/// Names to codes within a scope (a parent unit's code, or "" for provinces): by the
+/// name's key with its unit word, and by the key without it.
+#[derive(Debug, Default)]
+pub(crate) struct NameIndex {
+    full: HashMap<(String, String), BTreeSet<String>>,
+    bare: HashMap<(String, String), BTreeSet<String>>,
+}
+
+impl NameIndex {
+    fn insert(&mut self, scope: &str, name: &str, code: &str) {
+        let k = key(name);
+        let (b, _) = bare(&k);
+        self.bare
+            .entry((scope.to_string(), b.to_string()))
+            .or_default()
+            .insert(code.to_string());
+        self.full
+            .entry((scope.to_string(), k))
+            .or_default()
+            .insert(code.to_string());
+    }
+
+    /// The one unit of `level` in `scope` that `printed` names; none when it names
+    /// none or several. A name printed with its unit word must match with it.
+    pub fn find(&self, scope: &str, printed: &str, level: Level) -> Option<&str> {
+        let k = key(printed);
+        let (b, levels) = bare(&k);
+        let typed = levels.len() < 3;
+        if typed && !levels.contains(&level) {
+            return None;
+        }
+        let found = if typed {
+            self.full.get(&(scope.to_string(), k.clone()))
+        } else {
+            self.bare.get(&(scope.to_string(), b.to_string()))
+        }?;
+        match found.len() {
+            1 => found.iter().next().map(String::as_str),
+            _ => None,
+        }
+    }
+}
+
+/// The conversion table from the units before 1 July 2025 to today's, with its version.
+#[derive(Debug)]
+pub struct Crosswalk {
+    pub(crate) version: String,
+    pub(crate) old_provinces: HashMap<String, String>,
+    pub(crate) old_districts: HashMap<(String, String), String>,
+    pub(crate) old_communes: HashMap<String, OldCommune>,
+    pub(crate) new_provinces: HashMap<String, String>,
+    pub(crate) new_communes: HashMap<String, (String, String)>,
+    /// The new province each old one went into.
+    pub(crate) province_now: HashMap<String, BTreeSet<String>>,
+    pub(crate) old_province_names: NameIndex,
+    pub(crate) new_province_names: NameIndex,
+    /// Scope: the old province's code.
+    pub(crate) district_names: NameIndex,
+    /// Scope: `province/district` codes, and the province's code alone.
+    pub(crate) old_commune_names: NameIndex,
+    /// Scope: the new province's code.
+    pub(crate) new_commune_names: NameIndex,
+}
+
+impl Crosswalk {
+    /// Reads the table from a tab-separated file with a header row (the columns of
+    /// `../shared/data/admin-units-2025/old_to_new.tsv`).
+    pub fn load(path: &Path, version: &str) -> Result<Self, UnitsError> {
+        let text = std::fs::read_to_string(path).map_err(|e| UnitsError::Read {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        })?;
+        Self::from_tsv(version, &text)
+    }
+
+    pub fn from_tsv(version: &str, text: &str) -> Result<Self, UnitsError> {
+        let mut lines = text.lines().enumerate();
+        let header: Vec<&str> = lines
+            .next()
+            .map(|(_, h)| h.split('\t').map(str::trim).collect())
+            .unwrap_or_default();
+        let mut at = [0usize; COLUMNS.len()];
+        for (i, column) in COLUMNS.iter().enumerate() {
+            at[i] = header
+                .iter()
+                .position(|h| h == column)
+                .ok_or_else(|| UnitsError::Invalid {
+                    line: 1,
+                    detail: format!("no column {column}"),
+                })?;
+        }
+        let mut table = Crosswalk {
+            version: version.to_string(),
+            old_provinces: HashMap::new(),
+            old_districts: HashMap::new(),
+            old_communes: HashMap::new(),
+            new_provinces: HashMap::new(),
+            new_communes: HashMap::new(),
+            province_now: HashMap::new(),
+            old_province_names: NameIndex::default(),
+            new_province_names: NameIndex::default(),
+            district_names: NameIndex::default(),
+            old_commune_names: NameIndex::default(),
+            new_commune_names: NameIndex::default(),
+        };
+        for (index, line) in lines {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
+            let cell = |i: usize| -> Result<&str, UnitsError> {
+                cells
+                    .get(at[i])
+                    .copied()
+                    .filter(|c| !c.is_empty())
+                    .ok_or_else(|| UnitsError::Invalid {
+                        line: index + 1,
+                        detail: format!("{} is empty", COLUMNS[i]),
+                    })
+            };
+            table.add_row(
+                [
+                    cell(0)?,
+                    cell(1)?,
+                    cell(2)?,
+                    cell(3)?,
+                    cell(4)?,
+                    cell(5)?,
+                    cell(6)?,
+                    cell(7)?,
+                    cell(8)?,
+                ],
+                index + 1,
+            )?;
+        }
+        if table.old_communes.is_empty() {
+            return Err(UnitsError::Invalid {
+                line: 1,
+                detail: "no rows".to_string(),
+            });
+        }
+        Ok(table)
+    }
+
+    fn add_row(&mut self, c: [&str; 9], line: usize) -> Result<(), UnitsError> {
+        let [old_province, old_district, old_commune, old_address, new_province, new_province_name, new_commune, new_commune_name, merge] =
+            c;
+        let invalid = |detail: String| UnitsError::Invalid { line, detail };
+        let parts: Vec<&str> = old_address.split(',').map(str::trim).collect();
+        let [commune_name, district_name, province_name] = parts[..] else {
+            return Err(invalid(format!(
+                "old_address {old_address:?} is not `commune, district, province`"
+            )));
+        };
+        let merge = match merge {
+            "full" => Merge::Full,
+            "partial" => Merge::Partial,
+            other => return Err(invalid(format!("merge {other:?} is not full or partial"))),
+        };
+        if !self.old_provinces.contains_key(old_province) {
+            self.old_provinces
+                .insert(old_province.to_string(), province_name.to_string());
+            self.old_province_names
+                .insert("", province_name, old_province);
+        }
+        let district_key = (old_province.to_string(), old_district.to_string());
+        if !self.old_districts.contains_key(&district_key) {
+            self.old_districts
+                .insert(district_key, district_name.to_string());
+            self.district_names
+                .insert(old_province, district_name, old_district);
+        }
+        if !self.new_provinces.contains_key(new_province) {
+            self.new_provinces
+                .insert(new_province.to_string(), new_province_name.to_string());
+            self.new_province_names
+                .insert("", new_province_name, new_province);
+        }
+        if !self.new_communes.contains_key(new_commune) {
+            self.new_communes.insert(
+                new_commune.to_string(),
+                (new_commune_name.to_string(), new_province.to_string()),
+            );
+            self.new_commune_names
+                .insert(new_province, new_commune_name, new_commune);
+        }
+        self.province_now
+            .entry(old_province.to_string())
+            .or_default()
+            .insert(new_province.to_string());
+        let entry = self
+            .old_communes
+            .entry(old_commune.to_string())
+            .or_insert_with(|| OldCommune {
+                name: commune_name.to_string(),
+                district: old_district.to_string(),
+                targets: Vec::new(),
+            });
+        if entry.targets.is_empty() {
+            self.old_commune_names.insert(
+                &format!("{old_province}/{old_district}"),
+                commune_name,
+                old_commune,
+            );
+            self.old_commune_names
+                .insert(old_province, commune_name, old_commune);
+        }
+        entry.targets.push(Target {
+            commune: new_commune.to_string(),
+            province: new_province.to_string(),
+            merge,
+        });
+        Ok(())
+    }
+
+    /// The table's name and version, carried with every conversion.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+}
