@@ -101,7 +101,7 @@ impl Crosswalk {
                             .find(&format!("{op}/{d}"), c, Level::Commune)
                     });
                     let used = if commune.is_some() { 2 } else { 1 };
-                    return Some(self.before_2025(op, Some(d), commune, detail(used)));
+                    return Some(self.in_old_units(op, Some(d), commune, detail(used)));
                 }
             }
         }
@@ -111,7 +111,7 @@ impl Crosswalk {
                 .last()
                 .and_then(|c| self.new_commune_names.find(np, c, Level::Commune))
             {
-                return Some(self.from_2025(np, Some(c), detail(1)));
+                return Some(self.in_new_units(np, Some(c), detail(1)));
             }
         }
         // Before 2025 without its district printed: a commune of the old province.
@@ -120,21 +120,21 @@ impl Crosswalk {
                 .last()
                 .and_then(|c| self.old_commune_names.find(op, c, Level::Commune))
             {
-                return Some(self.before_2025(op, None, Some(c), detail(1)));
+                return Some(self.in_old_units(op, None, Some(c), detail(1)));
             }
         }
         // The province alone.
         Some(match (old, new) {
             (Some(op), _) if rest.len() >= 2 || new.is_none() => {
-                self.before_2025(op, None, None, detail(0))
+                self.in_old_units(op, None, None, detail(0))
             }
-            (_, Some(np)) => self.from_2025(np, None, detail(0)),
-            (Some(op), None) => self.before_2025(op, None, None, detail(0)),
+            (_, Some(np)) => self.in_new_units(np, None, detail(0)),
+            (Some(op), None) => self.in_old_units(op, None, None, detail(0)),
             (None, None) => return None,
         })
     }
 
-    fn before_2025(
+    fn in_old_units(
         &self,
         province: &str,
         district: Option<&str>,
@@ -188,7 +188,7 @@ impl Crosswalk {
         }
     }
 
-    fn from_2025(
+    fn in_new_units(
         &self,
         province: &str,
         commune: Option<&str>,

@@ -201,9 +201,9 @@ impl Crosswalk {
                 .insert("", province_name, old_province);
         }
         let district_key = (old_province.to_string(), old_district.to_string());
-        if !self.old_districts.contains_key(&district_key) {
-            self.old_districts
-                .insert(district_key, district_name.to_string());
+        if let std::collections::hash_map::Entry::Vacant(e) = self.old_districts.entry(district_key)
+        {
+            e.insert(district_name.to_string());
             self.district_names
                 .insert(old_province, district_name, old_district);
         }
