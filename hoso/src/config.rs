@@ -44,6 +44,8 @@ struct FileConfig {
     server: FileServer,
     #[serde(default)]
     audit: FileAudit,
+    #[serde(default)]
+    units: units::FileUnits,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -196,6 +198,7 @@ pub struct Settings {
     pub metrics_listen: Option<String>,
     pub audit: AuditSettings,
     pub web: WebSettings,
+    pub units: UnitsSettings,
 }
 
 /// The web interface's sessions and cookies.
@@ -476,6 +479,7 @@ impl Settings {
         }
         let audit = audit_settings(file.audit, env, &data_dir)?;
         let web = web_settings(&file.server, env)?;
+        let units = units::units_settings(file.units, env)?;
         Ok(Self {
             data_dir,
             database,
@@ -486,6 +490,7 @@ impl Settings {
             metrics_listen,
             audit,
             web,
+            units,
         })
     }
 }
@@ -706,7 +711,9 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+mod units;
 mod workers;
+pub use units::UnitsSettings;
 use workers::worker_settings;
 
 #[cfg(test)]

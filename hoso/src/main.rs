@@ -8,6 +8,7 @@ mod commands;
 mod config;
 mod engines;
 mod metrics;
+mod units;
 mod web;
 
 use std::process::ExitCode;

@@ -77,11 +77,18 @@ impl Crosswalk {
     /// The units of a place as printed (`value` of a place field): `None` when not even
     /// its province can be identified.
     pub fn place(&self, printed: &str) -> Option<PlaceUnits> {
-        let parts: Vec<&str> = printed
+        let mut parts: Vec<&str> = printed
             .split(',')
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .collect();
+        // A business's address may end with the country.
+        if parts
+            .last()
+            .is_some_and(|p| crate::names::key(p) == "việt nam")
+        {
+            parts.pop();
+        }
         let (last, rest) = parts.split_last()?;
         let old = self.old_province_names.find("", last, Level::Province);
         let new = self.new_province_names.find("", last, Level::Province);

@@ -20,6 +20,10 @@ const COLUMNS: [&str; 9] = [
     "merge",
 ];
 
+/// Old names of provinces that the table gives under a later name, as documents issued
+/// before still print them: Thừa Thiên Huế became Thành phố Huế in January 2025.
+const OLD_PROVINCE_ALIASES: &[(&str, &str)] = &[("Tỉnh Thừa Thiên Huế", "46")];
+
 /// Where an old commune went: one new commune, whole or in part.
 #[derive(Debug, Clone)]
 pub(crate) struct Target {
@@ -169,6 +173,11 @@ impl Crosswalk {
                 ],
                 index + 1,
             )?;
+        }
+        for (alias, code) in OLD_PROVINCE_ALIASES {
+            if table.old_provinces.contains_key(*code) {
+                table.old_province_names.insert("", alias, code);
+            }
         }
         if table.old_communes.is_empty() {
             return Err(UnitsError::Invalid {

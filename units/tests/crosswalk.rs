@@ -64,6 +64,23 @@ fn printed_places_become_units_then_today_s_units() {
             &[("00097", Same)],
             Some("Thôn 3"),
         ),
+        // Lower-case unit words, and the province under the name cards printed before it
+        // became Thành phố Huế.
+        (
+            "Tổ 15, phường Vĩnh Ninh, quận Thuận Hóa, tỉnh Thừa Thiên Huế",
+            Before2025,
+            [Some("19783"), Some("474"), Some("46")],
+            &[("19789", Full)],
+            Some("Tổ 15"),
+        ),
+        // A company's address ending with the country.
+        (
+            "Khu phố 2, Phường Hồng Hà, Thành phố Hà Nội, Việt Nam",
+            From2025,
+            [Some("00097"), None, Some("01")],
+            &[("00097", Same)],
+            Some("Khu phố 2"),
+        ),
         // A commune that does not exist in its district: left out, the district kept
         // and the province converted.
         (

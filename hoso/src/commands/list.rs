@@ -84,17 +84,31 @@ pub async fn list(settings: Settings, as_json: bool) -> anyhow::Result<ExitCode>
 }
 
 pub async fn show(settings: Settings, doc_id: &str, as_json: bool) -> anyhow::Result<ExitCode> {
+    let crosswalk = crate::units::load(&settings.units)?;
     let embedded = crate::backends::Backends::open(settings).await?;
     let Some(d) = embedded.service.catalog().document(doc_id).await? else {
         eprintln!("error: no document {doc_id:?}; `hoso list` shows the ids");
         return Ok(ExitCode::from(1));
     };
     if as_json {
-        println!("{}", serde_json::to_string_pretty(&record_json(&d))?);
+        let mut json = record_json(&d);
+        if let Some(crosswalk) = &crosswalk {
+            crate::units::annotate(crosswalk, &d.document, &mut json["document"]);
+        }
+        println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
         println!("{} from {} (sha256 {})", d.id, d.file_name, d.source);
         println!("produced by {}", d.producer);
         super::print_document("document", &d.document);
+        if let Some(crosswalk) = &crosswalk {
+            let lines = crate::units::describe(crosswalk, &d.document);
+            if !lines.is_empty() {
+                println!("places as units ({}):", crosswalk.version());
+                for line in lines {
+                    println!("{line}");
+                }
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,164 @@
+//! Places as units at the edge: the crosswalk loaded once from its file (a newer table is
+//! a new file and version, not a new build), and the `units` of each place field added
+//! beside what was printed, which stays the `value`.
+
+use hoso_extractors::{ExtractedDocument, Format};
+use hoso_units::{Crosswalk, PlaceUnits};
+
+use crate::config::UnitsSettings;
+
+/// The configured crosswalk; `None` when none is configured.
+pub fn load(settings: &UnitsSettings) -> anyhow::Result<Option<Crosswalk>> {
+    let Some((path, version)) = &settings.crosswalk else {
+        return Ok(None);
+    };
+    Crosswalk::load(path, version)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("setting units.crosswalk (HOSO_UNITS_CROSSWALK): {e}"))
+}
+
+/// Each place field of the document with its units, in field order.
+pub fn places<'a>(crosswalk: &Crosswalk, doc: &'a ExtractedDocument) -> Vec<(&'a str, PlaceUnits)> {
+    doc.fields
+        .iter()
+        .filter(|(key, _)| doc.document_type.format_of(**key) == Some(Format::Place))
+        .filter_map(|(key, field)| Some((key.as_str(), crosswalk.place(&field.value)?)))
+        .collect()
+}
+
+/// The document's JSON with `units` beside the `value` of each place field.
+pub fn annotate(crosswalk: &Crosswalk, doc: &ExtractedDocument, json: &mut serde_json::Value) {
+    for (key, units) in places(crosswalk, doc) {
+        if let Some(field) = json["fields"].get_mut(key) {
+            if let Ok(units) = serde_json::to_value(&units) {
+                field["units"] = units;
+            }
+        }
+    }
+}
+
+/// Lines for a person: each place field's units as printed and as they are today.
+pub fn describe(crosswalk: &Crosswalk, doc: &ExtractedDocument) -> Vec<String> {
+    let name =
+        |u: &Option<hoso_units::Unit>| u.as_ref().map(|u| format!("{} ({})", u.name, u.code));
+    places(crosswalk, doc)
+        .into_iter()
+        .map(|(key, p)| {
+            let printed: Vec<String> =
+                [&p.printed.commune, &p.printed.district, &p.printed.province]
+                    .into_iter()
+                    .filter_map(name)
+                    .collect();
+            let current: Vec<String> = p
+                .current
+                .iter()
+                .map(|c| {
+                    let units: Vec<String> = [&c.commune, &Some(c.province.clone())]
+                        .into_iter()
+                        .filter_map(name)
+                        .collect();
+                    format!(
+                        "{} [{}]",
+                        units.join(", "),
+                        serde_json::to_value(c.merge)
+                            .ok()
+                            .and_then(|m| m.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    )
+                })
+                .collect();
+            let choice = if p.needs_a_choice() {
+                " (split: a clerk chooses)"
+            } else {
+                ""
+            };
+            format!(
+                "  {key}: printed {}; today {}{choice}",
+                if printed.is_empty() {
+                    "-".to_string()
+                } else {
+                    printed.join(", ")
+                },
+                if current.is_empty() {
+                    "unknown".to_string()
+                } else {
+                    current.join(" or ")
+                },
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use hoso_extractors::{DocumentType, Field, FieldKey, Method};
+
+    use super::*;
+
+    fn card(residence: &str) -> ExtractedDocument {
+        let field = |value: &str| Field {
+            value: value.to_string(),
+            confidence: 0.9,
+            method: Method::Ocr,
+            evidence: Vec::new(),
+        };
+        let mut fields = BTreeMap::new();
+        fields.insert(FieldKey::PlaceOfResidence, field(residence));
+        fields.insert(FieldKey::FullName, field("NGUYỄN VĂN AN"));
+        ExtractedDocument {
+            document_type: DocumentType::CitizenId,
+            pages: vec![1],
+            confidence: 0.9,
+            fields,
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_card_s_residence_gets_its_units_beside_the_printed_value() {
+        let settings = crate::config::Settings::load(
+            &crate::config::Overrides::default(),
+            &crate::config::ProcessEnv,
+        )
+        .unwrap();
+        let crosswalk = load(&settings.units)
+            .unwrap()
+            .expect("the checkout's crosswalk in ../shared/data");
+        let printed = "Tổ 23, Khu phố 9, Phường Tân Định, Quận 1, Thành phố Hồ Chí Minh";
+        let doc = card(printed);
+        let mut json = serde_json::to_value(&doc).unwrap();
+        annotate(&crosswalk, &doc, &mut json);
+        let residence = &json["fields"]["place_of_residence"];
+        assert_eq!(residence["value"], printed, "the value stays as printed");
+        assert_eq!(residence["units"]["printed"]["commune"]["code"], "26734");
+        assert_eq!(residence["units"]["current"][0]["commune"]["code"], "26737");
+        assert_eq!(residence["units"]["crosswalk"], crosswalk.version());
+        assert!(
+            json["fields"]["full_name"].get("units").is_none(),
+            "names are not places"
+        );
+        let lines = describe(&crosswalk, &doc);
+        assert_eq!(lines.len(), 1);
+        assert!(
+            lines[0].contains("printed Phường Tân Định (26734), Quận 1 (760)"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[0].contains("today Phường Tân Định (26737)"),
+            "{}",
+            lines[0]
+        );
+        // A split commune asks for a choice.
+        let split = card("Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội");
+        let lines = describe(&crosswalk, &split);
+        assert!(lines[0].contains(" or "), "{}", lines[0]);
+        assert!(
+            lines[0].ends_with("(split: a clerk chooses)"),
+            "{}",
+            lines[0]
+        );
+    }
+}
