@@ -2,10 +2,40 @@
 //! a new file and version, not a new build), and the `units` of each place field added
 //! beside what was printed, which stays the `value`.
 
-use hoso_extractors::{ExtractedDocument, Format};
+use std::sync::OnceLock;
+
+use hoso_extractors::{DocumentType, ExtractedDocument, FieldKey, Format};
 use hoso_units::{Crosswalk, PlaceUnits};
 
 use crate::config::UnitsSettings;
+
+/// The table `hoso serve` loaded at start-up: read-only for the life of the process, so
+/// the API's answers need no handle to it.
+static INSTALLED: OnceLock<Crosswalk> = OnceLock::new();
+
+/// Loads the configured crosswalk for the API's answers; a second call keeps the first.
+pub fn install(settings: &UnitsSettings) -> anyhow::Result<Option<&'static Crosswalk>> {
+    if let Some(table) = INSTALLED.get() {
+        return Ok(Some(table));
+    }
+    Ok(match load(settings)? {
+        Some(table) => Some(INSTALLED.get_or_init(|| table)),
+        None => None,
+    })
+}
+
+/// A place field's `units` as JSON, when a table is installed and the field is a place.
+pub fn units_of(
+    document_type: DocumentType,
+    key: FieldKey,
+    value: &str,
+) -> Option<serde_json::Value> {
+    if document_type.format_of(key) != Some(Format::Place) {
+        return None;
+    }
+    let units = INSTALLED.get()?.place(value)?;
+    serde_json::to_value(units).ok()
+}
 
 /// The configured crosswalk; `None` when none is configured.
 pub fn load(settings: &UnitsSettings) -> anyhow::Result<Option<Crosswalk>> {

@@ -72,7 +72,7 @@ pub struct RecordOut {
     pub subjects: Vec<SubjectOut>,
     /// Field key → `{value, confidence, method, evidence, source}`; `source` names the
     /// document and original the value was read from (`method` is `manual` after a
-    /// correction).
+    /// correction). A place field also has `units`: the contract's "Places as units".
     #[schema(value_type = Object)]
     pub fields: BTreeMap<String, Value>,
     pub sources: Vec<SourceOut>,
@@ -105,6 +105,10 @@ impl RecordOut {
                             "sha256": first.map(|s| s.sha256.clone()),
                         }),
                     );
+                    // A place also as administrative units, printed and today's.
+                    if let Some(units) = crate::units::units_of(r.document_type, *k, &f.value) {
+                        m.insert("units".to_string(), units);
+                    }
                 }
                 (k.to_string(), v)
             })

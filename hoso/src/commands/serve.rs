@@ -12,6 +12,9 @@ use crate::config::Settings;
 pub async fn run(settings: Settings, no_workers: bool) -> anyhow::Result<ExitCode> {
     let listen = settings.listen.clone();
     let metrics_listen = settings.metrics_listen.clone();
+    if let Some(table) = crate::units::install(&settings.units)? {
+        eprintln!("hoso serve: places as units by {}", table.version());
+    }
     let backends = crate::backends::Backends::open(settings).await?;
     let _lock = if no_workers {
         None

@@ -53,6 +53,21 @@ fn a_dossier_becomes_verified_records_that_procedures_reuse() {
         "{record_a}"
     );
     // Listed records name their documents and originals, without the catalog's details.
+    // The residence also as units, printed and today's, through the installed crosswalk.
+    let residence = &record_a["fields"]["place_of_residence"];
+    assert_eq!(
+        residence["units"]["crosswalk"], "dvhcvn/20250701@dd94887",
+        "{residence}"
+    );
+    assert!(
+        residence["units"]["printed"]["province"]["code"].is_string(),
+        "{residence}"
+    );
+    assert!(
+        residence["units"]["current"][0]["province"]["code"].is_string(),
+        "{residence}"
+    );
+    assert!(record_a["fields"]["full_name"].get("units").is_none());
     let document_a = record_a["sources"][0]["document_id"].clone();
     assert_eq!(
         record_a["sources"],
