@@ -15,6 +15,7 @@ pub async fn run(
     json: bool,
     pages_out: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
+    let crosswalk = crate::units::load(&settings.units)?;
     let embedded = crate::backends::Backends::open(settings).await?;
     let service = &embedded.service;
     let file_name = display_name(&file.to_string_lossy());
@@ -53,7 +54,17 @@ pub async fn run(
     }
 
     if json {
-        println!("{}", serde_json::to_string_pretty(&result)?);
+        let mut out = serde_json::to_value(&result)?;
+        if let Some(crosswalk) = &crosswalk {
+            for (doc, json) in result
+                .documents
+                .iter()
+                .zip(out["documents"].as_array_mut().into_iter().flatten())
+            {
+                crate::units::annotate(crosswalk, doc, json);
+            }
+        }
+        println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         println!(
             "{} ({}, {} page(s), sha256 {})",
@@ -64,6 +75,11 @@ pub async fn run(
         }
         for (i, doc) in result.documents.iter().enumerate() {
             super::print_document(&format!("document {}", i + 1), doc);
+            if let Some(crosswalk) = &crosswalk {
+                for line in crate::units::describe(crosswalk, doc) {
+                    println!("{line}");
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
