@@ -313,7 +313,13 @@ pub struct KnownSourceOut {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct KnownOut {
+    /// As printed on the document the record was read from.
     pub value: String,
+    /// For a place: its units as printed and as they are today (the contract's "Places
+    /// as units"), when the server has a unit table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub units: Option<Value>,
     pub source: KnownSourceOut,
 }
 
@@ -342,6 +348,11 @@ impl From<&Prefill> for PrefillOut {
                         k.field.to_string(),
                         KnownOut {
                             value: k.value.clone(),
+                            units: crate::units::units_of(
+                                k.field.document_type,
+                                k.field.key,
+                                &k.value,
+                            ),
                             source: KnownSourceOut {
                                 record_id: k.record_id.clone(),
                                 document_id: k.document_id.clone(),

@@ -194,6 +194,17 @@ fn a_dossier_becomes_verified_records_that_procedures_reuse() {
     let known = r.body["known"].as_object().unwrap();
     assert_eq!(known["citizen_id.full_name"]["value"], "TRẦN THỊ MAI");
     assert_eq!(known["citizen_id.id_number"]["value"], a.as_str());
+    // A place comes with its units too; other fields do not.
+    let residence = &known["citizen_id.place_of_residence"];
+    assert_eq!(
+        residence["value"],
+        record_a["fields"]["place_of_residence"]["value"]
+    );
+    assert!(
+        residence["units"]["current"][0]["province"]["code"].is_string(),
+        "{residence}"
+    );
+    assert!(known["citizen_id.full_name"].get("units").is_none());
     let source = &known["citizen_id.id_number"]["source"];
     assert_eq!(source["record_id"], id_a.as_str());
     assert_eq!(source["document_id"], document_a);
