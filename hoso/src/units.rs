@@ -30,11 +30,15 @@ pub fn units_of(
     key: FieldKey,
     value: &str,
 ) -> Option<serde_json::Value> {
-    if document_type.format_of(key) != Some(Format::Place) {
+    if !is_place(document_type, key) {
         return None;
     }
     let units = INSTALLED.get()?.place(value)?;
     serde_json::to_value(units).ok()
+}
+
+fn is_place(document_type: DocumentType, key: FieldKey) -> bool {
+    document_type.format_of(key) == Some(Format::Place)
 }
 
 /// The configured crosswalk; `None` when none is configured.
@@ -51,7 +55,7 @@ pub fn load(settings: &UnitsSettings) -> anyhow::Result<Option<Crosswalk>> {
 pub fn places<'a>(crosswalk: &Crosswalk, doc: &'a ExtractedDocument) -> Vec<(&'a str, PlaceUnits)> {
     doc.fields
         .iter()
-        .filter(|(key, _)| doc.document_type.format_of(**key) == Some(Format::Place))
+        .filter(|(key, _)| is_place(doc.document_type, **key))
         .filter_map(|(key, field)| Some((key.as_str(), crosswalk.place(&field.value)?)))
         .collect()
 }
@@ -87,14 +91,7 @@ pub fn describe(crosswalk: &Crosswalk, doc: &ExtractedDocument) -> Vec<String> {
                         .into_iter()
                         .filter_map(name)
                         .collect();
-                    format!(
-                        "{} [{}]",
-                        units.join(", "),
-                        serde_json::to_value(c.merge)
-                            .ok()
-                            .and_then(|m| m.as_str().map(str::to_string))
-                            .unwrap_or_default()
-                    )
+                    format!("{} [{}]", units.join(", "), c.merge.as_str())
                 })
                 .collect();
             let choice = if p.needs_a_choice() {

@@ -36,6 +36,16 @@ pub enum Merge {
     Same,
 }
 
+impl Merge {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Merge::Full => "full",
+            Merge::Partial => "partial",
+            Merge::Same => "same",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PrintedUnits {
     pub period: Period,
@@ -130,15 +140,15 @@ impl Crosswalk {
                 return Some(self.in_old_units(op, None, Some(c), detail(1)));
             }
         }
-        // The province alone.
-        Some(match (old, new) {
-            (Some(op), _) if rest.len() >= 2 || new.is_none() => {
-                self.in_old_units(op, None, None, detail(0))
+        // The province alone: in the old units when more than the province was printed
+        // or the name is only an old province's.
+        match (old, new) {
+            (Some(op), np) if np.is_none() || rest.len() >= 2 => {
+                Some(self.in_old_units(op, None, None, detail(0)))
             }
-            (_, Some(np)) => self.in_new_units(np, None, detail(0)),
-            (Some(op), None) => self.in_old_units(op, None, None, detail(0)),
-            (None, None) => return None,
-        })
+            (_, Some(np)) => Some(self.in_new_units(np, None, detail(0))),
+            _ => None,
+        }
     }
 
     fn in_old_units(

@@ -149,30 +149,18 @@ impl Crosswalk {
                 continue;
             }
             let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
-            let cell = |i: usize| -> Result<&str, UnitsError> {
-                cells
+            let mut row = [""; COLUMNS.len()];
+            for (i, value) in row.iter_mut().enumerate() {
+                *value = cells
                     .get(at[i])
                     .copied()
                     .filter(|c| !c.is_empty())
                     .ok_or_else(|| UnitsError::Invalid {
                         line: index + 1,
                         detail: format!("{} is empty", COLUMNS[i]),
-                    })
-            };
-            table.add_row(
-                [
-                    cell(0)?,
-                    cell(1)?,
-                    cell(2)?,
-                    cell(3)?,
-                    cell(4)?,
-                    cell(5)?,
-                    cell(6)?,
-                    cell(7)?,
-                    cell(8)?,
-                ],
-                index + 1,
-            )?;
+                    })?;
+            }
+            table.add_row(row, index + 1)?;
         }
         for (alias, code) in OLD_PROVINCE_ALIASES {
             if table.old_provinces.contains_key(*code) {
