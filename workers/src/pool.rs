@@ -1,7 +1,12 @@
 //! The worker pool: async loops that claim jobs, each feeding one dedicated engine thread.
 //!
 //! Workers are stateless: everything they know comes from the catalog and the object store,
-//! so any number of them may run in any number of processes.
+//! so any number of them may run in any number of processes. In the embedded default a
+//! process holds `workers.lock` in the data directory, which proves no other worker is
+//! alive there, so jobs left running by a killed process resume at once; on PostgreSQL a
+//! dead worker's jobs return when their leases expire. Told to stop, a worker claims
+//! nothing more and finishes its job in hand, or after `drain_grace` drops it and hands it
+//! back (`Catalog::release_job`). Every outcome is an internal event (`crate::events`).
 
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;

@@ -3,7 +3,12 @@
 //!
 //! The queue's hot statements are one round trip each (data-modifying `WITH`): a claim
 //! takes a row with `FOR UPDATE SKIP LOCKED`, so concurrent workers never wait on each
-//! other, and a trigger's `pg_notify` wakes idle workers (`Notifier`).
+//! other, and a trigger's `pg_notify` wakes idle workers (`Notifier`); they poll as well.
+//! Claims and lease extensions commit without waiting for the WAL flush (`Pools::fast`):
+//! a lost claim only makes the job claimable again, and the durable completion that
+//! follows flushes it anyway. After a database crash two workers can therefore hold the
+//! same attempt number; the first completion wins and the other is fenced out by the
+//! job's state. Out of attempts, a job is `failed` (the dead letter) with its last error.
 
 use std::str::FromStr;
 use std::sync::Arc;
