@@ -2,7 +2,11 @@
 # Tesseract with its Vietnamese, English and orientation data, and the PDFium library,
 # as a non-root user (10001) with nothing to build with.
 #
-#   docker build -t registry.example.gov.vn/hoso:0.1.0 .
+#   docker build --build-context shared=../shared -t registry.example.gov.vn/hoso:0.1.0 .
+#
+# The `shared` context brings the 2025 unit crosswalk (../shared/data/admin-units-2025),
+# which stays outside this repository: a newer table is a new image or a mounted file with
+# HOSO_UNITS_CROSSWALK and HOSO_UNITS_CROSSWALK_VERSION, not a new build of hoso.
 #
 # Linted by hadolint in the test command (scripts/check-deploy.sh); not built there: the
 # test machines have no container engine.
@@ -69,6 +73,10 @@ RUN apt-get update \
     && chown 10001:10001 /var/lib/hoso
 COPY --from=pdfium /pdfium/out/ /usr/local/lib/hoso/
 COPY --from=build /usr/local/bin/hoso /usr/local/bin/hoso
+# `shared` is a named build context (--build-context), not a stage.
+# hadolint ignore=DL3022
+COPY --from=shared data/admin-units-2025/old_to_new.tsv data/admin-units-2025/LICENSE \
+    /usr/share/hoso/units/dvhcvn-20250701/
 # OMP_THREAD_LIMIT: Debian's Tesseract uses OpenMP, which is 4-8x slower when jobs share
 # the cores; one thread per job, and jobs in parallel instead.
 ENV HOSO_PDFIUM_LIB=/usr/local/lib/hoso/libpdfium.so \

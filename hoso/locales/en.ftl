@@ -117,6 +117,7 @@ history-reason = reason: { $reason }
 history-verified = verified
 history-superseded = superseded by { $record }
 history-revoked = revoked: { $reason }
+history-unit-chosen = commune today chosen: { $commune }
 review-history = History
 
 search-title = Search

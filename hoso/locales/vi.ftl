@@ -117,6 +117,7 @@ history-reason = lý do: { $reason }
 history-verified = đã xác minh
 history-superseded = được thay bằng { $record }
 history-revoked = thu hồi: { $reason }
+history-unit-chosen = chọn xã/phường hiện nay: { $commune }
 review-history = Lịch sử
 
 search-title = Tra cứu

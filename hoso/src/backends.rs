@@ -28,6 +28,16 @@ pub struct Backends {
 }
 
 impl Backends {
+    /// The same backends converting places with the configured unit table, installed for
+    /// the process (loading it takes about a tenth of a second, so only the commands that
+    /// answer with units ask for it).
+    pub fn with_units(mut self) -> anyhow::Result<Self> {
+        if let Some(table) = crate::units::install(&self.settings.units)? {
+            self.service = self.service.with_crosswalk(table);
+        }
+        Ok(self)
+    }
+
     pub async fn open(settings: Settings) -> anyhow::Result<Self> {
         // Both catalogs are also the registry: one database holds the queue, the documents
         // and the records made of them.

@@ -119,6 +119,11 @@ pub enum Command {
         #[command(subcommand)]
         what: ReportCommand,
     },
+    /// Places as administrative units: the conversion table and the stored conversions.
+    Units {
+        #[command(subcommand)]
+        what: UnitsCommand,
+    },
     /// List registered documents and failed files.
     List {
         #[arg(long)]
@@ -243,12 +248,34 @@ pub enum AuditCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum UnitsCommand {
+    /// Convert every live record's places with the configured table (units.crosswalk),
+    /// store the conversions with its version, and list what changed: first
+    /// conversions, changed units, and clerks' choices the table no longer offers.
+    Reconvert {
+        /// Report what would change; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ReportCommand {
     /// Over every dossier: the share of the fields its procedure needs that came from the
     /// registry (verified earlier) rather than from the dossier's new documents.
     Reuse {
         #[arg(long)]
         json: bool,
+    },
+    /// Publish the open statistics into --out: dossiers by procedure, current province
+    /// and month; documents by type and month; reuse and digitisation shares; time to
+    /// the registry. CSV and JSON with a DCAT-AP catalog (`catalog.jsonld`); counts below
+    /// open_data.min_count are suppressed, and nothing personal is published.
+    OpenData {
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 

@@ -46,6 +46,8 @@ struct FileConfig {
     audit: FileAudit,
     #[serde(default)]
     units: units::FileUnits,
+    #[serde(default)]
+    open_data: open_data::FileOpenData,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -199,6 +201,7 @@ pub struct Settings {
     pub audit: AuditSettings,
     pub web: WebSettings,
     pub units: UnitsSettings,
+    pub open_data: OpenDataSettings,
 }
 
 /// The web interface's sessions and cookies.
@@ -480,6 +483,7 @@ impl Settings {
         let audit = audit_settings(file.audit, env, &data_dir)?;
         let web = web_settings(&file.server, env)?;
         let units = units::units_settings(file.units, env)?;
+        let open_data = open_data::open_data_settings(file.open_data, env)?;
         Ok(Self {
             data_dir,
             database,
@@ -491,6 +495,7 @@ impl Settings {
             audit,
             web,
             units,
+            open_data,
         })
     }
 }
@@ -711,8 +716,10 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+mod open_data;
 mod units;
 mod workers;
+pub use open_data::OpenDataSettings;
 pub use units::UnitsSettings;
 use workers::worker_settings;
 

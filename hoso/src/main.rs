@@ -8,6 +8,7 @@ mod commands;
 mod config;
 mod engines;
 mod metrics;
+mod open_data;
 mod units;
 mod web;
 

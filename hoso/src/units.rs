@@ -2,26 +2,31 @@
 //! a new file and version, not a new build), and the `units` of each place field added
 //! beside what was printed, which stays the `value`.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use hoso_extractors::{DocumentType, ExtractedDocument, FieldKey, Format};
 use hoso_units::{Crosswalk, PlaceUnits};
 
 use crate::config::UnitsSettings;
 
-/// The table `hoso serve` loaded at start-up: read-only for the life of the process, so
-/// the API's answers need no handle to it.
-static INSTALLED: OnceLock<Crosswalk> = OnceLock::new();
+/// The table loaded at start-up: read-only for the life of the process, so the API's
+/// answers need no handle to it.
+static INSTALLED: OnceLock<Arc<Crosswalk>> = OnceLock::new();
 
-/// Loads the configured crosswalk for the API's answers; a second call keeps the first.
-pub fn install(settings: &UnitsSettings) -> anyhow::Result<Option<&'static Crosswalk>> {
+/// Loads the configured crosswalk for the process; a second call keeps the first.
+pub fn install(settings: &UnitsSettings) -> anyhow::Result<Option<Arc<Crosswalk>>> {
     if let Some(table) = INSTALLED.get() {
-        return Ok(Some(table));
+        return Ok(Some(Arc::clone(table)));
     }
     Ok(match load(settings)? {
-        Some(table) => Some(INSTALLED.get_or_init(|| table)),
+        Some(table) => Some(Arc::clone(INSTALLED.get_or_init(|| Arc::new(table)))),
         None => None,
     })
+}
+
+/// The table `hoso serve` installed, if any.
+pub fn installed() -> Option<&'static Crosswalk> {
+    INSTALLED.get().map(|table| table.as_ref())
 }
 
 /// A place field's `units` as JSON, when a table is installed and the field is a place.
@@ -37,7 +42,42 @@ pub fn units_of(
     serde_json::to_value(units).ok()
 }
 
-fn is_place(document_type: DocumentType, key: FieldKey) -> bool {
+/// A place's `units` (the contract's JSON): as stored for the value, with a clerk's
+/// choice, or else converted by the installed table.
+pub fn units_for(
+    document_type: DocumentType,
+    key: FieldKey,
+    value: &str,
+    stored: Option<&hoso_pipeline::registry::StoredPlace>,
+) -> Option<serde_json::Value> {
+    stored
+        .filter(|p| p.printed == value)
+        .map(hoso_pipeline::places::units_json)
+        .filter(|u| !u.is_null())
+        .or_else(|| units_of(document_type, key, value))
+}
+
+/// A printed place in today's units (`units` its contract JSON): its detail, then the one
+/// current commune and its province. `None` when it is not one commune today (a split
+/// not chosen yet, or unknown); a place printed in today's units comes back as printed.
+pub fn in_current_units(printed: &str, units: &serde_json::Value) -> Option<String> {
+    let [current] = units["current"].as_array()?.as_slice() else {
+        return None;
+    };
+    let commune = current["commune"]["name"].as_str()?;
+    if current["merge"] == "same" {
+        return Some(printed.to_string());
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    if let Some(detail) = units["detail"].as_str() {
+        parts.push(detail);
+    }
+    parts.push(commune);
+    parts.push(current["province"]["name"].as_str()?);
+    Some(parts.join(", "))
+}
+
+pub fn is_place(document_type: DocumentType, key: FieldKey) -> bool {
     document_type.format_of(key) == Some(Format::Place)
 }
 

@@ -497,17 +497,8 @@ fn every_setting_the_readme_lists_reaches_the_pods() {
         .chain(name.find_iter(audit))
         .map(|m| m.as_str())
         // The manifests set values, not a settings file; the key comes as a value
-        // (HOSO_AUDIT_KEY), not a file. The units table is not in the image yet (issue
-        // 27 is open): a deployment runs without places as units until it is.
-        .filter(|n| {
-            ![
-                "HOSO_CONFIG",
-                "HOSO_AUDIT_KEY_FILE",
-                "HOSO_UNITS_CROSSWALK",
-                "HOSO_UNITS_CROSSWALK_VERSION",
-            ]
-            .contains(n)
-        })
+        // (HOSO_AUDIT_KEY), not a file.
+        .filter(|n| !["HOSO_CONFIG", "HOSO_AUDIT_KEY_FILE"].contains(n))
         .collect();
     assert!(listed.len() >= 25, "{listed:?}");
     for overlay in ["dev", "prod"] {

@@ -12,6 +12,8 @@ pub mod eval;
 pub mod hash;
 pub mod limits;
 pub mod media;
+pub mod open_data;
+pub mod places;
 pub mod ports;
 pub mod prefill;
 pub mod procedures;
@@ -23,6 +25,7 @@ pub mod result;
 pub mod search;
 pub mod service;
 pub mod service_error;
+pub mod statistics;
 pub mod telemetry;
 pub mod throttle;
 

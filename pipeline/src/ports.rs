@@ -247,6 +247,8 @@ pub struct OriginalRecord {
     pub status: OriginalStatus,
     pub error: Option<String>,
     pub attempts: u32,
+    /// When the file was first uploaded, milliseconds since the epoch.
+    pub received_at_ms: i64,
     /// What the worker holding its job has done so far; `None` before a worker starts.
     pub progress: Option<JobProgress>,
 }

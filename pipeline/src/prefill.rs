@@ -42,6 +42,9 @@ pub struct KnownField {
     pub sha256: Option<String>,
     pub verified_at_ms: Option<i64>,
     pub verified_by: Option<String>,
+    /// A place's stored conversion to today's units (with a clerk's choice), when it is
+    /// of this value.
+    pub place: Option<crate::registry::StoredPlace>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -144,8 +147,19 @@ impl Service {
                 sha256: first.map(|d| d.sha256.clone()),
                 verified_at_ms: record.verified_at_ms,
                 verified_by: record.verified_by.clone(),
+                place: None,
                 field,
             });
+        }
+        let registry = self.registry_or_err()?;
+        for id in &used {
+            let places = registry.stored_places(Some(id)).await?;
+            for k in known.iter_mut().filter(|k| &k.record_id == id) {
+                k.place = places
+                    .iter()
+                    .find(|p| p.key == k.field.key && p.printed == k.value)
+                    .cloned();
+            }
         }
         let records_used = used.len();
         self.log_read(
@@ -186,6 +200,12 @@ impl Service {
             serde_json::json!({"report": "reuse"}),
         ))
         .await?;
+        self.reuse_of_dossiers().await
+    }
+
+    /// The reuse report's computation, unaudited: the open statistics publish it only
+    /// aggregated.
+    pub(crate) async fn reuse_of_dossiers(&self) -> Result<ReuseReport, ServiceError> {
         let registry = self.registry_or_err()?;
         let mut dossiers = registry.dossiers().await?;
         dossiers.sort_by(|a, b| {

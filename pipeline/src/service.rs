@@ -61,6 +61,8 @@ pub struct Service {
     /// Failed sign-ins, per account and per address.
     pub(crate) sign_ins: crate::throttle::Throttle,
     pub(crate) sign_in_addresses: crate::throttle::Throttle,
+    /// The unit table places are converted with (`places`); `None`: places stay text.
+    crosswalk: Option<Arc<hoso_units::Crosswalk>>,
 }
 
 impl Service {
@@ -78,7 +80,18 @@ impl Service {
             sign_in_addresses: crate::throttle::Throttle::new(
                 crate::throttle::ADDRESS_FREE_FAILURES,
             ),
+            crosswalk: None,
         }
+    }
+
+    /// The same service converting places to today's units with this table.
+    pub fn with_crosswalk(mut self, crosswalk: Arc<hoso_units::Crosswalk>) -> Self {
+        self.crosswalk = Some(crosswalk);
+        self
+    }
+
+    pub fn crosswalk(&self) -> Option<&Arc<hoso_units::Crosswalk>> {
+        self.crosswalk.as_ref()
     }
 
     /// The same service with people's accounts and sessions.

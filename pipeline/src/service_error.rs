@@ -60,6 +60,8 @@ pub enum ServiceError {
     Audit(#[from] AuditServiceError),
     #[error("the audit log is not configured in this process")]
     NoAudit,
+    #[error("no unit table is installed: set units.crosswalk (HOSO_UNITS_CROSSWALK)")]
+    NoUnitTable,
 }
 
 impl ServiceError {
@@ -75,9 +77,10 @@ impl ServiceError {
             | ServiceError::UnknownProcedure(_)
             | ServiceError::Field(_) => ErrorKind::BadRequest,
             ServiceError::NotFound(_) => ErrorKind::NotFound,
-            ServiceError::NoRegistry | ServiceError::Catalog(_) | ServiceError::NoAudit => {
-                ErrorKind::Unavailable
-            }
+            ServiceError::NoRegistry
+            | ServiceError::Catalog(_)
+            | ServiceError::NoAudit
+            | ServiceError::NoUnitTable => ErrorKind::Unavailable,
             ServiceError::Audit(e) => match e {
                 AuditServiceError::NotFound(_) => ErrorKind::NotFound,
                 AuditServiceError::Audit(a)

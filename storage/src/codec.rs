@@ -142,10 +142,12 @@ pub struct OriginalRow {
     pub error: Option<String>,
     pub attempts: i64,
     pub progress: Option<String>,
+    pub created_at: i64,
 }
 
 pub const ORIGINALS_SELECT: &str = "SELECT o.sha256, o.file_name, o.media_type, o.byte_size, \
-     o.page_count, o.status, o.error, COALESCE(j.attempts, 0) AS attempts, j.progress \
+     o.page_count, o.status, o.error, COALESCE(j.attempts, 0) AS attempts, j.progress, \
+     o.created_at \
      FROM originals o LEFT JOIN jobs j ON j.sha256 = o.sha256 AND j.stage = 'extract'";
 
 impl OriginalRow {
@@ -159,6 +161,7 @@ impl OriginalRow {
             status: status_from_str(&self.status)?,
             error: self.error,
             attempts: self.attempts as u32,
+            received_at_ms: self.created_at,
             // Progress is advisory: an unreadable one is shown as none.
             progress: self
                 .progress

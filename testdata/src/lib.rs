@@ -22,6 +22,7 @@ mod specimen;
 #[cfg(test)]
 mod tests;
 pub mod truth;
+pub mod units;
 mod words;
 
 use std::fmt;
@@ -72,6 +73,8 @@ pub enum GenerateError {
         first: String,
         second: String,
     },
+    #[error("cannot use the unit table {path}: {detail}")]
+    UnitTable { path: PathBuf, detail: String },
     #[error("a generator thread panicked")]
     WorkerPanicked,
     #[error("internal error: {0}")]
@@ -205,6 +208,10 @@ pub struct GenerateOptions {
     pub broad: bool,
     /// The kinds of specimen to rotate through; empty for all of them.
     pub kinds: Vec<Kind>,
+    /// Draws addresses from this unit table (real communes, printed in the units before
+    /// or after 1 July 2025, with their codes in the truth); `None` keeps the invented
+    /// places, and a seed gives the same files as before the table was used.
+    pub units_table: Option<PathBuf>,
 }
 
 impl GenerateOptions {
@@ -219,6 +226,7 @@ impl GenerateOptions {
             threads: 0,
             broad: false,
             kinds: Vec::new(),
+            units_table: None,
         }
     }
 }
@@ -272,6 +280,11 @@ pub fn generate(opts: &GenerateOptions) -> Result<Vec<Specimen>, GenerateError> 
     }
     std::fs::create_dir_all(&opts.out_dir).map_err(io_err(&opts.out_dir))?;
     let lib = fonts::FontLibrary::load(&opts.font_dir, opts.broad)?;
+    let table = opts
+        .units_table
+        .as_deref()
+        .map(units::UnitTable::load)
+        .transpose()?;
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(2, |n| n.get())
     } else {
@@ -285,7 +298,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Vec<Specimen>, GenerateError> 
                 s.spawn(move || {
                     let mut mine = Vec::new();
                     for index in (t..opts.count).step_by(threads) {
-                        mine.push(write_one(lib, opts, index)?);
+                        mine.push(write_one(lib, opts, table, index)?);
                     }
                     Ok(mine)
                 })
@@ -307,8 +320,10 @@ pub fn generate(opts: &GenerateOptions) -> Result<Vec<Specimen>, GenerateError> 
 fn write_one(
     lib: &fonts::FontLibrary,
     opts: &GenerateOptions,
+    table: Option<&'static units::UnitTable>,
     index: usize,
 ) -> Result<Specimen, GenerateError> {
+    let _units = units::Session::start(table);
     let built = specimen::build(
         lib,
         opts.seed,

@@ -46,6 +46,11 @@ struct Cli {
     /// business_registration, residence_confirmation, dossier.
     #[arg(long, value_delimiter = ',', value_parser = parse_kinds)]
     kinds: Vec<Vec<Kind>>,
+    /// Print real communes, in the units before or after 1 July 2025, with their codes in
+    /// the truth, from this unit table (`old_to_new.tsv` of the 2025 crosswalk; `checkout`
+    /// for the one beside this checkout, `../shared/data/admin-units-2025`).
+    #[arg(long)]
+    units_table: Option<String>,
 }
 
 fn parse_kinds(s: &str) -> Result<Vec<Kind>, String> {
@@ -64,6 +69,10 @@ fn main() -> ExitCode {
         threads: cli.threads,
         broad: cli.broad,
         kinds: cli.kinds.into_iter().flatten().collect(),
+        units_table: cli.units_table.map(|t| match t.as_str() {
+            "checkout" => PathBuf::from(hoso_testdata::units::CHECKOUT_TABLE),
+            _ => PathBuf::from(t),
+        }),
     };
     let start = Instant::now();
     match generate(&opts) {

@@ -6,6 +6,7 @@ use rand::Rng;
 use crate::codes::{citizen_id, enterprise_check_digit};
 use crate::data::{self, Province};
 use crate::date::Date;
+use crate::units::TruthUnits;
 use crate::words::capitalize_first;
 
 pub type Rng8 = rand_chacha::ChaCha8Rng;
@@ -46,6 +47,8 @@ pub struct Address {
     pub ward: String,
     pub district: Option<(&'static str, &'static str)>,
     pub province: &'static Province,
+    /// The units' codes before and after 2025, when the place is a real one.
+    pub units: Option<TruthUnits>,
 }
 
 /// How an address is spelled out; documents of different eras and issuers differ.
@@ -61,6 +64,11 @@ pub enum AddressStyle {
 
 impl Address {
     pub fn random(rng: &mut Rng8, province: &'static Province, with_detail: bool) -> Address {
+        if crate::units::drawing_real_units() {
+            if let Some(address) = Address::real(rng, province, with_detail) {
+                return address;
+            }
+        }
         let districts = data::districts_of(province.code);
         let district = *pick(rng, districts);
         let urban = matches!(district.0, "Quận" | "Thành phố" | "Thị xã");
@@ -105,10 +113,52 @@ impl Address {
             ward,
             district,
             province,
+            units: None,
         }
     }
 
+    /// A real commune of the province, printed in the units before 1 July 2025 or in
+    /// today's, from the unit table of the specimen being built.
+    fn real(rng: &mut Rng8, province: &'static Province, with_detail: bool) -> Option<Address> {
+        // Before 2025 an address named its district: without it, an old commune reads
+        // as the new one of the same name, and no reader could tell them apart.
+        let drawn = crate::units::draw(rng, province, 0.35, false)?;
+        let urban = drawn.ward_kind == "Phường";
+        let detail = with_detail.then(|| {
+            if urban {
+                let street = pick(rng, data::STREETS);
+                match rng.gen_range(0..3) {
+                    0 => format!("Số {} đường {street}", rng.gen_range(1..500)),
+                    1 => format!(
+                        "{}/{} {street}",
+                        rng.gen_range(10..400),
+                        rng.gen_range(1..30)
+                    ),
+                    _ => format!("Tổ {}", rng.gen_range(1..40)),
+                }
+            } else {
+                pick(rng, data::HAMLETS).to_string()
+            }
+        });
+        Some(Address {
+            detail,
+            ward_kind: drawn.ward_kind,
+            ward: drawn.ward,
+            district: drawn.district,
+            province: drawn.province,
+            units: Some(drawn.truth),
+        })
+    }
+
     pub fn render(&self, style: AddressStyle) -> String {
+        let rendered = self.spell(style);
+        if let Some(units) = &self.units {
+            crate::units::note(&rendered, units);
+        }
+        rendered
+    }
+
+    fn spell(&self, style: AddressStyle) -> String {
         let mut parts: Vec<String> = Vec::new();
         if let Some(d) = &self.detail {
             parts.push(match style {

@@ -18,6 +18,7 @@ use crate::people::{date, Person, Rng8};
 use crate::scan;
 use crate::truth::{Source, SpecimenInfo, Truth, TruthCode, TruthDocument, TruthField};
 use crate::{FileFormat, GenerateError, Quality};
+use hoso_extractors::Format;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -649,10 +650,14 @@ fn truth_documents(docs: &[Doc], pages: &[Page]) -> Result<Vec<TruthDocument>, G
                 }
                 Some(_) => {}
                 None => {
+                    let units = (doc.doc_type.format_of(f.key) == Some(Format::Place))
+                        .then(|| crate::units::units_of(&f.value))
+                        .flatten();
                     fields.insert(
                         f.key.to_string(),
                         TruthField {
                             value: normalize_text(&f.value),
+                            units,
                         },
                     );
                 }

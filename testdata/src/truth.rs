@@ -33,6 +33,9 @@ pub struct TruthDocument {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TruthField {
     pub value: String,
+    /// A place field's units before and after 2025, when the place is a real one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<crate::units::TruthUnits>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -65,6 +65,8 @@ const TONE_PLACEMENT: &[(&str, &str)] = &[
 /// A name's key: see the module's doc.
 pub fn key(name: &str) -> String {
     let lower: String = name.nfc().collect::<String>().to_lowercase();
+    // "Đắk R'Lấp" is also printed "Đắk R Lấp" and "Đắk R’Lấp".
+    let lower = lower.replace(['\'', '’'], " ");
     let mut text = lower.split_whitespace().collect::<Vec<_>>().join(" ");
     for (abbreviation, word) in ABBREVIATIONS {
         if let Some(rest) = text.strip_prefix(abbreviation) {
@@ -91,6 +93,28 @@ pub fn key(name: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Where a unit of `level` starts inside a longer text: "Ủy ban nhân dân xã Hạ Giáp"
+/// (an authority), "Trạm Y tế phường 3", "Bệnh viện Phụ sản thành phố Hà Nội". Each
+/// split is the text before the unit word (trimmed) and the unit, first split first.
+pub fn embedded_units(printed: &str, level: Level) -> Vec<(&str, &str)> {
+    printed
+        .char_indices()
+        .filter(|(i, c)| *i > 0 && *c == ' ')
+        .filter_map(|(i, _)| {
+            let unit = printed[i..].trim_start();
+            let lower = unit.to_lowercase();
+            let named = TYPE_WORDS.iter().any(|(word, levels)| {
+                levels.contains(&level)
+                    && lower
+                        .strip_prefix(word)
+                        .is_some_and(|rest| rest.starts_with(' ') && rest.trim().len() > 0)
+            });
+            let prefix = printed[..i].trim();
+            (named && !prefix.is_empty()).then_some((prefix, unit))
+        })
+        .collect()
 }
 
 /// The key without its unit word, and the levels that word may name; all levels when
@@ -123,11 +147,40 @@ mod tests {
             ("Xã Thủy Xuân Tiên", "xã thủy xuân tiên"),
             ("Phường 01", "phường 1"),
             ("Quận 10", "quận 10"),
+            ("Huyện Đắk R'Lấp", "huyện đắk r lấp"),
+            ("huyện Đắk R Lấp", "huyện đắk r lấp"),
             // Decomposed input (combining marks) composes.
             ("Phu\u{031b}o\u{031b}\u{0300}ng 3", "phường 3"),
         ];
         for (printed, expected) in cases {
             assert_eq!(key(printed), expected, "{printed}");
+        }
+    }
+
+    #[test]
+    fn a_unit_inside_a_longer_name_is_found_after_its_unit_word() {
+        let cases: [(&str, Level, &[(&str, &str)]); 5] = [
+            (
+                "Ủy ban nhân dân xã Hạ Giáp",
+                Level::Commune,
+                &[("Ủy ban nhân dân", "xã Hạ Giáp")],
+            ),
+            (
+                "Trạm Y tế Phường 3",
+                Level::Commune,
+                &[("Trạm Y tế", "Phường 3")],
+            ),
+            (
+                "Bệnh viện Phụ sản thành phố Hà Nội",
+                Level::Province,
+                &[("Bệnh viện Phụ sản", "thành phố Hà Nội")],
+            ),
+            // A unit word at the start is no split, and one with nothing after is none.
+            ("Xã Tân Lập", Level::Commune, &[]),
+            ("Ủy ban nhân dân xã", Level::Commune, &[]),
+        ];
+        for (printed, level, expected) in cases {
+            assert_eq!(embedded_units(printed, level), expected, "{printed}");
         }
     }
 

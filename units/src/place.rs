@@ -100,53 +100,79 @@ impl Crosswalk {
             parts.pop();
         }
         let (last, rest) = parts.split_last()?;
-        let old = self.old_province_names.find("", last, Level::Province);
-        let new = self.new_province_names.find("", last, Level::Province);
+        let old = self
+            .old_province_names
+            .find_within("", last, Level::Province);
+        let new = self
+            .new_province_names
+            .find_within("", last, Level::Province);
+        // The province named after something else ("Bệnh viện Phụ sản thành phố Hà
+        // Nội"): that something is the detail, and nothing before it is a unit.
+        let lead = old.or(new).and_then(|(_, prefix)| prefix);
+        let (old, new) = (old.map(|(code, _)| code), new.map(|(code, _)| code));
         if old.is_none() && new.is_none() {
             return None;
         }
-        let detail = |used: usize| -> Option<String> {
-            let kept = &rest[..rest.len().saturating_sub(used)];
+        // What comes before the units used, and what a used unit was printed after.
+        let detail = |used: usize, lead: Option<&str>| -> Option<String> {
+            let mut kept: Vec<&str> = rest[..rest.len().saturating_sub(used)].to_vec();
+            kept.extend(lead);
             (!kept.is_empty()).then(|| kept.join(", "))
         };
+        if lead.is_some() {
+            return match (old, new) {
+                (Some(op), _) => Some(self.in_old_units(op, None, None, detail(0, lead))),
+                (None, Some(np)) => Some(self.in_new_units(np, None, detail(0, lead))),
+                (None, None) => None,
+            };
+        }
         // Before 2025: a district of the old province, then a commune of that district.
         if let Some(op) = old {
             if let Some((district_seg, before)) = rest.split_last() {
-                if let Some(d) = self.district_names.find(op, district_seg, Level::District) {
+                if let Some((d, lead)) =
+                    self.district_names
+                        .find_within(op, district_seg, Level::District)
+                {
+                    // A district-level authority ("Ủy ban nhân dân huyện Y"): no commune.
+                    if lead.is_some() {
+                        return Some(self.in_old_units(op, Some(d), None, detail(1, lead)));
+                    }
                     let commune = before.last().and_then(|c| {
                         self.old_commune_names
-                            .find(&format!("{op}/{d}"), c, Level::Commune)
+                            .find_within(&format!("{op}/{d}"), c, Level::Commune)
                     });
-                    let used = if commune.is_some() { 2 } else { 1 };
-                    return Some(self.in_old_units(op, Some(d), commune, detail(used)));
+                    return Some(match commune {
+                        Some((c, lead)) => self.in_old_units(op, Some(d), Some(c), detail(2, lead)),
+                        None => self.in_old_units(op, Some(d), None, detail(1, None)),
+                    });
                 }
             }
         }
         // From 2025: a commune of the new province, no district.
         if let Some(np) = new {
-            if let Some(c) = rest
+            if let Some((c, lead)) = rest
                 .last()
-                .and_then(|c| self.new_commune_names.find(np, c, Level::Commune))
+                .and_then(|c| self.new_commune_names.find_within(np, c, Level::Commune))
             {
-                return Some(self.in_new_units(np, Some(c), detail(1)));
+                return Some(self.in_new_units(np, Some(c), detail(1, lead)));
             }
         }
         // Before 2025 without its district printed: a commune of the old province.
         if let Some(op) = old {
-            if let Some(c) = rest
+            if let Some((c, lead)) = rest
                 .last()
-                .and_then(|c| self.old_commune_names.find(op, c, Level::Commune))
+                .and_then(|c| self.old_commune_names.find_within(op, c, Level::Commune))
             {
-                return Some(self.in_old_units(op, None, Some(c), detail(1)));
+                return Some(self.in_old_units(op, None, Some(c), detail(1, lead)));
             }
         }
         // The province alone: in the old units when more than the province was printed
         // or the name is only an old province's.
         match (old, new) {
             (Some(op), np) if np.is_none() || rest.len() >= 2 => {
-                Some(self.in_old_units(op, None, None, detail(0)))
+                Some(self.in_old_units(op, None, None, detail(0, None)))
             }
-            (_, Some(np)) => Some(self.in_new_units(np, None, detail(0))),
+            (_, Some(np)) => Some(self.in_new_units(np, None, detail(0, None))),
             _ => None,
         }
     }

@@ -45,7 +45,13 @@ pub(crate) struct OldCommune {
 pub(crate) struct NameIndex {
     full: HashMap<(String, String), BTreeSet<String>>,
     bare: HashMap<(String, String), BTreeSet<String>>,
+    /// Each scope's names (bare key, code), for reading through an OCR slip.
+    by_scope: HashMap<String, Vec<(String, String)>>,
 }
+
+/// A name read with one slip (a letter dropped, added or misread) still names its unit
+/// when no other in its scope is as close; shorter names are too easily another's.
+const SLIP_MIN_CHARS: usize = 5;
 
 impl NameIndex {
     fn insert(&mut self, scope: &str, name: &str, code: &str) {
@@ -55,10 +61,45 @@ impl NameIndex {
             .entry((scope.to_string(), b.to_string()))
             .or_default()
             .insert(code.to_string());
+        self.by_scope
+            .entry(scope.to_string())
+            .or_default()
+            .push((b.to_string(), code.to_string()));
         self.full
             .entry((scope.to_string(), k))
             .or_default()
             .insert(code.to_string());
+    }
+
+    /// The one unit of the scope whose bare name is one edit from `printed`'s, the unit
+    /// word (itself maybe misread) aside.
+    fn find_slipped(&self, scope: &str, printed: &str, level: Level) -> Option<&str> {
+        let k = key(printed);
+        let (b, levels) = bare(&k);
+        if levels.len() < 3 && !levels.contains(&level) {
+            return None;
+        }
+        // A misread unit word ("tuyện" for "huyện") leaves the name after it.
+        let names: Vec<&str> = if levels.len() < 3 {
+            vec![b]
+        } else {
+            vec![b, b.split_once(' ').map_or(b, |(_, rest)| rest)]
+        };
+        let mut found: Option<&str> = None;
+        for (candidate, code) in self.by_scope.get(scope)? {
+            let close = names.iter().any(|n| {
+                n.chars().count() >= SLIP_MIN_CHARS
+                    && n.len().abs_diff(candidate.len()) <= 4
+                    && strsim::levenshtein(n, candidate) <= 1
+            });
+            if close {
+                match found {
+                    Some(other) if other != code => return None,
+                    _ => found = Some(code),
+                }
+            }
+        }
+        found
     }
 
     /// The one unit of `level` in `scope` that `printed` names; none when it names
@@ -79,6 +120,32 @@ impl NameIndex {
             1 => found.iter().next().map(String::as_str),
             _ => None,
         }
+    }
+
+    /// Like [`NameIndex::find`], and failing that, a unit named inside a longer text (an
+    /// authority's or a health station's name): the code, and what came before the unit.
+    pub fn find_within<'a>(
+        &self,
+        scope: &str,
+        printed: &'a str,
+        level: Level,
+    ) -> Option<(&str, Option<&'a str>)> {
+        if let Some(code) = self.find(scope, printed, level) {
+            return Some((code, None));
+        }
+        let embedded = crate::names::embedded_units(printed, level);
+        if let Some(found) = embedded
+            .iter()
+            .find_map(|(prefix, unit)| Some((self.find(scope, unit, level)?, Some(*prefix))))
+        {
+            return Some(found);
+        }
+        if let Some(code) = self.find_slipped(scope, printed, level) {
+            return Some((code, None));
+        }
+        embedded
+            .into_iter()
+            .find_map(|(prefix, unit)| Some((self.find_slipped(scope, unit, level)?, Some(prefix))))
     }
 }
 

@@ -81,6 +81,44 @@ fn printed_places_become_units_then_today_s_units() {
             &[("00097", Same)],
             Some("Khu phố 2"),
         ),
+        // An authority's name before the commune: the name is the detail.
+        (
+            "Ủy ban nhân dân xã Hạ Giáp, huyện Phù Ninh, tỉnh Phú Thọ",
+            Before2025,
+            [Some("08251"), Some("233"), Some("25")],
+            &[("08254", Full)],
+            Some("Ủy ban nhân dân"),
+        ),
+        // OCR slips, one per name: a letter added, a unit word misread, an apostrophe
+        // read as a space, a letter dropped.
+        (
+            "Ấp 3, thị trấn Lương Bằng, huyện Kimi Động, tỉnh Hưng Yên",
+            Before2025,
+            [Some("12280"), Some("331"), Some("33")],
+            &[("12280", Full)],
+            Some("Ấp 3"),
+        ),
+        (
+            "Thôn Yên Phú, xã Đắk Ngo, tuyện Tuy Đức, tỉnh Đắk Nông",
+            Before2025,
+            [Some("24746"), Some("667"), Some("67")],
+            &[("24748", Full)],
+            Some("Thôn Yên Phú"),
+        ),
+        (
+            "Xã Nghĩa Thắng, huyện Đắk R Lấp, tỉnh Đắk Nông",
+            Before2025,
+            [Some("24756"), Some("666"), Some("67")],
+            &[("24733", Full)],
+            None,
+        ),
+        (
+            "UBND xã Quảng Khê, huyện Đăk Gilong, tỉnh Đắk Nông",
+            Before2025,
+            [Some("24631"), Some("661"), Some("67")],
+            &[("24631", Full)],
+            Some("UBND"),
+        ),
         // A commune that does not exist in its district: left out, the district kept
         // and the province converted.
         (
@@ -132,6 +170,19 @@ fn printed_places_become_units_then_today_s_units() {
         assert_eq!(units.crosswalk, VERSION);
         assert_eq!(units.needs_a_choice(), current.len() > 1, "{printed}");
     }
+}
+
+#[test]
+fn a_hospital_names_only_its_province() {
+    let units = crosswalk()
+        .place("Bệnh viện Phụ sản thành phố Hà Nội")
+        .expect("the province");
+    assert_eq!(units.printed.commune, None);
+    assert_eq!(
+        units.printed.province.map(|p| p.code).as_deref(),
+        Some("01")
+    );
+    assert_eq!(units.detail.as_deref(), Some("Bệnh viện Phụ sản"));
 }
 
 #[test]

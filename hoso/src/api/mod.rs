@@ -7,6 +7,7 @@ pub(crate) mod dossiers;
 mod error;
 mod extract;
 mod model;
+pub mod open_data;
 mod originals;
 mod records;
 mod schemas;
@@ -49,6 +50,7 @@ Every /api/v1 endpoint takes `Authorization: Bearer <token>`; procedure systems 
         dossiers::status,
         records::get,
         records::correct,
+        records::choose_unit,
         records::verify,
         records::revoke,
         subjects::records,
@@ -91,7 +93,7 @@ pub struct ApiDoc;
 
 /// The action of each `/api/v1` operation, by operation id. The service checks the action
 /// against the role table; the document lists the roles it allows in `x-roles`.
-const ACTIONS: [(&str, Action); 24] = [
+const ACTIONS: [(&str, Action); 25] = [
     ("upload_original", Action::UploadOriginal),
     ("get_original", Action::ReadOriginal),
     ("get_queue", Action::ReadQueue),
@@ -99,6 +101,7 @@ const ACTIONS: [(&str, Action); 24] = [
     ("get_dossier", Action::ReadDossier),
     ("get_record", Action::ReadRecord),
     ("correct_field", Action::CorrectRecord),
+    ("choose_unit", Action::CorrectRecord),
     ("verify_record", Action::VerifyRecord),
     ("revoke_record", Action::RevokeRecord),
     ("subject_records", Action::SubjectRecords),
@@ -259,6 +262,10 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/api/v1/dossiers/{code}", get(dossiers::status))
         .route("/api/v1/records/{id}", get(records::get))
         .route("/api/v1/records/{id}/fields/{key}", patch(records::correct))
+        .route(
+            "/api/v1/records/{id}/fields/{key}/units",
+            post(records::choose_unit),
+        )
         .route("/api/v1/records/{id}/verify", post(records::verify))
         .route("/api/v1/records/{id}/revoke", post(records::revoke))
         .route("/api/v1/subjects/{id}/records", get(subjects::records))

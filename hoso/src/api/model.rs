@@ -105,8 +105,13 @@ impl RecordOut {
                             "sha256": first.map(|s| s.sha256.clone()),
                         }),
                     );
-                    // A place also as administrative units, printed and today's.
-                    if let Some(units) = crate::units::units_of(r.document_type, *k, &f.value) {
+                    // A place also as administrative units, printed and today's: as
+                    // stored (with the crosswalk that converted it, and a clerk's choice)
+                    // while the value is the one converted, else by the installed table.
+                    let stored = view.places.iter().find(|p| p.key == *k);
+                    if let Some(units) =
+                        crate::units::units_for(r.document_type, *k, &f.value, stored)
+                    {
                         m.insert("units".to_string(), units);
                     }
                 }
@@ -284,6 +289,17 @@ pub struct CorrectionIn {
     pub reason: Option<String>,
 }
 
+/// A clerk's choice of the current commune a place of a split commune is in.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UnitChoiceIn {
+    /// The current commune's code: one of the candidates in the field's `units.current`.
+    #[schema(pattern = "^[0-9]{5}$", example = "00004")]
+    pub commune_code: String,
+    /// Why this one (the street or hamlet, a document); kept in the record's history.
+    #[schema(value_type = Text)]
+    pub reason: String,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RevocationIn {
     #[schema(value_type = Text)]
@@ -297,6 +313,20 @@ pub struct PrefillIn {
     pub procedure_code: Option<String>,
     #[serde(default)]
     pub fields: Vec<FieldRefIn>,
+    /// The units places are answered in.
+    #[serde(default)]
+    pub units: UnitsChoice,
+}
+
+/// The units a place is answered in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitsChoice {
+    /// Today's, after 1 July 2025, where the place converts to one commune.
+    #[default]
+    Current,
+    /// As printed on the document.
+    Printed,
 }
 
 /// Where a known value comes from.
@@ -313,8 +343,15 @@ pub struct KnownSourceOut {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct KnownOut {
-    /// As printed on the document the record was read from.
+    /// The value; for a place, in the units asked for (`in_units` says which it is).
     pub value: String,
+    /// As printed on the document the record was read from.
+    pub printed: String,
+    /// For a place: `current` when `value` is in today's units, `printed` when it is as
+    /// printed (asked for, printed in today's units already, or not convertible to one
+    /// commune: a split commune or one the table does not know; `units` says which).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_units: Option<UnitsChoice>,
     /// For a place: its units as printed and as they are today (the contract's "Places
     /// as units"), when the server has a unit table.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -335,8 +372,8 @@ pub struct PrefillOut {
     pub not_permitted: Vec<String>,
 }
 
-impl From<&Prefill> for PrefillOut {
-    fn from(p: &Prefill) -> Self {
+impl PrefillOut {
+    pub fn new(p: &Prefill, choice: UnitsChoice) -> Self {
         Self {
             subject: SubjectOut::from(&p.subject),
             procedure_code: p.procedure_code.map(str::to_string),
@@ -344,15 +381,29 @@ impl From<&Prefill> for PrefillOut {
                 .known
                 .iter()
                 .map(|k| {
+                    let units = crate::units::units_for(
+                        k.field.document_type,
+                        k.field.key,
+                        &k.value,
+                        k.place.as_ref(),
+                    );
+                    let current = units
+                        .as_ref()
+                        .and_then(|u| crate::units::in_current_units(&k.value, u));
+                    let in_units = units.as_ref().map(|_| match (choice, &current) {
+                        (UnitsChoice::Current, Some(_)) => UnitsChoice::Current,
+                        _ => UnitsChoice::Printed,
+                    });
                     (
                         k.field.to_string(),
                         KnownOut {
-                            value: k.value.clone(),
-                            units: crate::units::units_of(
-                                k.field.document_type,
-                                k.field.key,
-                                &k.value,
-                            ),
+                            value: match (choice, current) {
+                                (UnitsChoice::Current, Some(current)) => current,
+                                _ => k.value.clone(),
+                            },
+                            printed: k.value.clone(),
+                            in_units,
+                            units,
                             source: KnownSourceOut {
                                 record_id: k.record_id.clone(),
                                 document_id: k.document_id.clone(),

@@ -8,7 +8,7 @@ use hoso_pipeline::service::Service;
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{at_most, ApiJson, ApiPath, Auth};
-use super::model::{CorrectionIn, RecordOut, RevocationIn};
+use super::model::{CorrectionIn, RecordOut, RevocationIn, UnitChoiceIn};
 use super::schemas::{FieldKey, MAX_TEXT_CHARS};
 
 #[utoipa::path(get, path = "/api/v1/records/{id}", tag = "records", operation_id = "get_record",
@@ -51,6 +51,42 @@ pub async fn correct(
     }
     let view = service
         .correct_field(&caller, &id, &key, &body.value, body.reason.as_deref())
+        .await?;
+    Ok(Json(RecordOut::new(&view, true)))
+}
+
+/// Chooses which current commune a place is in when its printed commune was split between
+/// several (its `units.current` lists the candidates); kept in the history like a
+/// correction, the value staying as printed.
+#[utoipa::path(post, path = "/api/v1/records/{id}/fields/{key}/units", tag = "records", operation_id = "choose_unit",
+    params(("id" = String, Path, description = "the record id"),
+        ("key" = FieldKey, Path, description = "a place field of the record's type")),
+    request_body = UnitChoiceIn,
+    security(("bearer" = [])),
+    responses((status = 200, body = RecordOut),
+        (status = 400, description = "not a place field, a place that needs no choice, a code \
+            that is not one of the candidates, or no reason", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, description = "no record with this id", body = ErrorBody),
+        (status = 409, description = "the record is superseded or revoked", body = ErrorBody),
+        (status = 503, description = "no unit table is installed", body = ErrorBody)))]
+pub async fn choose_unit(
+    Auth(caller): Auth,
+    State(service): State<Arc<Service>>,
+    ApiPath((id, key)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<UnitChoiceIn>,
+) -> Result<Json<RecordOut>, ApiError> {
+    at_most("the commune code", &body.commune_code, 16)?;
+    at_most("the reason", &body.reason, MAX_TEXT_CHARS)?;
+    let view = service
+        .choose_place_unit(
+            &caller,
+            &id,
+            &key,
+            &body.commune_code,
+            &body.reason,
+            hoso_pipeline::audit::now_ms(),
+        )
         .await?;
     Ok(Json(RecordOut::new(&view, true)))
 }

@@ -353,6 +353,18 @@ impl PartialSchema for PrefillRequest {
                     .max_items(Some(MAX_PREFILL_FIELDS))
                     .description(Some("... or the fields wanted; not both")),
             )
+            .property(
+                "units",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(["current", "printed"]))
+                    .default(Some(Value::from("current")))
+                    .description(Some(
+                        "the units a place's value is answered in: today's (after 1 July \
+                         2025; the default), or as printed. The printed value is always \
+                         given beside it",
+                    )),
+            )
             .description(Some(
                 "either procedure_code (and no fields), or a non-empty fields list (and no \
                  procedure_code)",

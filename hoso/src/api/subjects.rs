@@ -126,7 +126,7 @@ pub async fn prefill(
     let found = service
         .prefill(&caller, &request, "POST /api/v1/prefill")
         .await?;
-    Ok(Json(PrefillOut::from(&found)))
+    Ok(Json(PrefillOut::new(&found, body.units)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

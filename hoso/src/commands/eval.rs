@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use hoso_extractors::PageText;
-use hoso_pipeline::eval::{Scoreboard, Tally, Truth};
+use hoso_pipeline::eval::{Scoreboard, Tally, Truth, UnitsScore};
 use hoso_pipeline::service::{analyse, extraction_of};
 use hoso_pipeline::{ContentHash, Limits, MediaType};
 use hoso_workers::{EngineConfig, LocalPageEngine};
@@ -65,10 +65,18 @@ pub async fn run(
         ocr_languages: settings.workers.ocr_languages.clone(),
     };
     let total = samples.len();
-    let (board, busy, wall) =
-        tokio::task::spawn_blocking(move || score(samples, workers, &config, cache.as_deref()))
-            .await
-            .context("evaluation stopped")??;
+    let crosswalk = crate::units::load(&settings.units)?;
+    let (board, busy, wall) = tokio::task::spawn_blocking(move || {
+        score(
+            samples,
+            workers,
+            &config,
+            cache.as_deref(),
+            crosswalk.as_ref(),
+        )
+    })
+    .await
+    .context("evaluation stopped")??;
     report(&board, total, busy, wall, workers, as_json, show_misses)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -78,6 +86,7 @@ fn score(
     workers: usize,
     config: &EngineConfig,
     pages_cache: Option<&Path>,
+    crosswalk: Option<&hoso_units::Crosswalk>,
 ) -> anyhow::Result<(Scoreboard, Duration, Duration)> {
     let queue = Mutex::new(samples);
     let board = Mutex::new(Scoreboard::default());
@@ -98,7 +107,12 @@ fn score(
                         let mut b = board.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
                         let name = sample.file.display().to_string();
                         match outcome {
-                            Ok((truth, result)) => b.record(&name, &truth, &result),
+                            Ok((truth, result)) => {
+                                b.record(&name, &truth, &result);
+                                if let Some(crosswalk) = crosswalk {
+                                    b.record_units(&name, &truth, &result, crosswalk);
+                                }
+                            }
                             Err(e) => b.record_error(&name, &format!("{e:#}")),
                         }
                     }
@@ -166,6 +180,40 @@ fn tally_json(t: &Tally) -> serde_json::Value {
     json!({"correct": t.correct, "total": t.total, "accuracy": t.rate()})
 }
 
+fn units_json(score: &UnitsScore, with_misses: bool) -> serde_json::Value {
+    let qualities: serde_json::Map<_, _> = score
+        .per_quality
+        .iter()
+        .map(|(q, t)| (q.clone(), tally_json(t)))
+        .collect();
+    let levels: serde_json::Map<_, _> = score
+        .per_level
+        .iter()
+        .map(|(l, t)| (l.to_string(), tally_json(t)))
+        .collect();
+    let misses: Vec<serde_json::Value> = if with_misses {
+        score
+            .misses
+            .iter()
+            .map(|m| {
+                json!({"file": m.file, "field": m.field, "level": m.level,
+                       "value": m.value, "expected": m.expected, "got": m.got})
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    json!({
+        "units": tally_json(&score.units),
+        "per_quality": qualities,
+        "per_level": levels,
+        "wrong": score.wrong,
+        "splits": score.splits,
+        "split_guesses": score.split_guesses,
+        "misses": misses,
+    })
+}
+
 fn report(
     b: &Scoreboard,
     files: usize,
@@ -198,6 +246,8 @@ fn report(
                 "file": m.file, "quality": m.quality, "field": m.field,
                 "expected": m.expected, "got": m.got,
             })).collect::<Vec<_>>(),
+            "units_from_truth": units_json(&b.units_from_truth, show_misses),
+            "units_from_reading": units_json(&b.units_from_reading, show_misses),
             "seconds_per_page": secs_per_page,
             "wall_seconds_per_page": wall_per_page,
             "workers": workers,
@@ -239,6 +289,42 @@ fn report(
     }
     for (f, e) in &b.errors {
         println!("error: {f}: {e}");
+    }
+    for (heading, score) in [
+        ("from the printed value", &b.units_from_truth),
+        ("from the value read", &b.units_from_reading),
+    ] {
+        if score.units.total == 0 {
+            continue;
+        }
+        if show_misses {
+            for m in &score.misses {
+                println!(
+                    "units miss ({heading}): {} {} {}: {:?} expected {}, got {}",
+                    m.field,
+                    m.level,
+                    m.file,
+                    m.value,
+                    m.expected,
+                    m.got.as_deref().unwrap_or("nothing")
+                );
+            }
+        }
+        let qualities: Vec<String> = score
+            .per_quality
+            .iter()
+            .map(|(q, t)| format!("{q} {}", pct(t)))
+            .collect();
+        println!(
+            "places as units {heading}: {} right ({}/{}; {}); {} given a wrong code; {} split commune(s), {} narrowed to one (a guess)",
+            pct(&score.units),
+            score.units.correct,
+            score.units.total,
+            qualities.join(", "),
+            score.wrong,
+            score.splits,
+            score.split_guesses
+        );
     }
     println!(
         "{files} file(s), {} page(s); classification {} ({}/{}); fields {} ({}/{}); {} field(s) emitted that the truth does not have",

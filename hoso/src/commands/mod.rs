@@ -10,6 +10,7 @@ mod migrate;
 mod report;
 mod serve;
 mod token;
+mod units;
 mod user;
 mod worker;
 
@@ -22,7 +23,8 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use hoso_extractors::ExtractedDocument;
 
 use crate::cli::{
-    AuditCommand, BenchCommand, Cli, Command, ReportCommand, TokenCommand, UserCommand,
+    AuditCommand, BenchCommand, Cli, Command, ReportCommand, TokenCommand, UnitsCommand,
+    UserCommand,
 };
 use crate::config::{Overrides, ProcessEnv, Settings};
 
@@ -137,6 +139,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report {
             what: ReportCommand::Reuse { json },
         } => report::reuse(settings, json).await,
+        Command::Report {
+            what: ReportCommand::OpenData { out },
+        } => report::open_data(settings, &out).await,
+        Command::Units {
+            what: UnitsCommand::Reconvert { dry_run, json },
+        } => units::reconvert(settings, dry_run, json).await,
         Command::Audit { what } => match what {
             AuditCommand::Verify { key, json } => {
                 audit::verify(settings, key.as_deref(), json).await

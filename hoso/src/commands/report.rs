@@ -60,3 +60,28 @@ pub async fn reuse(settings: Settings, json: bool) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `hoso report open-data --out DIR`: one release of the open statistics.
+pub async fn open_data(settings: Settings, out: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let backends = Backends::open(settings).await?.with_units()?;
+    let files = crate::open_data::release(
+        &backends.service,
+        backends.service.crosswalk().map(|c| c.as_ref()),
+        &backends.settings.open_data,
+    )
+    .await?;
+    crate::open_data::write(out, &files)?;
+    for file in &files {
+        println!(
+            "{}  {} bytes",
+            out.join(&file.name).display(),
+            file.bytes.len()
+        );
+    }
+    println!(
+        "{} file(s); counts below {} suppressed",
+        files.len(),
+        backends.settings.open_data.min_count
+    );
+    Ok(ExitCode::SUCCESS)
+}

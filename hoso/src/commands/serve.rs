@@ -12,10 +12,12 @@ use crate::config::Settings;
 pub async fn run(settings: Settings, no_workers: bool) -> anyhow::Result<ExitCode> {
     let listen = settings.listen.clone();
     let metrics_listen = settings.metrics_listen.clone();
-    if let Some(table) = crate::units::install(&settings.units)? {
+    let backends = crate::backends::Backends::open(settings)
+        .await?
+        .with_units()?;
+    if let Some(table) = backends.service.crosswalk() {
         eprintln!("hoso serve: places as units by {}", table.version());
     }
-    let backends = crate::backends::Backends::open(settings).await?;
     let _lock = if no_workers {
         None
     } else {
@@ -49,6 +51,10 @@ pub async fn run(settings: Settings, no_workers: bool) -> anyhow::Result<ExitCod
         }))
     };
 
+    if service.crosswalk().is_some() {
+        tokio::spawn(convert_loop(Arc::clone(&service), stop_rx.clone()));
+    }
+
     if let Some(auditor) = service.auditor().cloned() {
         let interval = backends.settings.audit.checkpoint_interval;
         tokio::spawn(audit_loop(auditor, interval, stop_rx.clone()));
@@ -61,7 +67,12 @@ pub async fn run(settings: Settings, no_workers: bool) -> anyhow::Result<ExitCod
         renders: tokio::sync::Semaphore::new(2),
         last_verification: Default::default(),
     });
-    let mut app = crate::api::router(Arc::clone(&service)).merge(crate::web::router(web));
+    let mut app = crate::api::router(Arc::clone(&service))
+        .merge(crate::api::open_data::router(
+            Arc::clone(&service),
+            backends.settings.open_data.clone(),
+        ))
+        .merge(crate::web::router(web));
     let metrics_port = match &metrics_listen {
         None => {
             app = app.merge(crate::metrics::router(Arc::clone(&service)));
@@ -140,5 +151,32 @@ async fn audit_loop(
     // Sign what the last requests wrote before the process goes.
     if let Err(e) = auditor.latest().await {
         tracing::warn!(error = %e, "the audit log could not sign its last checkpoint");
+    }
+}
+
+/// Converts the places of new records (and corrected ones) to today's units every
+/// minute, storing each conversion with the table's version.
+async fn convert_loop(
+    service: Arc<hoso_pipeline::service::Service>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let caller = hoso_pipeline::access::Caller::system();
+    loop {
+        match service
+            .convert_new_places(&caller, hoso_pipeline::audit::now_ms())
+            .await
+        {
+            Ok(report) if report.converted + report.changed > 0 => tracing::info!(
+                converted = report.converted + report.changed,
+                crosswalk = %report.crosswalk,
+                "places converted to today's units"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "places could not be converted; trying again"),
+        }
+        tokio::select! {
+            _ = stop.wait_for(|s| *s) => return,
+            _ = tokio::time::sleep(std::time::Duration::from_secs(60)) => {}
+        }
     }
 }

@@ -99,6 +99,17 @@ fn history_row(e: &hoso_pipeline::registry::RecordEvent, ui: &Chrome) -> History
         RecordEventKind::Verified => ui.t("history-verified"),
         RecordEventKind::Superseded { by } => ui.t1("history-superseded", "record", by),
         RecordEventKind::Revoked { reason } => ui.t1("history-revoked", "reason", reason),
+        RecordEventKind::UnitChosen {
+            key,
+            commune_code,
+            reason,
+            ..
+        } => format!(
+            "{}: {} ({})",
+            ui.field_name(key),
+            ui.t1("history-unit-chosen", "commune", commune_code),
+            ui.t1("history-reason", "reason", reason)
+        ),
     };
     HistoryRow {
         at_ms: e.at_ms,
@@ -116,6 +127,7 @@ pub async fn review(
         record,
         sources,
         history,
+        ..
     } = state
         .service
         .record(&desk.caller, &id)

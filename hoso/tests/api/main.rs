@@ -11,4 +11,5 @@ mod support;
 
 mod access;
 mod contract;
+mod open_data;
 mod records;

@@ -35,7 +35,7 @@ pub(super) fn check_dossier_code(code: &str) -> Result<(), ServiceError> {
 }
 
 /// Values typed by people: NFC, single spaces, trimmed, as the spec stores them.
-pub(super) fn normalise_text(raw: &str) -> String {
+pub(crate) fn normalise_text(raw: &str) -> String {
     raw.nfc()
         .collect::<String>()
         .split_whitespace()
@@ -43,7 +43,7 @@ pub(super) fn normalise_text(raw: &str) -> String {
         .join(" ")
 }
 
-pub(super) fn check_text(what: &str, raw: &str, max_chars: usize) -> Result<String, ServiceError> {
+pub(crate) fn check_text(what: &str, raw: &str, max_chars: usize) -> Result<String, ServiceError> {
     let text = normalise_text(raw);
     if text.is_empty() {
         return Err(invalid(format!("{what} must not be empty")));

@@ -25,10 +25,8 @@ pub use crate::service_error::{ErrorKind, ServiceError};
 mod checks;
 
 pub use checks::parse_subject;
-pub(crate) use checks::{check_applicant, find_procedure};
-use checks::{
-    check_dossier_code, check_text, check_value_format, invalid, normalise_text, parse_types,
-};
+pub(crate) use checks::{check_applicant, check_text, find_procedure, normalise_text};
+use checks::{check_dossier_code, check_value_format, invalid, parse_types};
 
 /// How long a token read from the registry is trusted without reading it again. A token
 /// revoked through this process stops working at once; one revoked elsewhere (another
@@ -101,6 +99,8 @@ pub struct RecordView {
     /// Every document with this content, the one the values were read from first.
     pub sources: Vec<RecordSource>,
     pub history: Vec<RecordEvent>,
+    /// Its place fields' stored conversions to today's units (`places`).
+    pub places: Vec<crate::registry::StoredPlace>,
 }
 
 impl RecordView {
@@ -110,6 +110,7 @@ impl RecordView {
             sources: record.documents.iter().map(RecordSource::from).collect(),
             record,
             history: Vec::new(),
+            places: Vec::new(),
         }
     }
 }
@@ -440,7 +441,7 @@ impl Service {
     }
 
     /// The record as the caller sees it right after changing it (the change is logged).
-    async fn record_view(&self, id: &str) -> Result<RecordView, ServiceError> {
+    pub(crate) async fn record_view(&self, id: &str) -> Result<RecordView, ServiceError> {
         let registry = self.registry_or_err()?;
         let record = registry
             .record(id)
@@ -448,10 +449,12 @@ impl Service {
             .ok_or_else(|| RegistryError::RecordNotFound(id.to_string()))?;
         let history = registry.history(id).await?;
         let sources = self.sources(&record).await?;
+        let places = registry.stored_places(Some(id)).await?;
         Ok(RecordView {
             record,
             sources,
             history,
+            places,
         })
     }
 

@@ -10,7 +10,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use async_trait::async_trait;
-use hoso_extractors::{DocumentType, Fields};
+use hoso_extractors::{DocumentType, FieldKey, Fields};
 use serde::{Deserialize, Serialize};
 
 use crate::ports::CatalogError;
@@ -255,6 +255,30 @@ pub enum RecordEventKind {
     Revoked {
         reason: String,
     },
+    /// A clerk chose which of a split commune's current communes a place is in.
+    UnitChosen {
+        key: String,
+        commune_code: String,
+        crosswalk: String,
+        reason: String,
+    },
+}
+
+/// A place field's units as stored: converted by one version of the crosswalk (the
+/// version travels with the conversion), with a clerk's choice among the candidates when
+/// the printed commune was split.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredPlace {
+    pub record_id: String,
+    pub key: FieldKey,
+    /// The value converted; a correction of the field makes the conversion stale.
+    pub printed: String,
+    pub crosswalk: String,
+    /// The contract's `units` object; null when no unit could be identified.
+    pub units: serde_json::Value,
+    /// The current commune's code a clerk chose, for a split commune.
+    pub chosen: Option<String>,
+    pub converted_at_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -468,6 +492,32 @@ pub trait Registry: Send + Sync {
 
     /// Records not yet verified nor revoked, least certain first.
     async fn review_queue(&self, limit: u32) -> Result<Vec<Record>, RegistryError>;
+
+    /// Every record neither superseded nor revoked.
+    async fn live_records(&self) -> Result<Vec<Record>, RegistryError>;
+
+    /// Up to `limit` live records with a place field that has no stored conversion (new
+    /// records; a correction drops the field's conversion), oldest first.
+    async fn unconverted_records(&self, limit: u32) -> Result<Vec<Record>, RegistryError>;
+
+    /// The stored place conversions of one record, or of every record with `None`.
+    async fn stored_places(
+        &self,
+        record_id: Option<&str>,
+    ) -> Result<Vec<StoredPlace>, RegistryError>;
+
+    /// Stores conversions, each replacing the field's earlier one, in one transaction.
+    async fn store_places(&self, places: &[StoredPlace]) -> Result<(), RegistryError>;
+
+    /// Stores a clerk's choice among the candidates of a split commune in the field's
+    /// conversion (`place`, its `chosen` set) and, in the same transaction, in the
+    /// record's history and the audit log, like a correction.
+    async fn choose_place_unit(
+        &self,
+        place: &StoredPlace,
+        reason: &str,
+        by: &str,
+    ) -> Result<Record, RegistryError>;
 
     /// Dossiers opened at or after `since_ms`, newest first.
     async fn dossiers_since(

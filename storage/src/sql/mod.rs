@@ -12,6 +12,7 @@ mod audit;
 mod catalog;
 pub(crate) mod dialect;
 pub(crate) mod error;
+mod places;
 mod registry;
 mod search;
 #[cfg(test)]

@@ -15,7 +15,7 @@ use hoso_pipeline::ports::{document_id, CatalogError, Completion};
 use hoso_pipeline::registry::{
     plan_correction, record_candidate, superseding_kinds, AccessEntry, Dossier, NewDossier,
     NewRecord, NewToken, Record, RecordAction, RecordEvent, RecordEventKind, RecordQuery, Registry,
-    RegistryError, SubjectId, Token,
+    RegistryError, StoredPlace, SubjectId, Token,
 };
 use hoso_pipeline::ContentHash;
 use serde_json::json;
@@ -180,7 +180,7 @@ impl SqlCatalog {
     /// entry the caller must write in it too (`context` is what it says beyond the event).
     /// Records an event of a record's history and, in the same statement, its audit
     /// entry: the entry costs no round trip of its own.
-    async fn add_event(
+    pub(super) async fn add_event(
         &self,
         conn: &mut AnyConnection,
         record_id: &str,
@@ -255,7 +255,7 @@ impl SqlCatalog {
             .collect()
     }
 
-    async fn load_record(
+    pub(super) async fn load_record(
         &self,
         conn: &mut AnyConnection,
         id: &str,
@@ -273,7 +273,7 @@ impl SqlCatalog {
     }
 
     /// The record, locked for the rest of the transaction, after `action`'s status check.
-    async fn record_for(
+    pub(super) async fn record_for(
         &self,
         conn: &mut AnyConnection,
         id: &str,
@@ -436,6 +436,14 @@ impl Registry for SqlCatalog {
             self.add_subject(&mut tx, id, s).await?;
         }
         self.index_record(&mut tx, id, &correction.fields).await?;
+        // The place's conversion was of the old value: marked stale (the clerk's choice
+        // kept for the reconversion to weigh), the new value is converted anew.
+        sqlx::query("UPDATE place_units SET printed = '' WHERE record_id = $1 AND key = $2")
+            .bind(id)
+            .bind(key)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
         self.add_event(&mut tx, id, by, &correction.event, json!({}))
             .await?;
         let record = self.load_record(&mut tx, id, false).await?;
@@ -615,6 +623,34 @@ impl Registry for SqlCatalog {
         limit: u32,
     ) -> Result<Vec<Dossier>, RegistryError> {
         self.dossiers_opened_since(since_ms, limit).await
+    }
+
+    async fn live_records(&self) -> Result<Vec<Record>, RegistryError> {
+        self.live_records_all().await
+    }
+
+    async fn unconverted_records(&self, limit: u32) -> Result<Vec<Record>, RegistryError> {
+        self.records_unconverted(limit).await
+    }
+
+    async fn stored_places(
+        &self,
+        record_id: Option<&str>,
+    ) -> Result<Vec<StoredPlace>, RegistryError> {
+        self.places_stored(record_id).await
+    }
+
+    async fn store_places(&self, places: &[StoredPlace]) -> Result<(), RegistryError> {
+        self.places_store(places).await
+    }
+
+    async fn choose_place_unit(
+        &self,
+        place: &StoredPlace,
+        reason: &str,
+        by: &str,
+    ) -> Result<Record, RegistryError> {
+        self.place_unit_chosen(place, reason, by).await
     }
 
     /// The read and its audit entry, in one statement of one transaction (SQLite runs

@@ -158,8 +158,14 @@ pub fn business_registration(
         None,
     );
     section(&mut f, "2. Địa chỉ trụ sở chính");
-    let mut office = b.representative.residence.clone();
-    office.province = c.province;
+    let office = if crate::units::drawing_real_units() {
+        // A real commune belongs to one province: draw one in the company's.
+        crate::people::Address::random(rng, c.province, true)
+    } else {
+        let mut office = b.representative.residence.clone();
+        office.province = c.province;
+        office
+    };
     let mut address = office.render(AddressStyle::Formal);
     if rng.gen_bool(0.5) {
         address.push_str(", Việt Nam");

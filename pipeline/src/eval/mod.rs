@@ -12,6 +12,10 @@ use hoso_extractors::FieldKey;
 
 use crate::ExtractionResult;
 
+mod units;
+
+pub use units::{TruthUnits, UnitsMiss, UnitsScore};
+
 /// A `.truth.json` file: the spec's result shape with values only, plus specimen metadata.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Truth {
@@ -31,6 +35,9 @@ pub struct TruthDocument {
 #[derive(Debug, Clone, Deserialize)]
 pub struct TruthField {
     pub value: String,
+    /// A place field's units before and after 2025, when the generator drew a real place.
+    #[serde(default)]
+    pub units: Option<TruthUnits>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -81,6 +88,11 @@ pub struct Scoreboard {
     pub errors: Vec<(String, String)>,
     /// Every truth field not read right, to show what went wrong and where.
     pub misses: Vec<Miss>,
+    /// Places as units read from the printed value as the truth has it: the units
+    /// reader alone.
+    pub units_from_truth: UnitsScore,
+    /// Places as units read from the value extracted: OCR and units reader together.
+    pub units_from_reading: UnitsScore,
 }
 
 /// A truth field whose extracted value differs from, or lacks, the expected one.
@@ -105,29 +117,9 @@ impl Scoreboard {
     pub fn record(&mut self, file: &str, truth: &Truth, result: &ExtractionResult) {
         self.files += 1;
         self.pages += result.source.pages as u64;
-        let quality = truth
-            .specimen
-            .as_ref()
-            .and_then(|s| s.quality.clone())
-            .unwrap_or_else(|| "unspecified".to_string());
-        let mut used = vec![false; result.documents.len()];
-        for t in &truth.documents {
-            let matched = result
-                .documents
-                .iter()
-                .enumerate()
-                .filter(|(i, d)| !used[*i] && d.pages.iter().any(|p| t.pages.contains(p)))
-                .max_by_key(|(_, d)| {
-                    (
-                        d.document_type.as_str() == t.document_type,
-                        d.pages.iter().filter(|p| t.pages.contains(p)).count(),
-                    )
-                })
-                .map(|(i, _)| i);
-            if let Some(i) = matched {
-                used[i] = true;
-            }
-            let predicted = matched.map(|i| &result.documents[i]);
+        let quality = quality_of(truth);
+        for (t, predicted) in truth.documents.iter().zip(matches(truth, result)) {
+            let predicted = predicted.map(|i| &result.documents[i]);
             self.classification
                 .add(predicted.is_some_and(|d| d.document_type.as_str() == t.document_type));
             for (key, tf) in &t.fields {
@@ -166,6 +158,84 @@ impl Scoreboard {
             }
         }
     }
+
+    /// Scores the places of one file as units, for the truth fields that name theirs:
+    /// once from the value as the truth prints it, once from the value extracted.
+    pub fn record_units(
+        &mut self,
+        file: &str,
+        truth: &Truth,
+        result: &ExtractionResult,
+        crosswalk: &hoso_units::Crosswalk,
+    ) {
+        let quality = quality_of(truth);
+        for (t, predicted) in truth.documents.iter().zip(matches(truth, result)) {
+            let predicted = predicted
+                .map(|i| &result.documents[i])
+                .filter(|d| d.document_type.as_str() == t.document_type);
+            for (key, tf) in &t.fields {
+                let Some(units) = &tf.units else {
+                    continue;
+                };
+                let field = format!("{}.{}", t.document_type, key);
+                let parsed = crosswalk.place(&tf.value);
+                self.units_from_truth.record(
+                    file,
+                    &field,
+                    &quality,
+                    &tf.value,
+                    units,
+                    parsed.as_ref(),
+                );
+                let got = predicted.and_then(|d| d.fields.get(&FieldKey::parse(key)?));
+                let read = got.and_then(|f| crosswalk.place(&f.value));
+                self.units_from_reading.record(
+                    file,
+                    &field,
+                    &quality,
+                    got.map_or("", |f| f.value.as_str()),
+                    units,
+                    read.as_ref(),
+                );
+            }
+        }
+    }
+}
+
+fn quality_of(truth: &Truth) -> String {
+    truth
+        .specimen
+        .as_ref()
+        .and_then(|s| s.quality.clone())
+        .unwrap_or_else(|| "unspecified".to_string())
+}
+
+/// For each truth document, the predicted document it is matched to: the unused one
+/// sharing most of its pages, of its type first.
+fn matches(truth: &Truth, result: &ExtractionResult) -> Vec<Option<usize>> {
+    let mut used = vec![false; result.documents.len()];
+    truth
+        .documents
+        .iter()
+        .map(|t| {
+            let matched = result
+                .documents
+                .iter()
+                .enumerate()
+                .filter(|(i, d)| !used[*i] && d.pages.iter().any(|p| t.pages.contains(p)))
+                .max_by_key(|(_, d)| {
+                    (
+                        d.document_type.as_str() == t.document_type,
+                        d.pages.iter().filter(|p| t.pages.contains(p)).count(),
+                    )
+                })
+                .map(|(i, _)| i);
+            if let Some(i) = matched {
+                used[i] = true;
+            }
+            matched
+        })
+        .collect()
 }
 
 #[cfg(test)]
