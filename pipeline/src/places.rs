@@ -286,12 +286,12 @@ impl Service {
         now_ms: i64,
     ) -> Result<crate::records::RecordView, ServiceError> {
         self.authorize(caller, Action::CorrectRecord)?;
-        let reason = check_text("the reason", reason, 1000)?;
-        if normalise_text(&reason).is_empty() {
+        if normalise_text(reason).is_empty() {
             return Err(ServiceError::Invalid(
                 "a choice of unit needs a reason".to_string(),
             ));
         }
+        let reason = check_text("the reason", reason, 1000)?;
         let crosswalk = self.crosswalk_or_err()?;
         let registry = self.registry_or_err()?;
         let record = registry

@@ -51,6 +51,8 @@ Every /api/v1 endpoint takes `Authorization: Bearer <token>`; procedure systems 
         records::get,
         records::correct,
         records::choose_unit,
+        open_data::index,
+        open_data::file,
         records::verify,
         records::revoke,
         subjects::records,

@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use hoso_pipeline::service::Service;
 use serde_json::json;
 
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use crate::config::OpenDataSettings;
 use crate::open_data::{PublishedFile, ReleaseCache};
 
@@ -47,8 +47,12 @@ async fn release(state: &OpenDataState) -> Result<Arc<Vec<PublishedFile>>, ApiEr
         })
 }
 
-/// The files of the release, the catalog first.
-async fn index(State(state): State<Arc<OpenDataState>>) -> Result<Response, ApiError> {
+/// The files of the open statistics, the DCAT-AP catalog first. No token: nothing
+/// personal is in them, and counts below the threshold are suppressed.
+#[utoipa::path(get, path = "/open-data/", tag = "open data", operation_id = "open_data_index",
+    responses((status = 200, description = "`{catalog, suppression: {min_count}, files: [{name, media_type, bytes}]}`", content_type = "application/json"),
+        (status = 503, description = "the statistics cannot be counted now", body = ErrorBody)))]
+pub async fn index(State(state): State<Arc<OpenDataState>>) -> Result<Response, ApiError> {
     let files = release(&state).await?;
     let mut listed: Vec<serde_json::Value> = files
         .iter()
@@ -63,7 +67,13 @@ async fn index(State(state): State<Arc<OpenDataState>>) -> Result<Response, ApiE
     .into_response())
 }
 
-async fn file(
+/// One file of the open statistics: a dataset's CSV or JSON, or `catalog.jsonld`.
+#[utoipa::path(get, path = "/open-data/{file}", tag = "open data", operation_id = "open_data_file",
+    params(("file" = String, Path, description = "a file name from /open-data/")),
+    responses((status = 200, description = "the file (text/csv, application/json or application/ld+json)"),
+        (status = 404, description = "no such file", body = ErrorBody),
+        (status = 503, description = "the statistics cannot be counted now", body = ErrorBody)))]
+pub async fn file(
     State(state): State<Arc<OpenDataState>>,
     Path(name): Path<String>,
 ) -> Result<Response, ApiError> {

@@ -13,3 +13,4 @@ mod access;
 mod contract;
 mod open_data;
 mod records;
+mod units;

@@ -16,6 +16,7 @@ use crate::catalog_suite::new_original;
 mod access;
 mod creation;
 mod lifecycle;
+mod places;
 
 use access::{
     subject_records_filter_by_type_and_status, the_access_log_is_read_newest_first,
@@ -29,6 +30,7 @@ use lifecycle::{
     a_business_registration_supersedes_by_its_enterprise,
     forbidden_transitions_and_unknown_fields_are_refused, the_lifecycle_keeps_its_history,
 };
+use places::places_are_stored_with_their_table_and_choices;
 
 const LEASE: Duration = Duration::from_secs(60);
 
@@ -42,6 +44,7 @@ pub async fn run<C: Catalog + Registry>(c: &C) {
     subject_records_filter_by_type_and_status(c).await;
     tokens_are_found_by_secret_until_revoked(c).await;
     the_access_log_is_read_newest_first(c).await;
+    places_are_stored_with_their_table_and_choices(c).await;
 }
 
 pub fn citizen(v: &str) -> SubjectId {

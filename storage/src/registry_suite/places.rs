@@ -1,0 +1,106 @@
+//! Places as units, stored: conversions with their table's version, new records found
+//! until converted, a correction making its field's conversion stale, and a clerk's
+//! choice kept with the conversion and in the history.
+
+use serde_json::json;
+
+use hoso_pipeline::registry::StoredPlace;
+
+use super::*;
+
+fn place(record_id: &str, printed: &str, crosswalk: &str, chosen: Option<&str>) -> StoredPlace {
+    StoredPlace {
+        record_id: record_id.to_string(),
+        key: FieldKey::PlaceOfResidence,
+        printed: printed.to_string(),
+        crosswalk: crosswalk.to_string(),
+        units: json!({"current": [{"commune": {"code": "00008"}}, {"commune": {"code": "00025"}}],
+                      "crosswalk": crosswalk}),
+        chosen: chosen.map(str::to_string),
+        converted_at_ms: 1_767_225_600_000,
+    }
+}
+
+pub(super) async fn places_are_stored_with_their_table_and_choices<C: Catalog + Registry>(c: &C) {
+    let printed = "Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội";
+    let mut fields = card("001099000707", "PHAN VĂN TÂM", "2021-04-01");
+    fields
+        .fields
+        .insert(FieldKey::PlaceOfResidence, field(printed, 1));
+    let hash = process(c, "places card", vec![fields]).await;
+    let record = only_record(c, &hash).await;
+
+    // New: found among the unconverted and the live, with nothing stored.
+    let pending = ids(&c.unconverted_records(10_000).await.unwrap());
+    assert!(pending.contains(&record.id), "{pending:?}");
+    assert!(ids(&c.live_records().await.unwrap()).contains(&record.id));
+    assert_eq!(c.stored_places(Some(&record.id)).await.unwrap(), vec![]);
+
+    // Stored, then replaced by a newer table's conversion.
+    let v1 = place(&record.id, printed, "table/v1", None);
+    c.store_places(std::slice::from_ref(&v1)).await.unwrap();
+    assert_eq!(c.stored_places(Some(&record.id)).await.unwrap(), vec![v1]);
+    assert!(!ids(&c.unconverted_records(10_000).await.unwrap()).contains(&record.id));
+    let v2 = place(&record.id, printed, "table/v2", None);
+    c.store_places(std::slice::from_ref(&v2)).await.unwrap();
+    assert_eq!(
+        c.stored_places(Some(&record.id)).await.unwrap(),
+        vec![v2.clone()]
+    );
+    assert!(c.stored_places(None).await.unwrap().contains(&v2));
+
+    // A clerk's choice: kept with the conversion and in the history, like a correction.
+    let chosen = place(&record.id, printed, "table/v2", Some("00025"));
+    let after = c
+        .choose_place_unit(&chosen, "số nhà thuộc phường Ba Đình", "clerk-u")
+        .await
+        .unwrap();
+    assert_eq!(after.id, record.id);
+    assert_eq!(
+        c.stored_places(Some(&record.id)).await.unwrap(),
+        vec![chosen]
+    );
+    let history = c.history(&record.id).await.unwrap();
+    let last = history.last().expect("the choice in the history");
+    assert_eq!(last.actor, "clerk-u");
+    assert_eq!(
+        last.kind,
+        RecordEventKind::UnitChosen {
+            key: "place_of_residence".to_string(),
+            commune_code: "00025".to_string(),
+            crosswalk: "table/v2".to_string(),
+            reason: "số nhà thuộc phường Ba Đình".to_string(),
+        }
+    );
+
+    // Correcting the place makes its conversion stale: the record is converted again.
+    c.correct_field(
+        &record.id,
+        "place_of_residence",
+        "Phường Hồng Hà, Thành phố Hà Nội",
+        Some("new residence"),
+        "clerk-u",
+    )
+    .await
+    .unwrap();
+    let stale = c.stored_places(Some(&record.id)).await.unwrap();
+    assert_eq!(stale[0].printed, "", "{stale:?}");
+    assert!(ids(&c.unconverted_records(10_000).await.unwrap()).contains(&record.id));
+
+    // A revoked record is neither live nor waiting.
+    c.revoke(&record.id, "test over", "clerk-u").await.unwrap();
+    assert!(!ids(&c.live_records().await.unwrap()).contains(&record.id));
+    assert!(!ids(&c.unconverted_records(10_000).await.unwrap()).contains(&record.id));
+    // Nor may its places be chosen any more.
+    let refused = c
+        .choose_place_unit(
+            &place(&record.id, printed, "table/v2", Some("00008")),
+            "late",
+            "clerk-u",
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(RegistryError::InvalidTransition { .. })),
+        "{refused:?}"
+    );
+}
