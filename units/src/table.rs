@@ -85,21 +85,28 @@ impl NameIndex {
         } else {
             vec![b, b.split_once(' ').map_or(b, |(_, rest)| rest)]
         };
-        let mut found: Option<&str> = None;
+        // One name at one edit, and no other within two: a slip that could as well be
+        // two slips from another name is not read as either.
+        let mut near: Vec<(usize, &str)> = Vec::new();
         for (candidate, code) in self.by_scope.get(scope)? {
-            let close = names.iter().any(|n| {
-                n.chars().count() >= SLIP_MIN_CHARS
-                    && n.len().abs_diff(candidate.len()) <= 4
-                    && strsim::levenshtein(n, candidate) <= 1
-            });
-            if close {
-                match found {
-                    Some(other) if other != code => return None,
-                    _ => found = Some(code),
+            let distance = names
+                .iter()
+                .filter(|n| {
+                    n.chars().count() >= SLIP_MIN_CHARS && n.len().abs_diff(candidate.len()) <= 6
+                })
+                .map(|n| strsim::levenshtein(n, candidate))
+                .min();
+            // Nought is the name after a misread unit word: itself one slip.
+            if let Some(d @ 0..=2) = distance {
+                if !near.iter().any(|(_, c)| *c == code.as_str()) {
+                    near.push((d.max(1), code));
                 }
             }
         }
-        found
+        match near.as_slice() {
+            [(1, code)] => Some(code),
+            _ => None,
+        }
     }
 
     /// The one unit of `level` in `scope` that `printed` names; none when it names
