@@ -6,64 +6,12 @@
 #[path = "support/api_server.rs"]
 mod support;
 
-use support::{multipart, Reply, Server};
+use support::{form, header, multipart, sign_in, Server};
 
 const PASSWORD: &str = "một mật khẩu đủ dài 2026";
 
 fn user(server: &Server, name: &str, role: &str, command: &str, password: &str) {
     support::user(server, command, name, role, password);
-}
-
-fn header<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
-    let head = reply.raw.split("\r\n\r\n").next().unwrap_or_default();
-    head.lines().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.eq_ignore_ascii_case(name).then(|| v.trim())
-    })
-}
-
-fn form(fields: &[(&str, &str)]) -> Vec<u8> {
-    fields
-        .iter()
-        .map(|(k, v)| {
-            let enc = |s: &str| {
-                s.bytes()
-                    .map(|b| match b {
-                        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                            (b as char).to_string()
-                        }
-                        _ => format!("%{b:02X}"),
-                    })
-                    .collect::<String>()
-            };
-            format!("{}={}", enc(k), enc(v))
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-        .into_bytes()
-}
-
-/// Signs in; the session cookie and the CSRF token of its pages.
-fn sign_in(server: &Server, name: &str, password: &str) -> (String, String) {
-    let r = server.send(
-        "POST",
-        "/sign-in",
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        &form(&[("name", name), ("password", password)]),
-    );
-    assert_eq!(r.status, 303, "{}", r.raw);
-    let cookie = header(&r, "set-cookie").unwrap().to_string();
-    let session = cookie.split(';').next().unwrap().to_string();
-    let page = server.send("GET", "/", &[("Cookie", &session)], b"");
-    assert_eq!(page.status, 200, "{}", page.raw);
-    let csrf = page
-        .raw
-        .split("data-csrf=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_string();
-    (session, csrf)
 }
 
 fn white_png() -> Vec<u8> {

@@ -212,7 +212,7 @@ impl Service {
         let mut writes = Vec::new();
         for record in records {
             let mut any = false;
-            for (key, printed) in place_fields(&record) {
+            for (key, printed) in place_fields(record) {
                 any = true;
                 report.fields += 1;
                 let before = stored.get(&(record.id.clone(), key));

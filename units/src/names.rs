@@ -109,7 +109,7 @@ pub fn embedded_units(printed: &str, level: Level) -> Vec<(&str, &str)> {
                 levels.contains(&level)
                     && lower
                         .strip_prefix(word)
-                        .is_some_and(|rest| rest.starts_with(' ') && rest.trim().len() > 0)
+                        .is_some_and(|rest| rest.starts_with(' ') && !rest.trim().is_empty())
             });
             let prefix = printed[..i].trim();
             (named && !prefix.is_empty()).then_some((prefix, unit))
@@ -159,7 +159,9 @@ mod tests {
 
     #[test]
     fn a_unit_inside_a_longer_name_is_found_after_its_unit_word() {
-        let cases: [(&str, Level, &[(&str, &str)]); 5] = [
+        /// (printed, level, the splits expected).
+        type Case<'a> = (&'a str, Level, &'a [(&'a str, &'a str)]);
+        let cases: [Case; 5] = [
             (
                 "Ủy ban nhân dân xã Hạ Giáp",
                 Level::Commune,

@@ -114,6 +114,10 @@ pub fn router(state: AppState) -> Router {
         .route("/dossiers/{code}/events", get(live::events))
         .route("/records/{id}", get(records::review))
         .route("/records/{id}/fields/{key}", post(records::correct))
+        .route(
+            "/records/{id}/fields/{key}/units",
+            post(records::choose_unit),
+        )
         .route("/records/{id}/verify", post(records::verify))
         .route("/pages/{sha256}/{page}", get(images::page))
         .route("/audit", get(audit::overview))

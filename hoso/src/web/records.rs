@@ -32,6 +32,60 @@ pub struct FieldRow {
     pub w: f32,
     pub h: f32,
     pub raw: String,
+    /// A place's units, as printed and today's.
+    pub units: Option<PlaceRow>,
+}
+
+/// A place field's units as the review shows them.
+pub struct PlaceRow {
+    /// "Phường Cống Vị (00007), Quận Ba Đình (001), Thành phố Hà Nội (01)".
+    pub printed: String,
+    /// Today's candidates: code and "commune, province".
+    pub today: Vec<(String, String)>,
+    /// A clerk chose among a split commune's candidates.
+    pub chosen: bool,
+    /// Several candidates wait for a clerk's choice.
+    pub needs_choice: bool,
+    pub crosswalk: String,
+}
+
+impl PlaceRow {
+    fn from_units(units: &serde_json::Value) -> Self {
+        let unit = |u: &serde_json::Value| -> Option<String> {
+            Some(format!("{} ({})", u["name"].as_str()?, u["code"].as_str()?))
+        };
+        let printed: Vec<String> = ["commune", "district", "province"]
+            .iter()
+            .filter_map(|level| unit(&units["printed"][*level]))
+            .collect();
+        let today: Vec<(String, String)> = units["current"]
+            .as_array()
+            .map(|current| {
+                current
+                    .iter()
+                    .map(|c| {
+                        let code = c["commune"]["code"]
+                            .as_str()
+                            .or_else(|| c["province"]["code"].as_str())
+                            .unwrap_or_default()
+                            .to_string();
+                        let names: Vec<String> = [&c["commune"], &c["province"]]
+                            .into_iter()
+                            .filter_map(unit)
+                            .collect();
+                        (code, names.join(", "))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Self {
+            printed: printed.join(", "),
+            needs_choice: today.len() > 1,
+            today,
+            chosen: units["method"] == "manual",
+            crosswalk: units["crosswalk"].as_str().unwrap_or_default().to_string(),
+        }
+    }
 }
 
 impl FieldRow {
@@ -127,7 +181,7 @@ pub async fn review(
         record,
         sources,
         history,
-        ..
+        places,
     } = state
         .service
         .record(&desk.caller, &id)
@@ -188,6 +242,13 @@ pub async fn review(
                     .filter(|_| matches!(field.method, Method::Ocr | Method::TextLayer))
                     .map(|e| e.raw.clone())
                     .unwrap_or_default(),
+                units: crate::units::units_for(
+                    record.document_type,
+                    *key,
+                    &field.value,
+                    places.iter().find(|p| p.key == *key),
+                )
+                .map(|u| PlaceRow::from_units(&u)),
             }
         })
         .collect();
@@ -303,6 +364,45 @@ pub async fn verify(
     state
         .service
         .verify(&desk.caller, &id)
+        .await
+        .map_err(|e| desk.fail(e))?;
+    Ok(Redirect::to(&format!("/records/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct UnitChoiceForm {
+    csrf: Option<String>,
+    commune_code: Option<String>,
+    reason: String,
+}
+
+/// A clerk's choice of the current commune of a split one, from the review's form.
+pub async fn choose_unit(
+    State(state): State<AppState>,
+    desk: Desk,
+    headers: HeaderMap,
+    Path((id, key)): Path<(String, String)>,
+    Form(form): Form<UnitChoiceForm>,
+) -> Result<Response, WebError> {
+    desk.check_csrf(&headers, form.csrf.as_deref())?;
+    if form.reason.trim().is_empty() {
+        let message = desk.lang.t("error-reason-required");
+        return Err(WebError::new(
+            desk.lang,
+            axum::http::StatusCode::BAD_REQUEST,
+            message,
+        ));
+    }
+    state
+        .service
+        .choose_place_unit(
+            &desk.caller,
+            &id,
+            &key,
+            form.commune_code.as_deref().unwrap_or_default(),
+            &form.reason,
+            hoso_pipeline::audit::now_ms(),
+        )
         .await
         .map_err(|e| desk.fail(e))?;
     Ok(Redirect::to(&format!("/records/{id}")).into_response())

@@ -107,14 +107,62 @@ fn a_split_commune_is_chosen_by_a_clerk_and_prefill_answers_in_today_s_units() {
     );
     assert_eq!(r.status, 403, "{}", r.raw);
 
-    // The choice: the one chosen, marked manual, and in the history with its reason.
-    let chosen = candidates[1].clone();
-    let r = server.call(
+    // The review page shows the units and offers the candidates to a clerk.
+    user(
+        &server,
+        "create",
+        "lan",
         "clerk",
-        "POST",
-        &choose,
-        Some(&json!({"commune_code": chosen, "reason": "tổ 5 thuộc phần sáp nhập"})),
+        "một mật khẩu đủ dài 2026",
     );
+    let (session, csrf) = sign_in(&server, "lan", "một mật khẩu đủ dài 2026");
+    let page = server.send(
+        "GET",
+        &format!("/records/{id}"),
+        &[("Cookie", &session)],
+        b"",
+    );
+    assert_eq!(page.status, 200, "{}", page.raw);
+    assert!(
+        page.raw
+            .contains("data-testid=\"units-place_of_residence\""),
+        "{}",
+        page.raw
+    );
+    assert!(page.raw.contains("Phường Cống Vị (00007)"), "{}", page.raw);
+    assert!(page
+        .raw
+        .contains("data-testid=\"choose-place_of_residence\""));
+    for code in &candidates {
+        assert!(page.raw.contains(&format!("value=\"{code}\"")), "{code}");
+    }
+    // The choice, through the review's form: the one chosen, marked manual, and in the
+    // history with its reason.
+    let chosen = candidates[1].clone();
+    let r = server.send(
+        "POST",
+        &format!("/records/{id}/fields/place_of_residence/units"),
+        &[
+            ("Cookie", &session),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        &form(&[
+            ("csrf", &csrf),
+            ("commune_code", &chosen),
+            ("reason", "tổ 5 thuộc phần sáp nhập"),
+        ]),
+    );
+    assert_eq!(r.status, 303, "{}", r.raw);
+    let page = server.send(
+        "GET",
+        &format!("/records/{id}"),
+        &[("Cookie", &session)],
+        b"",
+    );
+    assert!(!page
+        .raw
+        .contains("data-testid=\"choose-place_of_residence\""));
+    let r = server.call("clerk", "GET", &format!("/api/v1/records/{id}"), None);
     assert_eq!(r.status, 200, "{}", r.raw);
     let units = &r.body["fields"]["place_of_residence"]["units"];
     assert_eq!(units["method"], "manual", "{units}");

@@ -321,3 +321,56 @@ pub fn only_record(dossier: &Value) -> Value {
     assert_eq!(records.len(), 1, "{dossier}");
     records[0].clone()
 }
+
+/// A header of a reply, by name in any case.
+pub fn header<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
+    let head = reply.raw.split("\r\n\r\n").next().unwrap_or_default();
+    head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+pub fn form(fields: &[(&str, &str)]) -> Vec<u8> {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            let enc = |s: &str| {
+                s.bytes()
+                    .map(|b| match b {
+                        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                            (b as char).to_string()
+                        }
+                        _ => format!("%{b:02X}"),
+                    })
+                    .collect::<String>()
+            };
+            format!("{}={}", enc(k), enc(v))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes()
+}
+
+/// Signs in to the web interface; the session cookie and the CSRF token of its pages.
+pub fn sign_in(server: &Server, name: &str, password: &str) -> (String, String) {
+    let r = server.send(
+        "POST",
+        "/sign-in",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &form(&[("name", name), ("password", password)]),
+    );
+    assert_eq!(r.status, 303, "{}", r.raw);
+    let cookie = header(&r, "set-cookie").unwrap().to_string();
+    let session = cookie.split(';').next().unwrap().to_string();
+    let page = server.send("GET", "/", &[("Cookie", &session)], b"");
+    assert_eq!(page.status, 200, "{}", page.raw);
+    let csrf = page
+        .raw
+        .split("data-csrf=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    (session, csrf)
+}

@@ -503,7 +503,7 @@ fn round_to(v: f64, decimals: i32) -> f64 {
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains(|c: char| matches!(c, ',' | '"' | '\n' | '\r')) {
+    if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()

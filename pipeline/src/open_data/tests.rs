@@ -105,7 +105,8 @@ fn rows_are_sorted_and_unknown_provinces_labelled() {
 fn reuse_shares_need_both_counts_published() {
     // (needed, reused) per dossier -> dossiers, needed_fields, reused_fields, reuse_share
     let under = vec![(2, 1), (2, 1), (2, 1), (2, 1), (2, 0)];
-    let cases: Vec<(Vec<(u64, u64)>, [Cell; 4])> = vec![
+    type Case = (Vec<(u64, u64)>, [Cell; 4]);
+    let cases: Vec<Case> = vec![
         (vec![(10, 10); 4], [S, S, S, S]),
         (vec![(2, 2); 5], [C(5), C(10), C(10), Sh(1.0)]),
         (vec![(10, 8); 6], [C(6), C(60), C(48), Sh(0.8)]),
@@ -223,7 +224,13 @@ fn csv_and_json_render_cells() {
     let expected = format!("{header}P1,01,\"Tỉnh \"\"A\"\", mới\",2025-07,1\n");
     assert_eq!(run(vec![odd], 1)[0].csv(), expected);
 
-    let list = (0..14).map(|i| hanoi(if i < 9 { "P1" } else { "P2" }, (0, 0), i < 6 || i > 9));
+    let list = (0..14).map(|i| {
+        hanoi(
+            if i < 9 { "P1" } else { "P2" },
+            (0, 0),
+            !(6..=9).contains(&i),
+        )
+    });
     let uploads = vec![upload("2025-07", 2.0); 5];
     let ds = build(
         &Facts {
