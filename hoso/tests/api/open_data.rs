@@ -46,7 +46,6 @@ fn open_statistics_publish_counts_by_current_province_and_nobody_in_them() {
     let specimens = id_card_specimens(dir.path());
     let card = &specimens[0];
     let subject = truth_id(card);
-    let bytes = std::fs::read(&card.path).unwrap();
     // Six dossiers of one procedure for one citizen (the same card, read once), and one
     // of another procedure: six is published, one is suppressed.
     let mut codes: Vec<String> = (1..=6).map(|i| format!("OD-MARRIAGE-{i}")).collect();
@@ -57,15 +56,7 @@ fn open_statistics_publish_counts_by_current_province_and_nobody_in_them() {
         } else {
             "residence_registration"
         };
-        let r = server.upload_dossier(
-            "clerk",
-            &[
-                ("dossier_code", code),
-                ("procedure_code", procedure),
-                ("subject_id", &subject),
-            ],
-            &[(&card.file_name, &bytes)],
-        );
+        let r = server.card_dossier(code, procedure, card);
         assert_eq!(r.status, 201, "{}", r.raw);
     }
     for code in &codes {

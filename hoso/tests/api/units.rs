@@ -35,16 +35,7 @@ fn a_split_commune_is_chosen_by_a_clerk_and_prefill_answers_in_today_s_units() {
     let specimens = id_card_specimens(dir.path());
     let card = &specimens[0];
     let subject = truth_id(card);
-    let bytes = std::fs::read(&card.path).unwrap();
-    let r = server.upload_dossier(
-        "clerk",
-        &[
-            ("dossier_code", "U-1"),
-            ("procedure_code", "marriage_registration"),
-            ("subject_id", &subject),
-        ],
-        &[(&card.file_name, &bytes)],
-    );
+    let r = server.card_dossier("U-1", "marriage_registration", card);
     assert_eq!(r.status, 201, "{}", r.raw);
     let record = only_record(&server.wait_processed("U-1"));
     let id = record["id"].as_str().unwrap().to_string();

@@ -228,6 +228,21 @@ impl Server {
         )
     }
 
+    /// A dossier of `procedure` for the card's holder, the card its one file.
+    pub fn card_dossier(&self, code: &str, procedure: &str, card: &Specimen) -> Reply {
+        let bytes = std::fs::read(&card.path).unwrap();
+        let subject = truth_id(card);
+        self.upload_dossier(
+            "clerk",
+            &[
+                ("dossier_code", code),
+                ("procedure_code", procedure),
+                ("subject_id", &subject),
+            ],
+            &[(&card.file_name, &bytes)],
+        )
+    }
+
     pub fn wait_processed(&self, code: &str) -> Value {
         let deadline = Instant::now() + Duration::from_secs(240);
         loop {
