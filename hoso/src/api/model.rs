@@ -134,6 +134,28 @@ impl RecordOut {
         }
     }
 
+    /// The same record with each place's `value` in the units asked for (as a prefill
+    /// gives it), the value as printed in `printed` and `in_units` saying which.
+    pub fn with_places_in(mut self, choice: UnitsChoice) -> Self {
+        for field in self.fields.values_mut() {
+            let Some(units) = field.get("units").cloned() else {
+                continue;
+            };
+            let printed = field["value"].as_str().unwrap_or_default().to_string();
+            let current = crate::units::in_current_units(&printed, &units);
+            let in_units = match (choice, current) {
+                (UnitsChoice::Current, Some(current)) => {
+                    field["value"] = Value::String(current);
+                    UnitsChoice::Current
+                }
+                _ => UnitsChoice::Printed,
+            };
+            field["printed"] = Value::String(printed);
+            field["in_units"] = serde_json::to_value(in_units).unwrap_or(Value::Null);
+        }
+        self
+    }
+
     /// A record listed under a dossier's original: its sources as the registry holds
     /// them, without the catalog's file names and pages.
     pub fn listed(r: &hoso_pipeline::registry::Record) -> Self {

@@ -14,7 +14,7 @@ use utoipa::IntoParams;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiJson, ApiPath, ApiQuery, Auth};
 use super::model::{
-    AccessEntryOut, PrefillIn, PrefillOut, RecordOut, SubjectOut, SubjectRecordsOut,
+    AccessEntryOut, PrefillIn, PrefillOut, RecordOut, SubjectOut, SubjectRecordsOut, UnitsChoice,
 };
 use super::schemas::{parse_record_type, PrefillRequest, Purpose, RecordType, SubjectId};
 
@@ -28,6 +28,10 @@ pub struct SubjectQuery {
     /// Why the data is read, when not in `X-Purpose`.
     #[param(value_type = Purpose, required = false)]
     purpose: Option<String>,
+    /// The units a place's `value` is given in: today's (the default) or as printed; the
+    /// printed value is always in `printed`.
+    #[param(value_type = Option<UnitsChoice>, required = false)]
+    units: Option<UnitsChoice>,
 }
 
 /// The purpose as a procedure system declares it; only documented here, the `Auth`
@@ -98,7 +102,7 @@ pub async fn records(
         records: found
             .records
             .iter()
-            .map(|v| RecordOut::new(v, false))
+            .map(|v| RecordOut::new(v, false).with_places_in(query.units.unwrap_or_default()))
             .collect(),
     }))
 }

@@ -202,6 +202,24 @@ fn a_split_commune_is_chosen_by_a_clerk_and_prefill_answers_in_today_s_units() {
         "{residence}"
     );
     assert!(today["citizen_id.full_name"].get("in_units").is_none());
+    // A lookup answers the same way: today's units by default, or as printed.
+    let lookup = |query: &str| {
+        let r = server.call(
+            "ps",
+            "GET",
+            &format!("/api/v1/subjects/{subject}/records{query}"),
+            None,
+        );
+        assert_eq!(r.status, 200, "{}", r.raw);
+        r.body["records"][0]["fields"]["place_of_residence"].clone()
+    };
+    let looked_up = lookup("");
+    assert_eq!(looked_up["value"], value, "{looked_up}");
+    assert_eq!(looked_up["printed"], SPLIT);
+    assert_eq!(looked_up["in_units"], "current");
+    let looked_up = lookup("?units=printed");
+    assert_eq!(looked_up["value"], SPLIT, "{looked_up}");
+    assert_eq!(looked_up["in_units"], "printed");
     let printed = prefill(Some("printed"));
     assert_eq!(printed["citizen_id.place_of_residence"]["value"], SPLIT);
     assert_eq!(

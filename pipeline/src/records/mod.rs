@@ -539,7 +539,12 @@ impl Service {
                 },
             )
             .await?;
-        let views: Vec<RecordView> = records.into_iter().map(RecordView::listed).collect();
+        let mut views: Vec<RecordView> = records.into_iter().map(RecordView::listed).collect();
+        // Places answer with their stored conversion (and a clerk's choice).
+        let registry = self.registry_or_err()?;
+        for view in &mut views {
+            view.places = registry.stored_places(Some(&view.record.id)).await?;
+        }
         self.log_read(
             caller,
             &subject,
