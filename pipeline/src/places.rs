@@ -90,6 +90,8 @@ fn without_version(units: &Value) -> Value {
     units
 }
 
+type StoredByField = std::collections::HashMap<(String, FieldKey), StoredPlace>;
+
 /// Records converted per pass of [`Service::convert_new_places`].
 const NEW_BATCH: u32 = 500;
 
@@ -142,9 +144,9 @@ impl Service {
         self.convert_places(caller, now_ms, dry_run, false).await
     }
 
-    /// Converts the places that have no stored conversion yet (new records, corrected
-    /// values) with the installed table, leaving earlier conversions as they are: what
-    /// `hoso serve` runs every minute and `hoso ingest` at its end.
+    /// Converts the places of records not converted yet (new records, and records
+    /// corrected since) with the installed table, leaving earlier conversions of the
+    /// same values as they are: what `hoso serve` runs every minute.
     pub async fn convert_new_places(
         &self,
         caller: &Caller,
@@ -163,15 +165,9 @@ impl Service {
         self.authorize(caller, Action::CorrectRecord)?;
         let crosswalk = self.crosswalk_or_err()?;
         let registry = self.registry_or_err()?;
-        let stored: std::collections::HashMap<(String, FieldKey), StoredPlace> = registry
-            .stored_places(None)
-            .await?
-            .into_iter()
-            .map(|p| ((p.record_id.clone(), p.key), p))
-            .collect();
-        let records = if only_new {
-            // New records come in batches; each pass stores what it converted, so the
-            // next finds the rest.
+        if only_new {
+            // New records come in batches; each pass marks what it converted, so the next
+            // finds the rest.
             let mut all = Vec::new();
             let mut seen = std::collections::HashSet::new();
             loop {
@@ -183,15 +179,26 @@ impl Service {
                 if fresh.is_empty() {
                     break;
                 }
+                let mut stored = StoredByField::new();
+                for record in &fresh {
+                    for place in registry.stored_places(Some(&record.id)).await? {
+                        stored.insert((place.record_id.clone(), place.key), place);
+                    }
+                }
                 let report = self
                     .convert_records(&fresh, &stored, crosswalk, now_ms, only_new, dry_run)
                     .await?;
                 all.push(report);
             }
             return Ok(merge_reports(crosswalk.version(), all));
-        } else {
-            registry.live_records().await?
-        };
+        }
+        let stored: StoredByField = registry
+            .stored_places(None)
+            .await?
+            .into_iter()
+            .map(|p| ((p.record_id.clone(), p.key), p))
+            .collect();
+        let records = registry.live_records().await?;
         let report = self
             .convert_records(&records, &stored, crosswalk, now_ms, only_new, dry_run)
             .await?;
@@ -201,7 +208,7 @@ impl Service {
     async fn convert_records(
         &self,
         records: &[Record],
-        stored: &std::collections::HashMap<(String, FieldKey), StoredPlace>,
+        stored: &StoredByField,
         crosswalk: &Crosswalk,
         now_ms: i64,
         only_new: bool,
@@ -268,8 +275,11 @@ impl Service {
             }
             report.records += usize::from(any);
         }
-        if !dry_run && !writes.is_empty() {
-            registry.store_places(&writes).await?;
+        if !dry_run {
+            let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
+            // The minute's conversion of new records leaves alone a place of the same
+            // value written meanwhile (a clerk's choice); `reconvert` replaces them all.
+            registry.store_places(&writes, &ids, only_new).await?;
         }
         Ok(report)
     }
@@ -303,28 +313,33 @@ impl Service {
                 "{key} is not a place field of record {id}"
             )));
         };
-        let units = crosswalk.place(printed).ok_or_else(|| {
-            ServiceError::Invalid(format!(
-                "the units of {} could not be identified: correct the value instead",
-                key.as_str()
-            ))
-        })?;
-        if !units.needs_a_choice() {
+        // The candidates the clerk was shown: the stored conversion of this value, or
+        // the installed table's when there is none yet.
+        let stored = registry
+            .stored_places(Some(id))
+            .await?
+            .into_iter()
+            .find(|p| p.key == key && p.printed == printed && !p.units.is_null());
+        let (units, version) = match stored {
+            Some(p) => (p.units, p.crosswalk),
+            None => {
+                let units = crosswalk.place(printed).ok_or_else(|| {
+                    ServiceError::Invalid(format!(
+                        "the units of {} could not be identified: correct the value instead",
+                        key.as_str()
+                    ))
+                })?;
+                (to_value(&units)?, crosswalk.version().to_string())
+            }
+        };
+        let codes = current_codes(&units);
+        if codes.len() < 2 {
             return Err(ServiceError::Invalid(format!(
                 "{} converts to one current unit: there is nothing to choose",
                 key.as_str()
             )));
         }
-        let offered = units
-            .current
-            .iter()
-            .any(|c| c.commune.as_ref().is_some_and(|u| u.code == commune_code));
-        if !offered {
-            let codes: Vec<String> = units
-                .current
-                .iter()
-                .filter_map(|c| c.commune.as_ref().map(|u| u.code.clone()))
-                .collect();
+        if !codes.iter().any(|c| c == commune_code) {
             return Err(ServiceError::Invalid(format!(
                 "commune {commune_code:?} is not one of the candidates ({})",
                 codes.join(", ")
@@ -334,8 +349,8 @@ impl Service {
             record_id: record.id.clone(),
             key,
             printed: printed.to_string(),
-            crosswalk: crosswalk.version().to_string(),
-            units: to_value(&units)?,
+            crosswalk: version,
+            units,
             chosen: Some(commune_code.to_string()),
             converted_at_ms: now_ms,
         };

@@ -103,7 +103,8 @@ impl ServiceError {
                 RegistryError::DossierExists(_)
                 | RegistryError::TokenExists(_)
                 | RegistryError::UserExists(_)
-                | RegistryError::InvalidTransition { .. } => ErrorKind::Conflict,
+                | RegistryError::InvalidTransition { .. }
+                | RegistryError::Conflict(_) => ErrorKind::Conflict,
                 RegistryError::UnknownField { .. } => ErrorKind::BadRequest,
                 RegistryError::Catalog(_) | RegistryError::Corrupt(_) => ErrorKind::Unavailable,
             },

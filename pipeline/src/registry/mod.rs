@@ -385,6 +385,9 @@ pub enum RegistryError {
     },
     #[error("record {id} has no field {key} and the type has no such key")]
     UnknownField { id: String, key: String },
+    /// Another change came first: read again and retry.
+    #[error("{0}")]
+    Conflict(String),
     /// The database failed the call; the catalog error's kind says whether to retry.
     #[error(transparent)]
     Catalog(CatalogError),
@@ -496,8 +499,8 @@ pub trait Registry: Send + Sync {
     /// Every record neither superseded nor revoked.
     async fn live_records(&self) -> Result<Vec<Record>, RegistryError>;
 
-    /// Up to `limit` live records with a place field that has no stored conversion (new
-    /// records; a correction drops the field's conversion), oldest first.
+    /// Up to `limit` live records whose places are not converted (new records, and
+    /// records changed by a correction since), oldest first.
     async fn unconverted_records(&self, limit: u32) -> Result<Vec<Record>, RegistryError>;
 
     /// The stored place conversions of one record, or of every record with `None`.
@@ -506,8 +509,15 @@ pub trait Registry: Send + Sync {
         record_id: Option<&str>,
     ) -> Result<Vec<StoredPlace>, RegistryError>;
 
-    /// Stores conversions, each replacing the field's earlier one, in one transaction.
-    async fn store_places(&self, places: &[StoredPlace]) -> Result<(), RegistryError>;
+    /// Stores conversions and marks `records` converted, in one transaction. Each
+    /// conversion replaces the field's earlier one; with `keep_current`, only one of
+    /// another value (so a choice a clerk made meanwhile is not undone).
+    async fn store_places(
+        &self,
+        places: &[StoredPlace],
+        records: &[String],
+        keep_current: bool,
+    ) -> Result<(), RegistryError>;
 
     /// Stores a clerk's choice among the candidates of a split commune in the field's
     /// conversion (`place`, its `chosen` set) and, in the same transaction, in the

@@ -13,3 +13,11 @@ CREATE TABLE place_units (
     converted_at  BIGINT NOT NULL,
     PRIMARY KEY (record_id, key)
 );
+
+-- The records whose places were converted (with a row in place_units for each place field
+-- then held): new records, and records a correction changed, have none and are converted
+-- by `hoso serve` within a minute.
+CREATE TABLE place_records (
+    record_id     TEXT PRIMARY KEY NOT NULL REFERENCES records (id),
+    converted_at  BIGINT NOT NULL
+);

@@ -36,13 +36,18 @@ pub(super) async fn places_are_stored_with_their_table_and_choices<C: Catalog + 
     assert!(ids(&c.live_records().await.unwrap()).contains(&record.id));
     assert_eq!(c.stored_places(Some(&record.id)).await.unwrap(), vec![]);
 
-    // Stored, then replaced by a newer table's conversion.
+    // Stored and marked converted, then replaced by a newer table's conversion.
     let v1 = place(&record.id, printed, "table/v1", None);
-    c.store_places(std::slice::from_ref(&v1)).await.unwrap();
+    let converted = [record.id.clone()];
+    c.store_places(std::slice::from_ref(&v1), &converted, true)
+        .await
+        .unwrap();
     assert_eq!(c.stored_places(Some(&record.id)).await.unwrap(), vec![v1]);
     assert!(!ids(&c.unconverted_records(10_000).await.unwrap()).contains(&record.id));
     let v2 = place(&record.id, printed, "table/v2", None);
-    c.store_places(std::slice::from_ref(&v2)).await.unwrap();
+    c.store_places(std::slice::from_ref(&v2), &converted, false)
+        .await
+        .unwrap();
     assert_eq!(
         c.stored_places(Some(&record.id)).await.unwrap(),
         vec![v2.clone()]
@@ -73,7 +78,34 @@ pub(super) async fn places_are_stored_with_their_table_and_choices<C: Catalog + 
         }
     );
 
-    // Correcting the place makes its conversion stale: the record is converted again.
+    // A conversion of new records leaves a place of the same value alone: the
+    // clerk's choice stays.
+    c.store_places(
+        &[place(&record.id, printed, "table/v2", None)],
+        &converted,
+        true,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        c.stored_places(Some(&record.id)).await.unwrap()[0]
+            .chosen
+            .as_deref(),
+        Some("00025")
+    );
+
+    // A choice for a value the place no longer holds is refused.
+    let stale_choice = StoredPlace {
+        printed: "Phường Khác, Quận Ba Đình, Thành phố Hà Nội".to_string(),
+        ..place(&record.id, printed, "table/v2", Some("00008"))
+    };
+    let refused = c.choose_place_unit(&stale_choice, "late", "clerk-u").await;
+    assert!(
+        matches!(refused, Err(RegistryError::Conflict(_))),
+        "{refused:?}"
+    );
+
+    // Correcting the record takes its conversion mark: it is converted again.
     c.correct_field(
         &record.id,
         "place_of_residence",
@@ -83,8 +115,6 @@ pub(super) async fn places_are_stored_with_their_table_and_choices<C: Catalog + 
     )
     .await
     .unwrap();
-    let stale = c.stored_places(Some(&record.id)).await.unwrap();
-    assert_eq!(stale[0].printed, "", "{stale:?}");
     assert!(ids(&c.unconverted_records(10_000).await.unwrap()).contains(&record.id));
 
     // A revoked record is neither live nor waiting.

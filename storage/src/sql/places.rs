@@ -58,9 +58,7 @@ impl SqlCatalog {
             .await?)
     }
 
-    /// Live records not converted yet, or with a stale conversion. Every place field of
-    /// a converted record has a row (null units when nothing was identified); a
-    /// correction empties its field's `printed`, which makes it stale.
+    /// Live records without a conversion mark: new, or corrected since.
     pub(crate) async fn records_unconverted(
         &self,
         limit: u32,
@@ -68,8 +66,7 @@ impl SqlCatalog {
         let mut conn = self.reader().await?;
         let rest = format!(
             "WHERE r.status IN ('extracted', 'verified') \
-             AND (NOT EXISTS (SELECT 1 FROM place_units p WHERE p.record_id = r.id) \
-             OR EXISTS (SELECT 1 FROM place_units p WHERE p.record_id = r.id AND p.printed = '')) \
+             AND NOT EXISTS (SELECT 1 FROM place_records p WHERE p.record_id = r.id) \
              ORDER BY r.created_at, r.id LIMIT {limit}"
         );
         Ok(self.load_records(&mut conn, &rest, &[]).await?)
@@ -107,8 +104,14 @@ impl SqlCatalog {
     async fn upsert_place(
         conn: &mut sqlx::AnyConnection,
         place: &StoredPlace,
+        keep_current: bool,
     ) -> Result<(), CatalogError> {
-        sqlx::query(UPSERT)
+        let sql = if keep_current {
+            format!("{UPSERT} WHERE place_units.printed <> excluded.printed")
+        } else {
+            UPSERT.to_string()
+        };
+        sqlx::query(&sql)
             .bind(&place.record_id)
             .bind(place.key.as_str())
             .bind(&place.printed)
@@ -122,10 +125,26 @@ impl SqlCatalog {
         Ok(())
     }
 
-    pub(crate) async fn places_store(&self, places: &[StoredPlace]) -> Result<(), RegistryError> {
+    pub(crate) async fn places_store(
+        &self,
+        places: &[StoredPlace],
+        records: &[String],
+        keep_current: bool,
+    ) -> Result<(), RegistryError> {
         let mut tx = self.begin_write().await?;
         for place in places {
-            Self::upsert_place(&mut tx, place).await?;
+            Self::upsert_place(&mut tx, place, keep_current).await?;
+        }
+        let mark = self.dialect.sql(
+            "INSERT INTO place_records (record_id, converted_at) VALUES ($1, {now}) \
+             ON CONFLICT (record_id) DO UPDATE SET converted_at = excluded.converted_at",
+        );
+        for id in records {
+            sqlx::query(&mark)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
         }
         tx.commit().await.map_err(db)?;
         Ok(())
@@ -142,10 +161,19 @@ impl SqlCatalog {
             CatalogError::permanent("a choice of unit must name the commune chosen")
         })?;
         let mut tx = self.begin_write().await?;
-        // Choosing is a correction: allowed while the record is extracted or verified.
-        self.record_for(&mut tx, &place.record_id, RecordAction::Correct)
+        // Choosing is a correction: allowed while the record is extracted or verified,
+        // and only for the value the place holds now.
+        let record = self
+            .record_for(&mut tx, &place.record_id, RecordAction::Correct)
             .await?;
-        Self::upsert_place(&mut tx, place).await?;
+        if record.fields.get(&place.key).map(|f| f.value.as_str()) != Some(&place.printed) {
+            return Err(RegistryError::Conflict(format!(
+                "the {} of record {} changed meanwhile",
+                place.key.as_str(),
+                place.record_id
+            )));
+        }
+        Self::upsert_place(&mut tx, place, false).await?;
         let event = RecordEventKind::UnitChosen {
             key: place.key.as_str().to_string(),
             commune_code: chosen,

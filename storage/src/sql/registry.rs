@@ -436,11 +436,10 @@ impl Registry for SqlCatalog {
             self.add_subject(&mut tx, id, s).await?;
         }
         self.index_record(&mut tx, id, &correction.fields).await?;
-        // The place's conversion was of the old value: marked stale (the clerk's choice
-        // kept for the reconversion to weigh), the new value is converted anew.
-        sqlx::query("UPDATE place_units SET printed = '' WHERE record_id = $1 AND key = $2")
+        // The record's places are converted again (a conversion of another value than the
+        // field's is never shown, and its choice goes with it).
+        sqlx::query("DELETE FROM place_records WHERE record_id = $1")
             .bind(id)
-            .bind(key)
             .execute(&mut *tx)
             .await
             .map_err(db)?;
@@ -640,8 +639,13 @@ impl Registry for SqlCatalog {
         self.places_stored(record_id).await
     }
 
-    async fn store_places(&self, places: &[StoredPlace]) -> Result<(), RegistryError> {
-        self.places_store(places).await
+    async fn store_places(
+        &self,
+        places: &[StoredPlace],
+        records: &[String],
+        keep_current: bool,
+    ) -> Result<(), RegistryError> {
+        self.places_store(places, records, keep_current).await
     }
 
     async fn choose_place_unit(
