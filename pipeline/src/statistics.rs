@@ -36,6 +36,15 @@ pub fn month_of(ms: i64) -> String {
     stamp
 }
 
+/// A number standing for a subject within one release, to count people: never published,
+/// and not kept.
+fn pseudonym(subject: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    subject.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// The subject's current province from the newest record that places them.
 fn home_province(
     records: &[Record],
@@ -117,6 +126,7 @@ impl Service {
                 needed_fields: row.fields.len() as u64,
                 reused_fields: reused as u64,
                 fully_digitised: all_read && missing == 0 && !dossier.originals.is_empty(),
+                subject: pseudonym(&dossier.subject.qualified()),
             });
         }
 

@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use hoso_testdata::{generate, FileFormat, GenerateOptions, Kind, Quality};
+
 use crate::support::*;
 
 const DATASETS: [&str; 5] = [
@@ -43,16 +45,28 @@ fn counts_below(dataset: &Value, min: u64) -> Vec<String> {
 fn open_statistics_publish_counts_by_current_province_and_nobody_in_them() {
     let server = start(&[("HOSO_WORKERS", "1")]);
     let dir = tempfile::tempdir().unwrap();
-    let specimens = id_card_specimens(dir.path());
-    let card = &specimens[0];
-    let subject = truth_id(card);
-    // Six dossiers of one procedure for one citizen (the same card, read once), and one
-    // of another procedure: six is published, one is suppressed.
-    let mut codes: Vec<String> = (1..=6).map(|i| format!("OD-MARRIAGE-{i}")).collect();
-    codes.push("OD-RESIDENCE-1".to_string());
-    for code in &codes {
-        let procedure = if code.contains("MARRIAGE") {
-            "marriage_registration"
+    // Six citizens' cards, each in a marriage dossier; their residences, corrected by the
+    // clerk, are all in Hà Nội: six dossiers of six people, published.
+    let mut opts = GenerateOptions::new(33, 6, dir.path().join("cards"));
+    opts.qualities = vec![Quality::Clean];
+    opts.formats = vec![FileFormat::Png];
+    opts.kinds = Kind::parse("cards").unwrap();
+    let cards = generate(&opts).unwrap();
+    let mut codes = Vec::new();
+    for (i, card) in cards.iter().enumerate() {
+        let code = format!("OD-MARRIAGE-{i}");
+        let r = server.card_dossier(&code, "marriage_registration", card);
+        assert_eq!(r.status, 201, "{}", r.raw);
+        codes.push(code);
+    }
+    // The first citizen again: one residence dossier (suppressed), and five birth
+    // registrations (five dossiers, one person: suppressed too).
+    let card = &cards[0];
+    let mut theirs = vec!["OD-RESIDENCE-1".to_string()];
+    theirs.extend((1..=5).map(|i| format!("OD-BIRTH-{i}")));
+    for code in &theirs {
+        let procedure = if code.contains("BIRTH") {
+            "birth_registration"
         } else {
             "residence_registration"
         };
@@ -60,8 +74,23 @@ fn open_statistics_publish_counts_by_current_province_and_nobody_in_them() {
         assert_eq!(r.status, 201, "{}", r.raw);
     }
     for code in &codes {
+        let record = only_record(&server.wait_processed(code));
+        let id = record["id"].as_str().unwrap();
+        let r = server.call(
+            "clerk",
+            "PATCH",
+            &format!("/api/v1/records/{id}/fields/place_of_residence"),
+            Some(
+                &serde_json::json!({"value": "Tổ 7, Phường Hồng Hà, Thành phố Hà Nội",
+                                     "reason": "read from the household book"}),
+            ),
+        );
+        assert_eq!(r.status, 200, "{}", r.raw);
+    }
+    for code in &theirs {
         server.wait_processed(code);
     }
+    codes.extend(theirs);
 
     let out = dir.path().join("open-data");
     let run = server
@@ -99,20 +128,28 @@ fn open_statistics_publish_counts_by_current_province_and_nobody_in_them() {
         .find(|r| r["procedure_code"] == "marriage_registration")
         .unwrap_or_else(|| panic!("{dossiers}"));
     assert_eq!(marriage["dossiers"], 6, "{marriage}");
-    assert_ne!(
-        marriage["province_code"], "unknown",
-        "the card's residence names its province: {marriage}"
+    assert_eq!(
+        marriage["province_code"], "01",
+        "today's province: {marriage}"
     );
     let residence = rows
         .iter()
         .find(|r| r["procedure_code"] == "residence_registration")
         .unwrap_or_else(|| panic!("{dossiers}"));
     assert!(residence["dossiers"].is_null(), "one dossier: {residence}");
-    // One card read: its document count is below the threshold.
+    let births = rows
+        .iter()
+        .find(|r| r["procedure_code"] == "birth_registration")
+        .unwrap_or_else(|| panic!("{dossiers}"));
+    assert!(
+        births["dossiers"].is_null(),
+        "five dossiers, one person: {births}"
+    );
+    // Six cards read.
     let documents = json("documents-by-type-month.json");
     let card_row = &documents["rows"][0];
     assert_eq!(card_row["document_type"], "citizen_id", "{documents}");
-    assert!(card_row["documents"].is_null(), "{documents}");
+    assert_eq!(card_row["documents"], 6, "{documents}");
     // The CSV says the same, a suppressed count an empty cell.
     let csv = read("dossiers-by-procedure-province-month.csv");
     let header = csv.lines().next().unwrap();
@@ -141,21 +178,17 @@ fn open_statistics_publish_counts_by_current_province_and_nobody_in_them() {
 
     // Nobody in it: not the id number, the name, the residence's detail, nor a dossier.
     let everything: String = names.iter().map(|n| read(n)).collect::<Vec<_>>().join("\n");
-    let truth = &card.truth.documents[0].fields;
-    let name = truth["full_name"].value.clone();
-    let detail = truth["place_of_residence"]
-        .value
-        .split(',')
-        .next()
-        .unwrap()
-        .trim()
-        .to_string();
     let lower = everything.to_lowercase();
-    for personal in [subject.as_str(), name.as_str(), detail.as_str()] {
-        assert!(
-            !lower.contains(&personal.to_lowercase()),
-            "{personal:?} is published"
-        );
+    let mut personal = vec!["Tổ 7".to_string()];
+    for card in &cards {
+        let truth = &card.truth.documents[0].fields;
+        personal.push(truth_id(card));
+        personal.push(truth["full_name"].value.clone());
+        let detail = truth["place_of_residence"].value.split(',').next().unwrap();
+        personal.push(detail.trim().to_string());
+    }
+    for p in &personal {
+        assert!(!lower.contains(&p.to_lowercase()), "{p:?} is published");
     }
     for code in &codes {
         assert!(!everything.contains(code.as_str()), "{code} is published");

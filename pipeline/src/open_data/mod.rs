@@ -1,16 +1,22 @@
 //! Open data: aggregate statistics over dossiers, documents and uploads, with no personal
 //! data, published as a CSV and a JSON file per dataset plus a DCAT-AP catalog in JSON-LD.
 //!
-//! Pure: the caller gathers the [`Facts`] (already stripped of subjects and dossier codes) and
-//! reads the clock, so a release can be rebuilt byte for byte from its inputs.
+//! Pure: the caller gathers the [`Facts`] (stripped of subjects, who are only numbers that
+//! are never published, and of dossier codes) and reads the clock, so a release can be
+//! rebuilt byte for byte from its inputs.
 //!
 //! # Disclosure control
 //!
-//! Only *primary* suppression is done. Every count below [`Options::min_count`] is withheld,
-//! zero included, because "no one" in a small group discloses as much as "one person". A row
-//! whose principal count (dossiers, documents, files) is withheld loses all its measures, since
-//! a share or median of a handful of people describes those people. A share is published only
-//! when both counts it is made from are.
+//! Every count below [`Options::min_count`] within a published row is withheld, zero
+//! included, because "no one" in a small group discloses as much as "one person". A row of
+//! dossiers is published only when they concern at least that many different people (six
+//! dossiers of one citizen are one person). A row whose principal count (dossiers,
+//! documents, files) is withheld loses all its measures, since a share or median of a
+//! handful of people describes those people. A count that is part of another (dossiers
+//! fully digitised, of the row's dossiers) is withheld when the rest is small too. A share
+//! is published only when both counts it is made from are. Rows exist only for what
+//! happened: a combination of procedure, province and month with no dossier is absent, as
+//! in any count table.
 //!
 //! *Complementary* suppression is not done: a withheld cell can sometimes be recomputed from
 //! published ones, e.g. a small procedure's dossiers as the `all` row of
@@ -55,6 +61,9 @@ pub struct DossierFact {
     pub reused_fields: u64,
     /// Every file of the dossier was read and every needed field is present.
     pub fully_digitised: bool,
+    /// Who the dossier is about, as a number that is never published: a row's dossiers
+    /// are shown only when they concern enough different people.
+    pub subject: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -297,28 +306,57 @@ impl Meta {
 enum Raw {
     Dim(String),
     Count(u64),
-    Share { num: usize, den: usize },
+    /// A count that is part of the count at `of` (among the row's counts): the rest is a
+    /// group too, and is protected like one.
+    Part {
+        value: u64,
+        of: usize,
+    },
+    Share {
+        num: usize,
+        den: usize,
+    },
     Seconds(f64),
+    /// How many different people the row's dossiers concern: never a cell, it gates the
+    /// row like its principal count.
+    People(u64),
 }
 
 /// The one place the disclosure rules live, so every dataset applies them the same way.
 fn publish(raw: Vec<Raw>, min_count: u64) -> Vec<Cell> {
-    let counts: Vec<Option<u64>> = raw
+    let totals: Vec<u64> = raw
         .iter()
         .filter_map(|r| match r {
-            Raw::Count(v) => Some((*v >= min_count).then_some(*v)),
+            Raw::Count(v) | Raw::Part { value: v, .. } => Some(*v),
             _ => None,
         })
         .collect();
+    let small = |v: u64| v < min_count;
+    let counts: Vec<Option<u64>> = raw
+        .iter()
+        .filter_map(|r| match r {
+            Raw::Count(v) => Some((!small(*v)).then_some(*v)),
+            Raw::Part { value, of } => {
+                let rest = totals.get(*of).map_or(0, |t| t.saturating_sub(*value));
+                Some((!small(*value) && (rest == 0 || !small(rest))).then_some(*value))
+            }
+            _ => None,
+        })
+        .collect();
+    let people_enough = raw.iter().all(|r| match r {
+        Raw::People(p) => !small(*p),
+        _ => true,
+    });
     let published = |i: usize| counts.get(i).copied().flatten();
     // The first count is the principal one; rows without counts have nothing to hide.
-    let principal = counts.is_empty() || published(0).is_some();
+    let principal = (counts.is_empty() || published(0).is_some()) && people_enough;
     let mut seen = 0;
     raw.into_iter()
+        .filter(|r| !matches!(r, Raw::People(_)))
         .map(|r| match r {
             Raw::Dim(s) => Cell::Text(s),
             _ if !principal => Cell::Suppressed,
-            Raw::Count(_) => {
+            Raw::Count(_) | Raw::Part { .. } => {
                 seen += 1;
                 published(seen - 1).map_or(Cell::Suppressed, Cell::Count)
             }
@@ -327,7 +365,7 @@ fn publish(raw: Vec<Raw>, min_count: u64) -> Vec<Cell> {
                 _ => Cell::Suppressed,
             },
             Raw::Seconds(v) if v.is_finite() => Cell::Seconds(v),
-            Raw::Seconds(_) => Cell::Suppressed,
+            Raw::Seconds(_) | Raw::People(_) => Cell::Suppressed,
         })
         .collect()
 }
@@ -351,10 +389,11 @@ fn rows<V>(
 
 pub fn build(facts: &Facts, options: &Options) -> Vec<Dataset> {
     let min = options.min_count;
-    let mut by_month: BTreeMap<Vec<String>, u64> = BTreeMap::new();
-    let mut reuse: BTreeMap<Vec<String>, [u64; 3]> = BTreeMap::new();
-    let mut digitisation: BTreeMap<Vec<String>, [u64; 2]> = BTreeMap::new();
-    let mut total = [0u64; 2];
+    type People = std::collections::BTreeSet<u64>;
+    let mut by_month: BTreeMap<Vec<String>, (u64, People)> = BTreeMap::new();
+    let mut reuse: BTreeMap<Vec<String>, ([u64; 3], People)> = BTreeMap::new();
+    let mut digitisation: BTreeMap<Vec<String>, ([u64; 2], People)> = BTreeMap::new();
+    let mut total: ([u64; 2], People) = Default::default();
     for d in &facts.dossiers {
         let (code, name) = province_dims(d.province.as_ref());
         let procedure = d.procedure_code.clone();
@@ -364,18 +403,22 @@ pub fn build(facts: &Facts, options: &Options) -> Vec<Dataset> {
             name.clone(),
             d.month.clone(),
         ];
-        *by_month.entry(key).or_default() += 1;
-        let r = reuse
+        let month = by_month.entry(key).or_default();
+        month.0 += 1;
+        month.1.insert(d.subject);
+        let (r, people) = reuse
             .entry(vec![procedure.clone(), code, name])
             .or_default();
+        people.insert(d.subject);
         r[0] += 1;
         r[1] = r[1].saturating_add(d.needed_fields);
         // Reused fields are "of" the needed ones; clamping keeps a bad fact from publishing a
         // share above 100%.
         r[2] = r[2].saturating_add(d.reused_fields.min(d.needed_fields));
-        for t in [digitisation.entry(vec![procedure]).or_default(), &mut total] {
+        for (t, people) in [digitisation.entry(vec![procedure]).or_default(), &mut total] {
             t[0] += 1;
             t[1] += u64::from(d.fully_digitised);
+            people.insert(d.subject);
         }
     }
     let mut documents: BTreeMap<Vec<String>, u64> = BTreeMap::new();
@@ -400,11 +443,14 @@ pub fn build(facts: &Facts, options: &Options) -> Vec<Dataset> {
     }
 
     let count = |n: u64| vec![Raw::Count(n)];
-    let digitised = |[n, full]: [u64; 2]| {
+    let people_count =
+        |(n, people): (u64, People)| vec![Raw::Count(n), Raw::People(people.len() as u64)];
+    let digitised = |([n, full], people): ([u64; 2], People)| {
         vec![
             Raw::Count(n),
-            Raw::Count(full),
+            Raw::Part { value: full, of: 0 },
             Raw::Share { num: 1, den: 0 },
+            Raw::People(people.len() as u64),
         ]
     };
     let mut digitisation_rows = rows(digitisation, min, digitised);
@@ -412,14 +458,19 @@ pub fn build(facts: &Facts, options: &Options) -> Vec<Dataset> {
         let all = std::iter::once(Raw::Dim(ALL_PROCEDURES.to_string()));
         digitisation_rows.push(publish(all.chain(digitised(total)).collect(), min));
     }
-    let reuse_rows = rows(reuse, min, |[n, needed, reused]: [u64; 3]| {
-        vec![
-            Raw::Count(n),
-            Raw::Count(needed),
-            Raw::Count(reused),
-            Raw::Share { num: 2, den: 1 },
-        ]
-    });
+    let reuse_rows = rows(
+        reuse,
+        min,
+        |([n, needed, reused], people): ([u64; 3], People)| {
+            vec![
+                Raw::Count(n),
+                Raw::Count(needed),
+                Raw::Count(reused),
+                Raw::Share { num: 2, den: 1 },
+                Raw::People(people.len() as u64),
+            ]
+        },
+    );
     let time_rows = rows(times, min, |mut secs: Vec<f64>| {
         let files = secs.len() as u64;
         vec![
@@ -430,7 +481,7 @@ pub fn build(facts: &Facts, options: &Options) -> Vec<Dataset> {
 
     let dossier_period = period(facts.dossiers.iter().map(|d| d.month.as_str()));
     let parts = [
-        (dossier_period.clone(), rows(by_month, min, count)),
+        (dossier_period.clone(), rows(by_month, min, people_count)),
         (
             period(facts.documents.iter().map(|d| d.month.as_str())),
             rows(documents, min, count),
