@@ -1,7 +1,7 @@
 //! The open statistics at the edge: provinces resolved through the installed unit table,
 //! the release's time and settings filled in, the files written to a folder
 //! (`hoso report open-data`) or served under `/open-data/`, which keeps the last release
-//! for a while so that anonymous traffic cannot make it recount the registry per request.
+//! so that anonymous traffic cannot make it recount the registry per request.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -82,38 +82,81 @@ pub fn write(dir: &Path, files: &[PublishedFile]) -> anyhow::Result<()> {
 
 /// How long the server keeps a release before counting again.
 const FRESH_FOR: Duration = Duration::from_secs(300);
+/// How long a failed count is not tried again.
+const FAILED_FOR: Duration = Duration::from_secs(30);
+/// How long one count may take.
+const COUNT_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// The server's last release.
+type Release = std::sync::Arc<Vec<PublishedFile>>;
+
+/// The server's last release. Anonymous traffic cannot make it count more than once per
+/// `FRESH_FOR`: one request counts while the others are answered with the release before
+/// (or wait for the first), and a failure is not retried for `FAILED_FOR`.
 #[derive(Default)]
 pub struct ReleaseCache {
-    last: Mutex<Option<(Instant, std::sync::Arc<Vec<PublishedFile>>)>>,
-    /// Held while a release is being made, so that a burst makes one.
+    last: Mutex<Option<(Instant, Release)>>,
+    failed_at: Mutex<Option<Instant>>,
     making: tokio::sync::Mutex<()>,
 }
 
 impl ReleaseCache {
+    fn cached(&self) -> Option<(bool, Release)> {
+        let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        last.as_ref()
+            .map(|(at, files)| (at.elapsed() < FRESH_FOR, files.clone()))
+    }
+
+    fn failed_recently(&self) -> bool {
+        let failed = self.failed_at.lock().unwrap_or_else(|e| e.into_inner());
+        failed.is_some_and(|at| at.elapsed() < FAILED_FOR)
+    }
+
     pub async fn get(
         &self,
         service: &Service,
         crosswalk: Option<&Crosswalk>,
         settings: &OpenDataSettings,
-    ) -> anyhow::Result<std::sync::Arc<Vec<PublishedFile>>> {
-        let fresh = || -> Option<std::sync::Arc<Vec<PublishedFile>>> {
-            let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-            last.as_ref()
-                .filter(|(at, _)| at.elapsed() < FRESH_FOR)
-                .map(|(_, files)| files.clone())
+    ) -> anyhow::Result<Release> {
+        let cached = self.cached();
+        if let Some((true, files)) = &cached {
+            return Ok(files.clone());
+        }
+        let _making = match self.making.try_lock() {
+            Ok(guard) => guard,
+            // Another request is counting: the release before, or wait for the new one.
+            Err(_) => match cached {
+                Some((_, files)) => return Ok(files),
+                None => self.making.lock().await,
+            },
         };
-        if let Some(files) = fresh() {
-            return Ok(files);
+        match self.cached() {
+            Some((true, files)) => return Ok(files),
+            Some((false, files)) if self.failed_recently() => return Ok(files),
+            None if self.failed_recently() => {
+                anyhow::bail!("the last count failed moments ago")
+            }
+            _ => {}
         }
-        let _making = self.making.lock().await;
-        if let Some(files) = fresh() {
-            return Ok(files);
+        let counted = tokio::time::timeout(COUNT_TIMEOUT, release(service, crosswalk, settings))
+            .await
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("counting took over {COUNT_TIMEOUT:?}")));
+        match counted {
+            Ok(files) => {
+                let files = std::sync::Arc::new(files);
+                *self.last.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some((Instant::now(), files.clone()));
+                Ok(files)
+            }
+            Err(e) => {
+                *self.failed_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+                match self.cached() {
+                    Some((_, files)) => {
+                        tracing::warn!(error = %format!("{e:#}"), "open statistics not recounted; the last release stays");
+                        Ok(files)
+                    }
+                    None => Err(e),
+                }
+            }
         }
-        let files = std::sync::Arc::new(release(service, crosswalk, settings).await?);
-        *self.last.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some((Instant::now(), files.clone()));
-        Ok(files)
     }
 }

@@ -369,9 +369,10 @@ pub struct KnownOut {
     pub value: String,
     /// As printed on the document the record was read from.
     pub printed: String,
-    /// For a place: `current` when `value` is in today's units, `printed` when it is as
-    /// printed (asked for, printed in today's units already, or not convertible to one
-    /// commune: a split commune or one the table does not know; `units` says which).
+    /// For a place: `current` when `value` is in today's units (printed in them
+    /// already, or converted to one commune), `printed` when it is as printed (asked
+    /// for, or not convertible to one commune: a split not chosen yet or a place the
+    /// table does not know; `units` says which).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_units: Option<UnitsChoice>,
     /// For a place: its units as printed and as they are today (the contract's "Places

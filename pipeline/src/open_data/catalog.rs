@@ -70,8 +70,9 @@ pub fn catalog(datasets: &[Dataset], options: &Options) -> Value {
                     [json!({ "@value": vi, "@language": "vi" }), json!({ "@value": en, "@language": "en" })]
                 })
                 .collect();
+            // A fragment of the catalog, which is served: the dataset's own id resolves.
             let id = match options.base_url {
-                Some(_) => download_url(options, ds.id),
+                Some(_) => format!("{}#{}", download_url(options, CATALOG_NAME), ds.id),
                 None => format!("#{}", ds.id),
             };
             let mut entry = json!({

@@ -298,9 +298,10 @@ fn catalog_describes_every_dataset() {
     assert_eq!(entries.len(), built.len());
     for (entry, ds) in entries.iter().zip(&built) {
         let base = format!("https://hoso.example/open-data/{}", ds.id);
+        let id = format!("https://hoso.example/open-data/catalog.jsonld#{}", ds.id);
         assert_eq!(
             (&entry["@type"], &entry["@id"]),
-            (&json!("dcat:Dataset"), &json!(base))
+            (&json!("dcat:Dataset"), &json!(id))
         );
         let titles = json!([{ "@value": ds.title_vi, "@language": "vi" },
                             { "@value": ds.title_en, "@language": "en" }]);
