@@ -141,7 +141,33 @@ impl Service {
         now_ms: i64,
         dry_run: bool,
     ) -> Result<ReconvertReport, ServiceError> {
-        self.convert_places(caller, now_ms, dry_run, false).await
+        let report = self.convert_places(caller, now_ms, dry_run, false).await?;
+        if dry_run {
+            return Ok(report);
+        }
+        // A choice the new table no longer offers is dropped from the stored state; the
+        // log says so beside the choice it keeps.
+        for change in report.changes.iter().filter(|c| c.choice_dropped.is_some()) {
+            self.audit(crate::audit::by_caller(
+                caller,
+                "record.unit_choice_dropped",
+                Some(&change.record_id),
+                None,
+                json!({"key": change.key, "commune_code": change.choice_dropped,
+                       "crosswalk": report.crosswalk, "before": change.before}),
+            ))
+            .await?;
+        }
+        self.audit(crate::audit::by_caller(
+            caller,
+            "units.reconverted",
+            None,
+            None,
+            json!({"crosswalk": report.crosswalk, "fields": report.fields,
+                   "converted": report.converted, "changed": report.changed}),
+        ))
+        .await?;
+        Ok(report)
     }
 
     /// Converts the places of records not converted yet (new records, and records

@@ -279,6 +279,21 @@ fn a_split_commune_is_chosen_by_a_clerk_and_prefill_answers_in_today_s_units() {
         "{report}"
     );
     assert_eq!(residence_change["before"], "dvhcvn/20250701@dd94887");
+    // The dropped choice is in the audit log, once the server has sequenced it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let r = server.call("auditor", "GET", "/api/v1/audit/entries?limit=1000", None);
+        assert_eq!(r.status, 200, "{}", r.raw);
+        let dropped = r.body.as_array().unwrap().iter().any(|e| {
+            let entry = e["entry"].as_str().unwrap_or_default();
+            entry.contains("record.unit_choice_dropped") && entry.contains(&chosen)
+        });
+        if dropped {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", r.raw);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
     // The record now answers with the newer table's conversion and its version.
     let r = server.call("clerk", "GET", &format!("/api/v1/records/{id}"), None);
     let units = &r.body["fields"]["place_of_residence"]["units"];
