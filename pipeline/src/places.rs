@@ -92,8 +92,8 @@ fn without_version(units: &Value) -> Value {
 
 type StoredByField = std::collections::HashMap<(String, FieldKey), StoredPlace>;
 
-/// Records converted per pass of [`Service::convert_new_places`].
-const NEW_BATCH: u32 = 500;
+/// Records converted per batch.
+const BATCH: u32 = 500;
 
 fn merge_reports(crosswalk: &str, reports: Vec<ReconvertReport>) -> ReconvertReport {
     let mut all = ReconvertReport {
@@ -191,44 +191,38 @@ impl Service {
         self.authorize(caller, Action::CorrectRecord)?;
         let crosswalk = self.crosswalk_or_err()?;
         let registry = self.registry_or_err()?;
-        if only_new {
-            // New records come in batches; each pass marks what it converted, so the next
-            // finds the rest.
-            let mut all = Vec::new();
-            let mut seen = std::collections::HashSet::new();
-            loop {
-                let batch = registry.unconverted_records(NEW_BATCH).await?;
-                let fresh: Vec<Record> = batch
-                    .into_iter()
-                    .filter(|r| seen.insert(r.id.clone()))
-                    .collect();
-                if fresh.is_empty() {
-                    break;
-                }
-                let mut stored = StoredByField::new();
-                for record in &fresh {
-                    for place in registry.stored_places(Some(&record.id)).await? {
-                        stored.insert((place.record_id.clone(), place.key), place);
-                    }
-                }
-                let report = self
-                    .convert_records(&fresh, &stored, crosswalk, now_ms, only_new, dry_run)
-                    .await?;
-                all.push(report);
+        // Records come in batches, each converted and stored before the next is read: new
+        // ones (each batch marks what it converted, so the next finds the rest), or every
+        // live one in id order.
+        let mut all = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut after: Option<String> = None;
+        loop {
+            let batch = if only_new {
+                registry.unconverted_records(BATCH).await?
+            } else {
+                registry.live_records(after.as_deref(), BATCH).await?
+            };
+            after = batch.last().map(|r| r.id.clone());
+            let fresh: Vec<Record> = batch
+                .into_iter()
+                .filter(|r| seen.insert(r.id.clone()))
+                .collect();
+            if fresh.is_empty() {
+                break;
             }
-            return Ok(merge_reports(crosswalk.version(), all));
+            let mut stored = StoredByField::new();
+            for record in &fresh {
+                for place in registry.stored_places(Some(&record.id)).await? {
+                    stored.insert((place.record_id.clone(), place.key), place);
+                }
+            }
+            let report = self
+                .convert_records(&fresh, &stored, crosswalk, now_ms, only_new, dry_run)
+                .await?;
+            all.push(report);
         }
-        let stored: StoredByField = registry
-            .stored_places(None)
-            .await?
-            .into_iter()
-            .map(|p| ((p.record_id.clone(), p.key), p))
-            .collect();
-        let records = registry.live_records().await?;
-        let report = self
-            .convert_records(&records, &stored, crosswalk, now_ms, only_new, dry_run)
-            .await?;
-        Ok(merge_reports(crosswalk.version(), vec![report]))
+        Ok(merge_reports(crosswalk.version(), all))
     }
 
     async fn convert_records(

@@ -496,8 +496,13 @@ pub trait Registry: Send + Sync {
     /// Records not yet verified nor revoked, least certain first.
     async fn review_queue(&self, limit: u32) -> Result<Vec<Record>, RegistryError>;
 
-    /// Every record neither superseded nor revoked.
-    async fn live_records(&self) -> Result<Vec<Record>, RegistryError>;
+    /// Up to `limit` records neither superseded nor revoked, in id order, after the id
+    /// `after` when given.
+    async fn live_records(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<Record>, RegistryError>;
 
     /// Up to `limit` live records whose places are not converted (new records, and
     /// records changed by a correction since), oldest first.

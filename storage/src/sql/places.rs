@@ -47,15 +47,23 @@ const UPSERT: &str = "INSERT INTO place_units \
      converted_at = excluded.converted_at";
 
 impl SqlCatalog {
-    pub(crate) async fn live_records_all(&self) -> Result<Vec<Record>, RegistryError> {
+    pub(crate) async fn live_records_after(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<Record>, RegistryError> {
         let mut conn = self.reader().await?;
-        Ok(self
-            .load_records(
-                &mut conn,
-                "WHERE r.status IN ('extracted', 'verified') ORDER BY r.created_at, r.id",
-                &[],
-            )
-            .await?)
+        let live = "WHERE r.status IN ('extracted', 'verified')";
+        Ok(match after {
+            Some(id) => {
+                let rest = format!("{live} AND r.id > $1 ORDER BY r.id LIMIT {limit}");
+                self.load_records(&mut conn, &rest, &[id]).await?
+            }
+            None => {
+                let rest = format!("{live} ORDER BY r.id LIMIT {limit}");
+                self.load_records(&mut conn, &rest, &[]).await?
+            }
+        })
     }
 
     /// Live records without a conversion mark: new, or corrected since.

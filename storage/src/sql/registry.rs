@@ -624,8 +624,12 @@ impl Registry for SqlCatalog {
         self.dossiers_opened_since(since_ms, limit).await
     }
 
-    async fn live_records(&self) -> Result<Vec<Record>, RegistryError> {
-        self.live_records_all().await
+    async fn live_records(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<Record>, RegistryError> {
+        self.live_records_after(after, limit).await
     }
 
     async fn unconverted_records(&self, limit: u32) -> Result<Vec<Record>, RegistryError> {
