@@ -68,13 +68,25 @@ pub fn in_current_units(printed: &str, units: &serde_json::Value) -> Option<Stri
     if current["merge"] == "same" {
         return Some(printed.to_string());
     }
-    let mut parts: Vec<&str> = Vec::new();
-    if let Some(detail) = units["detail"].as_str() {
-        parts.push(detail);
+    let province = current["province"]["name"].as_str()?;
+    Some(match units["detail"].as_str() {
+        // A detail printed before the commune without a comma is a name the commune
+        // belongs to ("Ủy ban nhân dân xã ..."): it stays joined to it.
+        Some(detail) if !printed.contains(&format!("{detail},")) => {
+            format!("{detail} {}, {province}", lower_first(commune))
+        }
+        Some(detail) => format!("{detail}, {commune}, {province}"),
+        None => format!("{commune}, {province}"),
+    })
+}
+
+/// "Xã Dân Chủ" as it reads after a name: "xã Dân Chủ".
+fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
-    parts.push(commune);
-    parts.push(current["province"]["name"].as_str()?);
-    Some(parts.join(", "))
 }
 
 pub fn is_place(document_type: DocumentType, key: FieldKey) -> bool {
@@ -181,6 +193,31 @@ mod tests {
             fields,
             warnings: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_place_in_today_s_units_keeps_its_detail_as_printed() {
+        let units = |detail: &str| {
+            serde_json::json!({"detail": detail, "current": [{
+                "commune": {"code": "08254", "name": "Xã Dân Chủ"},
+                "province": {"code": "25", "name": "Tỉnh Phú Thọ"}, "merge": "full"}]})
+        };
+        assert_eq!(
+            in_current_units(
+                "Ủy ban nhân dân xã Hạ Giáp, huyện Phù Ninh, tỉnh Phú Thọ",
+                &units("Ủy ban nhân dân")
+            )
+            .as_deref(),
+            Some("Ủy ban nhân dân xã Dân Chủ, Tỉnh Phú Thọ")
+        );
+        assert_eq!(
+            in_current_units(
+                "Thôn 3, Xã Hạ Giáp, Huyện Phù Ninh, Tỉnh Phú Thọ",
+                &units("Thôn 3")
+            )
+            .as_deref(),
+            Some("Thôn 3, Xã Dân Chủ, Tỉnh Phú Thọ")
+        );
     }
 
     #[test]
