@@ -1,12 +1,11 @@
 //! One specimen from start to finish: what it shows, how it was scanned, its file and its
 //! ground truth.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
-use unicode_normalization::UnicodeNormalization;
 
 use crate::canvas::{Canvas, WHITE};
 use crate::cards::{card_facts, render_card, CardTemplate, CARD_W_MM};
@@ -16,9 +15,8 @@ use crate::layout::Doc;
 use crate::output::{self, PageImage};
 use crate::people::{date, Person, Rng8};
 use crate::scan;
-use crate::truth::{Source, SpecimenInfo, Truth, TruthCode, TruthDocument, TruthField};
+use crate::truth::{self, Source, SpecimenInfo, Truth};
 use crate::{FileFormat, GenerateError, Quality};
-use hoso_extractors::Format;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -523,8 +521,8 @@ pub fn build(
         broad: mut broad_rng,
         ..
     } = ctx;
-    let truth_docs = truth_documents(&docs, &pages)?;
-    let codes = truth_codes(&docs, &pages);
+    let truth_docs = truth::documents(&docs, &contents_of(&pages))?;
+    let codes = truth::codes(&docs, &contents_of(&pages));
     let truth_dpi = pages.first().map_or(page_dpi, |p| p.dpi);
     let mut fonts: BTreeSet<&str> = BTreeSet::new();
     for page in &pages {
@@ -611,87 +609,9 @@ pub fn build(
     })
 }
 
-/// Each document with the pages showing it and the fields those pages show. A key shown in
-/// several places (printed, QR, MRZ) must agree everywhere.
-fn truth_documents(docs: &[Doc], pages: &[Page]) -> Result<Vec<TruthDocument>, GenerateError> {
-    let mut out = Vec::new();
-    for (d, doc) in docs.iter().enumerate() {
-        let mut page_numbers = Vec::new();
-        let mut faces = Vec::new();
-        for (p, page) in pages.iter().enumerate() {
-            for (pd, face) in &page.contents {
-                if *pd == d {
-                    if !page_numbers.contains(&(p as u32 + 1)) {
-                        page_numbers.push(p as u32 + 1);
-                    }
-                    faces.push(*face);
-                }
-            }
-        }
-        if page_numbers.is_empty() {
-            continue;
-        }
-        let mut fields: BTreeMap<String, TruthField> = BTreeMap::new();
-        for f in doc.fields.iter().filter(|f| faces.contains(&f.face)) {
-            // The truth's keys are the extraction contract's: the type's schema says which.
-            if doc.doc_type.format_of(f.key).is_none() {
-                return Err(GenerateError::NotInSchema {
-                    document_type: doc.doc_type.as_str(),
-                    key: f.key,
-                });
-            }
-            match fields.get(f.key.as_str()) {
-                Some(existing) if existing.value.to_lowercase() != f.value.to_lowercase() => {
-                    return Err(GenerateError::Inconsistent {
-                        key: f.key,
-                        first: existing.value.clone(),
-                        second: f.value.clone(),
-                    });
-                }
-                Some(_) => {}
-                None => {
-                    let units = (doc.doc_type.format_of(f.key) == Some(Format::Place))
-                        .then(|| crate::units::units_of(&f.value))
-                        .flatten();
-                    fields.insert(
-                        f.key.to_string(),
-                        TruthField {
-                            value: normalize_text(&f.value),
-                            units,
-                        },
-                    );
-                }
-            }
-        }
-        out.push(TruthDocument {
-            document_type: doc.doc_type.as_str().to_string(),
-            pages: page_numbers,
-            fields,
-        });
-    }
-    Ok(out)
-}
-
-/// The contract's text form: NFC, single spaces, trimmed.
-pub fn normalize_text(s: &str) -> String {
-    let nfc: String = s.nfc().collect();
-    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn truth_codes(docs: &[Doc], pages: &[Page]) -> Vec<TruthCode> {
-    let mut out = Vec::new();
-    for (p, page) in pages.iter().enumerate() {
-        for (d, face) in &page.contents {
-            for code in docs[*d].codes.iter().filter(|c| c.face == *face) {
-                out.push(TruthCode {
-                    kind: code.kind.to_string(),
-                    page: p as u32 + 1,
-                    payload: code.payload.clone(),
-                });
-            }
-        }
-    }
-    out
+/// What each page shows, as the truth is made from it.
+fn contents_of(pages: &[Page]) -> Vec<&[(usize, usize)]> {
+    pages.iter().map(|p| p.contents.as_slice()).collect()
 }
 
 #[cfg(test)]
@@ -743,11 +663,11 @@ mod tests {
             dpi: 300,
         }];
         let docs = vec![doc];
-        let truth = truth_documents(&docs, &front_only).expect("consistent");
+        let truth = truth::documents(&docs, &contents_of(&front_only)).expect("consistent");
         let keys: Vec<&String> = truth[0].fields.keys().collect();
         assert_eq!(keys, ["full_name", "id_number", "place_of_residence"]);
         assert_eq!(truth[0].fields["full_name"].value, "NGUYỄN VĂN AN");
-        assert!(truth_codes(&docs, &front_only).is_empty());
+        assert!(truth::codes(&docs, &contents_of(&front_only)).is_empty());
 
         let both = vec![
             Page {
@@ -761,10 +681,10 @@ mod tests {
                 dpi: 300,
             },
         ];
-        let truth = truth_documents(&docs, &both).expect("consistent");
+        let truth = truth::documents(&docs, &contents_of(&both)).expect("consistent");
         assert_eq!(truth[0].pages, [1, 2]);
         assert_eq!(truth[0].fields.len(), 5);
-        assert_eq!(truth_codes(&docs, &both)[0].page, 2);
+        assert_eq!(truth::codes(&docs, &contents_of(&both))[0].page, 2);
     }
 
     #[test]
@@ -786,7 +706,7 @@ mod tests {
             dpi: 300,
         }];
         assert!(matches!(
-            truth_documents(&[doc], &pages),
+            truth::documents(&[doc], &contents_of(&pages)),
             Err(GenerateError::Inconsistent {
                 key: FieldKey::Sex,
                 ..

@@ -3,9 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use hoso_extractors::Format;
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
-use crate::Quality;
+use crate::layout::Doc;
+use crate::{GenerateError, Quality};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Truth {
@@ -59,4 +62,90 @@ pub struct TruthCode {
     pub kind: String,
     pub page: u32,
     pub payload: String,
+}
+
+/// Each document with the pages showing it and the fields those pages show. A key shown in
+/// several places (printed, QR, MRZ) must agree everywhere.
+pub(crate) fn documents(
+    docs: &[Doc],
+    pages: &[&[(usize, usize)]],
+) -> Result<Vec<TruthDocument>, GenerateError> {
+    let mut out = Vec::new();
+    for (d, doc) in docs.iter().enumerate() {
+        let mut page_numbers = Vec::new();
+        let mut faces = Vec::new();
+        for (p, page) in pages.iter().enumerate() {
+            for (pd, face) in page.iter() {
+                if *pd == d {
+                    if !page_numbers.contains(&(p as u32 + 1)) {
+                        page_numbers.push(p as u32 + 1);
+                    }
+                    faces.push(*face);
+                }
+            }
+        }
+        if page_numbers.is_empty() {
+            continue;
+        }
+        let mut fields: BTreeMap<String, TruthField> = BTreeMap::new();
+        for f in doc.fields.iter().filter(|f| faces.contains(&f.face)) {
+            // The truth's keys are the extraction contract's: the type's schema says which.
+            if doc.doc_type.format_of(f.key).is_none() {
+                return Err(GenerateError::NotInSchema {
+                    document_type: doc.doc_type.as_str(),
+                    key: f.key,
+                });
+            }
+            match fields.get(f.key.as_str()) {
+                Some(existing) if existing.value.to_lowercase() != f.value.to_lowercase() => {
+                    return Err(GenerateError::Inconsistent {
+                        key: f.key,
+                        first: existing.value.clone(),
+                        second: f.value.clone(),
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    let units = (doc.doc_type.format_of(f.key) == Some(Format::Place))
+                        .then(|| crate::units::units_of(&f.value))
+                        .flatten();
+                    fields.insert(
+                        f.key.to_string(),
+                        TruthField {
+                            value: normalize_text(&f.value),
+                            units,
+                        },
+                    );
+                }
+            }
+        }
+        out.push(TruthDocument {
+            document_type: doc.doc_type.as_str().to_string(),
+            pages: page_numbers,
+            fields,
+        });
+    }
+    Ok(out)
+}
+
+/// The contract's text form: NFC, single spaces, trimmed.
+pub fn normalize_text(s: &str) -> String {
+    let nfc: String = s.nfc().collect();
+    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub(crate) fn codes(docs: &[Doc], pages: &[&[(usize, usize)]]) -> Vec<TruthCode> {
+    let mut out = Vec::new();
+    for (p, page) in pages.iter().enumerate() {
+        for (d, face) in page.iter() {
+            for code in docs[*d].codes.iter().filter(|c| c.face == *face) {
+                out.push(TruthCode {
+                    kind: code.kind.to_string(),
+                    page: p as u32 + 1,
+                    payload: code.payload.clone(),
+                });
+            }
+        }
+    }
+    out
 }

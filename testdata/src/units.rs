@@ -323,7 +323,7 @@ impl Drop for Session {
 
 /// Notes that `rendered` was printed for a place with these units.
 pub fn note(rendered: &str, units: &TruthUnits) {
-    let key = crate::specimen::normalize_text(rendered).to_lowercase();
+    let key = crate::truth::normalize_text(rendered).to_lowercase();
     LEDGER.with(|l| l.borrow_mut().push((key, units.clone())));
 }
 
@@ -331,7 +331,7 @@ pub fn note(rendered: &str, units: &TruthUnits) {
 /// (a registration authority prints "Ủy ban nhân dân" before the place; a head office may
 /// add "Việt Nam" after it).
 pub fn units_of(value: &str) -> Option<TruthUnits> {
-    let value = crate::specimen::normalize_text(value).to_lowercase();
+    let value = crate::truth::normalize_text(value).to_lowercase();
     let value = value.strip_suffix(", việt nam").unwrap_or(&value);
     LEDGER.with(|l| {
         l.borrow()
