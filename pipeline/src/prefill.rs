@@ -200,12 +200,14 @@ impl Service {
             serde_json::json!({"report": "reuse"}),
         ))
         .await?;
-        self.reuse_of_dossiers().await
+        Ok(self.reuse_of_dossiers().await?.0)
     }
 
-    /// The reuse report's computation, unaudited: the open statistics publish it only
-    /// aggregated.
-    pub(crate) async fn reuse_of_dossiers(&self) -> Result<ReuseReport, ServiceError> {
+    /// The reuse report's computation, unaudited (the open statistics publish it only
+    /// aggregated), with the dossier behind each of its rows, in the same order.
+    pub(crate) async fn reuse_of_dossiers(
+        &self,
+    ) -> Result<(ReuseReport, Vec<crate::registry::Dossier>), ServiceError> {
         let registry = self.registry_or_err()?;
         let mut dossiers = registry.dossiers().await?;
         dossiers.sort_by(|a, b| {
@@ -214,6 +216,7 @@ impl Service {
                 .then_with(|| a.code.cmp(&b.code))
         });
         let mut report = ReuseReport::default();
+        let mut behind = Vec::new();
         for dossier in dossiers {
             // A dossier of a procedure that is no longer in the table is not counted.
             let Ok(procedure) = find_procedure(&dossier.procedure_code) else {
@@ -264,14 +267,15 @@ impl Service {
                 fields.push(FieldUse { field, origin });
             }
             report.dossiers.push(DossierReuse {
-                code: dossier.code,
-                procedure_code: dossier.procedure_code,
-                subject: dossier.subject.value,
+                code: dossier.code.clone(),
+                procedure_code: dossier.procedure_code.clone(),
+                subject: dossier.subject.value.clone(),
                 created_at_ms: dossier.created_at_ms,
                 fields,
             });
+            behind.push(dossier);
         }
-        Ok(report)
+        Ok((report, behind))
     }
 }
 

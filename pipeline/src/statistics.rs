@@ -3,7 +3,7 @@
 //! document to its type and month, every file to the time it took to reach the registry.
 //! Nothing personal leaves this module: no subject, code, name or address.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use hoso_extractors::{DocumentType, FieldKey};
 
@@ -79,19 +79,10 @@ impl Service {
             .map(|o| (o.hash.to_hex(), o.received_at_ms))
             .collect();
 
-        let reuse = self.reuse_of_dossiers().await?;
-        let dossiers: BTreeMap<String, _> = registry
-            .dossiers()
-            .await?
-            .into_iter()
-            .map(|d| (d.code.clone(), d))
-            .collect();
+        let (reuse, dossiers) = self.reuse_of_dossiers().await?;
         let homes: Vec<DocumentType> = HOME_FIELDS.iter().map(|(t, _)| *t).collect();
         let mut facts = Facts::default();
-        for row in &reuse.dossiers {
-            let Some(dossier) = dossiers.get(&row.code) else {
-                continue;
-            };
+        for (row, dossier) in reuse.dossiers.iter().zip(&dossiers) {
             let records = registry
                 .subject_records(
                     &dossier.subject,

@@ -142,14 +142,8 @@ impl RecordOut {
                 continue;
             };
             let printed = field["value"].as_str().unwrap_or_default().to_string();
-            let current = crate::units::in_current_units(&printed, &units);
-            let in_units = match (choice, current) {
-                (UnitsChoice::Current, Some(current)) => {
-                    field["value"] = Value::String(current);
-                    UnitsChoice::Current
-                }
-                _ => UnitsChoice::Printed,
-            };
+            let (value, in_units) = place_answer(choice, &printed, &units);
+            field["value"] = Value::String(value);
             field["printed"] = Value::String(printed);
             field["in_units"] = serde_json::to_value(in_units).unwrap_or(Value::Null);
         }
@@ -410,20 +404,17 @@ impl PrefillOut {
                         &k.value,
                         k.place.as_ref(),
                     );
-                    let current = units
-                        .as_ref()
-                        .and_then(|u| crate::units::in_current_units(&k.value, u));
-                    let in_units = units.as_ref().map(|_| match (choice, &current) {
-                        (UnitsChoice::Current, Some(_)) => UnitsChoice::Current,
-                        _ => UnitsChoice::Printed,
-                    });
+                    let (value, in_units) = match &units {
+                        Some(u) => {
+                            let (value, in_units) = place_answer(choice, &k.value, u);
+                            (value, Some(in_units))
+                        }
+                        None => (k.value.clone(), None),
+                    };
                     (
                         k.field.to_string(),
                         KnownOut {
-                            value: match (choice, current) {
-                                (UnitsChoice::Current, Some(current)) => current,
-                                _ => k.value.clone(),
-                            },
+                            value,
                             printed: k.value.clone(),
                             in_units,
                             units,
@@ -443,6 +434,15 @@ impl PrefillOut {
             missing: p.missing.iter().map(ToString::to_string).collect(),
             not_permitted: p.not_permitted.iter().map(ToString::to_string).collect(),
         }
+    }
+}
+
+/// A place's value in the units asked for, and the units it is in: today's when it
+/// converts to one commune, else as printed.
+fn place_answer(choice: UnitsChoice, printed: &str, units: &Value) -> (String, UnitsChoice) {
+    match (choice, crate::units::in_current_units(printed, units)) {
+        (UnitsChoice::Current, Some(current)) => (current, UnitsChoice::Current),
+        _ => (printed.to_string(), UnitsChoice::Printed),
     }
 }
 
