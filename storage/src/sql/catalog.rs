@@ -255,6 +255,8 @@ impl Catalog for SqlCatalog {
         Ok(Registration::New)
     }
 
+    /// Raises `max_attempts` rather than resetting `attempts`: attempt numbers only grow,
+    /// so they keep fencing out workers of an earlier try.
     async fn retry_original(&self, hash: &ContentHash) -> Result<(), CatalogError> {
         let mut tx = self.begin_write().await?;
         // Attempt numbers only grow, so they keep fencing out any worker of an earlier try.

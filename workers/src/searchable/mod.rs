@@ -1,6 +1,8 @@
 //! The searchable PDF of one ingested file: every page of the original as it is, with the
 //! words read from it as an invisible text layer (`3 Tr`), so that a PDF reader's search,
-//! copy and paste and `pdftotext` find each word where it is printed.
+//! copy and paste and `pdftotext` find each word where it is printed. It is a derivative,
+//! never the original: a PDF's copy is re-saved, so signatures in the copy no longer
+//! verify while the original keeps them.
 //!
 //! - Image originals become one PDF page per image page, the image drawn over the whole
 //!   page, sized from its pixels and its own resolution (300 dpi when it has none). A JPEG
