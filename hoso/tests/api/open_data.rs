@@ -93,16 +93,11 @@ fn open_statistics_publish_counts_by_current_province_and_nobody_in_them() {
     codes.extend(theirs);
 
     let out = dir.path().join("open-data");
-    let run = server
-        .hoso()
-        .args(["report", "open-data", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    succeed(
+        server
+            .hoso()
+            .args(["report", "open-data", "--out"])
+            .arg(&out),
     );
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()

@@ -16,15 +16,7 @@ fn crosswalk_file() -> std::path::PathBuf {
 fn reconvert(server: &Server, env: &[(&str, &str)]) -> Value {
     let mut command = server.hoso();
     command.envs(env.iter().copied());
-    let out = command
-        .args(["units", "reconvert", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeed(command.args(["units", "reconvert", "--json"]));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 

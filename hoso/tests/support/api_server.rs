@@ -389,3 +389,14 @@ pub fn sign_in(server: &Server, name: &str, password: &str) -> (String, String) 
         .to_string();
     (session, csrf)
 }
+
+/// Runs a command that must succeed; its output.
+pub fn succeed(command: &mut Command) -> std::process::Output {
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
