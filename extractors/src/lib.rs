@@ -101,7 +101,7 @@ fn extract_each(pages: &[PageText]) -> Vec<ExtractedDocument> {
                 .map(|p| p.rereadings.len())
                 .max()
                 .unwrap_or(0);
-            let mut outputs = vec![fields::extract(seg.doc_type, &doc_pages)];
+            let mut readings_of = vec![fields::read(seg.doc_type, &doc_pages)];
             for i in 0..readings {
                 // A page read fewer times stands as it was first read.
                 let views: Vec<PageText> = doc_pages
@@ -109,12 +109,9 @@ fn extract_each(pages: &[PageText]) -> Vec<ExtractedDocument> {
                     .map(|p| p.reread(i).unwrap_or_else(|| (*p).clone()))
                     .collect();
                 let refs: Vec<&PageText> = views.iter().collect();
-                outputs.push(fields::extract(seg.doc_type, &refs));
+                readings_of.push(fields::read(seg.doc_type, &refs));
             }
-            let mut out = fields::readings::merge_readings(outputs);
-            if let Some(spec) = seg.doc_type.spec() {
-                fields::constraints::check_after_vote(spec.constraints, &mut out);
-            }
+            let out = fields::solve::solve(seg.doc_type.spec(), readings_of);
             ExtractedDocument {
                 document_type: seg.doc_type,
                 pages: doc_pages.iter().map(|p| p.page).collect(),

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::classify::Keyword;
 use crate::fields::constraints::Constraint;
-use crate::fields::Output;
+use crate::fields::solve::Reading;
 use crate::layout::Layout;
 use crate::model::{DocumentType, PageText};
 
@@ -217,8 +217,9 @@ pub struct DocumentSpec {
     pub keywords: &'static [Keyword],
     /// What its values must meet together (`fields/constraints.rs`), in order.
     pub constraints: &'static [Constraint],
-    /// Reads the fields of one document of the type from its pages' layout.
-    pub extract: fn(&Layout, &[&PageText]) -> Output,
+    /// Reads one document of the type from its pages' layout: the candidates of each
+    /// field, for the solver (`fields/solve`) to pick from.
+    pub extract: fn(&Layout, &[&PageText]) -> Reading,
 }
 
 impl DocumentSpec {

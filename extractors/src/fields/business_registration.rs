@@ -31,7 +31,7 @@ pub const SPEC: DocumentSpec = DocumentSpec {
     supersedes_through: &[SubjectKind::Enterprise],
     keywords: KEYWORDS,
     constraints: &[],
-    extract: |layout, _| extract(layout),
+    extract: |layout, _| extract(layout).into(),
 };
 
 const KEYWORDS: &[Keyword] = &[

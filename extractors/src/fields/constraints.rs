@@ -1,12 +1,14 @@
 //! The constraints a document's values must meet together, as a table per type
-//! (`DocumentSpec::constraints`). A constraint may raise or lower the confidence of the
-//! values it relates, warn, or reject a value it shows misread; it never puts another
-//! value in its place. They run in the table's order over each reading of a document,
-//! and those marked `after_vote` again once the readings are voted on, since the vote
-//! may pair one reading's value with another's.
+//! (`DocumentSpec::constraints`). A constraint may rank a field's values (`Ranking`:
+//! the solver, `fields/solve`, picks one that keeps it where one was read), reject a
+//! value it shows misread, and raise or lower the confidence of the values picked and
+//! warn (`check`); it never puts another value in its place.
+
+use std::collections::BTreeMap;
 
 use super::common::{round3, Output};
 use crate::codes::mrz::century_from_id;
+use crate::model::{Field, Method};
 use crate::spec::FieldKey;
 
 fn method(out: &Output, key: FieldKey) -> &'static str {
@@ -26,14 +28,50 @@ fn adjust(out: &mut Output, key: FieldKey, agree: bool) {
     }
 }
 
-/// One constraint: what it relates and how it is checked.
+/// One constraint: what it relates, how it ranks the values read, and how it checks
+/// the values picked.
 pub struct Constraint {
     pub name: &'static str,
     /// The fields it relates (for the rule table and its tests).
     pub fields: &'static [FieldKey],
-    /// Checked again once the readings of a page are voted on.
-    pub after_vote: bool,
-    pub check: fn(&mut Output),
+    /// How it ranks one field's values, if it does.
+    pub ranks: Option<Ranking>,
+    /// Checks the values the solver picked: raises or lowers their confidence and warns.
+    pub check: Option<fn(&mut Output)>,
+}
+
+/// A constraint's say in which of a field's values is picked: a value that breaks it,
+/// against what was picked for the other fields, ranks below every value that keeps it.
+/// When every value breaks it, a rejecting constraint leaves the field unread.
+pub struct Ranking {
+    pub key: FieldKey,
+    /// Why `value` breaks the constraint, or `None` when it keeps it.
+    pub breaks: fn(value: &Proposal, context: &Context) -> Option<String>,
+    pub rejects: bool,
+}
+
+/// One value of a field as the solver weighs it.
+pub struct Proposal<'a> {
+    pub field: &'a Field,
+    /// How many independent sources gave it (the print, the QR code, the zone).
+    pub sources: usize,
+}
+
+/// What the solver has picked so far, and what the codes gave.
+pub struct Context<'a> {
+    pub chosen: &'a BTreeMap<FieldKey, Field>,
+    pub coded: &'a BTreeMap<FieldKey, String>,
+}
+
+impl Context<'_> {
+    pub fn chosen(&self, key: FieldKey) -> Option<&str> {
+        self.chosen.get(&key).map(|f| f.value.as_str())
+    }
+
+    /// The value a code (QR or zone) gave for `key`: not read from the same print.
+    pub fn coded(&self, key: FieldKey) -> Option<&str> {
+        self.coded.get(&key).map(String::as_str)
+    }
 }
 
 /// The constraints of an ID card, in the order they are checked.
@@ -45,8 +83,12 @@ pub const CARD: &[Constraint] = &[
             FieldKey::DateOfBirth,
             FieldKey::DateOfIssue,
         ],
-        after_vote: false,
-        check: super::citizen_id::warn_expiry_off_the_birthday,
+        ranks: Some(Ranking {
+            key: FieldKey::DateOfExpiry,
+            breaks: super::citizen_id::expiry_off_the_coded_birthday,
+            rejects: false,
+        }),
+        check: Some(super::citizen_id::warn_expiry_off_the_birthday),
     },
     Constraint {
         name: "issued_within_the_cards_life",
@@ -55,36 +97,26 @@ pub const CARD: &[Constraint] = &[
             FieldKey::DateOfBirth,
             FieldKey::DateOfExpiry,
         ],
-        after_vote: true,
-        check: check_card_dates,
+        ranks: Some(Ranking {
+            key: FieldKey::DateOfIssue,
+            breaks: issued_outside_the_cards_life,
+            rejects: true,
+        }),
+        check: None,
     },
     Constraint {
         name: "id_digits_give_the_birth_year",
         fields: &[FieldKey::IdNumber, FieldKey::DateOfBirth],
-        after_vote: false,
-        check: check_id_birth_year,
+        ranks: None,
+        check: Some(check_id_birth_year),
     },
     Constraint {
         name: "id_digit_gives_the_sex",
         fields: &[FieldKey::IdNumber, FieldKey::Sex],
-        after_vote: false,
-        check: check_id_sex,
+        ranks: None,
+        check: Some(check_id_sex),
     },
 ];
-
-/// Checks every constraint of `table` on one reading.
-pub fn check_all(table: &[Constraint], out: &mut Output) {
-    for c in table {
-        (c.check)(out);
-    }
-}
-
-/// Checks again those of `table` that a vote between readings can break.
-pub fn check_after_vote(table: &[Constraint], out: &mut Output) {
-    for c in table.iter().filter(|c| c.after_vote) {
-        (c.check)(out);
-    }
-}
 
 /// The id's digit 4 (century and sex), when the id has its 12 digits.
 fn id_code(out: &Output) -> Option<(String, u32)> {
@@ -153,37 +185,29 @@ fn check_id_sex(out: &mut Output) {
 }
 
 /// A card is issued after its holder's birth and before it expires: a printed date of
-/// issue outside that span is a misread (often the expiry below it, read in its place)
-/// and is dropped with a warning rather than reported with the others' confidence.
-fn check_card_dates(out: &mut Output) {
-    let Some(issue) = out.fields.get(&FieldKey::DateOfIssue) else {
-        return;
-    };
-    if issue.method != crate::model::Method::Ocr {
-        return;
+/// issue outside that span is a misread (often the expiry below it, read in its place).
+fn issued_outside_the_cards_life(issue: &Proposal, context: &Context) -> Option<String> {
+    if issue.field.method != Method::Ocr {
+        return None;
     }
-    let issue = issue.value.clone();
-    let bound = |key: FieldKey| {
-        out.fields
-            .get(&key)
-            .filter(|f| f.value.len() == 10 && f.value.as_bytes()[4] == b'-')
-            .map(|f| f.value.clone())
+    let value = issue.field.value.as_str();
+    let date = |key: FieldKey| {
+        context
+            .chosen(key)
+            .filter(|v| v.len() == 10 && v.as_bytes()[4] == b'-')
     };
-    let reason = match (bound(FieldKey::DateOfBirth), bound(FieldKey::DateOfExpiry)) {
-        (Some(birth), _) if issue <= birth => Some(format!("not after date_of_birth {birth}")),
-        (_, Some(expiry)) if issue >= expiry => Some(format!("not before date_of_expiry {expiry}")),
+    match (date(FieldKey::DateOfBirth), date(FieldKey::DateOfExpiry)) {
+        (Some(birth), _) if value <= birth => Some(format!("not after date_of_birth {birth}")),
+        (_, Some(expiry)) if value >= expiry => {
+            Some(format!("not before date_of_expiry {expiry}"))
+        }
         _ => None,
-    };
-    if let Some(reason) = reason {
-        out.fields.remove(&FieldKey::DateOfIssue);
-        out.warn(format!("date_of_issue (ocr) {issue} dropped: {reason}"));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Method;
     use crate::testutil::field;
 
     fn output(id: &str, dob: &str, sex: &str) -> Output {

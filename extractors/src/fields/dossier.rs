@@ -6,7 +6,7 @@
 //! wrong (tone marks, a letter or two): the code is digital data, and the id number
 //! says it is the same person.
 
-use super::merge::compact_fold;
+use super::solve::compact_fold;
 use super::Output;
 use crate::model::{DocumentType, ExtractedDocument, Field, Method};
 use crate::spec::{FieldKey, Format};

@@ -29,7 +29,7 @@ pub const SPEC: DocumentSpec = DocumentSpec {
     supersedes_through: &[SubjectKind::Citizen, SubjectKind::Enterprise],
     keywords: KEYWORDS,
     constraints: &[],
-    extract: |layout, _| extract(layout),
+    extract: |layout, _| extract(layout).into(),
 };
 
 const KEYWORDS: &[Keyword] = &[

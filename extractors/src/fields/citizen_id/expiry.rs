@@ -57,71 +57,26 @@ pub(crate) fn expires_off_the_birthday(expiry: &str, birth: &str, issued: Option
     }
 }
 
-/// How much an expiry's confidence keeps when a source that outranks it was set aside.
-pub(super) const OUTRANKING_SET_ASIDE: f32 = 0.8;
-
-/// Sets aside the expiries that are not the holder's birthday at a renewal age when
-/// another source read one that is: a card expires on that birthday and no other day,
-/// so the zone's date whose check digit a misread happened to satisfy (`410926` for
-/// `410920`) loses to the print that reads the birthday. Only against a birth date a
-/// code gave (QR or zone), never one read from the same print.
-pub(super) fn set_aside_expiries_off_the_birthday(cands: &mut Candidates, out: &mut Output) {
-    let coded = |key: FieldKey| {
-        cands
-            .get(&key)
-            .into_iter()
-            .flatten()
-            .filter(|c| matches!(c.source, Source::Qr | Source::Mrz))
-            .find_map(|c| iso_date(&c.field.value))
-    };
-    let Some(birth) = coded(FieldKey::DateOfBirth) else {
-        return;
-    };
-    let issued = coded(FieldKey::DateOfIssue);
-    let Some(expiries) = cands.get_mut(&FieldKey::DateOfExpiry) else {
-        return;
-    };
-    let on_birthday = |c: &Candidate| is_renewal_birthday(&c.field.value, birth, issued);
-    let Some(kept) = expiries.iter().find(|c| on_birthday(c)).cloned() else {
-        return;
-    };
-    // Two sources that read the same date independently (the print and the zone's
-    // checked digits) outweigh the rule: a card may expire off the birthday, and no
-    // rule may put a date in its place that the card does not say.
-    let confirmed = |c: &Candidate| {
-        expiries
-            .iter()
-            .any(|o| o.source != c.source && o.field.value == c.field.value)
-    };
-    let confirmed: Vec<bool> = expiries.iter().map(confirmed).collect();
-    type Judged = Vec<(Candidate, bool)>;
-    let (on, off): (Judged, Judged) = std::mem::take(expiries)
-        .into_iter()
-        .zip(confirmed)
-        .partition(|(c, confirmed)| {
-            *confirmed || iso_date(&c.field.value).is_none() || on_birthday(c)
-        });
-    let on: Vec<Candidate> = on.into_iter().map(|(c, _)| c).collect();
-    let off: Vec<Candidate> = off.into_iter().map(|(c, _)| c).collect();
-    *expiries = on;
-    if off.is_empty() {
-        return;
-    }
-    let outranked = off.iter().any(|c| c.source != Source::Printed);
-    for c in &off {
-        out.warn(format!(
-            "date_of_expiry: {} '{}' set aside: a card expires on its holder's birthday, and {} '{}' is that day",
-            c.field.method.as_str(),
-            c.field.value,
-            kept.field.method.as_str(),
-            kept.field.value
-        ));
-    }
-    if outranked {
-        for c in expiries.iter_mut() {
-            c.field.confidence *= OUTRANKING_SET_ASIDE;
-        }
-    }
+/// Why an expiry ranks below those on the holder's birthday at a renewal age: a card
+/// expires on that birthday and no other day, so the zone's date whose check digit a
+/// misread happened to satisfy (`410926` for `410920`) loses to the print that reads
+/// the birthday. Only against a birth date a code gave (QR or zone), never one read from
+/// the same print; and never an expiry two sources read alike (the print and the zone's
+/// checked digits), since a card may expire off the birthday.
+pub(in crate::fields) fn expiry_off_the_coded_birthday(
+    expiry: &Proposal,
+    context: &Context,
+) -> Option<String> {
+    let birth = context.coded(FieldKey::DateOfBirth)?;
+    let off = expiry.sources < 2
+        && expires_off_the_birthday(
+            &expiry.field.value,
+            birth,
+            context.coded(FieldKey::DateOfIssue),
+        );
+    off.then(|| {
+        format!("a card expires on its holder's birthday at a renewal age (date_of_birth {birth})")
+    })
 }
 
 /// How much an expiry's confidence keeps when it is not its holder's birthday at a
@@ -157,49 +112,28 @@ pub(in crate::fields) fn warn_expiry_off_the_birthday(out: &mut Output) {
     out.warn(warning);
 }
 
-/// Labels of the front's field column, the 2021 and the 2024 templates alike.
-pub(super) const FRONT_LABELS: [&str; 6] = [
-    "id_number",
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "place_of_origin",
-    "place_of_residence",
-];
-
-/// How far below the field column's last line the expiry's value may reach, in line
-/// heights: the value is printed about level with it, under its label and translation,
-/// and a photographed card leans.
-pub(super) const EXPIRY_DEPTH: f32 = 3.0;
-
-/// A line continues the one above it in the column when it starts within this many
-/// line heights below it.
-pub(super) const CONTINUATION_GAP: f32 = 1.0;
-
-/// How far left of the field column the photo and the expiry under it reach, as a share
-/// of the column's width (the photo is under half as wide as the column).
-pub(super) const PHOTO_REACH: f32 = 0.55;
-
-/// Space kept between the region and the field column, in line heights, so that no
-/// label of the column is read into it.
-pub(super) const COLUMN_GAP: f32 = 0.15;
-
 /// Where a card front that prints its holder's origin or residence (the 2016 and 2021
 /// templates) prints its expiry: under the photo, left of the field column, level with
 /// the origin and residence lines. Print there is small and sits on the photo's edge
 /// and the guilloche, and a page reading often loses it, so it is worth reading on its
 /// own. `None` for a page with no such field column (a 2024 front prints no expiry).
 pub fn expiry_region(page: &PageText) -> Option<BBox> {
+    let face = &CHIP_FRONT;
+    let photo = face.photo.as_ref()?;
     let layout = Layout::from_page(page);
     let hits = find_hits(&layout, VOCAB);
     let front: Vec<_> = hits
         .all
         .iter()
-        .filter(|h| FRONT_LABELS.contains(&h.key))
+        .filter(|h| {
+            face.rows
+                .iter()
+                .any(|r| r.opens_line && r.key.as_str() == h.key)
+        })
         .collect();
     let lower_ids: Vec<usize> = front
         .iter()
-        .filter(|h| matches!(h.key, "place_of_origin" | "place_of_residence"))
+        .filter(|h| photo.level_with.iter().any(|k| k.as_str() == h.key))
         .map(|h| h.line)
         .collect();
     let lower: Vec<&Line> = lower_ids.iter().map(|&i| &layout.lines[i]).collect();
@@ -223,7 +157,7 @@ pub fn expiry_region(page: &PageText) -> Option<BBox> {
     let mut bottom = lower.iter().map(|l| l.bbox.y1).fold(0.0, f32::max);
     for line in &layout.lines[last + 1..] {
         let continues = line.page == page.page
-            && line.bbox.y0 <= bottom + CONTINUATION_GAP * height
+            && line.bbox.y0 <= bottom + photo.continuation * height
             && line.bbox.y0 >= bottom - height
             && line.bbox.x1 >= column + 2.0 * height;
         if !continues {
@@ -231,8 +165,8 @@ pub fn expiry_region(page: &PageText) -> Option<BBox> {
         }
         bottom = bottom.max(line.bbox.y1);
     }
-    let x1 = column - COLUMN_GAP * height;
-    let x0 = (column - PHOTO_REACH * (right - column)).max(0.0);
-    let y1 = (bottom + EXPIRY_DEPTH * height).min(1.0);
+    let x1 = column - photo.gap * height;
+    let x0 = (column - photo.reach * (right - column)).max(0.0);
+    let y1 = (bottom + photo.depth * height).min(1.0);
     (x1 > x0 && y1 > top).then(|| BBox::new(x0, top, x1, y1))
 }

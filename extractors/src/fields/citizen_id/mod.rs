@@ -10,8 +10,8 @@ use super::common::{
     complete_country, mean_confidence, normalize, printed_field, read_rule, round3,
     unlabelled_field, Kind, Output, Rule,
 };
-use super::constraints::{check_all, CARD};
-use super::merge::{compact_fold, merge, Candidate, Source};
+use super::constraints::{Context, Proposal, CARD};
+use super::solve::{compact_fold, Candidate, Reading, Source};
 use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
 use crate::layout::{find_hits, joined_text, Hits, Label, Layout, Line, Token};
 use crate::model::{BBox, Evidence, Field, Method, PageText};
@@ -22,13 +22,14 @@ use crate::text::{
 
 mod expiry;
 mod sources;
+mod template;
 mod unlabelled;
 
-pub(crate) use expiry::expires_off_the_birthday;
 pub use expiry::expiry_region;
-pub(in crate::fields) use expiry::warn_expiry_off_the_birthday;
+pub(in crate::fields) use expiry::{expiry_off_the_coded_birthday, warn_expiry_off_the_birthday};
 use expiry::*;
 use sources::*;
+use template::*;
 use unlabelled::*;
 
 /// The type's schema: its fields in the contract's order, what names its subjects and
@@ -192,21 +193,6 @@ pub(super) const RULES: &[Rule] = &[
     Rule::new(FieldKey::DateOfExpiry, "date_of_expiry", Kind::Expiry),
 ];
 
-/// Fields in the order they are reconciled and reported.
-pub(super) const KEYS: &[FieldKey] = &[
-    FieldKey::IdNumber,
-    FieldKey::PreviousIdNumber,
-    FieldKey::FullName,
-    FieldKey::DateOfBirth,
-    FieldKey::Sex,
-    FieldKey::Nationality,
-    FieldKey::PlaceOfOrigin,
-    FieldKey::PlaceOfResidence,
-    FieldKey::PlaceOfBirthRegistration,
-    FieldKey::DateOfIssue,
-    FieldKey::DateOfExpiry,
-];
-
 /// Confidence of a QR value: the payload is exact digital data.
 pub(super) const QR_CONFIDENCE: f32 = 0.99;
 
@@ -235,11 +221,96 @@ pub(super) fn push(c: &mut Candidates, key: FieldKey, source: Source, field: Fie
     c.entry(key).or_default().push(Candidate { source, field });
 }
 
-/// Reads a citizen ID document from its layout and the barcodes of its pages.
-pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
-    let mut out = Output::default();
+/// What the sources that read a field without its label may look at.
+pub(super) struct Sources<'a> {
+    layout: &'a Layout,
+    hits: &'a Hits,
+    cands: &'a Candidates,
+    /// The name the zone spells, without tone marks.
+    zone_name: Option<&'a str>,
+}
+
+impl Sources<'_> {
+    /// The values the sources read so far gave for `key`.
+    fn values(&self, key: FieldKey) -> Vec<String> {
+        self.cands
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .map(|c| c.field.value.clone())
+            .collect()
+    }
+}
+
+/// When a source that reads a field without its label is asked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Unless {
+    /// Only when no source read the field (the codes are exact where they read it).
+    AnySource,
+    /// Only when no label gave it (the codes do not spell it as printed).
+    Printed,
+}
+
+/// A field read without its label: by what only it prints, by its row in the
+/// template's column, or by the zone's letters.
+struct Unlabelled {
+    key: FieldKey,
+    unless: Unless,
+    read: fn(&Sources) -> Option<Field>,
+}
+
+/// The unlabelled sources, in the order they are asked: each sees what the ones before
+/// it read.
+const UNLABELLED: &[Unlabelled] = &[
+    Unlabelled {
+        key: FieldKey::Nationality,
+        unless: Unless::Printed,
+        read: |s| nationality_beside_sex(s.layout, s.hits),
+    },
+    Unlabelled {
+        key: FieldKey::FullName,
+        unless: Unless::Printed,
+        read: |s| name_by_zone(s.layout, s.zone_name?),
+    },
+    Unlabelled {
+        key: FieldKey::IdNumber,
+        unless: Unless::AnySource,
+        read: |s| id_without_label(s.layout),
+    },
+    Unlabelled {
+        key: FieldKey::PlaceOfOrigin,
+        unless: Unless::AnySource,
+        read: |s| place_by_position(s.layout, s.hits, FieldKey::PlaceOfOrigin, &|k| s.values(k)),
+    },
+    Unlabelled {
+        key: FieldKey::PlaceOfBirthRegistration,
+        unless: Unless::AnySource,
+        read: |s| {
+            let before = |k| s.values(k);
+            place_by_position(s.layout, s.hits, FieldKey::PlaceOfBirthRegistration, &before)
+        },
+    },
+    Unlabelled {
+        key: FieldKey::DateOfExpiry,
+        unless: Unless::AnySource,
+        read: |s| {
+            let birth = s
+                .cands
+                .get(&FieldKey::DateOfBirth)
+                .and_then(|list| list.iter().find_map(|c| iso_date(&c.field.value)));
+            birth
+                .and_then(|b| expiry_by_birthday(s.layout, b))
+                .or_else(|| unlimited_expiry_unlabelled(s.layout))
+        },
+    },
+];
+
+/// Reads a citizen ID document from its layout and the barcodes of its pages: the
+/// candidates of every source (the labels, the QR code, the zone, then what is read
+/// without a label), for the solver to pick from.
+pub fn extract(layout: &Layout, pages: &[&PageText]) -> Reading {
+    let mut reading = Reading::default();
     let mut cands: Candidates = BTreeMap::new();
-    let mut printed_warnings: Vec<(FieldKey, String)> = Vec::new();
 
     let hits = find_hits(layout, VOCAB);
     for rule in RULES {
@@ -256,22 +327,8 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
                 Source::Printed,
                 printed_field(&v, value, rule.kind),
             ),
-            (None, Some(w)) => printed_warnings.push((rule.field, w)),
+            (None, Some(w)) => reading.unread.push((rule.field, w)),
             (None, None) => {}
-        }
-    }
-
-    if !cands.contains_key(&FieldKey::Nationality) {
-        if let Some(field) = nationality_beside_sex(layout, &hits) {
-            push(&mut cands, FieldKey::Nationality, Source::Printed, field);
-        }
-    }
-    for c in cands.get_mut(&FieldKey::Nationality).into_iter().flatten() {
-        c.field.value = complete_country(&c.field.value);
-    }
-    if !cands.contains_key(&FieldKey::PlaceOfOrigin) {
-        if let Some(field) = origin_by_position(layout, &hits) {
-            push(&mut cands, FieldKey::PlaceOfOrigin, Source::Printed, field);
         }
     }
 
@@ -289,69 +346,40 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Output {
         }
     }
 
-    if let Some(mrz) = find_mrz(layout) {
+    let zone = find_mrz(layout).map(|mrz| {
         let data = mrz.decode();
         for w in &data.warnings {
-            out.warn(w.clone());
+            reading.warn(w.clone());
         }
         mrz_candidates(&mrz, &data, &mut cands);
-        let printed_name = cands
-            .get(&FieldKey::FullName)
-            .is_some_and(|v| v.iter().any(|c| c.source == Source::Printed));
-        if let (false, Some(zone_name)) = (printed_name, data.full_name.as_deref()) {
-            if let Some(field) = name_by_zone(layout, zone_name) {
-                push(&mut cands, FieldKey::FullName, Source::Printed, field);
-            }
-        }
-    }
+        data.full_name
+    });
 
-    // Fallbacks for what no source read with a label, the QR code or the zone.
-    if !cands.contains_key(&FieldKey::IdNumber) {
-        if let Some(field) = id_without_label(layout) {
-            push(&mut cands, FieldKey::IdNumber, Source::Printed, field);
+    for source in UNLABELLED {
+        let read = cands.get(&source.key).is_some_and(|list| {
+            source.unless == Unless::AnySource || list.iter().any(|c| c.source == Source::Printed)
+        });
+        if read {
+            continue;
+        }
+        let sources = Sources {
+            layout,
+            hits: &hits,
+            cands: &cands,
+            zone_name: zone.as_ref().and_then(|z| z.as_deref()),
+        };
+        if let Some(field) = (source.read)(&sources) {
+            push(&mut cands, source.key, Source::Printed, field);
         }
     }
-    if !cands.contains_key(&FieldKey::PlaceOfBirthRegistration) {
-        let residences: Vec<&str> = cands
-            .get(&FieldKey::PlaceOfResidence)
-            .into_iter()
-            .flatten()
-            .map(|c| c.field.value.as_str())
-            .collect();
-        if let Some(field) = birth_registration_by_position(layout, &hits, &residences) {
-            push(
-                &mut cands,
-                FieldKey::PlaceOfBirthRegistration,
-                Source::Printed,
-                field,
-            );
+    // A country printed in part (`Việt`) is the one country it begins.
+    for c in cands.get_mut(&FieldKey::Nationality).into_iter().flatten() {
+        if c.source == Source::Printed {
+            c.field.value = complete_country(&c.field.value);
         }
     }
-    if !cands.contains_key(&FieldKey::DateOfExpiry) {
-        let birth = cands
-            .get(&FieldKey::DateOfBirth)
-            .and_then(|list| list.iter().find_map(|c| iso_date(&c.field.value)));
-        let unlabelled = birth
-            .and_then(|b| expiry_by_birthday(layout, b))
-            .or_else(|| unlimited_expiry_unlabelled(layout));
-        if let Some(field) = unlabelled {
-            push(&mut cands, FieldKey::DateOfExpiry, Source::Printed, field);
-        }
-    }
-
-    set_aside_expiries_off_the_birthday(&mut cands, &mut out);
-    for key in KEYS {
-        if let Some(list) = cands.remove(key) {
-            merge(*key, list, &mut out);
-        }
-    }
-    for (field, w) in printed_warnings {
-        if !out.fields.contains_key(&field) {
-            out.warn(w);
-        }
-    }
-    check_all(CARD, &mut out);
-    out
+    reading.candidates = cands;
+    reading
 }
 
 #[cfg(test)]

@@ -42,68 +42,6 @@ fn an_expiry_off_the_birthday_stands_as_read_with_a_warning() {
     }
 }
 
-/// The expiries left, and the warnings, once those off the QR code's birthday
-/// (1981-09-20) were set aside from `expiries` (source, value).
-fn expiries_left(expiries: &[(Source, &str)]) -> (Vec<(String, f32)>, Vec<String>) {
-    let cand = |source, value: &str| Candidate {
-        source,
-        field: Field {
-            value: value.into(),
-            confidence: 0.9,
-            method: match source {
-                Source::Qr => Method::Qr,
-                Source::Mrz => Method::Mrz,
-                Source::Printed => Method::Ocr,
-            },
-            evidence: Vec::new(),
-        },
-    };
-    let mut cands: Candidates = BTreeMap::new();
-    cands.insert(FieldKey::DateOfBirth, vec![cand(Source::Qr, "1981-09-20")]);
-    cands.insert(
-        FieldKey::DateOfExpiry,
-        expiries.iter().map(|(s, v)| cand(*s, v)).collect(),
-    );
-    let mut out = Output::default();
-    set_aside_expiries_off_the_birthday(&mut cands, &mut out);
-    let kept = cands[&FieldKey::DateOfExpiry]
-        .iter()
-        .map(|c| (c.field.value.clone(), c.field.confidence))
-        .collect();
-    (kept, out.warnings)
-}
-
-/// The zone's expiry and the print's, as `expiries_left` leaves them.
-fn expiries_kept(zone: &str, printed: &str) -> (Vec<(String, f32)>, Vec<String>) {
-    expiries_left(&[(Source::Mrz, zone), (Source::Printed, printed)])
-}
-
-#[test]
-fn a_zone_expiry_off_the_coded_birthday_is_set_aside_for_the_printed_one() {
-    let (kept, warnings) = expiries_kept("2041-09-26", "2041-09-20");
-    assert_eq!(kept.len(), 1);
-    assert_eq!(kept[0].0, "2041-09-20");
-    assert!(kept[0].1 < 0.9);
-    assert!(warnings[0].contains("2041-09-26"), "{warnings:?}");
-    // None on the birthday: nothing to prefer, the sources' ranks decide.
-    let (kept, warnings) = expiries_kept("2041-09-26", "2041-09-28");
-    assert_eq!(kept.len(), 2);
-    assert!(warnings.is_empty());
-}
-
-#[test]
-fn an_expiry_two_sources_read_alike_is_kept_off_the_birthday() {
-    // The print and the zone both say 2042; a third reading on the birthday does
-    // not outvote them.
-    let (kept, _) = expiries_left(&[
-        (Source::Mrz, "2042-09-20"),
-        (Source::Printed, "2042-09-20"),
-        (Source::Printed, "2041-09-20"),
-    ]);
-    let kept: Vec<&str> = kept.iter().map(|(v, _)| v.as_str()).collect();
-    assert_eq!(kept, ["2042-09-20", "2042-09-20", "2041-09-20"]);
-}
-
 #[test]
 fn an_expiry_is_not_doubted_without_a_coded_birth_date_or_on_the_birthday() {
     for (birth, expiry) in [
@@ -209,7 +147,7 @@ fn an_issue_date_outside_the_cards_life_is_dropped() {
             ),
             (0.4, "Có giá trị đến / Date of expiry: 27/06/2037"),
         ]);
-        let out = extract(&layout, &[]);
+        let out = super::super::solve::solve(Some(&SPEC), vec![extract(&layout, &[])]);
         (
             out.fields
                 .get(&FieldKey::DateOfIssue)
@@ -283,7 +221,8 @@ fn a_name_is_read_under_its_label_when_the_garbled_translation_is_beside_it() {
 fn origin(lines: &[(f32, &str)]) -> Option<(String, String)> {
     let layout = test_layout(lines);
     let hits = find_hits(&layout, VOCAB);
-    origin_by_position(&layout, &hits).map(|f| (f.value, f.evidence[0].raw.clone()))
+    place_by_position(&layout, &hits, FieldKey::PlaceOfOrigin, &|_| Vec::new())
+        .map(|f| (f.value, f.evidence[0].raw.clone()))
 }
 
 #[test]
@@ -359,7 +298,12 @@ fn birth_registration(lines: &[&str], residences: &[&str]) -> Option<String> {
     let at_margin: Vec<(f32, &str)> = lines.iter().map(|l| (0.05, *l)).collect();
     let layout = test_layout(&at_margin);
     let hits = find_hits(&layout, VOCAB);
-    birth_registration_by_position(&layout, &hits, residences).map(|f| f.value)
+    let before = |key: FieldKey| -> Vec<String> {
+        assert_eq!(key, FieldKey::PlaceOfResidence);
+        residences.iter().map(|r| r.to_string()).collect()
+    };
+    place_by_position(&layout, &hits, FieldKey::PlaceOfBirthRegistration, &before)
+        .map(|f| f.value)
 }
 
 #[test]

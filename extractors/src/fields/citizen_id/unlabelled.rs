@@ -53,130 +53,83 @@ pub(super) fn nationality_beside_sex(layout: &Layout, hits: &Hits) -> Option<Fie
     })
 }
 
-/// A place of origin read without its label counts for less than one read beside it.
-pub(super) const UNLABELLED_ORIGIN: f32 = 0.6;
+/// A place read without its label counts for less than one read beside it.
+pub(super) const UNLABELLED_PLACE: f32 = 0.6;
 
-/// Words this many line heights left of the residence label are not in the field
-/// column (the photo, the expiry under it).
-pub(super) const FIELD_COLUMN_SLACK: f32 = 1.5;
-
-/// Labels a 2016 or 2021 front prints above its place of origin.
-pub(super) const ABOVE_ORIGIN: [&str; 5] = [
-    "id_number",
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "nationality",
-];
-
-/// The place of origin of a 2016 or 2021 front whose label was garbled past matching
-/// (`C6 wéo/ Face sí àiyp: Xã Phước Long, Kim Sơn,`) or lost: the front prints it
-/// between the sex and nationality line and the residence's label, so the field
-/// column's lines there, from the first that opens a whole division (a unit word, a
-/// name, and a province to end it), are the place. `None` when a label for it was
-/// read, since its own rule decides then.
-pub(super) fn origin_by_position(layout: &Layout, hits: &Hits) -> Option<Field> {
-    if hits.all.iter().any(|h| h.key == "place_of_origin") {
-        return None;
-    }
-    let residence = hits.all.iter().find(|h| h.key == "place_of_residence")?;
-    let res_line = &layout.lines[residence.line];
-    let above = hits
-        .all
-        .iter()
-        .filter(|h| h.line < residence.line && ABOVE_ORIGIN.contains(&h.key))
-        .map(|h| h.line)
-        .max()?;
-    let x0 = residence.bbox.x0 - FIELD_COLUMN_SLACK * res_line.height;
-    let lines: Vec<&Line> = layout.lines[above + 1..residence.line]
-        .iter()
-        .filter(|l| l.page == res_line.page)
-        .collect();
-    (0..lines.len()).find_map(|start| {
-        let words: Vec<&Token> = lines[start..]
-            .iter()
-            .flat_map(|l| l.tokens.iter().filter(|t| t.bbox.x0 >= x0))
-            .collect();
-        let value = normalize(Kind::Division, &joined_text(words.iter().copied())).ok()?;
-        if !is_whole_division(&value) {
-            return None;
-        }
-        // The evidence is the words the place kept, not the garbled label before it.
-        let first_word = value.split_whitespace().next()?;
-        let from = words
-            .iter()
-            .position(|t| label_key(&t.text) == label_key(first_word))?;
-        let kept = &words[from..];
-        let confidence = UNLABELLED_ORIGIN * mean_confidence(kept);
-        Some(unlabelled_field(value, confidence, lines[start], kept))
-    })
-}
-
-/// A place of birth registration read without its label counts for less than one read
-/// beside it.
-pub(super) const UNLABELLED_BIRTH_REGISTRATION: f32 = 0.6;
-
-/// How many line heights left of the date of issue's label a 2024 back's place may
-/// start.
-pub(super) const BACK_COLUMN_SLACK: f32 = 4.0;
-
-/// Most lines a card's place wraps onto.
-pub(super) const PLACE_LINES: usize = 2;
-
-/// The place of birth registration of a 2024 back whose label was garbled past matching
-/// or lost: the back prints it last before the date of issue's label, on a line or two
-/// of its own, so the lines just above that label which make a whole division are the
-/// place. A line above them that already ends in a province is the residence's last,
-/// not the place's first; and a value that ends a residence read elsewhere (the QR
-/// code's, the printed one's) is that residence, its place of birth registration not
-/// read at all. `None` when a label for it was read, since its own rule decides then.
-pub(super) fn birth_registration_by_position(
+/// A card's place whose label was garbled past matching (`C6 wéo/ Face sí àiyp: Xã
+/// Phước Long, Kim Sơn,`) or lost, read by its row in a face's field column
+/// (`template.rs`): the lines just above the next row's label, in the column, that make
+/// a whole division (a unit word, a name, and a province to end it). A line above them
+/// that already ends in a province is the row before's last, not the place's first; and
+/// a value that ends the row before's value as another source read it (the QR code's
+/// residence) is that value's tail, the place not read at all. When the next row's
+/// label is printed on another face too, a label of an earlier row must be read to tell
+/// the face. `None` when a label for the place was read, since its own rule decides
+/// then.
+pub(super) fn place_by_position(
     layout: &Layout,
     hits: &Hits,
-    residences: &[&str],
+    key: FieldKey,
+    before: &dyn Fn(FieldKey) -> Vec<String>,
 ) -> Option<Field> {
-    if hits
-        .all
-        .iter()
-        .any(|h| h.key == "place_of_birth_registration")
-    {
+    if hits.all.iter().any(|h| h.key == key.as_str()) {
         return None;
     }
-    let issue = hits.all.iter().find(|h| h.key == "date_of_issue")?;
-    let issue_line = &layout.lines[issue.line];
-    // The back has no photo beside its field column; the slack spares a place whose
-    // label above lost its first word (`tháng, năm cấp` for `Ngày, tháng, năm cấp`).
-    let x0 = issue.bbox.x0 - BACK_COLUMN_SLACK * issue_line.height;
-    let above: Vec<(&Line, Vec<&Token>)> = layout.lines[..issue.line]
-        .iter()
-        .rev()
-        .filter(|l| l.page == issue_line.page)
-        .map(|l| (l, l.tokens.iter().filter(|t| t.bbox.x0 >= x0).collect()))
-        .filter(|(_, words): &(&Line, Vec<&Token>)| !words.is_empty())
-        .take(PLACE_LINES)
-        .collect();
-    let (value, first_line, words) = (1..=above.len()).rev().find_map(|n| {
-        let upper = &above[n - 1];
-        if n > 1 && ends_with_province(&joined_text(upper.1.iter().copied())) {
+    FACES.iter().find_map(|face| {
+        let at = face.position(key)?;
+        let next_row = face.rows.get(at + 1)?;
+        let next = hits.all.iter().find(|h| h.key == next_row.key.as_str())?;
+        let next_line = &layout.lines[next.line];
+        let above = hits
+            .all
+            .iter()
+            .filter(|h| h.line < next.line)
+            .filter(|h| face.rows[..at].iter().any(|r| r.key.as_str() == h.key))
+            .map(|h| h.line)
+            .max();
+        if next_row.elsewhere && above.is_none() {
             return None;
         }
-        let words: Vec<&Token> = above[..n]
+        let x0 = next.bbox.x0 - face.column_slack * next_line.height;
+        let window: Vec<(&Line, Vec<&Token>)> = layout.lines[above.map_or(0, |a| a + 1)..next.line]
             .iter()
             .rev()
-            .flat_map(|(_, w)| w.iter().copied())
+            .filter(|l| l.page == next_line.page)
+            .map(|l| (l, l.tokens.iter().filter(|t| t.bbox.x0 >= x0).collect()))
+            .filter(|(_, words): &(&Line, Vec<&Token>)| !words.is_empty())
+            .take(face.place_lines)
             .collect();
-        let value = normalize(Kind::Division, &joined_text(words.iter().copied())).ok()?;
-        is_whole_division(&value).then_some((value, upper.0, words))
-    })?;
-    let folded = compact_fold(&value);
-    if residences
-        .iter()
-        .any(|r| compact_fold(r).ends_with(&folded))
-    {
-        return None;
-    }
-    let confidence = UNLABELLED_BIRTH_REGISTRATION * mean_confidence(&words);
-    Some(unlabelled_field(value, confidence, first_line, &words))
+        let (value, first_line, words) = (1..=window.len()).rev().find_map(|n| {
+            let upper = &window[n - 1];
+            if n > 1 && ends_with_province(&joined_text(upper.1.iter().copied())) {
+                return None;
+            }
+            let words: Vec<&Token> = window[..n]
+                .iter()
+                .rev()
+                .flat_map(|(_, w)| w.iter().copied())
+                .collect();
+            let value = normalize(Kind::Division, &joined_text(words.iter().copied())).ok()?;
+            is_whole_division(&value).then_some((value, upper.0, words))
+        })?;
+        let folded = compact_fold(&value);
+        let tail_of_before = at > 0
+            && before(face.rows[at - 1].key)
+                .iter()
+                .any(|r| compact_fold(r).ends_with(&folded));
+        if tail_of_before {
+            return None;
+        }
+        // The evidence is the words the place kept, not a garbled label before it.
+        let first_word = label_key(value.split_whitespace().next()?);
+        let from = words
+            .iter()
+            .position(|t| label_key(&t.text) == first_word)
+            .unwrap_or(0);
+        let kept = &words[from..];
+        let confidence = UNLABELLED_PLACE * mean_confidence(kept);
+        Some(unlabelled_field(value, confidence, first_line, kept))
+    })
 }
 
 /// An id number read without its label, recognised by its length and province code.
