@@ -181,6 +181,12 @@ pub struct FieldSpec {
     /// Part of the content key: two documents of the type with the same values of these
     /// fields are one record.
     pub content_key: bool,
+    /// The field is the name of the person whose id number this other field holds, so a
+    /// card of that number in the same dossier spells it.
+    pub name_of: Option<FieldKey>,
+    /// The field says where the document's subject lives; the rank orders the types that
+    /// say so, the most telling (0) first.
+    pub home: Option<u8>,
 }
 
 impl FieldSpec {
@@ -190,7 +196,21 @@ impl FieldSpec {
             format,
             subject: None,
             content_key: false,
+            name_of: None,
+            home: None,
         }
+    }
+
+    /// The field is the name of the person whose id number `id` holds.
+    pub const fn name_of(mut self, id: FieldKey) -> FieldSpec {
+        self.name_of = Some(id);
+        self
+    }
+
+    /// The field says where the subject lives, `rank` among the types that say so.
+    pub const fn home(mut self, rank: u8) -> FieldSpec {
+        self.home = Some(rank);
+        self
     }
 
     /// The field names a subject of this kind.
@@ -225,6 +245,13 @@ pub struct DocumentSpec {
 impl DocumentSpec {
     pub fn field(&self, key: FieldKey) -> Option<&FieldSpec> {
         self.fields.iter().find(|f| f.key == key)
+    }
+
+    /// The people the type names by name and id number: (name field, id field).
+    pub fn people(&self) -> impl Iterator<Item = (FieldKey, FieldKey)> + '_ {
+        self.fields
+            .iter()
+            .filter_map(|f| f.name_of.map(|id| (f.key, id)))
     }
 
     pub fn keys(&self) -> impl Iterator<Item = FieldKey> + '_ {
@@ -269,6 +296,21 @@ impl DocumentType {
     }
 }
 
+/// The fields that say where a subject lives (`FieldSpec::home`), the most telling first.
+pub fn home_fields() -> Vec<(DocumentType, FieldKey)> {
+    let mut homes: Vec<(u8, DocumentType, FieldKey)> = DocumentType::ALL
+        .into_iter()
+        .filter_map(|t| t.spec())
+        .flat_map(|s| {
+            s.fields
+                .iter()
+                .filter_map(move |f| f.home.map(|rank| (rank, s.document_type, f.key)))
+        })
+        .collect();
+    homes.sort();
+    homes.into_iter().map(|(_, t, k)| (t, k)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,6 +331,27 @@ mod tests {
         alphabetical.sort();
         assert_eq!(spelled, alphabetical);
         assert_eq!(FieldKey::parse("id number"), None);
+    }
+
+    #[test]
+    fn people_and_homes_are_fields_of_their_type_in_the_right_formats() {
+        for spec in DocumentType::ALL.into_iter().filter_map(|t| t.spec()) {
+            for (name, id) in spec.people() {
+                assert_eq!(spec.field(name).map(|f| f.format), Some(Format::Name));
+                assert!(matches!(
+                    spec.field(id).map(|f| f.format),
+                    Some(Format::Digits(_))
+                ));
+            }
+        }
+        assert_eq!(
+            home_fields(),
+            [
+                (DocumentType::ResidenceConfirmation, FieldKey::PermanentResidence),
+                (DocumentType::CitizenId, FieldKey::PlaceOfResidence),
+                (DocumentType::BusinessRegistration, FieldKey::HeadOfficeAddress),
+            ]
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use hoso_extractors::spec::home_fields;
 use hoso_extractors::{DocumentType, FieldKey};
 
 use crate::open_data::{DocumentFact, DossierFact, Facts, ProvinceRef, UploadFact};
@@ -14,20 +15,6 @@ use crate::records::ServiceError;
 use crate::registry::{Record, RecordQuery, RecordStatus};
 use crate::service::Service;
 use crate::ContentHash;
-
-/// Where a subject lives, most telling first: a residence confirmation's permanent
-/// residence, a card's residence, a business's head office.
-const HOME_FIELDS: [(DocumentType, FieldKey); 3] = [
-    (
-        DocumentType::ResidenceConfirmation,
-        FieldKey::PermanentResidence,
-    ),
-    (DocumentType::CitizenId, FieldKey::PlaceOfResidence),
-    (
-        DocumentType::BusinessRegistration,
-        FieldKey::HeadOfficeAddress,
-    ),
-];
 
 /// `YYYY-MM` of a time in milliseconds since the epoch, UTC.
 pub fn month_of(ms: i64) -> String {
@@ -50,7 +37,7 @@ fn home_province(
     records: &[Record],
     province_of: &(dyn Fn(&str) -> Option<ProvinceRef> + Sync),
 ) -> Option<ProvinceRef> {
-    HOME_FIELDS.iter().find_map(|(document_type, key)| {
+    home_fields().iter().find_map(|(document_type, key)| {
         records
             .iter()
             .filter(|r| r.document_type == *document_type)
@@ -80,7 +67,7 @@ impl Service {
             .collect();
 
         let (reuse, dossiers) = self.reuse_of_dossiers().await?;
-        let homes: Vec<DocumentType> = HOME_FIELDS.iter().map(|(t, _)| *t).collect();
+        let homes: Vec<DocumentType> = home_fields().iter().map(|(t, _)| *t).collect();
         let mut facts = Facts::default();
         for (row, dossier) in reuse.dossiers.iter().zip(&dossiers) {
             let records = registry

@@ -18,9 +18,13 @@ pub const SPEC: DocumentSpec = DocumentSpec {
             .names(SubjectKind::Enterprise)
             .keyed(),
         FieldSpec::new(FieldKey::EnterpriseName, Format::Text).keyed(),
-        FieldSpec::new(FieldKey::HeadOfficeAddress, Format::Place).keyed(),
+        FieldSpec::new(FieldKey::HeadOfficeAddress, Format::Place)
+            .keyed()
+            .home(2),
         FieldSpec::new(FieldKey::CharterCapitalVnd, Format::Money).keyed(),
-        FieldSpec::new(FieldKey::LegalRepresentativeName, Format::Name).keyed(),
+        FieldSpec::new(FieldKey::LegalRepresentativeName, Format::Name)
+            .keyed()
+            .name_of(FieldKey::LegalRepresentativeIdNumber),
         FieldSpec::new(
             FieldKey::LegalRepresentativeIdNumber,
             Format::Digits(&[12, 9]),

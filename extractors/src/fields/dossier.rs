@@ -12,30 +12,6 @@ use crate::model::{DocumentType, ExtractedDocument, Field, Method};
 use crate::spec::{FieldKey, Format};
 use crate::text::{levenshtein, mostly_capitals};
 
-/// Where a document names a person by name and id number.
-const PEOPLE: &[(DocumentType, FieldKey, FieldKey)] = &[
-    (
-        DocumentType::MarriageCertificate,
-        FieldKey::HusbandFullName,
-        FieldKey::HusbandIdNumber,
-    ),
-    (
-        DocumentType::MarriageCertificate,
-        FieldKey::WifeFullName,
-        FieldKey::WifeIdNumber,
-    ),
-    (
-        DocumentType::ResidenceConfirmation,
-        FieldKey::FullName,
-        FieldKey::IdNumber,
-    ),
-    (
-        DocumentType::BusinessRegistration,
-        FieldKey::LegalRepresentativeName,
-        FieldKey::LegalRepresentativeIdNumber,
-    ),
-];
-
 /// Letters a printed name may differ from the card's by, tone marks aside: one or two
 /// misread letters, not another person's name.
 const MAX_LETTER_EDITS: usize = 2;
@@ -99,10 +75,8 @@ pub fn spell_names_as_cards(docs: &mut [ExtractedDocument]) {
         return;
     }
     for doc in docs.iter_mut() {
-        for &(doc_type, name_key, id_key) in PEOPLE {
-            if doc.document_type != doc_type {
-                continue;
-            }
+        let people = doc.document_type.spec().into_iter().flat_map(|s| s.people());
+        for (name_key, id_key) in people {
             let Some(id) = doc.fields.get(&id_key).map(|f| f.value.clone()) else {
                 continue;
             };

@@ -16,12 +16,12 @@ use crate::spec::{DocumentSpec, FieldKey, FieldSpec, Format, SubjectKind};
 pub const SPEC: DocumentSpec = DocumentSpec {
     document_type: DocumentType::MarriageCertificate,
     fields: &[
-        FieldSpec::new(FieldKey::WifeFullName, Format::Name),
+        FieldSpec::new(FieldKey::WifeFullName, Format::Name).name_of(FieldKey::WifeIdNumber),
         FieldSpec::new(FieldKey::WifeDateOfBirth, Format::Date),
         FieldSpec::new(FieldKey::WifeIdNumber, Format::Digits(&[12, 9]))
             .names(SubjectKind::Citizen)
             .keyed(),
-        FieldSpec::new(FieldKey::HusbandFullName, Format::Name),
+        FieldSpec::new(FieldKey::HusbandFullName, Format::Name).name_of(FieldKey::HusbandIdNumber),
         FieldSpec::new(FieldKey::HusbandDateOfBirth, Format::Date),
         FieldSpec::new(FieldKey::HusbandIdNumber, Format::Digits(&[12, 9]))
             .names(SubjectKind::Citizen)

@@ -14,13 +14,15 @@ use crate::spec::{DocumentSpec, FieldKey, FieldSpec, Format, SubjectKind};
 pub const SPEC: DocumentSpec = DocumentSpec {
     document_type: DocumentType::ResidenceConfirmation,
     fields: &[
-        FieldSpec::new(FieldKey::FullName, Format::Name),
+        FieldSpec::new(FieldKey::FullName, Format::Name).name_of(FieldKey::IdNumber),
         FieldSpec::new(FieldKey::IdNumber, Format::Digits(&[12]))
             .names(SubjectKind::Citizen)
             .keyed(),
         FieldSpec::new(FieldKey::DateOfBirth, Format::Date),
         FieldSpec::new(FieldKey::Sex, Format::Sex),
-        FieldSpec::new(FieldKey::PermanentResidence, Format::Place).keyed(),
+        FieldSpec::new(FieldKey::PermanentResidence, Format::Place)
+            .keyed()
+            .home(0),
         FieldSpec::new(FieldKey::TemporaryResidence, Format::Place).keyed(),
         FieldSpec::new(FieldKey::CurrentResidence, Format::Place).keyed(),
         FieldSpec::new(FieldKey::HouseholdHeadName, Format::Name),

@@ -45,7 +45,7 @@ pub const SPEC: DocumentSpec = DocumentSpec {
         FieldSpec::new(FieldKey::Sex, Format::Sex),
         FieldSpec::new(FieldKey::Nationality, Format::Country),
         FieldSpec::new(FieldKey::PlaceOfOrigin, Format::Place),
-        FieldSpec::new(FieldKey::PlaceOfResidence, Format::Place),
+        FieldSpec::new(FieldKey::PlaceOfResidence, Format::Place).home(1),
         FieldSpec::new(FieldKey::PlaceOfBirthRegistration, Format::Place),
         FieldSpec::new(FieldKey::DateOfIssue, Format::Date).keyed(),
         FieldSpec::new(FieldKey::DateOfExpiry, Format::Expiry),
