@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use hoso_extractors::spec::home_fields;
-use hoso_extractors::{DocumentType, FieldKey};
+use hoso_extractors::DocumentType;
 
 use crate::open_data::{DocumentFact, DossierFact, Facts, ProvinceRef, UploadFact};
 use crate::ports::OriginalStatus;
