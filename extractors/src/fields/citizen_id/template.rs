@@ -80,20 +80,23 @@ impl Face {
     }
 }
 
-/// The 2016 and 2021 fronts: the holder's origin and residence in the column, the
-/// expiry under the photo.
+/// The 2016 and 2021 fronts' column: the rows every front prints, then the holder's
+/// origin and residence.
+const CHIP_FRONT_ROWS: &[Row] = &[
+    row(FieldKey::IdNumber),
+    row(FieldKey::FullName),
+    row(FieldKey::DateOfBirth),
+    row(FieldKey::Sex),
+    beside(FieldKey::Nationality),
+    row(FieldKey::PlaceOfOrigin),
+    // The 2024 back prints its residence label too.
+    shared(FieldKey::PlaceOfResidence),
+];
+
+/// The 2016 and 2021 fronts: the places in the column, the expiry under the photo.
 pub(super) const CHIP_FRONT: Face = Face {
     name: "2016 and 2021 front",
-    rows: &[
-        row(FieldKey::IdNumber),
-        row(FieldKey::FullName),
-        row(FieldKey::DateOfBirth),
-        row(FieldKey::Sex),
-        beside(FieldKey::Nationality),
-        row(FieldKey::PlaceOfOrigin),
-        // The 2024 back prints its residence label too.
-        shared(FieldKey::PlaceOfResidence),
-    ],
+    rows: CHIP_FRONT_ROWS,
     column_slack: 1.5,
     place_lines: 3,
     photo: Some(Photo {
@@ -105,16 +108,10 @@ pub(super) const CHIP_FRONT: Face = Face {
     }),
 };
 
-/// The 2024 front: no place, no expiry.
+/// The 2024 front: the rows every front prints, no place, no expiry.
 pub(super) const FRONT_2024: Face = Face {
     name: "2024 front",
-    rows: &[
-        row(FieldKey::IdNumber),
-        row(FieldKey::FullName),
-        row(FieldKey::DateOfBirth),
-        row(FieldKey::Sex),
-        beside(FieldKey::Nationality),
-    ],
+    rows: CHIP_FRONT_ROWS.split_at(5).0,
     column_slack: 1.5,
     place_lines: 2,
     photo: None,
