@@ -422,7 +422,9 @@ pub fn solve(spec: Option<&DocumentSpec>, readings: Vec<Reading>) -> Output {
             continue;
         };
         let (win, losers) = (&list[0], &list[1..]);
-        used[win.top().reading] = true;
+        // A rereading's warnings count when it gave a value no earlier reading gave.
+        let first_reading = win.members.iter().map(|m| m.reading).min().unwrap_or(0);
+        used[first_reading] = true;
         let mut field = win.field(key);
         // A value a constraint ranked below the winner was set aside; of the others, one
         // a source gave that did not give the winner contradicts it, and one only the

@@ -181,6 +181,20 @@ fn a_rereading_that_adds_nothing_keeps_its_warnings_to_itself() {
 }
 
 #[test]
+fn a_rereading_that_confirms_a_value_read_before_keeps_its_warnings_to_itself() {
+    // Its zone, which failed three check digits, gives the expiry the print gave: the
+    // zone outranks the print, but the value came from the first reading.
+    let first = reading(&[(DateOfExpiry, Printed, "2027-04-27", 0.9)], &[]);
+    let again = reading(
+        &[(DateOfExpiry, Mrz, "2027-04-27", 0.85)],
+        &["mrz document number check digit mismatch"],
+    );
+    let out = solve(None, vec![first, again]);
+    assert_eq!(out.fields[&DateOfExpiry].method, Method::Mrz);
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+}
+
+#[test]
 fn a_label_read_without_its_value_warns_only_if_no_reading_gave_the_field() {
     let mut first = reading(&[], &[]);
     first.unread.push((Sex, "sex: label without a value".into()));
