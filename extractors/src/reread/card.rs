@@ -37,10 +37,12 @@ fn may_be_front(signals: &classify::PageSignals) -> bool {
 }
 
 /// Whether a page that looks like an ID card is worth reading again: its front shows no
-/// decoded QR code (whose payload would carry most fields exactly), or its first
-/// reading, extracted on its own, lacks a field its face always prints, holds a field
-/// read with little confidence, or raised a warning (a failed check digit, a conflict).
-/// A card read whole and clean is not read twice.
+/// decoded QR code (whose payload would carry most fields exactly), or its reading so
+/// far, extracted on its own, lacks a field its face always prints, or holds a field no
+/// code gave that was read with little confidence or cut short. A warning counts only
+/// on a page with no decoded code: where the code gave a field, no reading of the print
+/// can change what is picked (the code outranks it), so a print that disagrees with it
+/// is no reason to read the page again. A card read whole and clean is not read twice.
 pub(super) fn wants_rereading(page: &PageText, docs: &[ExtractedDocument]) -> bool {
     let signals = page_signals(page);
     if !classify::is_card(&signals) {
@@ -60,11 +62,14 @@ pub(super) fn wants_rereading(page: &PageText, docs: &[ExtractedDocument]) -> bo
         .filter(|_| front)
         .chain(CHIP_FRONT_FIELDS.iter().filter(|_| signals.chip_front))
         .chain(BACK_FIELDS.iter().filter(|_| back));
-    (front && page.barcodes.is_empty())
-        || !card.warnings.is_empty()
+    let coded = !page.barcodes.is_empty();
+    let doubtful = |key: FieldKey, f: &Field| {
+        f.method != Method::Qr && (f.confidence < UNSURE_FIELD || cut_short_place(key, f))
+    };
+    (front && !coded)
+        || (!coded && !card.warnings.is_empty())
         || needed.into_iter().any(|k| !card.fields.contains_key(k))
-        || card.fields.values().any(|f| f.confidence < UNSURE_FIELD)
-        || card.fields.iter().any(|(key, f)| cut_short_place(*key, f))
+        || card.fields.iter().any(|(key, f)| doubtful(*key, f))
 }
 
 /// A card prints every place down to its province, and a code spells it whole: a

@@ -120,7 +120,13 @@ type Planner = fn(&mut Rereading) -> Option<Step>;
 
 /// The steps, in the order they are planned: each sees the page as the ones before
 /// left it.
-const STEPS: [Planner; 4] = [other_face, card_code, lost_expiry, card_again];
+const STEPS: [Planner; 5] = [
+    other_face,
+    card_code,
+    lost_expiry,
+    card_again,
+    card_unsure_again,
+];
 
 /// A page being read again: its reading so far, and that reading's extraction,
 /// computed once for each state of the page.
@@ -260,26 +266,32 @@ fn lost_expiry(r: &mut Rereading) -> Option<Step> {
     })
 }
 
-/// A card whose reading is incomplete or unsure, read again whole: its print enlarged,
-/// and the page under a local threshold when the first reading was unsure.
+/// A card whose reading is incomplete or unsure, read again whole, its print enlarged.
 fn card_again(r: &mut Rereading) -> Option<Step> {
     let (page, docs) = r.read();
-    if !wants_rereading(page, docs) {
-        return None;
-    }
-    let mut attempts = vec![Attempt {
-        look: Look::PrintEnlarged,
-        keep: Keep::Rereading,
-    }];
-    if crate::mean_confidence(page).is_some_and(|c| c < UNSURE_READING) {
-        attempts.push(Attempt {
+    wants_rereading(page, docs).then(|| Step {
+        name: "card again",
+        attempts: vec![Attempt {
+            look: Look::PrintEnlarged,
+            keep: Keep::Rereading,
+        }],
+        first_kept: true,
+    })
+}
+
+/// A card still incomplete or unsure once read again, whose first reading was unsure:
+/// the page under a local threshold. Asked only after the enlarged print's reading was
+/// weighed with the first, so that a card it made whole is not read a third time.
+fn card_unsure_again(r: &mut Rereading) -> Option<Step> {
+    let (page, docs) = r.read();
+    let unsure = page.rereadings.len() == 1
+        && crate::mean_confidence(page).is_some_and(|c| c < UNSURE_READING);
+    (unsure && wants_rereading(page, docs)).then(|| Step {
+        name: "card unsure again",
+        attempts: vec![Attempt {
             look: Look::LocalThreshold,
             keep: Keep::Rereading,
-        });
-    }
-    Some(Step {
-        name: "card again",
-        attempts,
-        first_kept: false,
+        }],
+        first_kept: true,
     })
 }

@@ -385,6 +385,24 @@ fn a_card_whose_place_stops_short_of_its_province_is_read_again() {
 }
 
 #[test]
+fn a_print_that_disagrees_with_the_code_is_no_reason_to_read_the_card_again() {
+    // The print's birth date misread: the code's wins whatever a rereading of the
+    // print says, so the disagreement (a warning, a lowered confidence) asks for none.
+    let mut card = with_code(front());
+    for w in &mut card.words {
+        if w.text == "05/03/1999" {
+            w.text = "05/08/1999".into();
+        }
+    }
+    let docs = extract_documents(std::slice::from_ref(&card));
+    assert!(docs[0].warnings.iter().any(|w| w.contains("disagrees")), "{docs:?}");
+    assert!(!wants_rereading(&card));
+    // Without the code the same warning is a reason.
+    card.barcodes.clear();
+    assert!(wants_rereading(&card));
+}
+
+#[test]
 fn a_card_missing_a_field_of_its_face_is_read_again() {
     let mut read = with_code(front());
     // The nationality line lost.
@@ -415,8 +433,10 @@ fn the_plan_asks_for_what_the_page_lacks_and_stops_once_it_is_whole() {
         .iter()
         .find(|s| s.name == "card again")
         .expect("read again");
-    assert_eq!(again.attempts[0].look, Look::PrintEnlarged);
-    assert!(!again.first_kept);
+    assert_eq!(again.attempts, [Attempt {
+        look: Look::PrintEnlarged,
+        keep: Keep::Rereading,
+    }]);
     // What a look finds is kept only as its step says: words are no codes.
     let mut r = Rereading::new(front());
     assert!(!r.offer(&Keep::Codes, Found::Words(front().words)));
