@@ -39,10 +39,10 @@ fn may_be_front(signals: &classify::PageSignals) -> bool {
 /// Whether a page that looks like an ID card is worth reading again: its front shows no
 /// decoded QR code (whose payload would carry most fields exactly), or its reading so
 /// far, extracted on its own, lacks a field its face always prints, or holds a field no
-/// code gave that was read with little confidence or cut short. A warning counts only
-/// on a page with no decoded code: where the code gave a field, no reading of the print
-/// can change what is picked (the code outranks it), so a print that disagrees with it
-/// is no reason to read the page again. A card read whole and clean is not read twice.
+/// code gave that was read with little confidence or cut short, or raised a warning (a
+/// failed check digit, a conflict). A print that disagrees with the code is no reason:
+/// the code's value is picked whatever a rereading of the print says. A card read whole
+/// and clean is not read twice.
 pub(super) fn wants_rereading(page: &PageText, docs: &[ExtractedDocument]) -> bool {
     let signals = page_signals(page);
     if !classify::is_card(&signals) {
@@ -62,22 +62,32 @@ pub(super) fn wants_rereading(page: &PageText, docs: &[ExtractedDocument]) -> bo
         .filter(|_| front)
         .chain(CHIP_FRONT_FIELDS.iter().filter(|_| signals.chip_front))
         .chain(BACK_FIELDS.iter().filter(|_| back));
-    let coded = !page.barcodes.is_empty();
     let doubtful = |key: FieldKey, f: &Field| {
         f.method != Method::Qr && (f.confidence < UNSURE_FIELD || cut_short_place(key, f))
     };
-    (front && !coded)
-        || (!coded && !card.warnings.is_empty())
+    let warned = card
+        .warnings
+        .iter()
+        .any(|w| !fields::solve::code_outranked_another(w));
+    (front && page.barcodes.is_empty())
+        || warned
         || needed.into_iter().any(|k| !card.fields.contains_key(k))
         || card.fields.iter().any(|(key, f)| doubtful(*key, f))
 }
 
 /// A card prints every place down to its province, and a code spells it whole: a
-/// printed place that ends before one lost its last line or word to the reading.
+/// printed place that ends before one lost its last line or word to the reading. A
+/// division (origin, place of birth registration) also opens with its commune's unit
+/// word: one that does not kept words of something else before it.
 fn cut_short_place(key: FieldKey, field: &Field) -> bool {
+    let division = matches!(
+        key,
+        FieldKey::PlaceOfOrigin | FieldKey::PlaceOfBirthRegistration
+    );
     fields::citizen_id::is_place(key)
         && field.method == Method::Ocr
-        && !text::ends_with_province(&field.value)
+        && (!text::ends_with_province(&field.value)
+            || (division && !text::is_whole_division(&field.value)))
 }
 
 /// The part of a card front to read again for the expiry its reading lost, and the

@@ -348,6 +348,15 @@ fn coded(keys: &[FieldKey], readings: &[Reading]) -> BTreeMap<FieldKey, String> 
         .collect()
 }
 
+/// Whether `warning` says that a code's value won over another source's: a reading of
+/// the print cannot change that pick, the code outranking it (the warning's form is
+/// `solve`'s, below).
+pub fn code_outranked_another(warning: &str) -> bool {
+    warning
+        .split_once(": qr '")
+        .is_some_and(|(key, _)| FieldKey::parse(key).is_some())
+}
+
 /// The fields of a document from its readings (the first is the pages as they came),
 /// checked against the type's constraints.
 pub fn solve(spec: Option<&DocumentSpec>, readings: Vec<Reading>) -> Output {
