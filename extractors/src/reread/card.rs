@@ -45,6 +45,15 @@ fn may_be_front(signals: &classify::PageSignals) -> bool {
 /// and clean is not read twice.
 pub(super) fn wants_rereading(page: &PageText, docs: &[ExtractedDocument]) -> bool {
     let signals = page_signals(page);
+    let code_missing = may_be_front(&signals) && page.barcodes.is_empty();
+    classify::is_card(&signals) && (code_missing || reading_wanting(page, docs))
+}
+
+/// Whether a card page's reading so far, its code aside, is incomplete or unsure: what
+/// `wants_rereading` asks of a page that was read again already, whose missing code a
+/// further reading cannot give and whose second reading was weighed with the first.
+pub(super) fn reading_wanting(page: &PageText, docs: &[ExtractedDocument]) -> bool {
+    let signals = page_signals(page);
     if !classify::is_card(&signals) {
         return false;
     }
@@ -69,8 +78,7 @@ pub(super) fn wants_rereading(page: &PageText, docs: &[ExtractedDocument]) -> bo
         .warnings
         .iter()
         .any(|w| !fields::solve::code_outranked_another(w));
-    (front && page.barcodes.is_empty())
-        || warned
+    warned
         || needed.into_iter().any(|k| !card.fields.contains_key(k))
         || card.fields.iter().any(|(key, f)| doubtful(*key, f))
 }

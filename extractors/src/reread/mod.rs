@@ -281,12 +281,13 @@ fn card_again(r: &mut Rereading) -> Option<Step> {
 
 /// A card still incomplete or unsure once read again, whose first reading was unsure:
 /// the page under a local threshold. Asked only after the enlarged print's reading was
-/// weighed with the first, so that a card it made whole is not read a third time.
+/// weighed with the first, so that a card it made whole and sure is not read a third
+/// time, its code missing or not.
 fn card_unsure_again(r: &mut Rereading) -> Option<Step> {
     let (page, docs) = r.read();
     let unsure = page.rereadings.len() == 1
         && crate::mean_confidence(page).is_some_and(|c| c < UNSURE_READING);
-    (unsure && wants_rereading(page, docs)).then(|| Step {
+    (unsure && reading_wanting(page, docs)).then(|| Step {
         name: "card unsure again",
         attempts: vec![Attempt {
             look: Look::LocalThreshold,
