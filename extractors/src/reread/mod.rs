@@ -285,8 +285,7 @@ fn card_again(r: &mut Rereading) -> Option<Step> {
 /// time, its code missing or not.
 fn card_unsure_again(r: &mut Rereading) -> Option<Step> {
     let (page, docs) = r.read();
-    let unsure = page.rereadings.len() == 1
-        && crate::mean_confidence(page).is_some_and(|c| c < UNSURE_READING);
+    let unsure = crate::mean_confidence(page).is_some_and(|c| c < UNSURE_READING);
     (unsure && reading_wanting(page, docs)).then(|| Step {
         name: "card unsure again",
         attempts: vec![Attempt {
