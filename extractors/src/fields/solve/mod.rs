@@ -330,7 +330,7 @@ fn rank(key: FieldKey, values: Vec<Value>) -> Vec<Value> {
         })
         .collect();
     // Stable: equal values keep the order they were first read in.
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.sort_by_key(|k| k.0);
     keyed.into_iter().map(|(_, v)| v).collect()
 }
 
