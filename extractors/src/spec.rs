@@ -347,9 +347,15 @@ mod tests {
         assert_eq!(
             home_fields(),
             [
-                (DocumentType::ResidenceConfirmation, FieldKey::PermanentResidence),
+                (
+                    DocumentType::ResidenceConfirmation,
+                    FieldKey::PermanentResidence
+                ),
                 (DocumentType::CitizenId, FieldKey::PlaceOfResidence),
-                (DocumentType::BusinessRegistration, FieldKey::HeadOfficeAddress),
+                (
+                    DocumentType::BusinessRegistration,
+                    FieldKey::HeadOfficeAddress
+                ),
             ]
         );
     }

@@ -198,9 +198,7 @@ fn issued_outside_the_cards_life(issue: &Proposal, context: &Context) -> Option<
     };
     match (date(FieldKey::DateOfBirth), date(FieldKey::DateOfExpiry)) {
         (Some(birth), _) if value <= birth => Some(format!("not after date_of_birth {birth}")),
-        (_, Some(expiry)) if value >= expiry => {
-            Some(format!("not before date_of_expiry {expiry}"))
-        }
+        (_, Some(expiry)) if value >= expiry => Some(format!("not before date_of_expiry {expiry}")),
         _ => None,
     }
 }

@@ -75,7 +75,11 @@ pub fn spell_names_as_cards(docs: &mut [ExtractedDocument]) {
         return;
     }
     for doc in docs.iter_mut() {
-        let people = doc.document_type.spec().into_iter().flat_map(|s| s.people());
+        let people = doc
+            .document_type
+            .spec()
+            .into_iter()
+            .flat_map(|s| s.people());
         for (name_key, id_key) in people {
             let Some(id) = doc.fields.get(&id_key).map(|f| f.value.clone()) else {
                 continue;

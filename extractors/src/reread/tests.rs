@@ -395,7 +395,10 @@ fn a_print_that_disagrees_with_the_code_is_no_reason_to_read_the_card_again() {
         }
     }
     let docs = extract_documents(std::slice::from_ref(&card));
-    assert!(docs[0].warnings.iter().any(|w| w.contains("disagrees")), "{docs:?}");
+    assert!(
+        docs[0].warnings.iter().any(|w| w.contains("disagrees")),
+        "{docs:?}"
+    );
     assert!(!wants_rereading(&card));
     // Without the code the same warning is a reason.
     card.barcodes.clear();
@@ -433,10 +436,13 @@ fn the_plan_asks_for_what_the_page_lacks_and_stops_once_it_is_whole() {
         .iter()
         .find(|s| s.name == "card again")
         .expect("read again");
-    assert_eq!(again.attempts, [Attempt {
-        look: Look::PrintEnlarged,
-        keep: Keep::Rereading,
-    }]);
+    assert_eq!(
+        again.attempts,
+        [Attempt {
+            look: Look::PrintEnlarged,
+            keep: Keep::Rereading,
+        }]
+    );
     // What a look finds is kept only as its step says: words are no codes.
     let mut r = Rereading::new(front());
     assert!(!r.offer(&Keep::Codes, Found::Words(front().words)));

@@ -26,8 +26,8 @@ mod template;
 mod unlabelled;
 
 pub use expiry::expiry_region;
-pub(in crate::fields) use expiry::{expiry_off_the_coded_birthday, warn_expiry_off_the_birthday};
 use expiry::*;
+pub(in crate::fields) use expiry::{expiry_off_the_coded_birthday, warn_expiry_off_the_birthday};
 use sources::*;
 use template::*;
 use unlabelled::*;
@@ -287,7 +287,12 @@ const UNLABELLED: &[Unlabelled] = &[
         unless: Unless::AnySource,
         read: |s| {
             let before = |k| s.values(k);
-            place_by_position(s.layout, s.hits, FieldKey::PlaceOfBirthRegistration, &before)
+            place_by_position(
+                s.layout,
+                s.hits,
+                FieldKey::PlaceOfBirthRegistration,
+                &before,
+            )
         },
     },
     Unlabelled {

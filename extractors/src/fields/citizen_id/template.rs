@@ -143,7 +143,9 @@ mod tests {
             for row in face.rows {
                 assert!(super::super::SPEC.field(row.key).is_some(), "{}", face.name);
                 assert!(
-                    super::super::VOCAB.iter().any(|l| l.key == row.key.as_str()),
+                    super::super::VOCAB
+                        .iter()
+                        .any(|l| l.key == row.key.as_str()),
                     "{}: {}",
                     face.name,
                     row.key

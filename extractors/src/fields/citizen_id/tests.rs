@@ -302,8 +302,7 @@ fn birth_registration(lines: &[&str], residences: &[&str]) -> Option<String> {
         assert_eq!(key, FieldKey::PlaceOfResidence);
         residences.iter().map(|r| r.to_string()).collect()
     };
-    place_by_position(&layout, &hits, FieldKey::PlaceOfBirthRegistration, &before)
-        .map(|f| f.value)
+    place_by_position(&layout, &hits, FieldKey::PlaceOfBirthRegistration, &before).map(|f| f.value)
 }
 
 #[test]

@@ -268,12 +268,16 @@ fn values<'a>(key: FieldKey, readings: &'a [Reading]) -> Vec<Value<'a>> {
         .iter()
         .enumerate()
         .flat_map(|(reading, r)| {
-            r.candidates.get(&key).into_iter().flatten().map(move |c| Member {
-                source: c.source,
-                field: &c.field,
-                reading,
-                near: false,
-            })
+            r.candidates
+                .get(&key)
+                .into_iter()
+                .flatten()
+                .map(move |c| Member {
+                    source: c.source,
+                    field: &c.field,
+                    reading,
+                    near: false,
+                })
         })
         .collect();
     members.sort_by_key(|m| (trust(key, m.field.method), m.reading));
@@ -322,7 +326,11 @@ fn rank(key: FieldKey, values: Vec<Value>) -> Vec<Value> {
                 // Readings of a place that differ in a name: the one whose names are
                 // real (`Phú Lợi`, not `Phứ Lợi`) read it better than any number of
                 // readings of the same pixels that agree on a misspelling.
-                if place { unreal_parts(&v.top().field.value) } else { 0 },
+                if place {
+                    unreal_parts(&v.top().field.value)
+                } else {
+                    0
+                },
                 std::cmp::Reverse(v.readings()),
                 std::cmp::Reverse((v.confidence() * 1000.0) as u32),
             );
@@ -423,7 +431,10 @@ pub fn solve(spec: Option<&DocumentSpec>, readings: Vec<Reading>) -> Output {
     }
 
     let mut out = Output::default();
-    let mut first = readings.first().map(|r| r.warnings.clone()).unwrap_or_default();
+    let mut first = readings
+        .first()
+        .map(|r| r.warnings.clone())
+        .unwrap_or_default();
     let mut used = vec![false; readings.len()];
     let mut solved: Vec<String> = Vec::new();
     for &key in &keys {
@@ -439,8 +450,7 @@ pub fn solve(spec: Option<&DocumentSpec>, readings: Vec<Reading>) -> Output {
         // a source gave that did not give the winner contradicts it, and one only the
         // winner's sources gave is their misreading in another reading.
         let set_aside = |v: &&Value| v.broken.is_some() && win.broken.is_none();
-        let (set_aside, contested): (Vec<&Value>, Vec<&Value>) =
-            losers.iter().partition(set_aside);
+        let (set_aside, contested): (Vec<&Value>, Vec<&Value>) = losers.iter().partition(set_aside);
         let (misread, independent): (Vec<&Value>, Vec<&Value>) = contested
             .into_iter()
             .partition(|v| v.members.iter().all(|m| win.has_source(m.source)));
@@ -456,7 +466,13 @@ pub fn solve(spec: Option<&DocumentSpec>, readings: Vec<Reading>) -> Output {
         if !misread.is_empty() {
             let others: Vec<String> = misread
                 .iter()
-                .map(|v| format!("{:?} ({})", v.top().field.value, v.top().field.method.as_str()))
+                .map(|v| {
+                    format!(
+                        "{:?} ({})",
+                        v.top().field.value,
+                        v.top().field.method.as_str()
+                    )
+                })
                 .collect();
             solved.push(format!(
                 "the page's ocr readings disagree on {key}: {:?} ({}) against {}",

@@ -134,8 +134,18 @@ fn a_place_near_another_sources_is_no_conflict_and_no_confirmation() {
         None,
         vec![reading(
             &[
-                (PlaceOfResidence, Qr, "Xã Phú Lợi, Huyện Châu Thành, Tỉnh Bình Thuận", 0.99),
-                (PlaceOfResidence, Printed, "Xã Phú Lợi, Huyện Châu Thènh, Tỉnh Bình Thuận", 0.9),
+                (
+                    PlaceOfResidence,
+                    Qr,
+                    "Xã Phú Lợi, Huyện Châu Thành, Tỉnh Bình Thuận",
+                    0.99,
+                ),
+                (
+                    PlaceOfResidence,
+                    Printed,
+                    "Xã Phú Lợi, Huyện Châu Thènh, Tỉnh Bình Thuận",
+                    0.9,
+                ),
             ],
             &[],
         )],
@@ -163,7 +173,10 @@ fn one_reading_is_itself() {
 fn a_rereading_fills_what_the_first_lost_and_brings_its_warnings() {
     let first = reading(&[(Sex, Printed, "male", 0.9)], &["first"]);
     let second = reading(
-        &[(Sex, Printed, "male", 0.95), (DateOfIssue, Printed, "2022-01-02", 0.8)],
+        &[
+            (Sex, Printed, "male", 0.95),
+            (DateOfIssue, Printed, "2022-01-02", 0.8),
+        ],
         &["second"],
     );
     let out = solve(None, vec![first, second]);
@@ -197,7 +210,9 @@ fn a_rereading_that_confirms_a_value_read_before_keeps_its_warnings_to_itself() 
 #[test]
 fn a_label_read_without_its_value_warns_only_if_no_reading_gave_the_field() {
     let mut first = reading(&[], &[]);
-    first.unread.push((Sex, "sex: label without a value".into()));
+    first
+        .unread
+        .push((Sex, "sex: label without a value".into()));
     let second = reading(&[(Sex, Printed, "male", 0.9)], &[]);
     assert!(solve(None, vec![first.clone(), second]).warnings.is_empty());
     assert_eq!(
@@ -221,12 +236,22 @@ fn a_place_read_whole_wins_over_the_reading_that_lost_a_line_of_it() {
 fn a_place_whose_names_are_real_wins_over_readings_that_agree_on_a_misspelling() {
     let misread = || {
         reading(
-            &[(PlaceOfOrigin, Printed, "Phường Phứ Lợi, Bà Rịa, Đắk Nông", 0.95)],
+            &[(
+                PlaceOfOrigin,
+                Printed,
+                "Phường Phứ Lợi, Bà Rịa, Đắk Nông",
+                0.95,
+            )],
             &[],
         )
     };
     let real = reading(
-        &[(PlaceOfOrigin, Printed, "Phường Phú Lợi, Bà Rịa, Đắk Nông", 0.8)],
+        &[(
+            PlaceOfOrigin,
+            Printed,
+            "Phường Phú Lợi, Bà Rịa, Đắk Nông",
+            0.8,
+        )],
         &[],
     );
     let out = solve(None, vec![misread(), misread(), real]);
@@ -290,7 +315,10 @@ fn a_source_misreading_itself_costs_less_than_an_independent_contradiction() {
     // The print read 1999-03-08 once: it misread itself, the QR stands.
     let misread = coded("1999-03-08");
     assert_eq!(misread.value, "1999-03-05");
-    assert_eq!(misread.confidence, round3(agreed.confidence * DISAGREEMENT_FACTOR));
+    assert_eq!(
+        misread.confidence,
+        round3(agreed.confidence * DISAGREEMENT_FACTOR)
+    );
     // A zone that no other source confirms contradicts it.
     let out = solve(
         None,
@@ -302,7 +330,10 @@ fn a_source_misreading_itself_costs_less_than_an_independent_contradiction() {
             &[],
         )],
     );
-    assert_eq!(out.fields[&DateOfBirth].confidence, round3(0.99 * CONFLICT_FACTOR));
+    assert_eq!(
+        out.fields[&DateOfBirth].confidence,
+        round3(0.99 * CONFLICT_FACTOR)
+    );
 }
 
 // The constraints' ranking (the card's table).
@@ -436,8 +467,10 @@ fn a_printed_issue_outside_the_cards_life_loses_or_is_dropped() {
     let out = card_dates(&["2030-01-02"]);
     assert!(!out.fields.contains_key(&DateOfIssue));
     assert!(
-        out.warnings
-            .contains(&"date_of_issue (ocr) 2030-01-02 dropped: not before date_of_expiry 2030-01-02".to_string()),
+        out.warnings.contains(
+            &"date_of_issue (ocr) 2030-01-02 dropped: not before date_of_expiry 2030-01-02"
+                .to_string()
+        ),
         "{:?}",
         out.warnings
     );
@@ -462,9 +495,8 @@ fn the_solver_picks_only_values_a_candidate_gave() {
         let out = solve(card(), vec![reading(cands, &[])]);
         for (key, field) in &out.fields {
             assert!(
-                cands
-                    .iter()
-                    .any(|(k, _, v, _)| k == key && (*v == field.value || compact_fold(v) == compact_fold(&field.value))),
+                cands.iter().any(|(k, _, v, _)| k == key
+                    && (*v == field.value || compact_fold(v) == compact_fold(&field.value))),
                 "{key}: {} was never read",
                 field.value
             );
