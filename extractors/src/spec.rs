@@ -296,6 +296,16 @@ impl DocumentType {
     }
 }
 
+/// The format of `key` as the schemas give it (a key has one format in every type that
+/// prints it).
+pub fn format_of(key: FieldKey) -> Option<Format> {
+    DocumentType::ALL
+        .into_iter()
+        .filter_map(|t| t.spec())
+        .find_map(|s| s.field(key))
+        .map(|f| f.format)
+}
+
 /// The fields that say where a subject lives (`FieldSpec::home`), the most telling first.
 pub fn home_fields() -> Vec<(DocumentType, FieldKey)> {
     let mut homes: Vec<(u8, DocumentType, FieldKey)> = DocumentType::ALL
@@ -331,6 +341,15 @@ mod tests {
         alphabetical.sort();
         assert_eq!(spelled, alphabetical);
         assert_eq!(FieldKey::parse("id number"), None);
+    }
+
+    #[test]
+    fn a_key_has_one_format_in_every_type() {
+        for spec in DocumentType::ALL.into_iter().filter_map(|t| t.spec()) {
+            for f in spec.fields {
+                assert_eq!(format_of(f.key), Some(f.format), "{}", f.key);
+            }
+        }
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn cut_short_place(key: FieldKey, field: &Field) -> bool {
         key,
         FieldKey::PlaceOfOrigin | FieldKey::PlaceOfBirthRegistration
     );
-    fields::citizen_id::is_place(key)
+    crate::spec::format_of(key) == Some(crate::spec::Format::Place)
         && field.method == Method::Ocr
         && (!text::ends_with_province(&field.value)
             || (division && !text::is_whole_division(&field.value)))

@@ -209,12 +209,6 @@ pub(super) const MRZ_NAME_CONFIDENCE: f32 = 0.75;
 /// the one code that names a country.
 pub(super) const MRZ_NATIONALITY_CONFIDENCE: f32 = 0.8;
 
-/// Whether a card's field is a place (`place_of_origin`, `place_of_residence`,
-/// `place_of_birth_registration`), printed down to its province.
-pub(crate) fn is_place(key: FieldKey) -> bool {
-    SPEC.field(key).is_some_and(|f| f.format == Format::Place)
-}
-
 pub(super) type Candidates = BTreeMap<FieldKey, Vec<Candidate>>;
 
 pub(super) fn push(c: &mut Candidates, key: FieldKey, source: Source, field: Field) {

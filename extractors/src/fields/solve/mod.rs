@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use super::common::{round3, Output};
 use super::constraints::{Constraint, Context, Proposal};
 use crate::model::{Field, Method};
-use crate::spec::{DocumentSpec, FieldKey};
+use crate::spec::{format_of, DocumentSpec, FieldKey, Format};
 use crate::text::{clean, extends_place, fold, label_key, levenshtein, unreal_parts};
 
 #[cfg(test)]
@@ -158,7 +158,7 @@ fn agreement(key: FieldKey, a: &Member, b: &Member) -> Agreement {
     if a.source == b.source {
         return Agreement::Conflict;
     }
-    if super::citizen_id::is_place(key) || key == FieldKey::Nationality {
+    if matches!(format_of(key), Some(Format::Place | Format::Country)) {
         let (ka, kb) = (label_key(va), label_key(vb));
         if ka == kb {
             return Agreement::Same;
@@ -188,17 +188,11 @@ impl<'a> Value<'a> {
 
     /// How many independent sources gave it.
     fn sources(&self) -> usize {
-        let mut sources: Vec<Source> = self.same().map(|m| m.source).collect();
-        sources.sort_unstable();
-        sources.dedup();
-        sources.len()
+        distinct(self.same().map(|m| m.source))
     }
 
     fn readings(&self) -> usize {
-        let mut readings: Vec<usize> = self.members.iter().map(|m| m.reading).collect();
-        readings.sort_unstable();
-        readings.dedup();
-        readings.len()
+        distinct(self.members.iter().map(|m| m.reading))
     }
 
     fn confidence(&self) -> f32 {
@@ -244,6 +238,15 @@ impl<'a> Value<'a> {
         field.confidence = round3((1.0 - doubt).min(0.999).max(self.confidence()));
         field
     }
+}
+
+fn distinct<T: Ord>(items: impl Iterator<Item = T>) -> usize {
+    items.collect::<std::collections::BTreeSet<T>>().len()
+}
+
+/// Whether `key` is a place (a card prints one down to its province).
+fn is_place(key: FieldKey) -> bool {
+    format_of(key) == Some(Format::Place)
 }
 
 fn all_upper(s: &str) -> bool {
@@ -303,7 +306,7 @@ fn values<'a>(key: FieldKey, readings: &'a [Reading]) -> Vec<Value<'a>> {
 
 /// `values` of `key`, best first.
 fn rank(key: FieldKey, values: Vec<Value>) -> Vec<Value> {
-    let place = super::citizen_id::is_place(key);
+    let place = is_place(key);
     // A reading that lost a line of a place reads part of what another read whole.
     let part: Vec<bool> = values
         .iter()
@@ -378,17 +381,64 @@ pub fn solve(spec: Option<&DocumentSpec>, readings: Vec<Reading>) -> Output {
             }
         }
     }
-    let coded = coded(&keys, &readings);
-    let mut all: BTreeMap<FieldKey, Vec<Value>> = BTreeMap::new();
+    let mut all: BTreeMap<FieldKey, Vec<Value>> = keys
+        .iter()
+        .map(|&key| (key, values(key, &readings)))
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(key, list)| (key, rank(key, list)))
+        .collect();
+    let rejected = apply_rankings(constraints, &mut all, &coded(&keys, &readings));
+
+    let mut out = Output::default();
+    let mut used = vec![false; readings.len()];
+    let mut solved: Vec<String> = Vec::new();
     for &key in &keys {
-        let list = values(key, &readings);
-        if !list.is_empty() {
-            all.insert(key, rank(key, list));
+        let Some(list) = all.get(&key) else {
+            continue;
+        };
+        // A rereading's warnings count when it gave a value no earlier reading gave.
+        let first_reading = list[0].members.iter().map(|m| m.reading).min();
+        used[first_reading.unwrap_or(0)] = true;
+        out.fields.insert(key, pick(key, list, &mut solved));
+    }
+    let mut warnings: Vec<String> = Vec::new();
+    if let Some(first) = readings.first() {
+        warnings.extend(first.warnings.iter().cloned());
+    }
+    warnings.extend(solved);
+    for (r, used) in readings.iter().zip(&used).skip(1) {
+        if *used {
+            warnings.extend(r.warnings.iter().cloned());
         }
     }
-    // The constraints rank a field's values against what was picked for the others,
-    // in the table's order, each seeing the picks the ones before it made.
-    let mut rejected: Vec<(FieldKey, String)> = Vec::new();
+    for (i, r) in readings.iter().enumerate() {
+        if i == 0 || used[i] {
+            for (key, w) in &r.unread {
+                if !out.fields.contains_key(key) {
+                    warnings.push(w.clone());
+                }
+            }
+        }
+    }
+    warnings.extend(rejected);
+    for w in warnings {
+        out.warn(w);
+    }
+    for check in constraints.iter().filter_map(|c| c.check) {
+        check(&mut out);
+    }
+    out
+}
+
+/// Ranks again, constraint by constraint in the table's order, the values of the field
+/// each ranks, against what was picked for the others so far; a rejecting constraint
+/// that every value breaks leaves its field unread. The warnings of what was dropped.
+fn apply_rankings(
+    constraints: &[Constraint],
+    all: &mut BTreeMap<FieldKey, Vec<Value>>,
+    coded: &BTreeMap<FieldKey, String>,
+) -> Vec<String> {
+    let mut rejected = Vec::new();
     for ranking in constraints.iter().filter_map(|c| c.ranks.as_ref()) {
         let chosen: BTreeMap<FieldKey, Field> = all
             .iter()
@@ -396,142 +446,95 @@ pub fn solve(spec: Option<&DocumentSpec>, readings: Vec<Reading>) -> Output {
             .collect();
         let context = Context {
             chosen: &chosen,
-            coded: &coded,
+            coded,
         };
         let Some(mut list) = all.remove(&ranking.key) else {
             continue;
         };
-        for v in list.iter_mut() {
+        for v in list.iter_mut().filter(|v| v.broken.is_none()) {
             let proposal = Proposal {
                 field: v.top().field,
                 sources: v.sources(),
             };
-            if v.broken.is_none() {
-                v.broken = (ranking.breaks)(&proposal, &context);
-            }
+            v.broken = (ranking.breaks)(&proposal, &context);
         }
         let list = rank(ranking.key, list);
         if !(ranking.rejects && list[0].broken.is_some()) {
             all.insert(ranking.key, list);
-        } else {
-            for v in list {
-                let top = v.top();
-                let why = v.broken.clone().unwrap_or_default();
-                rejected.push((
-                    ranking.key,
-                    format!(
-                        "{} ({}) {} dropped: {why}",
-                        ranking.key,
-                        source_name(top),
-                        top.field.value
-                    ),
-                ));
-            }
-        }
-    }
-
-    let mut out = Output::default();
-    let mut first = readings
-        .first()
-        .map(|r| r.warnings.clone())
-        .unwrap_or_default();
-    let mut used = vec![false; readings.len()];
-    let mut solved: Vec<String> = Vec::new();
-    for &key in &keys {
-        let Some(list) = all.get(&key) else {
             continue;
-        };
-        let (win, losers) = (&list[0], &list[1..]);
-        // A rereading's warnings count when it gave a value no earlier reading gave.
-        let first_reading = win.members.iter().map(|m| m.reading).min().unwrap_or(0);
-        used[first_reading] = true;
-        let mut field = win.field(key);
-        // A value a constraint ranked below the winner was set aside; of the others, one
-        // a source gave that did not give the winner contradicts it, and one only the
-        // winner's sources gave is their misreading in another reading.
-        let set_aside = |v: &&Value| v.broken.is_some() && win.broken.is_none();
-        let (set_aside, contested): (Vec<&Value>, Vec<&Value>) = losers.iter().partition(set_aside);
-        let (misread, independent): (Vec<&Value>, Vec<&Value>) = contested
-            .into_iter()
-            .partition(|v| v.members.iter().all(|m| win.has_source(m.source)));
-        for v in &independent {
-            solved.push(format!(
-                "{key}: {} '{}' disagrees with {} '{}'",
-                source_name(win.top()),
-                field.value,
-                source_name(v.top()),
-                v.top().field.value
-            ));
         }
-        if !misread.is_empty() {
-            let others: Vec<String> = misread
-                .iter()
-                .map(|v| {
-                    format!(
-                        "{:?} ({})",
-                        v.top().field.value,
-                        v.top().field.method.as_str()
-                    )
-                })
-                .collect();
-            solved.push(format!(
-                "the page's ocr readings disagree on {key}: {:?} ({}) against {}",
-                field.value,
-                field.method.as_str(),
-                others.join(", ")
-            ));
-        }
-        for v in &set_aside {
-            solved.push(format!(
-                "{key}: {} '{}' set aside: {}",
-                source_name(v.top()),
-                v.top().field.value,
+        for v in list {
+            let top = v.top();
+            rejected.push(format!(
+                "{} ({}) {} dropped: {}",
+                ranking.key,
+                source_name(top),
+                top.field.value,
                 v.broken.as_deref().unwrap_or_default()
             ));
         }
-        let win_trust = trust(key, win.top().field.method);
-        let outranked = set_aside
+    }
+    rejected
+}
+
+/// The field `key` reports from its ranked values: the first, its confidence lowered
+/// for the values that lost, each named in `warnings`.
+fn pick(key: FieldKey, list: &[Value], warnings: &mut Vec<String>) -> Field {
+    let (win, losers) = (&list[0], &list[1..]);
+    let mut field = win.field(key);
+    // A value a constraint ranked below the winner was set aside; of the others, one a
+    // source gave that did not give the winner contradicts it, and one only the
+    // winner's sources gave is their misreading in another reading.
+    let set_aside = |v: &&Value| v.broken.is_some() && win.broken.is_none();
+    let (set_aside, contested): (Vec<&Value>, Vec<&Value>) = losers.iter().partition(set_aside);
+    let (misread, independent): (Vec<&Value>, Vec<&Value>) = contested
+        .into_iter()
+        .partition(|v| v.members.iter().all(|m| win.has_source(m.source)));
+    for v in &independent {
+        warnings.push(format!(
+            "{key}: {} '{}' disagrees with {} '{}'",
+            source_name(win.top()),
+            field.value,
+            source_name(v.top()),
+            v.top().field.value
+        ));
+    }
+    if !misread.is_empty() {
+        let others: Vec<String> = misread
             .iter()
-            .any(|v| trust(key, v.top().field.method) < win_trust);
-        let factor = if !independent.is_empty() {
-            CONFLICT_FACTOR
-        } else if !misread.is_empty() || outranked {
-            DISAGREEMENT_FACTOR
-        } else {
-            1.0
-        };
-        if factor < 1.0 {
-            field.confidence = round3(field.confidence * factor);
-        }
-        out.fields.insert(key, field);
+            .map(|v| {
+                let top = v.top().field;
+                format!("{:?} ({})", top.value, top.method.as_str())
+            })
+            .collect();
+        warnings.push(format!(
+            "the page's ocr readings disagree on {key}: {:?} ({}) against {}",
+            field.value,
+            field.method.as_str(),
+            others.join(", ")
+        ));
     }
-    for w in solved {
-        first.push(w);
+    for v in &set_aside {
+        warnings.push(format!(
+            "{key}: {} '{}' set aside: {}",
+            source_name(v.top()),
+            v.top().field.value,
+            v.broken.as_deref().unwrap_or_default()
+        ));
     }
-    for (r, used) in readings.iter().zip(&used).skip(1) {
-        if *used {
-            first.extend(r.warnings.iter().cloned());
-        }
+    let win_trust = trust(key, win.top().field.method);
+    let outranked = set_aside
+        .iter()
+        .any(|v| trust(key, v.top().field.method) < win_trust);
+    let factor = if !independent.is_empty() {
+        CONFLICT_FACTOR
+    } else if !misread.is_empty() || outranked {
+        DISAGREEMENT_FACTOR
+    } else {
+        1.0
+    };
+    if factor < 1.0 {
+        field.confidence = round3(field.confidence * factor);
     }
-    for (i, r) in readings.iter().enumerate() {
-        if i == 0 || used[i] {
-            for (key, w) in &r.unread {
-                if !out.fields.contains_key(key) {
-                    first.push(w.clone());
-                }
-            }
-        }
-    }
-    for (_, w) in rejected {
-        first.push(w);
-    }
-    for w in first {
-        out.warn(w);
-    }
-    for c in constraints {
-        if let Some(check) = c.check {
-            check(&mut out);
-        }
-    }
-    out
+    field
 }
