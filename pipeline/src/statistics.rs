@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use hoso_extractors::spec::home_fields;
-use hoso_extractors::DocumentType;
+use hoso_extractors::{DocumentType, FieldKey};
 
 use crate::open_data::{DocumentFact, DossierFact, Facts, ProvinceRef, UploadFact};
 use crate::ports::OriginalStatus;
@@ -34,10 +34,11 @@ fn pseudonym(subject: &str) -> u64 {
 
 /// The subject's current province from the newest record that places them.
 fn home_province(
+    homes: &[(DocumentType, FieldKey)],
     records: &[Record],
     province_of: &(dyn Fn(&str) -> Option<ProvinceRef> + Sync),
 ) -> Option<ProvinceRef> {
-    home_fields().iter().find_map(|(document_type, key)| {
+    homes.iter().find_map(|(document_type, key)| {
         records
             .iter()
             .filter(|r| r.document_type == *document_type)
@@ -67,7 +68,8 @@ impl Service {
             .collect();
 
         let (reuse, dossiers) = self.reuse_of_dossiers().await?;
-        let homes: Vec<DocumentType> = home_fields().iter().map(|(t, _)| *t).collect();
+        let home_fields = home_fields();
+        let homes: Vec<DocumentType> = home_fields.iter().map(|(t, _)| *t).collect();
         let mut facts = Facts::default();
         for (row, dossier) in reuse.dossiers.iter().zip(&dossiers) {
             let records = registry
@@ -100,7 +102,7 @@ impl Service {
             facts.dossiers.push(DossierFact {
                 procedure_code: row.procedure_code.clone(),
                 month: month_of(row.created_at_ms),
-                province: home_province(&records, province_of),
+                province: home_province(&home_fields, &records, province_of),
                 needed_fields: row.fields.len() as u64,
                 reused_fields: reused as u64,
                 fully_digitised: all_read && missing == 0 && !dossier.originals.is_empty(),

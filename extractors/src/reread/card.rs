@@ -46,7 +46,7 @@ fn may_be_front(signals: &classify::PageSignals) -> bool {
 pub(super) fn wants_rereading(page: &PageText, docs: &[ExtractedDocument]) -> bool {
     let signals = page_signals(page);
     let code_missing = may_be_front(&signals) && page.barcodes.is_empty();
-    classify::is_card(&signals) && (code_missing || reading_wanting(page, docs))
+    classify::is_card(&signals) && (code_missing || wanting(&signals, docs))
 }
 
 /// Whether a card page's reading so far, its code aside, is incomplete or unsure: what
@@ -54,9 +54,11 @@ pub(super) fn wants_rereading(page: &PageText, docs: &[ExtractedDocument]) -> bo
 /// further reading cannot give and whose second reading was weighed with the first.
 pub(super) fn reading_wanting(page: &PageText, docs: &[ExtractedDocument]) -> bool {
     let signals = page_signals(page);
-    if !classify::is_card(&signals) {
-        return false;
-    }
+    classify::is_card(&signals) && wanting(&signals, docs)
+}
+
+/// `reading_wanting` of a card page whose signals are `signals`.
+fn wanting(signals: &classify::PageSignals, docs: &[ExtractedDocument]) -> bool {
     let Some(card) = docs
         .iter()
         .find(|d| d.document_type == DocumentType::CitizenId)
@@ -64,7 +66,7 @@ pub(super) fn reading_wanting(page: &PageText, docs: &[ExtractedDocument]) -> bo
         return true;
     };
     // A face the signals could not tell is read as needing both.
-    let front = may_be_front(&signals);
+    let front = may_be_front(signals);
     let back = signals.back || !signals.front;
     let needed = FRONT_FIELDS
         .iter()
