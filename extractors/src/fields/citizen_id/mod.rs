@@ -4,14 +4,13 @@
 use crate::classify::keywords::{back, chip_front, front, kw, title, Keyword};
 use crate::model::DocumentType;
 use crate::spec::{DocumentSpec, FieldKey, FieldSpec, Format, SubjectKind};
-use std::collections::BTreeMap;
 
 use super::common::{
     complete_country, mean_confidence, normalize, printed_field, read_rule, round3,
     unlabelled_field, Kind, Output, Rule,
 };
 use super::constraints::{Context, Proposal, CARD};
-use super::solve::{compact_fold, Candidate, Reading, Source};
+use super::solve::{compact_fold, Reading, Source};
 use crate::codes::{find_mrz, parse_qr, Mrz, MrzData, QrData};
 use crate::layout::{find_hits, joined_text, Hits, Label, Layout, Line, Token};
 use crate::model::{BBox, Evidence, Field, Method, PageText};
@@ -209,25 +208,25 @@ pub(super) const MRZ_NAME_CONFIDENCE: f32 = 0.75;
 /// the one code that names a country.
 pub(super) const MRZ_NATIONALITY_CONFIDENCE: f32 = 0.8;
 
-pub(super) type Candidates = BTreeMap<FieldKey, Vec<Candidate>>;
-
-pub(super) fn push(c: &mut Candidates, key: FieldKey, source: Source, field: Field) {
-    c.entry(key).or_default().push(Candidate { source, field });
-}
-
 /// What the sources that read a field without its label may look at.
-pub(super) struct Sources<'a> {
+struct Sources<'a> {
     layout: &'a Layout,
     hits: &'a Hits,
-    cands: &'a Candidates,
+    read: &'a Reading,
     /// The name the zone spells, without tone marks.
     zone_name: Option<&'a str>,
 }
 
 impl Sources<'_> {
+    /// A place by its row in the template's column, told from the row before's value.
+    fn place(&self, key: FieldKey) -> Option<Field> {
+        place_by_position(self.layout, self.hits, key, &|k| self.values(k))
+    }
+
     /// The values the sources read so far gave for `key`.
     fn values(&self, key: FieldKey) -> Vec<String> {
-        self.cands
+        self.read
+            .candidates
             .get(&key)
             .into_iter()
             .flatten()
@@ -274,27 +273,20 @@ const UNLABELLED: &[Unlabelled] = &[
     Unlabelled {
         key: FieldKey::PlaceOfOrigin,
         unless: Unless::AnySource,
-        read: |s| place_by_position(s.layout, s.hits, FieldKey::PlaceOfOrigin, &|k| s.values(k)),
+        read: |s| s.place(FieldKey::PlaceOfOrigin),
     },
     Unlabelled {
         key: FieldKey::PlaceOfBirthRegistration,
         unless: Unless::AnySource,
-        read: |s| {
-            let before = |k| s.values(k);
-            place_by_position(
-                s.layout,
-                s.hits,
-                FieldKey::PlaceOfBirthRegistration,
-                &before,
-            )
-        },
+        read: |s| s.place(FieldKey::PlaceOfBirthRegistration),
     },
     Unlabelled {
         key: FieldKey::DateOfExpiry,
         unless: Unless::AnySource,
         read: |s| {
             let birth = s
-                .cands
+                .read
+                .candidates
                 .get(&FieldKey::DateOfBirth)
                 .and_then(|list| list.iter().find_map(|c| iso_date(&c.field.value)));
             birth
@@ -309,19 +301,14 @@ const UNLABELLED: &[Unlabelled] = &[
 /// without a label), for the solver to pick from.
 pub fn extract(layout: &Layout, pages: &[&PageText]) -> Reading {
     let mut reading = Reading::default();
-    let mut cands: Candidates = BTreeMap::new();
 
     let hits = find_hits(layout, VOCAB);
     for rule in RULES {
-        if cands
-            .get(&rule.field)
-            .is_some_and(|v| v.iter().any(|c| c.source == Source::Printed))
-        {
+        if reading.has(rule.field, Source::Printed) {
             continue;
         }
         match read_rule(layout, &hits, rule) {
-            (Some((v, value)), _) => push(
-                &mut cands,
+            (Some((v, value)), _) => reading.push(
                 rule.field,
                 Source::Printed,
                 printed_field(&v, value, rule.kind),
@@ -340,7 +327,7 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Reading {
             }
             seen.push(&b.payload);
             if let Some(qr) = parse_qr(&b.payload) {
-                qr_candidates(&qr, page.page, b.bbox, &b.payload, &mut cands);
+                qr_candidates(&qr, page.page, b.bbox, &b.payload, &mut reading);
             }
         }
     }
@@ -350,34 +337,35 @@ pub fn extract(layout: &Layout, pages: &[&PageText]) -> Reading {
         for w in &data.warnings {
             reading.warn(w.clone());
         }
-        mrz_candidates(&mrz, &data, &mut cands);
+        mrz_candidates(&mrz, &data, &mut reading);
         data.full_name
     });
 
     for source in UNLABELLED {
-        let read = cands.get(&source.key).is_some_and(|list| {
-            source.unless == Unless::AnySource || list.iter().any(|c| c.source == Source::Printed)
-        });
+        let read = match source.unless {
+            Unless::AnySource => reading.candidates.contains_key(&source.key),
+            Unless::Printed => reading.has(source.key, Source::Printed),
+        };
         if read {
             continue;
         }
         let sources = Sources {
             layout,
             hits: &hits,
-            cands: &cands,
+            read: &reading,
             zone_name: zone.as_ref().and_then(|z| z.as_deref()),
         };
         if let Some(field) = (source.read)(&sources) {
-            push(&mut cands, source.key, Source::Printed, field);
+            reading.push(source.key, Source::Printed, field);
         }
     }
     // A country printed in part (`Việt`) is the one country it begins.
-    for c in cands.get_mut(&FieldKey::Nationality).into_iter().flatten() {
+    let nationalities = reading.candidates.get_mut(&FieldKey::Nationality);
+    for c in nationalities.into_iter().flatten() {
         if c.source == Source::Printed {
             c.field.value = complete_country(&c.field.value);
         }
     }
-    reading.candidates = cands;
     reading
 }
 

@@ -9,7 +9,7 @@ pub(super) fn printed_nationality(code: &str) -> Option<String> {
     (code == "VNM").then(|| "Việt Nam".to_string())
 }
 
-pub(super) fn qr_candidates(qr: &QrData, page: u32, bbox: BBox, payload: &str, c: &mut Candidates) {
+pub(super) fn qr_candidates(qr: &QrData, page: u32, bbox: BBox, payload: &str, c: &mut Reading) {
     let mk = |value: String| Field {
         value,
         confidence: QR_CONFIDENCE,
@@ -20,7 +20,7 @@ pub(super) fn qr_candidates(qr: &QrData, page: u32, bbox: BBox, payload: &str, c
             raw: payload.to_string(),
         }],
     };
-    push(c, FieldKey::IdNumber, Source::Qr, mk(qr.id_number.clone()));
+    c.push(FieldKey::IdNumber, Source::Qr, mk(qr.id_number.clone()));
     let values: [(FieldKey, Option<String>); 6] = [
         (FieldKey::PreviousIdNumber, qr.previous_id_number.clone()),
         (FieldKey::FullName, qr.full_name.clone()),
@@ -31,12 +31,12 @@ pub(super) fn qr_candidates(qr: &QrData, page: u32, bbox: BBox, payload: &str, c
     ];
     for (key, v) in values {
         if let Some(v) = v {
-            push(c, key, Source::Qr, mk(v));
+            c.push(key, Source::Qr, mk(v));
         }
     }
 }
 
-pub(super) fn mrz_candidates(mrz: &Mrz, data: &MrzData, c: &mut Candidates) {
+pub(super) fn mrz_candidates(mrz: &Mrz, data: &MrzData, c: &mut Reading) {
     let checked = if data.composite_ok {
         MRZ_CONFIDENCE
     } else {
@@ -101,7 +101,7 @@ pub(super) fn mrz_candidates(mrz: &Mrz, data: &MrzData, c: &mut Candidates) {
     ];
     for (key, v, line, conf) in values {
         if let Some(v) = v {
-            push(c, key, Source::Mrz, mk(v, line, conf));
+            c.push(key, Source::Mrz, mk(v, line, conf));
         }
     }
 }
